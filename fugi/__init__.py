@@ -1,0 +1,1 @@
+"""fugi: docs-as-code for a municipal personal-information protection council."""

@@ -1,0 +1,217 @@
+"""Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problems
+
+AGENDA_DIR = "agendas"
+MEETING_DIR = "meetings"
+CATALOG_DIR = "checklists"
+
+
+class LMap(dict):
+    """A dict that remembers the source line of itself, each key and each value."""
+
+    line = 1
+    key_lines: dict
+    duplicates: list
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list):
+    """A list that remembers the source line of itself and of each item."""
+
+    line = 1
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds LMap/LList and keeps times like 10:00 as text."""
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    result = LMap()
+    result.line = node.start_mark.line + 1
+    result.key_lines, result.duplicates = {}, []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int)):
+            key = str(key)
+        if key in result:
+            result.duplicates.append((key, key_node.start_mark.line + 1))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _sequence(loader, node):
+    result = LList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _number(kind):
+    base = getattr(yaml.SafeLoader, f"construct_yaml_{kind}")
+
+    def construct(loader, node):
+        if ":" in str(node.value):  # YAML 1.1 reads 10:00 as 600; a clerk means a time
+            return loader.construct_scalar(node)
+        return base(loader, node)
+
+    return construct
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:  # 2025-02-30: keep the text so validation reports it with its line
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:int", _number("int"))
+_Loader.add_constructor("tag:yaml.org,2002:float", _number("float"))
+
+
+@dataclass
+class SourceFile:
+    """One content file: its path, front matter (LMap) and Markdown body."""
+
+    path: Path
+    meta: LMap
+    body: str = ""
+    body_line: int = 1
+    kind: str = ""
+    stem: str = field(default="")
+    path_display: str = ""  # the path as printed in problems
+
+
+def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
+    """Parse YAML text; report a syntax error with its line and column; return None on error."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        column = (mark.column + 1) if mark else 1
+        what = err.problem or err.context or "解釈できません"
+        problems.error(path, line, "YAML", f"YAMLの書き方に誤りがあります（{column}文字目: {what}）",
+                       "インデント、コロンの後の空白、引用符の閉じ忘れを確かめてください")
+    except yaml.YAMLError as err:
+        problems.error(path, first_line, "YAML", f"YAMLを読めません（{err}）", "書式を確かめてください")
+    return None
+
+
+def read_text(path: Path, problems: Problems, rel: str):
+    """Read a file as UTF-8; report an empty or non-UTF-8 file."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.error(rel, line, "ファイル", "UTF-8として読めない文字があります",
+                       "エディタで文字コードをUTF-8にして保存し直してください（Shift_JISは使えません）")
+        return None
+    if not text.strip():
+        problems.error(rel, 1, "ファイル", "ファイルが空です",
+                       "`python build.py new` でひな形を作るか、ファイルを削除してください")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str, problems: Problems):
+    """Split '---' front matter from the body; returns (yaml_text, body, body_line) or None."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        problems.error(rel, 1, "フロントマター", "先頭行が `---` ではありません",
+                       "ファイルの1行目に `---` を書き、項目を書いた後にもう一度 `---` の行で閉じてください")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    problems.error(rel, 1, "フロントマター", "フロントマターが閉じられていません",
+                   "項目の最後に `---` だけの行を追加してください")
+    return None
+
+
+def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
+    """Load one Markdown content file into a SourceFile, or None with problems recorded."""
+    rel = display_path(path, root)
+    text = read_text(path, problems, rel)
+    if text is None:
+        return None
+    parts = split_front_matter(text, rel, problems)
+    if parts is None:
+        return None
+    yaml_text, body, body_line = parts
+    meta = parse_yaml(yaml_text, rel, problems, first_line=2)
+    if meta is None and not problems_for(problems, rel):
+        problems.error(rel, 2, "フロントマター", "フロントマターが空です", "必須項目を書いてください")
+    if meta is None:
+        return None
+    if not isinstance(meta, LMap):
+        problems.error(rel, 2, "フロントマター", "フロントマターが「項目: 値」の形になっていません",
+                       "各行を `件名: ...` のように書いてください")
+        return None
+    return SourceFile(path=path, meta=meta, body=body, body_line=body_line, kind=kind, stem=path.stem, path_display=rel)
+
+
+def load_yaml_file(path: Path, root: Path, problems: Problems):
+    """Load a whole-YAML content file (the checklist catalog)."""
+    rel = display_path(path, root)
+    text = read_text(path, problems, rel)
+    if text is None:
+        return None
+    data = parse_yaml(text, rel, problems)
+    if data is None:
+        return None
+    if not isinstance(data, LMap):
+        problems.error(rel, 1, "ファイル", "「項目: 値」の形になっていません", "YAMLの対応表として書いてください")
+        return None
+    return SourceFile(path=path, meta=data, kind="catalog", stem=path.stem, path_display=rel)
+
+
+def problems_for(problems: Problems, rel: str) -> bool:
+    return any(p.path == rel for p in problems)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Path as the clerk sees it: relative to the working directory when possible."""
+    path = Path(path)
+    for base in (Path.cwd(), root.parent if root else None):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def load_tree(root: Path, problems: Problems):
+    """Load every agenda, meeting and catalog file under the content root."""
+    root = Path(root)
+    if not root.is_dir():
+        problems.error(str(root), 1, "--content", "コンテンツのフォルダがありません",
+                       "`--content` に agendas/ と meetings/ を含むフォルダを指定してください")
+        return [], [], []
+    agendas = [load_markdown(p, root, "agenda", problems) for p in sorted((root / AGENDA_DIR).glob("*.md"))]
+    meetings = [load_markdown(p, root, "meeting", problems) for p in sorted((root / MEETING_DIR).glob("*.md"))]
+    catalog = [load_yaml_file(p, root, problems) for p in sorted((root / CATALOG_DIR).glob("*.yml"))]
+    keep = lambda files: [f for f in files if f is not None]  # noqa: E731
+    return keep(agendas), keep(meetings), keep(catalog)
