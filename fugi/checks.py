@@ -1,6 +1,7 @@
 """Cross-file checks: meeting references, categories vs sheets and checklists, 資料 numbering, catalog drift."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import defaultdict
@@ -20,6 +21,8 @@ def cross_check(archive: m.Archive, problems) -> None:
         report_drift(agenda, problems)
     link_meetings(archive, problems)
     check_numbers(archive, problems)
+    for document in [*archive.agendas, *archive.meetings]:
+        check_unfilled(document, problems)
 
 
 def check_categories(agenda: m.Agenda, catalog: dict, problems) -> None:
@@ -149,3 +152,29 @@ def check_numbers(archive: m.Archive, problems) -> None:
         for meeting in meetings[1:]:
             problems.error(meeting.path, meeting.lines.get("回", 1), "回", f"第{meeting.number}回 は {meetings[0].path} と重複しています",
                            "回の番号を確かめてください")
+
+
+TODO = "【要記入】"
+
+
+def strings(value):
+    """Every string inside a model object (dataclasses, tuples, dicts), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            if f.name not in ("meeting", "agenda", "lines"):
+                yield from strings(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from strings(item)
+
+
+def check_unfilled(document, problems) -> None:
+    """A scaffold's 【要記入】 left in a file is a warning (an error for anything not a draft)."""
+    if any(TODO in text for text in strings(document)):
+        report = problems.warn if getattr(document, "status", "draft") == "draft" else problems.error
+        report(document.path, 1, "-", f"「{TODO}」のままの箇所があります", f"「{TODO}」を検索して内容を書いてください")
