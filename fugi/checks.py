@@ -34,7 +34,7 @@ def check_categories(agenda: m.Agenda, catalog: dict, problems) -> None:
             problems.error(agenda.path, line, "要綱の根拠", f"「{category}」の別紙がありません",
                            f"`{category}:` の別紙を書くか、要綱の根拠から「{category}」を外してください")
         if category in catalog and category not in {c.category for c in agenda.checklists}:
-            problems.error(agenda.path, agenda.lines.get("チェックリスト", line), "チェックリスト",
+            problems.error(agenda.path, agenda.lines.get("チェックリスト") or line, "チェックリスト",
                            f"「{category}」のチェックリストがありません",
                            f"`チェックリスト:` の下に `{category}: {{}}`（標準どおりすべて○）を書いてください")
     for category in sheets - set(agenda.basis) - {"再委託"}:
@@ -135,15 +135,18 @@ def link_meetings(archive: m.Archive, problems) -> None:
 
 
 def check_numbers(archive: m.Archive, problems) -> None:
-    """資料 numbers are unique within a 年度 (items whose meeting is unknown are compared with each other)."""
-    seen = defaultdict(list)
+    """資料 numbers are unique within a 年度; an item whose meeting is not known yet is compared with every item."""
+    by_number = defaultdict(list)
     for agenda in archive.agendas:
         year = fiscal_year(agenda.meeting.date) if agenda.meeting and agenda.meeting.date else None
-        seen[(year, agenda.number)].append(agenda)
-    for (year, number), agendas in seen.items():
-        for agenda in agendas[1:]:
-            problems.error(agenda.path, agenda.lines.get("資料番号", 1), "資料番号",
-                           f"資料{number} は {agendas[0].path} と重複しています", "年度内で重ならない資料番号にしてください")
+        by_number[agenda.number].append((year, agenda))
+    for number, entries in by_number.items():
+        for index, (year, agenda) in enumerate(entries):
+            clash = next((other for other_year, other in entries[:index]
+                          if year is None or other_year is None or year == other_year), None)
+            if clash:
+                problems.error(agenda.path, agenda.lines.get("資料番号", 1), "資料番号",
+                               f"資料{number} は {clash.path} と重複しています", "年度内で重ならない資料番号にしてください")
     numbers = defaultdict(list)
     for meeting in archive.meetings:
         year = fiscal_year(meeting.date) if meeting.date else None

@@ -1,6 +1,7 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,27 +38,29 @@ class LList(list):
 class _Loader(yaml.SafeLoader):
     """SafeLoader that builds LMap/LList and keeps times like 10:00 as text."""
 
+    first_line = 1  # the file line of the YAML text's first line
+
 
 def _mapping(loader, node):
     loader.flatten_mapping(node)
     result = LMap()
-    result.line = node.start_mark.line + 1
+    result.line = node.start_mark.line + loader.first_line
     result.key_lines, result.duplicates = {}, []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int)):
             key = str(key)
         if key in result:
-            result.duplicates.append((key, key_node.start_mark.line + 1))
+            result.duplicates.append((key, key_node.start_mark.line + loader.first_line))
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = key_node.start_mark.line + loader.first_line
     return result
 
 
 def _sequence(loader, node):
     result = LList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    result.line = node.start_mark.line + loader.first_line
+    result.item_lines = [child.start_mark.line + loader.first_line for child in node.value]
     return result
 
 
@@ -101,18 +104,31 @@ class SourceFile:
 
 def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
     """Parse YAML text; report a syntax error with its line and column; return None on error."""
+    loader = _Loader(text)
+    loader.first_line = first_line
     try:
-        return yaml.load(text, Loader=_Loader)
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
         column = (mark.column + 1) if mark else 1
         what = err.problem or err.context or "解釈できません"
-        problems.error(path, line, "YAML", f"YAMLの書き方に誤りがあります（{column}文字目: {what}）",
-                       "インデント、コロンの後の空白、引用符の閉じ忘れを確かめてください")
+        source = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
+        problems.error(path, line, "YAML", f"YAMLの書き方に誤りがあります（{column}文字目: {what}）", yaml_hint(source))
     except yaml.YAMLError as err:
         problems.error(path, first_line, "YAML", f"YAMLを読めません（{err}）", "書式を確かめてください")
+    finally:
+        loader.dispose()
     return None
+
+
+def yaml_hint(source: str) -> str:
+    """How to fix the usual YAML mistakes, judged from the offending line."""
+    if re.search(r":\s*-\s*$", source):
+        return "チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）"
+    if "\t" in source:
+        return "字下げにタブは使えません。半角スペースで字下げしてください"
+    return "インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください"
 
 
 def read_text(path: Path, problems: Problems, rel: str):

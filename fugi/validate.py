@@ -44,7 +44,8 @@ class Fields:
     def raw(self, key, required=True, what="値"):
         self.used.add(key)
         value = self.map.get(key)
-        self.ctx.lines[self.name(key)] = self.line(key)
+        if key in self.map:
+            self.ctx.lines[self.name(key)] = self.line(key)
         if value is None or value == "" or value == [] or value == {}:
             if required:
                 if key in self.map:

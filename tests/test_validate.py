@@ -1,0 +1,144 @@
+"""Each fixture under tests/fixtures/mistakes/ is one real mistake; the exact message (line, field, text) is asserted."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fugi.pipeline import load_archive
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+REPO = HERE.parent
+
+EXPECTED = {
+    "broken-yaml.md": [
+        "14: YAML: YAMLの書き方に誤りがあります（6文字目: expected ',' or ']', but got ':'） — インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください",
+    ],
+    "tab-indent.md": [
+        "13: YAML: YAMLの書き方に誤りがあります（1文字目: found character '\\t' that cannot start any token） — 字下げにタブは使えません。半角スペースで字下げしてください",
+    ],
+    "bad-mark.md": [
+        "30: YAML: YAMLの書き方に誤りがあります（12文字目: sequence entries are not allowed here） — チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）",
+    ],
+    "bad-mark-symbol.md": [
+        "30: チェックリスト.外部結合.相手方.運用上の対策.4: 印「×」は使えません — 対策をとるなら「○」、必要がないなら全角の「－」を書いてください",
+    ],
+    "missing-title.md": ["2: 件名: 必須の項目がありません — `件名: …` を追加してください"],
+    "unknown-key.md": [
+        "6: 担当者: 知らない項目「担当者」です — 「担当部課」の誤りではありませんか（使えるもの: 件名・資料番号・状態・公開・要綱の根拠・要綱の条項・担当部課・事業の概要・電算処理・外部結合・業務委託・再委託・個人情報の流れ・情報項目・チェックリスト）",
+    ],
+    "category-typo.md": [
+        "6: 要綱の根拠: 「外部決合」は区分ではありません — 「外部結合」の誤りではありませんか（使えるもの: 電算処理・外部結合・業務委託）",
+        "16: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えるか、この別紙を消してください",
+        "26: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に加えるか、このチェックリストを消してください",
+    ],
+    "impossible-date.md": [
+        "24: 外部結合.結合の開始時期と期間[1].開始: 「2026-02-30」は存在しない日付です — 暦にある日付を書いてください（月は1〜12、日はその月の日数まで）",
+    ],
+    "end-before-start.md": [
+        "25: 外部結合.結合の開始時期と期間[1].終了: 終了（2026-03-31）が開始（2026-04-01）より前です — 開始と終了の日付を確かめてください",
+    ],
+    "empty.md": ["1: ファイル: ファイルが空です — `python build.py new` でひな形を作るか、ファイルを削除してください"],
+    "not-utf8.md": [
+        "2: ファイル: UTF-8として読めない文字があります — エディタで文字コードをUTF-8にして保存し直してください（Shift_JISは使えません）",
+    ],
+    "unclosed-front-matter.md": [
+        "1: フロントマター: フロントマターが閉じられていません — 項目の最後に `---` だけの行を追加してください",
+    ],
+    "missing-checklist.md": [
+        "6: チェックリスト: 「外部結合」のチェックリストがありません — `チェックリスト:` の下に `外部結合: {}`（標準どおりすべて○）を書いてください",
+    ],
+    "sheet-without-basis.md": [
+        "6: 要綱の根拠: 「業務委託」の別紙がありません — `業務委託:` の別紙を書くか、要綱の根拠から「業務委託」を外してください",
+        "16: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えるか、この別紙を消してください",
+        "26: チェックリスト: 「業務委託」のチェックリストがありません — `チェックリスト:` の下に `業務委託: {}`（標準どおりすべて○）を書いてください",
+        "26: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に加えるか、このチェックリストを消してください",
+    ],
+    "subcontract-unknown-outsourcer.md": [
+        "42: 再委託.委託先: 「テスト商事株式会社」は業務委託の委託先にありません — 業務委託の委託先「テスト株式会社」と同じ名称にしてください",
+    ],
+    "duplicate-number.md": [
+        "3: 資料番号: 資料1 は {dir}/agendas/duplicate-number.md と重複しています — 年度内で重ならない資料番号にしてください",
+    ],
+    "meeting-missing-item.md": [
+        "13: 審議事項[1].付議事項: 付議事項「minimall」がありません — 「minimal」の誤りではありませんか",
+    ],
+    "meeting-bad-time.md": [
+        '5: 終了: 「25:00」は時刻として読めません — 24時間制で "09:30" のように引用符で囲んで書いてください',
+    ],
+}
+# Problems reported on the base file rather than on the fixture itself.
+REPORTED_ON = {"duplicate-number.md": "minimal.md"}
+
+
+def make_content(tmp_path: Path, fixture: str | None = None) -> Path:
+    content = tmp_path / "c"
+    shutil.copytree(FIXTURES / "base", content)
+    shutil.copytree(REPO / "content" / "checklists", content / "checklists")
+    if fixture:
+        folder = "meetings" if fixture.startswith("meeting-") else "agendas"
+        shutil.copy(FIXTURES / "mistakes" / fixture, content / folder / fixture)
+    return content
+
+
+def messages(problems, name: str):
+    return [str(p).split(":", 1)[1] for p in problems.sorted() if p.path.endswith("/" + name)]
+
+
+def test_every_fixture_has_an_expectation():
+    assert sorted(p.name for p in (FIXTURES / "mistakes").glob("*.md")) == sorted(EXPECTED)
+
+
+def test_base_fixture_is_clean(tmp_path):
+    archive, problems = load_archive(make_content(tmp_path))
+    assert [str(p) for p in problems] == []
+    assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_mistake_is_reported_exactly(tmp_path, monkeypatch, fixture):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path, fixture)
+    _, problems = load_archive(content)
+    expected = [line.replace("{dir}", "c") for line in EXPECTED[fixture]]
+    assert messages(problems, REPORTED_ON.get(fixture, fixture)) == expected
+    assert all(not p.warning for p in problems)
+
+
+def test_yaml_times_stay_times(tmp_path):
+    """YAML 1.1 reads an unquoted 10:00 as the number 600; a clerk means a time."""
+    content = make_content(tmp_path)
+    path = content / "meetings" / "minimal-meeting.md"
+    path.write_text(path.read_text().replace('開始: "10:00"', "開始: 10:00"), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors
+    assert archive.meetings[0].start == "10:00"
+
+
+def test_all_problems_at_once(tmp_path, monkeypatch):
+    """Several broken files: every problem is reported in one run, sorted by file and line."""
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    for name in ("broken-yaml.md", "impossible-date.md", "unknown-key.md", "empty.md"):
+        shutil.copy(FIXTURES / "mistakes" / name, content / "agendas" / name)
+    _, problems = load_archive(content)
+    assert [p.path.rsplit("/", 1)[1] for p in problems.sorted()] == [
+        "broken-yaml.md", "empty.md", "impossible-date.md", "unknown-key.md"]
+
+
+def test_drift_is_a_warning_with_both_texts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    path = content / "agendas" / "minimal.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "  外部結合: {}", "  外部結合:\n    区:\n      システム上の対策:\n        5: {文言: コンピュータウイルス対策をする。}")
+    path.write_text(text, encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors
+    (warning,) = problems.warnings
+    assert str(warning).startswith("c/agendas/minimal.md:30: チェックリスト.外部結合.区.システム上の対策.5: [警告] 標準の文言と違います: "
+                                   "「コンピュータウイルス対策をする。」（標準: 「コンピューターウイルス感染等がないよう")
+    row = archive.agendas[0].checklists[0].halves[0].groups[1].rows[4]
+    assert row.text == "コンピュータウイルス対策をする。" and row.differs
