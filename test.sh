@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh Debian machine and runs them.
+#   - Debian packages: LibreOffice (Word -> PDF), Japanese fonts, Chromium (browser tests), poppler
+#     (installed with apt when missing and this runs as root)
+#   - a virtualenv in .venv with fugi and its test extras
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -q IPAex || need+=(fonts-ipaexfont fontconfig)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    else
+        echo "missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
+        exit 1
+    fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,59 @@
+"""The command line: problems printed all at once, exit 1, no traceback, nothing written on failure."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*args, cwd=REPO):
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def broken_content(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    for name in ("broken-yaml.md", "not-utf8.md", "impossible-date.md"):
+        shutil.copy(FIXTURES / "mistakes" / name, content / "agendas" / name)
+    return content
+
+
+def test_check_passes_on_the_archive():
+    result = run("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK: 付議事項 4 件、会議 1 件、チェックリスト 3 種" in result.stdout
+
+
+def test_strict_turns_drift_warnings_into_errors():
+    result = run("check", "--strict")
+    assert result.returncode == 1
+    assert "[警告] 標準の文言と違います" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_are_reported_together_without_traceback(tmp_path):
+    result = run("check", "--content", str(broken_content(tmp_path)), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "[警告]" not in line]
+    assert [line.split(":")[0] for line in lines] == [
+        "content/agendas/broken-yaml.md", "content/agendas/impossible-date.md", "content/agendas/not-utf8.md"]
+    assert "Traceback" not in result.stderr
+    assert "何も書き出していません" in result.stderr
+
+
+def test_failed_build_leaves_previous_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.docx").write_bytes(b"earlier build")
+    result = run("docx", "--content", str(broken_content(tmp_path)), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 1
+    assert [p.name for p in out.iterdir()] == ["previous.docx"]
+    assert (out / "previous.docx").read_bytes() == b"earlier build"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]
+
+
+def test_missing_content_folder_is_a_problem_not_a_crash(tmp_path):
+    result = run("check", "--content", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1 and "コンテンツのフォルダがありません" in result.stdout

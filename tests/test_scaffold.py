@@ -1,0 +1,53 @@
+"""`build.py new` writes files that validate as written, with the catalog's checklists all ○."""
+import shutil
+from pathlib import Path
+
+from fugi.cli import main
+from fugi.pipeline import load_archive
+
+REPO = Path(__file__).parent.parent
+
+
+def content_copy(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    return content
+
+
+def test_new_agenda_validates_with_catalog_checklists(tmp_path, capsys):
+    content = content_copy(tmp_path)
+    code = main(["new", "agenda", "new-item", "-c", "外部結合", "-c", "再委託", "--title", "新しい事業の委託について",
+                 "--number", "99", "--content", str(content)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "【要記入】" in out
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    item = next(a for a in archive.agendas if a.id == "new-item")
+    assert item.basis == ("外部結合", "業務委託")
+    assert item.sheet_categories == ("外部結合", "業務委託", "再委託")
+    assert item.status == "draft" and not item.published
+    rows = [row for checklist in item.checklists for _, _, row in checklist.rows]
+    assert len(rows) == (5 + 11) * 2 + (13 + 11) * 2
+    assert all(row.mark == "○" and not row.differs for row in rows)
+    unfilled = [p for p in problems.warnings if p.path.endswith("new-item.md")]
+    assert [p.message for p in unfilled] == ["「【要記入】」のままの箇所があります"]
+
+
+def test_new_meeting_validates(tmp_path):
+    content = content_copy(tmp_path)
+    assert main(["new", "meeting", "2026-01", "--number", "6", "--date", "2026-05-11", "--content", str(content)]) == 0
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    meeting = next(m for m in archive.meetings if m.id == "2026-01")
+    assert meeting.number == 6 and str(meeting.date) == "2026-05-11" and not meeting.public
+
+
+def test_new_refuses_bad_requests_and_never_overwrites(tmp_path, capsys):
+    content = content_copy(tmp_path)
+    before = (content / "agendas" / "aircon-josei.md").read_bytes()
+    assert main(["new", "agenda", "aircon-josei", "-c", "外部決合", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "aircon-josei.md:1: name: すでにあります" in out
+    assert "--category: 「外部決合」は区分ではありません" in out
+    assert (content / "agendas" / "aircon-josei.md").read_bytes() == before
