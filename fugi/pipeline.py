@@ -38,6 +38,7 @@ def replacing(target: Path):
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; outputs are for the whole office
     try:
         yield staging
     except BaseException:
