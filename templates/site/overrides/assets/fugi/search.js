@@ -1,0 +1,344 @@
+// fugi: the header search box, in Material's look, driven by Pagefind (pagefind/pagefind.js, same origin).
+// Pagefind loads only the index chunks and result fragments a query needs; the extended build segments
+// Japanese, so 「居住サポート住宅」 or 「生活保護」 are found inside longer words.
+const ROOT = new URL("../../", import.meta.url);
+const PAGE = 10;
+const PLACEHOLDER = "キーワードを入力してください（例: エアコン、生活保護、富士通、国土交通省）";
+const ORDER = {
+  区分: ["電算処理", "外部結合", "業務委託", "再委託"],
+  決定: ["承認", "条件付承認", "継続審議", "不承認", "取下げ", "不明"],
+};
+const ERAS = { 令和: 2018, 平成: 1988, 昭和: 1925 };
+const WIDEN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]{3,}$/u;
+
+const box = document.querySelector("[data-fugi-search]");
+if (box) setup(box);
+
+function setup(box) {
+  const toggle = document.getElementById("__search");
+  const form = box.querySelector("form");
+  const input = box.querySelector("[data-fugi-search-input]");
+  const meta = box.querySelector("[data-fugi-search-meta]");
+  const list = box.querySelector("[data-fugi-search-list]");
+  const moreButton = box.querySelector("[data-fugi-search-more]");
+  const selects = [...box.querySelectorAll("select[data-fugi-filter]")];
+  let loading = null;
+  let seq = 0;
+  let lastKey = null;
+  let results = []; // {result, mustContain}: Pagefind results, then the widened ones (see widen)
+  let shown = 0;
+  let exact = 0;
+  let widened = 0;
+
+  let lastCounts = null;
+  let filtersLoading = null;
+
+  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load when the page is idle,
+  // so the first query only fetches the index chunk and the fragments it needs.
+  function load() {
+    if (!loading) {
+      loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
+        // no worker: it would be one more script to fetch before the first result; searching is cheap
+        await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24, noWorker: true });
+        await pagefind.init();
+        return pagefind;
+      });
+      loading.catch(() => {
+        meta.textContent = "検索の準備ができませんでした。ページを再読み込みしてください。";
+        loading = null;
+      });
+    }
+    return loading;
+  }
+
+  // the filter lists load when the search box opens, beside the first search, never in front of it
+  function loadFilters() {
+    if (!filtersLoading) {
+      filtersLoading = load().then((pagefind) => pagefind.filters()).then((all) => {
+        fillFilters(all);
+        if (lastCounts) updateCounts(lastCounts);
+        return all;
+      });
+      filtersLoading.catch(() => { filtersLoading = null; });
+    }
+    return filtersLoading;
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) toggle.checked = true;
+    loadFilters();
+  }
+
+  function close() {
+    if (toggle) toggle.checked = false;
+    input.blur();
+  }
+
+  function currentFilters() {
+    const filters = {};
+    for (const select of selects) {
+      if (select.value) filters[select.dataset.fugiFilter] = [select.value];
+    }
+    return filters;
+  }
+
+  function sortValues(name, values) {
+    if (ORDER[name]) {
+      const rank = (v) => (ORDER[name].includes(v) ? ORDER[name].indexOf(v) : 99);
+      return values.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "ja"));
+    }
+    if (name === "年度") {
+      const year = (v) => {
+        const m = v.match(/^(令和|平成|昭和)(元|\d+)年度/);
+        return m ? ERAS[m[1]] + (m[2] === "元" ? 1 : Number(m[2])) : -1;
+      };
+      return values.sort((a, b) => year(b) - year(a));
+    }
+    return values.sort((a, b) => a.localeCompare(b, "ja"));
+  }
+
+  function fillFilters(all) {
+    for (const select of selects) {
+      const name = select.dataset.fugiFilter;
+      const counts = (all && all[name]) || {};
+      const current = select.value;
+      select.replaceChildren(new Option("すべて", ""));
+      for (const value of sortValues(name, Object.keys(counts))) {
+        const option = new Option(`${value}（${counts[value]}）`, value);
+        option.dataset.value = value;
+        select.append(option);
+      }
+      select.value = current;
+      select.closest("label").hidden = Object.keys(counts).length === 0;
+    }
+  }
+
+  function updateCounts(counts) {
+    if (!counts) return;
+    for (const select of selects) {
+      const name = select.dataset.fugiFilter;
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const n = (counts[name] && counts[name][option.value]) || 0;
+        option.textContent = `${option.value}（${n}）`;
+      }
+    }
+  }
+
+  async function run(force = false) {
+    const query = input.value.trim();
+    const filters = currentFilters();
+    const key = JSON.stringify([query, filters]);
+    if (key === lastKey && !force) return;
+    lastKey = key;
+    const my = ++seq;
+    if (!query && Object.keys(filters).length === 0) {
+      results = [];
+      list.replaceChildren();
+      meta.textContent = PLACEHOLDER;
+      moreButton.parentElement.hidden = true;
+      lastCounts = null;
+      const all = await loadFilters();
+      if (my === seq) fillFilters(all);
+      return;
+    }
+    const pagefind = await load();
+    const search = await pagefind.search(query || null, { filters });
+    if (my !== seq) return;
+    results = ((search && search.results) || []).map((result) => ({ result, mustContain: null }));
+    exact = results.length;
+    widened = 0;
+    shown = 0;
+    list.replaceChildren();
+    const widenable = WIDEN.test(query);
+    if (exact || !widenable) showCount(query);
+    else meta.textContent = "検索しています…"; // "nothing found" only once the wider search is done too
+    lastCounts = search && search.filters;
+    updateCounts(lastCounts);
+    await showMore(my);
+    if (widenable) await widen(pagefind, query, filters, my);
+  }
+
+  function showCount(query) {
+    if (!exact && !widened) {
+      meta.textContent = "何も見つかりませんでした";
+    } else if (!widened) {
+      meta.textContent = `${exact}件見つかりました`;
+    } else if (!exact) {
+      meta.textContent = `「${query}」を長い言葉の一部に含む候補が見つかりました（${widened}件）`;
+    } else {
+      meta.textContent = `${exact}件見つかりました。「${query}」を長い言葉の一部に含む候補も続けて表示します（${widened}件）`;
+    }
+  }
+
+  // Pagefind cuts Japanese into words one way when indexing and another way when searching: a page may
+  // hold クラウドサーバ as one word, so 「クラウド」 alone misses it (Pagefind issue #1237).  Searching the
+  // query without its last character lets Pagefind match every word that begins with it; those extra
+  // pages are shown after the direct results, and only when their text really contains the query.
+  async function widen(pagefind, query, filters, my) {
+    const wider = await pagefind.search(query.slice(0, -1), { filters });
+    if (my !== seq || !wider) return;
+    const known = new Set(results.map((r) => r.result.id));
+    const extra = wider.results.filter((result) => !known.has(result.id));
+    if (!extra.length) {
+      showCount(query);
+      return;
+    }
+    results.push(...extra.map((result) => ({ result, mustContain: query })));
+    widened = extra.length;
+    showCount(query);
+    if (list.children.length < PAGE) await showMore(my, PAGE - list.children.length);
+    else moreButton.parentElement.hidden = shown >= results.length;
+    if (my === seq && !list.children.length && shown >= results.length) meta.textContent = "何も見つかりませんでした";
+  }
+
+  async function showMore(my, want = PAGE) {
+    // the first result is shown as soon as its fragment arrives; the others follow in order
+    let added = 0;
+    let checked = 0; // widened candidates read in this call (one fragment each), bounded
+    while (added < want && shown < results.length && checked < 3 * PAGE) {
+      const batch = results.slice(shown, shown + (want - added));
+      shown += batch.length;
+      const pending = batch.map((r) => r.result.data());
+      for (let i = 0; i < batch.length; i++) {
+        const data = await pending[i];
+        if (my !== seq) return;
+        if (batch[i].mustContain) {
+          checked++;
+          if (!(data.content || "").includes(batch[i].mustContain)) continue;
+        }
+        list.append(renderItem(data));
+        added++;
+      }
+    }
+    moreButton.parentElement.hidden = shown >= results.length;
+  }
+
+  input.addEventListener("focus", open);
+  input.addEventListener("input", (event) => {
+    if (!event.isComposing) run();
+  });
+  input.addEventListener("compositionend", () => run());
+  input.addEventListener("keyup", (event) => {
+    if (!event.isComposing) run();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown") {
+      const first = list.querySelector("a");
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const links = [...list.querySelectorAll("a")];
+    const index = links.indexOf(document.activeElement);
+    if (index < 0) return;
+    if (event.key === "ArrowDown" && index + 1 < links.length) {
+      event.preventDefault();
+      links[index + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (index > 0 ? links[index - 1] : input).focus();
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector("a");
+    if (first) window.location.href = first.href;
+  });
+  form.addEventListener("reset", () => setTimeout(() => run(), 0));
+  for (const select of selects) select.addEventListener("change", () => run());
+  moreButton.addEventListener("click", () => showMore(seq));
+  if (toggle) {
+    toggle.addEventListener("change", () => {
+      if (toggle.checked) {
+        loadFilters();
+        setTimeout(() => input.focus(), 100);
+      }
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
+    if (!typing && (event.key === "/" || event.key === "s")) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+
+  if (/^https?:$/.test(window.location.protocol)) {
+    const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 300));
+    const preload = () => idle(() => load(), { timeout: 2000 });
+    if (document.readyState === "complete") preload();
+    else window.addEventListener("load", preload, { once: true });
+  }
+
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("q")) {
+    input.value = params.get("q");
+    open();
+    input.focus();
+    run();
+  }
+}
+
+// A result in Material's markup.  Text goes in as text; of Pagefind's excerpt only <mark> is kept.
+function renderItem(data) {
+  const li = document.createElement("li");
+  li.className = "md-search-result__item";
+  const a = document.createElement("a");
+  a.className = "md-search-result__link";
+  a.href = data.url;
+  const article = document.createElement("article");
+  article.className = "md-search-result__article md-search-result__article--document md-typeset";
+  const icon = document.createElement("div");
+  icon.className = "md-search-result__icon md-icon";
+  const title = document.createElement("h1");
+  title.textContent = (data.meta && data.meta.title) || data.url;
+  article.append(icon, title);
+  const facts = describe(data);
+  if (facts) {
+    const p = document.createElement("p");
+    p.className = "fugi-search__facts";
+    p.textContent = facts;
+    article.append(p);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.append(...safeExcerpt(data.excerpt || ""));
+  article.append(excerpt);
+  a.append(article);
+  li.append(a);
+  return li;
+}
+
+function describe(data) {
+  const f = data.filters || {};
+  const parts = [];
+  if (data.meta && data.meta.kind) parts.push(data.meta.kind);
+  if (f["年度"]) parts.push(f["年度"].join("・"));
+  if (f["区分"]) parts.push(f["区分"].join("・"));
+  if (f["担当課"]) parts.push(f["担当課"].join("・"));
+  if (f["決定"]) parts.push(`決定: ${f["決定"].join("・")}`);
+  return parts.join(" ／ ");
+}
+
+function safeExcerpt(html) {
+  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  const nodes = [];
+  for (const node of doc.body.childNodes) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}

@@ -1,0 +1,89 @@
+"""Open data: public items and decisions as JSON and CSV, the same facts as the site, no drafts."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+
+import sitebuild
+from fugi import export
+from fugi.pipeline import load_archive
+
+
+@pytest.fixture(scope="module")
+def planted_archive(tmp_path_factory):
+    content = tmp_path_factory.mktemp("export") / "content"
+    shutil.copytree(sitebuild.CONTENT, content)
+    sitebuild.plant(content)
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    return archive
+
+
+def by_id(rows):
+    return {row["id"]: row for row in rows if row["id"]}
+
+
+def test_public_items_with_their_facts(planted_archive):
+    rows = by_id(export.records(planted_archive))
+    kyoju = rows["kyoju-support-system"]
+    assert kyoju["件名"] == "居住サポート住宅情報提供システムとの外部結合について"
+    assert kyoju["区分"] == ["外部結合"] and kyoju["担当課"] == ["高齢者支援課", "住宅課"]
+    assert kyoju["結合の相手方"] == ["国土交通省"]
+    assert kyoju["会議"]["id"] == "2025-05" and kyoju["会議"]["開催日"] == "2025-09-01"
+    assert kyoju["審議事項"] == 5 and kyoju["決定"] == "承認" and kyoju["年度"] == "令和7年度"
+    assert kyoju["URL"] == "agendas/kyoju-support-system/"
+    assert kyoju["期間"][0]["開始"] == "2025-10-01" and kyoju["期間"][0]["終了"] == "2026-03-31"
+    kaigo = rows["kaigo-hoken-hyojunka"]
+    assert "富士通 Japan 株式会社" in kaigo["委託先"]
+    assert kaigo["会議"] is None and kaigo["決定"] == "不明" and kaigo["年度"] == "年度不明"  # never invented
+    assert rows["aircon-josei"]["区分"] == ["外部結合", "業務委託", "再委託"]
+
+
+def test_decisions_known_only_from_the_meeting_are_included(planted_archive):
+    titles = [row["件名"] for row in export.records(planted_archive) if row["id"] is None]
+    assert "はたちのつどいに係る案内状印刷及び封入封緘作業の委託について" in titles
+    assert export.HIDDEN_TITLE in titles  # a public meeting's decision on a non-public item, title withheld
+
+
+def test_no_draft_or_non_public_item_or_meeting(planted_archive):
+    dump = json.dumps(export.records(planted_archive), ensure_ascii=False)
+    for word in sitebuild.SECRET_WORDS + sitebuild.SECRET_IDS:
+        assert word not in dump, word
+
+
+def test_csv_has_one_row_per_record_and_reads_in_excel(planted_archive, tmp_path):
+    json_path, csv_path = export.write_open_data(planted_archive, tmp_path)
+    raw = csv_path.read_bytes()
+    assert raw.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    assert len(rows) == len(document["records"]) == document["件数"]
+    assert list(rows[0]) == [column for _, column, _ in export.FIELDS]
+    kaigo = next(r for r in rows if r["id"] == "kaigo-hoken-hyojunka")
+    assert kaigo["再委託先"].split(export.LIST_SEP) == [
+        "ちばぎんコンピュータサービス株式会社", "シンポー情報システム株式会社", "ファースト株式会社"]
+    assert kaigo["期間"].startswith("電算処理: 令和8年4月6日から令和9年1月11日まで(予定)")
+    assert set(document["項目"]) == {key for key, _, _ in export.FIELDS}
+
+
+def test_newest_meeting_first_unknown_last(planted_archive):
+    dates = [row["開催日"] for row in export.records(planted_archive)]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True)
+    assert dates.index(None) > dates.index(known[-1])
+
+
+def test_site_serves_the_same_open_data_and_documents_it():
+    site = sitebuild.planted_site()
+    document = json.loads((site / "data" / "decisions.json").read_text(encoding="utf-8"))
+    for row in document["records"]:
+        target = site / row["URL"] / "index.html"
+        assert target.is_file(), row["URL"]
+    data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for key, _, _ in export.FIELDS:
+        assert f"<code>{key}</code>" in data_page, key
+    assert 'href="decisions.json"' in data_page and 'href="decisions.csv"' in data_page

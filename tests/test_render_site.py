@@ -1,0 +1,305 @@
+"""The archive site: stable URLs, working links, safe text, drafts never published, Pagefind in place of the
+theme's search, nothing requested from another host.  The site is built once (tests/sitebuild.py)."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit, unquote
+
+import markdown
+import pytest
+
+import sitebuild
+from fugi.site_markup import render_markdown, text
+
+SITE_PAGES = [
+    "index.html", "meetings/index.html", "meetings/2025-05/index.html", "agendas/index.html",
+    "agendas/kyoju-support-system/index.html", "agendas/aircon-josei/index.html",
+    "agendas/kaigo-hoken-hyojunka/index.html", "agendas/nyuji-tsuen-shien/index.html",
+    "browse/index.html", "browse/category/index.html", "browse/department/index.html",
+    "browse/partner/index.html", "browse/year/index.html", "catalog/index.html", "data/index.html",
+    "data/decisions.json", "data/decisions.csv", "pagefind/pagefind.js",
+]
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return sitebuild.planted_site()
+
+
+def page(site: Path, rel: str) -> str:
+    """A page's HTML with character references resolved (content text is written as &#40; etc.)."""
+    return html.unescape((site / rel).read_text(encoding="utf-8"))
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of the document."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text, self.script_text = [], [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.script_text if self._in_script else self.text).append(data)
+
+
+def parse(source: str) -> Elements:
+    parser = Elements()
+    parser.feed(source)
+    return parser
+
+
+def html_pages(site: Path):
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+# ---------------------------------------------------------------------------
+# Pages and links
+
+
+def test_stable_urls_from_file_names(site):
+    for rel in SITE_PAGES:
+        assert (site / rel).is_file(), rel
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    base = "http://127.0.0.1/"
+    for path in html_pages(site):
+        rel = path.relative_to(site).as_posix()
+        here = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        for tag, attrs in parse(path.read_text(encoding="utf-8")).tags:
+            for name in ("href", "src"):
+                value = attrs.get(name)
+                if not value or value.startswith(("#", "mailto:", "data:")):
+                    continue
+                target = urlsplit(urljoin(here, value))
+                if target.netloc != "127.0.0.1":
+                    continue  # other hosts are checked in test_nothing_is_requested_from_another_host
+                file = site / unquote(target.path.lstrip("/"))
+                if target.path.endswith("/"):
+                    file = file / "index.html"
+                assert file.is_file(), f"{rel}: <{tag} {name}={value!r}> → {file} がありません"
+
+
+def test_nothing_is_requested_from_another_host(site):
+    """No fonts, CDN or analytics: every script, stylesheet, image and frame comes from the site itself."""
+    for path in html_pages(site):
+        source = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in source and "fonts.gstatic" not in source, path
+        for tag, attrs in parse(source).tags:
+            loads = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src",
+                     "embed": "src", "object": "data"}
+            urls = [attrs.get(loads[tag])] if tag in loads else []
+            if tag == "link" and attrs.get("rel") not in ("canonical", "prev", "next", "alternate"):
+                urls.append(attrs.get("href"))
+            for url in filter(None, urls):
+                assert not re.match(r"^(https?:)?//", url), f"{path}: <{tag}> loads {url}"
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]*)\)", css.read_text(encoding="utf-8")):
+            assert not re.match(r"""^["']?(https?:)?//""", url), f"{css}: {url}"
+
+
+def test_mkdocs_strict_build_of_mkdocs_yml_passes(tmp_path):
+    """A plain `mkdocs build --strict` (hooks generate the pages from content/) passes: no broken links."""
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+                            cwd=sitebuild.REPO, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1",
+                                                                                     "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out" / "agendas" / "kyoju-support-system" / "index.html").is_file()
+    assert (tmp_path / "out" / "pagefind" / "pagefind.js").is_file()
+
+
+# ---------------------------------------------------------------------------
+# What the pages say
+
+
+def test_home_shows_latest_meeting_counts_and_how_to_search(site):
+    home = page(site, "index.html")
+    assert "最新の会議" in home and "meetings/zz-public-meeting/" in home  # 2026-02-02 is the newest public one
+    assert "収録件数" in home and "探し方" in home
+    assert "kwmeetingleak" not in home
+
+
+def test_meeting_page_links_each_decision_to_its_item(site):
+    source = page(site, "meetings/2025-05/index.html")
+    assert "令和7年9月1日(月) 午前9時30分~午前10時00分" in source and "本庁舎3階 庁議室" in source
+    assert "寺田副区長(会長)" in source
+    item = re.search(r'<li id="item-5">(.*?)</li>', source, re.S).group(1)
+    assert 'href="../../agendas/kyoju-support-system/"' in item and "承認" in item
+    assert "はたちのつどい" in source and "悪魔の双子" in source
+    assert "債権回収業務を弁護士事務所に委託する" in source  # remarks
+
+
+def test_item_page_links_back_to_its_meeting_and_decision(site):
+    source = page(site, "agendas/kyoju-support-system/index.html")
+    assert 'href="../../meetings/2025-05/#item-5"' in source
+    assert re.search(r"決定</strong>: 承認", source)
+    for heading in ("事業の概要", "事業内容", "別紙 外部結合", "資料27-1 個人情報の流れ", "資料27-2 情報項目", "チェックリスト"):
+        assert heading in source, heading
+    assert "【賃貸人（法人）】" in source
+
+
+def test_unknown_meeting_is_shown_as_unknown(site):
+    source = page(site, "agendas/aircon-josei/index.html")
+    assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 不明", source)
+
+
+def test_download_links_only_for_published_files(site):
+    source = page(site, "agendas/aircon-josei/index.html")
+    assert 'href="../../downloads/agendas/aircon-josei.docx"' in source
+    assert 'href="../../downloads/agendas/aircon-josei.pdf"' in source
+    copied = {p.name for p in (site / "downloads").rglob("*")}
+    assert "zz-draft-item.docx" not in copied and "zz-private-item.docx" not in copied
+    assert "zz-private-meeting.docx" not in copied and "2025-05.docx" in copied
+
+
+def test_checklist_rows_unlike_the_catalog_are_highlighted(site):
+    source = page(site, "agendas/aircon-josei/index.html")
+    differs = re.findall(r'<tr class="fugi-row fugi-row--differs">(.*?)</tr>', source, re.S)
+    assert len(differs) == 2
+    assert all("標準の文言: " in row for row in differs)
+    assert "コンピュータウイルス感染等がないよう" in differs[0] and "コンピューターウイルス感染等がないよう" in differs[0]
+    nyuji = page(site, "agendas/nyuji-tsuen-shien/index.html")
+    assert len(re.findall(r'fugi-row--not-needed', nyuji)) >= 1
+    kyoju = page(site, "agendas/kyoju-support-system/index.html")
+    assert "すべての行が標準チェックリストのとおりです" in kyoju
+    # standard rows are left out of the index; deviating rows stay in
+    assert kyoju.count('<tr class="fugi-row" data-pagefind-ignore>') == 2 * (5 + 11)  # 外部結合: both halves
+    assert all("data-pagefind-ignore" not in row.split("<td", 1)[0] for row in differs)
+
+
+def test_browse_pages_group_items(site):
+    category = page(site, "browse/category/index.html")
+    sub = category.split('id="sai-itaku"')[1]
+    assert "aircon-josei" in sub and "kaigo-hoken-hyojunka" in sub and "kyoju-support-system" not in sub
+    partner = page(site, "browse/partner/index.html")
+    fujitsu = partner.split("富士通 Japan 株式会社</h2>")[1].split("<h2")[0]
+    assert "kaigo-hoken-hyojunka" in fujitsu
+    assert "国土交通省" in partner and "テプコ・ソリューション・アドバンス株式会社" in partner
+    department = page(site, "browse/department/index.html")
+    assert "介護保険課" in department and "高齢者支援課" in department
+    year = page(site, "browse/year/index.html")
+    r7 = year.split('id="fy2025"')[1].split("<h2")[0]
+    assert "kyoju-support-system" in r7 and "aircon-josei" not in r7
+    assert "年度不明" in year
+
+
+def test_catalog_page_lists_the_standard_checklists(site):
+    source = page(site, "catalog/index.html")
+    assert "4 外部結合にかかる個人情報保護対策チェックリスト" in source
+    assert "コンピューターウイルス感染等がないよう" in source
+
+
+# ---------------------------------------------------------------------------
+# Safety
+
+
+def test_hostile_content_shows_as_text(site):
+    source = (site / "agendas" / sitebuild.HOSTILE_ID / "index.html").read_text(encoding="utf-8")
+    doc = parse(source)
+    # nothing from content runs: no script but the site's own, no handlers, no javascript: links
+    for tag, attrs in doc.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        for name in ("href", "src"):
+            assert not (attrs.get(name) or "").strip().lower().startswith("javascript:"), (tag, attrs)
+        if tag == "script":
+            assert attrs.get("src", "").startswith(("../../assets/", "../..")) or not attrs.get("src"), attrs
+        if tag == "img":
+            assert "example.com" not in attrs.get("src", ""), attrs
+    assert all("alert(" not in script for script in doc.script_text)
+    shown = "".join(doc.text)
+    assert sitebuild.HOSTILE_TITLE in shown  # the h1 shows exactly what the clerk typed
+    assert sitebuild.HOSTILE_PARTNER in shown and sitebuild.HOSTILE_SECTION in shown
+    assert '<script>alert("body")</script>' in shown and "<img src=x onerror=alert(5)>" in shown
+    assert "{{ 7*7 }}" in shown and "{% if x %}" in shown
+    assert "<strong>太字はそのまま Markdown として表示</strong>" in source  # clerk Markdown still renders
+    title = re.search(r"<title>(.*?)</title>", source, re.S).group(1)
+    assert html.unescape(title).startswith(sitebuild.HOSTILE_TITLE)
+
+
+@pytest.mark.parametrize("value", [
+    "<script>alert(1)</script>", "{{ x }} {% if %}", "[x](javascript:alert(1))", "**b** _i_ `c`", "# 見出し",
+    "- リスト", "1. 番号", "| a | b |", "{: #id onclick=x }", "&amp; &lt; &#60;", "a\\*b", "<!-- c -->", "![i](x.png)",
+    "***", "> 引用", "~~s~~", "http://example.com", "1) 括弧", "+ プラス", "=== ---",
+])
+def test_escaped_text_survives_markdown_everywhere(value):
+    """text() output reads back as the same characters in a heading, a paragraph, a table cell and raw HTML."""
+    esc = text(value)
+    source = f"# {esc}\n\n{esc}\n\n| h |\n| --- |\n| {esc} |\n\n<div>{esc}</div>\n"
+    out = markdown.markdown(source, extensions=["tables", "attr_list", "md_in_html", "toc"])
+    tags = {tag for tag, _ in parse(out).tags}
+    assert tags <= {"h1", "p", "table", "thead", "tr", "th", "tbody", "td", "div"}, out
+    chunks = [html.unescape(c) for c in re.split(r"<[^>]+>", out)]
+    assert chunks.count(value) == 4, out  # heading, paragraph, table cell, raw HTML block
+
+
+def test_clerk_markdown_is_rendered_without_html():
+    out = render_markdown("## 1 概要\n\n日本\n語と<b>x</b>と[a](javascript:alert(1))と![t](https://example.com/t.png)\n\n- 項目", 2)
+    assert "<h4" in out and "日本語と" in out  # soft break between Japanese characters is nothing
+    assert "&lt;b&gt;" in out and "<b>" not in out
+    assert "javascript:" not in out.replace("[a](javascript:alert(1))", "")
+    assert "<img" not in out and "［図: t］" in out
+    assert "<li>項目</li>" in out
+
+
+# ---------------------------------------------------------------------------
+# Drafts and non-public items
+
+
+def test_drafts_and_non_public_items_never_reach_any_output(site):
+    """Every file of site/ — pages, sitemap, open data, Pagefind index and fragments (decompressed)."""
+    checked = 0
+    for path, content in sitebuild.output_texts(site):
+        checked += 1
+        for word in sitebuild.SECRET_WORDS + sitebuild.SECRET_IDS:
+            assert word not in content, f"「{word}」が {path.relative_to(site)} に出ています"
+    assert checked > 50
+    index_files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    assert any("fragment" in p.parts for p in index_files)  # the fragments were among the files checked
+
+
+def test_non_public_item_title_is_hidden_in_a_public_meeting(site):
+    source = page(site, "meetings/zz-public-meeting/index.html")
+    assert "（非公開の付議事項）" in source and "継続審議" in source
+    assert "zz-private-item" not in source
+
+
+# ---------------------------------------------------------------------------
+# Search: Pagefind instead of the theme's search
+
+
+def test_theme_search_is_off_and_pagefind_indexes_japanese(site):
+    assert not (site / "search" / "search_index.json").exists()
+    home = page(site, "index.html")
+    assert 'data-md-component="search"' not in home and "data-fugi-search" in home
+    assert '<html lang="ja"' in home
+    entry = json.loads(page(site, "pagefind/pagefind-entry.json"))
+    assert list(entry["languages"]) == ["ja"]
+    # items, meetings and the catalog are indexed; lists and browse pages are not
+    # 5 public items (4 + the hostile one), 2 public meetings, the catalog and the open-data page
+    assert entry["languages"]["ja"]["page_count"] == 9
+
+
+def test_search_filters_and_meta_are_on_item_pages(site):
+    source = page(site, "agendas/kaigo-hoken-hyojunka/index.html")
+    assert "<div data-pagefind-body>" in source
+    for name, value in (("年度", "年度不明"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "不明")):
+        assert f'<span data-pagefind-filter="{name}">{value}</span>' in source, (name, value)
+    kyoju = page(site, "agendas/kyoju-support-system/index.html")
+    assert '<span data-pagefind-filter="年度">令和7年度</span>' in kyoju
+    assert '<span data-pagefind-filter="決定">承認</span>' in kyoju
+    browse = page(site, "browse/category/index.html")
+    assert "data-pagefind-body" not in browse

@@ -1,0 +1,216 @@
+"""The archive in a real browser (Debian's Chromium through Playwright; no browser is ever downloaded):
+Japanese search finds the right items first, filters narrow, pages and Word downloads open, and every
+request stays on the site's own origin."""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+import sitebuild
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
+                                reason="Debian の chromium がありません（apt-get install chromium）")
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def archive_url():
+    """content/ as it is, built like `python build.py` (Word files + site)."""
+    server = serve(sitebuild.archive_site())
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def planted_url():
+    server = serve(sitebuild.planted_site())
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+class Visit:
+    """A fresh browser context that records every request and every script dialog."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        self.requests, self.dialogs, self.errors = [], [], []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page = self.context.new_page()
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def other_hosts(self):
+        return [url for url in self.requests if urlsplit(url).hostname not in ("127.0.0.1", None)
+                and not url.startswith(("data:", "blob:", "about:"))]
+
+
+@pytest.fixture
+def visit(browser):
+    v = Visit(browser)
+    yield v
+    assert v.other_hosts() == [], "別のホストへのリクエスト"
+    assert v.dialogs == [] and v.errors == []
+    v.context.close()
+
+
+def search(visit: Visit, base: str, query: str, path: str = "") -> list[str]:
+    """Type the query as a reader would (fill, then End) and return the result URLs, best first."""
+    page = visit.page
+    page.goto(base + path)
+    box = page.locator("[data-fugi-search-input]")
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        """() => /見つかりました|見つかりませんでした/.test(document.querySelector('[data-fugi-search-meta]').textContent)
+             && (document.querySelector('[data-fugi-search-list] li')
+                 || /見つかりませんでした/.test(document.querySelector('[data-fugi-search-meta]').textContent))""",
+        timeout=15000)
+    return result_paths(page)
+
+
+def result_paths(page) -> list[str]:
+    page.wait_for_timeout(200)  # let the remaining fragments arrive
+    return [urlsplit(a.get_attribute("href")).path for a in page.locator(".md-search-result__link").all()]
+
+
+@pytest.mark.parametrize("query, first", [
+    ("エアコン", "/agendas/aircon-josei/"),
+    ("富士通", "/agendas/kaigo-hoken-hyojunka/"),
+    ("国土交通省", "/agendas/kyoju-support-system/"),
+    ("生活保護", "/agendas/aircon-josei/"),
+    ("居住サポート住宅", "/agendas/kyoju-support-system/"),
+    ("はたちのつどい", "/meetings/2025-05/"),
+    ("悪魔の双子", "/meetings/2025-05/"),
+])
+def test_japanese_query_shows_the_right_item_first(visit, archive_url, query, first):
+    results = search(visit, archive_url, query)
+    assert results and results[0] == first, results
+    if query == "生活保護":
+        assert "/meetings/2025-05/" in results  # 審議事項(4) of the meeting mentions it
+
+
+def test_a_word_inside_longer_words_is_still_found(visit, archive_url):
+    """Pagefind indexes イントラネット端末 as words that 「イントラネット」 alone does not match (upstream
+    issue #1237); the search widens to words that begin with the query and keeps pages that contain it."""
+    results = search(visit, archive_url, "イントラネット")
+    visit.page.wait_for_function("() => !/検索しています/.test(document.querySelector('[data-fugi-search-meta]').textContent)")
+    results = result_paths(visit.page)
+    assert "/agendas/kyoju-support-system/" in results and "/agendas/aircon-josei/" in results
+    for text in visit.page.locator(".md-search-result__item").all_inner_texts():
+        assert "イントラネット" in text.replace("\n", "")
+
+
+def test_results_have_snippets_with_the_word_marked(visit, archive_url):
+    search(visit, archive_url, "富士通")
+    first = visit.page.locator(".md-search-result__item").first
+    assert "富士通" in first.locator("mark").first.inner_text()
+    assert "付議事項 資料56" in first.inner_text()
+
+
+def test_a_filter_narrows_the_results(visit, archive_url):
+    before = search(visit, archive_url, "生活保護")
+    assert len(before) >= 3
+    page = visit.page
+    page.select_option("select[data-fugi-filter='区分']", "業務委託")
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-fugi-search-list] li').length > 0 && "
+        "document.querySelectorAll('[data-fugi-search-list] li').length < n", arg=len(before), timeout=10000)
+    after = result_paths(page)
+    assert after[0] == "/agendas/aircon-josei/"
+    assert "/meetings/2025-05/" not in after and "/agendas/nyuji-tsuen-shien/" not in after
+    assert set(after) < set(before)
+
+
+def test_a_filter_alone_lists_a_year(visit, archive_url):
+    page = visit.page
+    page.goto(archive_url)
+    page.locator("[data-fugi-search-input]").focus()
+    page.wait_for_function("() => document.querySelectorAll(\"select[data-fugi-filter='年度'] option\").length > 1")
+    page.select_option("select[data-fugi-filter='年度']", "令和7年度")
+    page.wait_for_selector("[data-fugi-search-list] li")
+    results = result_paths(page)
+    assert set(results) == {"/agendas/kyoju-support-system/", "/meetings/2025-05/"}
+
+
+def test_result_opens_the_item_page_and_its_word_file_downloads(visit, archive_url):
+    search(visit, archive_url, "エアコン")
+    page = visit.page
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url("**/agendas/aircon-josei/")
+    assert "エアコン購入費助成事業" in page.locator("h1").inner_text()
+    link = page.locator("a[href$='aircon-josei.docx']")
+    response = page.request.get(urljoin(page.url, link.get_attribute("href")))
+    assert response.status == 200 and response.body()[:2] == b"PK"
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename == "aircon-josei.docx"
+
+
+def test_meeting_page_and_item_links(visit, archive_url):
+    page = visit.page
+    response = page.goto(archive_url + "meetings/2025-05/")
+    assert response.status == 200
+    page.locator("#item-5 a").first.click()
+    page.wait_for_url("**/agendas/kyoju-support-system/")
+    assert page.locator("a[href*='meetings/2025-05/#item-5']").count() == 1
+    for path in ("", "agendas/", "browse/category/", "browse/partner/", "catalog/", "data/", "data/decisions.json"):
+        assert page.goto(archive_url + path).status == 200, path
+
+
+def test_nothing_requested_from_another_host_anywhere(visit, archive_url):
+    page = visit.page
+    for path in ("", "meetings/", "meetings/2025-05/", "agendas/kaigo-hoken-hyojunka/", "browse/year/", "catalog/"):
+        page.goto(archive_url + path)
+        page.wait_for_load_state("networkidle")
+    search(visit, archive_url, "国土交通省")
+    assert any("/pagefind/" in url for url in visit.requests)
+    assert visit.other_hosts() == []
+
+
+def test_hostile_text_does_not_run(visit, planted_url):
+    page = visit.page
+    page.goto(planted_url + f"agendas/{sitebuild.HOSTILE_ID}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.inner_text() == sitebuild.HOSTILE_TITLE
+    assert page.title().startswith(sitebuild.HOSTILE_TITLE)
+    assert visit.dialogs == []
+    results = search(visit, planted_url, "hostile")
+    assert results[0] == f"/agendas/{sitebuild.HOSTILE_ID}/"
+    assert visit.dialogs == []
+
+
+@pytest.mark.parametrize("word", sitebuild.SECRET_WORDS)
+def test_search_never_finds_drafts_or_non_public_items(visit, planted_url, word):
+    results = search(visit, planted_url, word)
+    assert not any(ident in path for path in results for ident in sitebuild.SECRET_IDS), results
+    assert word not in visit.page.locator("[data-fugi-search-list]").inner_text()
+    if word.isascii():
+        assert results == []  # a Japanese word's pieces (公開, 語) may match public pages; the word itself never
