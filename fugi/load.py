@@ -35,7 +35,7 @@ class LList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when PyYAML has it: ~8x faster
     """SafeLoader that builds LMap/LList and keeps times like 10:00 as text."""
 
     first_line = 1  # the file line of the YAML text's first line
@@ -112,7 +112,7 @@ def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
         column = (mark.column + 1) if mark else 1
-        what = err.problem or err.context or "解釈できません"
+        what = explain(err.problem or err.context or "")
         source = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
         problems.error(path, line, "YAML", f"YAMLの書き方に誤りがあります（{column}文字目: {what}）", yaml_hint(source))
     except yaml.YAMLError as err:
@@ -120,6 +120,27 @@ def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
     finally:
         loader.dispose()
     return None
+
+
+#: The parsers' words (libyaml's and pure-Python PyYAML's say the same thing differently) in the clerk's words.
+EXPLAINED = (
+    (r"expected ',' or '\]'", "角かっこ [ ] が閉じていません"),
+    (r"expected ',' or '\}'", "波かっこ { } が閉じていません"),
+    (r"cannot start any token", "ここに使えない文字があります"),
+    (r"sequence entries are not allowed", "ここに「- 」の箇条書きは書けません"),
+    (r"mapping values are not allowed", "ここに「: 」は書けません"),
+    (r"could not find expected ':'", "「項目: 値」のコロンがありません"),
+    (r"expected <block end>", "字下げがそろっていません"),
+    (r"found unexpected end of stream|found unexpected end|end of the stream", "引用符が閉じていません"),
+    (r"found duplicate anchor|found undefined alias", "「&」「*」はYAMLの記号です。値を引用符で囲んでください"),
+)
+
+
+def explain(problem: str) -> str:
+    for pattern, words in EXPLAINED:
+        if re.search(pattern, problem):
+            return words
+    return problem or "解釈できません"
 
 
 def yaml_hint(source: str) -> str:

@@ -14,13 +14,13 @@ REPO = HERE.parent
 
 EXPECTED = {
     "broken-yaml.md": [
-        "14: YAML: YAMLの書き方に誤りがあります（6文字目: expected ',' or ']', but got ':'） — インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください",
+        "14: YAML: YAMLの書き方に誤りがあります（6文字目: 角かっこ [ ] が閉じていません） — インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください",
     ],
     "tab-indent.md": [
-        "13: YAML: YAMLの書き方に誤りがあります（1文字目: found character '\\t' that cannot start any token） — 字下げにタブは使えません。半角スペースで字下げしてください",
+        "13: YAML: YAMLの書き方に誤りがあります（1文字目: ここに使えない文字があります） — 字下げにタブは使えません。半角スペースで字下げしてください",
     ],
     "bad-mark.md": [
-        "30: YAML: YAMLの書き方に誤りがあります（12文字目: sequence entries are not allowed here） — チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）",
+        "30: YAML: YAMLの書き方に誤りがあります（12文字目: ここに「- 」の箇条書きは書けません） — チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）",
     ],
     "bad-mark-symbol.md": [
         "30: チェックリスト.外部結合.相手方.運用上の対策.4: 印「×」は使えません — 対策をとるなら「○」、必要がないなら全角の「－」を書いてください",
@@ -105,6 +105,24 @@ def test_mistake_is_reported_exactly(tmp_path, monkeypatch, fixture):
     expected = [line.replace("{dir}", "c") for line in EXPECTED[fixture]]
     assert messages(problems, REPORTED_ON.get(fixture, fixture)) == expected
     assert all(not p.warning for p in problems)
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+def test_yaml_errors_read_the_same_with_either_parser(tmp_path, monkeypatch, loader):
+    """PyYAML without libyaml words its errors differently; the clerk sees the same message."""
+    import yaml
+
+    from fugi import load
+
+    base = yaml.SafeLoader if loader == "python" else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    monkeypatch.chdir(tmp_path)
+    for fixture in ("broken-yaml.md", "tab-indent.md", "bad-mark.md"):
+        content = make_content(tmp_path / fixture, fixture)
+        with monkeypatch.context() as patch:
+            patch.setattr(load, "_Loader", type("L", (base,), dict(vars(load._Loader))))
+            assert load._Loader.__mro__[1] is base
+            _, problems = load_archive(content)
+        assert messages(problems, fixture) == EXPECTED[fixture]
 
 
 def test_yaml_times_stay_times(tmp_path):
