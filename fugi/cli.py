@@ -22,11 +22,10 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--out", type=Path, default=out_default, help=f"書き出し先（既定: {out_default}/）")
         return p
 
-    for p in (top,):
-        p.add_argument("--content", type=Path, default=Path("content"), help="コンテンツのフォルダ（既定: content/）")
-        p.add_argument("--out", type=Path, default=DEFAULT_SITE, help="サイトの書き出し先（既定: site/）")
-        p.add_argument("--docx-out", type=Path, default=DEFAULT_DOCX, help="Word の書き出し先（既定: build/docx/）")
-        p.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    top.add_argument("--content", type=Path, default=Path("content"), help="コンテンツのフォルダ（既定: content/）")
+    top.add_argument("--out", type=Path, default=DEFAULT_SITE, help="サイトの書き出し先（既定: site/）")
+    top.add_argument("--docx-out", type=Path, default=DEFAULT_DOCX, help="Word の書き出し先（既定: build/docx/）")
+    top.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     check = add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
     check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     for name, text in (("docx", "Word 文書（.docx）を作ります"), ("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")):
@@ -34,7 +33,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     site = add("site", "公開アーカイブのサイトを作ります", DEFAULT_SITE)
     site.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    site.add_argument("--docx-out", type=Path, default=None, help="サイトに載せる Word 文書のフォルダ")
+    site.add_argument("--docx-out", type=Path, default=None,
+                      help="指定すると Word 文書もこのフォルダに作り、サイトからダウンロードできるようにします")
     new = add("new", "新しい付議事項・会議概要のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help="agenda（付議事項）か meeting（会議概要）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
@@ -66,7 +66,7 @@ def run(command: str, args) -> int:
         return 0
     if command in ("docx", "pdf"):
         written = pipeline.build(args.content, docx_out=args.out, pdf=command == "pdf", strict=args.strict)
-        print(f"Word: {len(written['docx'])} 件 → {args.out}/")
+        print(f"{counts(written['docx'])} → {args.out}/")
         return 0
     if command == "site":
         pipeline.build(args.content, docx_out=args.docx_out, site_out=args.out, strict=args.strict)
@@ -74,7 +74,7 @@ def run(command: str, args) -> int:
         return 0
     if command == "all":
         written = pipeline.build(args.content, docx_out=args.docx_out, site_out=args.out, strict=args.strict)
-        print(f"Word: {len(written['docx'])} 件 → {args.docx_out}/、サイト → {args.out}/")
+        print(f"{counts(written['docx'])} → {args.docx_out}/、サイト → {args.out}/")
         return 0
     if command == "new":
         from .scaffold import scaffold
@@ -87,3 +87,10 @@ def run(command: str, args) -> int:
             print(f"JSON Schema → {path}")
         return 0
     raise AssertionError(command)
+
+
+def counts(paths) -> str:
+    """Word: 5 件 (PDF: 5 件)"""
+    suffixes = [Path(p).suffix for p in paths]
+    text = f"Word: {suffixes.count('.docx')} 件"
+    return text + (f"、PDF: {suffixes.count('.pdf')} 件" if ".pdf" in suffixes else "")
