@@ -76,12 +76,15 @@ def departments_text(agenda) -> str:
     return f"（担当部課：{SEP.join(parts)}）"
 
 
+def meeting_date(meeting) -> str:
+    """令和7年9月1日(月), or 開催日不明."""
+    return date_ja(meeting.date, weekday=True) if meeting.date else "開催日不明"
+
+
 def meeting_when(meeting) -> str:
     """令和7年9月1日(月) 午前9時30分~午前10時00分 (unknown parts are left out)."""
-    if meeting.date is None:
-        return "開催日不明"
-    text = date_ja(meeting.date, weekday=True)
-    if meeting.start:
+    text = meeting_date(meeting)
+    if meeting.date and meeting.start:
         text += f" {time_ja(meeting.start)}"
         if meeting.end:
             text += f"~{time_ja(meeting.end)}"
@@ -93,6 +96,11 @@ def attendees_text(meeting) -> str:
     return SEP.join(f"{a.name}({a.role})" if a.role else a.name for a in meeting.attendees)
 
 
-def checklist_group_label(half, group) -> str:
-    """区が行う情報保護対策【運用上の対策】"""
-    return f"{half.heading}【{group.name}】"
+def group_label(heading: str, group_name: str) -> str:
+    """区が行う情報保護対策【運用上の対策】 (an item's checklist half, or the catalog's)."""
+    return f"{heading}【{group_name}】"
+
+
+def checklist_heading(checklist) -> str:
+    """4 外部結合にかかる個人情報保護対策チェックリスト (an item's checklist, or the catalog's)."""
+    return f"{checklist.number} {checklist.title}"

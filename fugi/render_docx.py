@@ -247,11 +247,11 @@ def legend_lines(legend: str) -> list[str]:
 def checklist_context(checklist: m.Checklist) -> dict:
     halves = []
     for half in checklist.halves:
-        groups = [{"label": present.checklist_group_label(half, group),
+        groups = [{"label": present.group_label(half.heading, group.name),
                    "rows": [{"mark": row.mark, "text": row.text} for row in group.rows]}
                   for group in half.groups if group.rows]
         halves.append({"legend": legend_lines(checklist.legend_of(half)), "groups": groups})
-    return {"heading": f"{checklist.number} {checklist.title}", "subtitle": checklist.subtitle,
+    return {"heading": present.checklist_heading(checklist), "subtitle": checklist.subtitle,
             "column": checklist.column, "halves": halves}
 
 

@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from . import export
 from . import model as m
-from .present import attendees_text, basis_text, checklist_group_label, departments_text, meeting_when, sheet_table
+from .present import (attendees_text, basis_text, checklist_heading, departments_text, group_label, meeting_date,
+                      meeting_when, sheet_table)
 from .site_markup import anchor, finalize, plain, render_markdown, text, url
-from .wareki import date_ja
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_FILE = REPO / "mkdocs.yml"
@@ -247,7 +247,7 @@ def meeting_summary(meeting):
     if meeting is None:
         return None
     return {"id": meeting.id, "title": meeting.title, "number": meeting.number,
-            "date": date_ja(meeting.date, weekday=True) if meeting.date else "開催日不明",
+            "date": meeting_date(meeting),
             "year": export.year_of(meeting)[1]}
 
 
@@ -349,9 +349,9 @@ def checklist_context(checklist: m.Checklist) -> dict:
                     tally["not-needed"] += 1
                 rows.append({"mark": row.mark, "text": row.text, "standard": row.standard, "state": state,
                              "position": row.position, "not_needed": row.mark == "－"})
-            groups.append({"label": checklist_group_label(half, group), "rows": rows})
+            groups.append({"label": group_label(half.heading, group.name), "rows": rows})
         halves.append({"key": half.key, "heading": half.heading, "legend": checklist.legend_of(half), "groups": groups})
-    return {"category": checklist.category, "number": checklist.number, "title": checklist.title,
+    return {"category": checklist.category, "heading": checklist_heading(checklist),
             "subtitle": checklist.subtitle, "column": checklist.column, "halves": halves,
             "anchor": f"checklist-{CATEGORY_SLUGS.get(checklist.category, anchor(checklist.category))}",
             "deviations": dict(tally), "deviation_total": sum(tally.values())}
@@ -361,9 +361,9 @@ def catalog_context(entry: m.CatalogChecklist) -> dict:
     halves = []
     for key in m.HALVES:
         half = entry.halves[key]
-        groups = [{"label": f"{half.heading}【{name}】", "rows": list(sentences)} for name, sentences in half.groups.items()]
+        groups = [{"label": group_label(half.heading, name), "rows": list(sentences)} for name, sentences in half.groups.items()]
         halves.append({"key": key, "heading": half.heading, "groups": groups})
-    return {"category": entry.category, "number": entry.number, "title": entry.title, "subtitle": entry.subtitle,
+    return {"category": entry.category, "heading": checklist_heading(entry), "subtitle": entry.subtitle,
             "column": entry.column, "legend": entry.legend, "halves": halves,
             "anchor": CATEGORY_SLUGS.get(entry.category, anchor(entry.category))}
 

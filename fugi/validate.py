@@ -385,7 +385,7 @@ def parse_checklist(fields: Fields, entry: m.CatalogChecklist) -> m.Checklist:
             hf.finish(["凡例", *m.GROUPS])
         halves.append((m.ChecklistHalf(half_key, cat_half.heading, tuple(groups)), legend))
     fields.finish(list(m.HALVES))
-    legends = {key: legend for (half, legend), key in zip(halves, m.HALVES) if legend}
+    legends = {half.key: legend for half, legend in halves if legend}
     return m.Checklist(entry.category, entry.number, entry.title, entry.subtitle, entry.column,
                        entry.legend, tuple(h for h, _ in halves), legends)
 

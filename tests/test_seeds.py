@@ -143,7 +143,7 @@ def seed_checklist_rows(number: str, text: str) -> list[tuple[str, str, str]]:
 
 
 def model_checklist_rows(agenda) -> list[tuple[str, str, str]]:
-    return [(normalise(present.checklist_group_label(half, group)), normalise(row.mark), normalise(row.text))
+    return [(normalise(present.group_label(half.heading, group.name)), normalise(row.mark), normalise(row.text))
             for checklist in agenda.checklists for half in checklist.halves
             for group in half.groups for row in group.rows]
 
@@ -212,16 +212,16 @@ def printed(value) -> list[str]:
             out += [label, *lines]
         return out
     if isinstance(value, Checklist):
-        out = [f"{value.number} {value.title}", value.subtitle]
+        out = [present.checklist_heading(value), value.subtitle]
         for half in value.halves:
             out += [value.legend_of(half), value.column]
             for group in half.groups:
-                out.append(present.checklist_group_label(half, group))
+                out.append(present.group_label(half.heading, group.name))
                 for row in group.rows:
                     out += [row.mark, row.text]
         return out
     if isinstance(value, ChecklistHalf):
-        return [present.checklist_group_label(value, group) for group in value.groups]
+        return [present.group_label(value.heading, group.name) for group in value.groups]
     if isinstance(value, InfoItems):
         return [f"{number} {name}" for number, name in enumerate(value.numbered, 1)]
     if isinstance(value, ItemGroup):
