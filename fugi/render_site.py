@@ -406,7 +406,7 @@ def agenda_context(agenda: m.Agenda, downloads: list, image: str | None) -> dict
 def info_context(agenda: m.Agenda) -> dict:
     info = agenda.info_items
     return {"number": agenda.items_number, "title": info.title,
-            "groups": [{"heading": g.heading, "items": "、".join(g.items)} for g in info.groups],
+            "groups": [{"heading": g.heading, "text": "、".join(g.items)} for g in info.groups],
             "numbered": list(info.numbered), "notes": list(info.notes)}
 
 

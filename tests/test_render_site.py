@@ -303,3 +303,12 @@ def test_search_filters_and_meta_are_on_item_pages(site):
     assert '<span data-pagefind-filter="決定">承認</span>' in kyoju
     browse = page(site, "browse/category/index.html")
     assert "data-pagefind-body" not in browse
+
+
+def test_grouped_information_items_show_their_names(site):
+    """資料27-2 lists each group's items joined by 、 (not a Python object's repr)."""
+    text = page(site, "agendas/kyoju-support-system/index.html")
+    assert "【賃貸人（法人）】" in text
+    assert "商号、名称、主たる事務所の所在地、電話番号、代表者氏名、生年月日、法人の役員（商号、名称、氏名、生年月日、役名等）" in text
+    for source in html_pages(site):
+        assert "built-in method" not in source.read_text(encoding="utf-8"), source
