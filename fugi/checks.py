@@ -111,7 +111,7 @@ def report_drift(agenda: m.Agenda, problems) -> None:
 def link_meetings(archive: m.Archive, problems) -> None:
     """Each 審議事項 that names an agenda file must find it; the agenda learns its meeting and decision."""
     by_id = {a.id: a for a in archive.agendas}
-    for meeting in sorted(archive.meetings, key=lambda mt: (mt.date is not None, mt.date, mt.number)):
+    for meeting in sorted(archive.meetings, key=m.meeting_chronology):
         linked = []
         for item in meeting.items:
             agenda = by_id.get(item.agenda_id) if item.agenda_id else None

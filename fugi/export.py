@@ -12,11 +12,11 @@ from pathlib import Path
 
 from . import model as m
 from .present import period_text
+from .public import HIDDEN_TITLE
 from .wareki import fiscal_year, fiscal_year_ja
 
 UNKNOWN_YEAR = "年度不明"
 UNKNOWN = "不明"
-HIDDEN_TITLE = "（非公開の付議事項）"
 LIST_SEP = "；"  # joins several values in one CSV cell (names may contain 、)
 PARTNER_ROLES = ("委託先", "再委託先", "結合の相手方")
 STATUS_LABELS = {v: k for k, v in m.STATUSES.items()}
@@ -193,6 +193,15 @@ def csv_value(value) -> str:
     return str(value)
 
 
+#: A cell a spreadsheet would read as a formula starts with one of these (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """=HYPERLINK(…) -> '=HYPERLINK(…): a leading apostrophe makes a spreadsheet show the cell as text."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def to_csv(rows: list) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -203,7 +212,7 @@ def to_csv(rows: list) -> str:
             value = row[key]
             if key == "期間":
                 value = [dict(p, 表示=f"{p['区分']}: {p['表示']}") for p in value]
-            cells.append(csv_value(value))
+            cells.append(neutralise(csv_value(value)))
         writer.writerow(cells)
     return out.getvalue()
 

@@ -411,6 +411,11 @@ class Meeting:
         return f"{self.council}(第{self.number}回)概要"
 
 
+def meeting_chronology(meeting: Meeting):
+    """Oldest first; meetings of unknown date before dated ones (an item's latest meeting is its meeting)."""
+    return (meeting.date is not None, meeting.date, meeting.number)
+
+
 @dataclass
 class Archive:
     """Everything loaded and validated: the model the views render."""

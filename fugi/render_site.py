@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import export
 from . import model as m
+from .public import public_archive
 from .present import (attendees_text, basis_text, checklist_heading, departments_text, group_label, meeting_date,
                       meeting_when, sheet_table)
 from .site_markup import anchor, finalize, plain, render_markdown, text, url
@@ -30,16 +31,19 @@ CATEGORY_SLUGS = {"電算処理": "densan-shori", "外部結合": "gaibu-ketsugo
 BODY_HEADING_OFFSET = 2  # `## 1 概要` in 事業内容 sits under the page's h2/h3
 
 
-def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None) -> list[Path]:
+def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,
+               work: Path | None = None) -> list[Path]:
     """Build the site into out_dir (an empty staging folder); returns the written files, relative to out_dir."""
-    return build_site(archive, out_dir, content_root, docx_dir)
+    return build_site(archive, out_dir, content_root, docx_dir, work=work)
 
 
 def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None, *,
-               search: str = "pagefind", config_file: Path = CONFIG_FILE) -> list[Path]:
-    """search="pagefind" (the product) or "material" (the theme's own search; the benchmark compares them)."""
-    out_dir = Path(out_dir)
-    with tempfile.TemporaryDirectory(prefix="fugi-docs-") as tmp:
+               search: str = "pagefind", config_file: Path = CONFIG_FILE, work: Path | None = None) -> list[Path]:
+    """search="pagefind" (the product) or "material" (the theme's own search; the benchmark compares them).
+
+    The pages are generated into `work` (a scratch folder of the build; a temporary folder if not given)."""
+    out_dir = Path(out_dir).resolve()
+    with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
         config = mkdocs_config(docs, out_dir, search, config_file)
@@ -153,10 +157,13 @@ class Pages:
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
                   site_url: str = "", site_name: str = "") -> list[Path]:
-    """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data)."""
-    agendas = sorted(archive.public_agendas(), key=agenda_order)
-    meetings = sorted(archive.public_meetings(), key=meeting_order)
-    downloads = copy_downloads(agendas, meetings, docx_dir, docs)
+    """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
+
+    Everything here is made from the public view of the archive (fugi.public), Word downloads included."""
+    archive = public_archive(archive)
+    agendas = sorted(archive.agendas, key=agenda_order)
+    meetings = sorted(archive.meetings, key=meeting_order)
+    downloads = public_downloads(archive, content_root, docx_dir, docs)
     images = copy_images(agendas, content_root, docs)
     export.write_open_data(archive, docs / "data", site_url, site_name)
     rows = {a.id: agenda_row(a) for a in agendas}
@@ -201,21 +208,30 @@ def catalog_order(archive: m.Archive):
 # Files the pages link to
 
 
-def copy_downloads(agendas, meetings, docx_dir: Path | None, docs: Path) -> dict:
-    """Word/PDF files of published items and public meetings only -> docs/downloads/<kind>/<id>.<ext>."""
+def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | None, docs: Path) -> dict:
+    """Word files rendered from the public view -> docs/downloads/<kind>/<id>.docx, with their PDFs.
+
+    The Word files are never copied from the clerks' build (a meeting's Word there names unpublished items);
+    a PDF is taken from `docx_dir` only when it was made from a Word file identical to the public one."""
+    from .render_docx import agenda_docx, meeting_docx
+
     found = defaultdict(list)
-    if docx_dir is None or not Path(docx_dir).is_dir():
-        return found
-    wanted = [("agendas", a.id) for a in agendas] + [("meetings", mt.id) for mt in meetings]
-    for kind, ident in wanted:
-        for ext, label in (("docx", "Word (.docx)"), ("pdf", "PDF")):
-            source = Path(docx_dir) / kind / f"{ident}.{ext}"
-            if source.is_file():
-                target = docs / "downloads" / kind / source.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-                found[(kind, ident)].append({"label": label, "path": f"downloads/{kind}/{source.name}",
-                                             "size": human_size(source.stat().st_size)})
+    documents = [("agendas", a.id, lambda a=a: agenda_docx(a, content_root)) for a in public.agendas]
+    documents += [("meetings", mt.id, lambda mt=mt: meeting_docx(mt)) for mt in public.meetings]
+    for kind, ident, render in documents:
+        data = render()
+        target = docs / "downloads" / kind / f"{ident}.docx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        found[(kind, ident)].append({"label": "Word (.docx)", "path": f"downloads/{kind}/{ident}.docx",
+                                     "size": human_size(len(data))})
+        if docx_dir is None:
+            continue
+        made, pdf = Path(docx_dir) / kind / f"{ident}.docx", Path(docx_dir) / kind / f"{ident}.pdf"
+        if pdf.is_file() and made.is_file() and made.read_bytes() == data:
+            shutil.copyfile(pdf, target.with_suffix(".pdf"))
+            found[(kind, ident)].append({"label": "PDF", "path": f"downloads/{kind}/{ident}.pdf",
+                                         "size": human_size(pdf.stat().st_size)})
     return found
 
 

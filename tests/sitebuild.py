@@ -9,8 +9,10 @@ from __future__ import annotations
 import atexit
 import functools
 import gzip
+import io
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,12 +131,10 @@ def plant(content: Path) -> None:
                 partner=HOSTILE_PARTNER, added_row=HOSTILE_ROW), encoding="utf-8")
 
 
-def fake_documents(docx: Path, agenda_ids, meeting_ids) -> None:
-    for kind, ids in (("agendas", agenda_ids), ("meetings", meeting_ids)):
-        (docx / kind).mkdir(parents=True, exist_ok=True)
-        for ident in ids:
-            (docx / kind / f"{ident}.docx").write_bytes(b"PK\x03\x04 fake docx " + ident.encode())
-            (docx / kind / f"{ident}.pdf").write_bytes(b"%PDF-1.7 fake " + ident.encode())
+def fake_pdfs(docx: Path) -> None:
+    """A stand-in PDF beside every Word file (LibreOffice is tested in test_pdf; here only the links matter)."""
+    for document in docx.rglob("*.docx"):
+        document.with_suffix(".pdf").write_bytes(b"%PDF-1.7 fake " + document.stem.encode())
 
 
 def _tmp() -> Path:
@@ -145,23 +145,25 @@ def _tmp() -> Path:
 
 @functools.lru_cache(maxsize=None)
 def planted_site() -> Path:
-    """The site built (through the pipeline) from content/ plus the planted files; returns site/."""
+    """The site built (through the pipeline) from content/ plus the planted files; returns site/.
+
+    The clerks' Word files (drafts and non-public ones included) are built first into docx/, with a stand-in
+    PDF beside each; the site must take none of them but the public ones."""
     from fugi import pipeline
+    from fugi.outputs import writing
+    from fugi.render_site import write_site
 
     root = _tmp()
     content = root / "content"
     shutil.copytree(CONTENT, content)
     plant(content)
-    agenda_ids = [p.stem for p in (content / "agendas").glob("*.md")]
-    meeting_ids = [p.stem for p in (content / "meetings").glob("*.md")]
     docx = root / "docx"
-    fake_documents(docx, agenda_ids, meeting_ids)
+    pipeline.build(content, docx_out=docx, report=lambda line: None)
+    fake_pdfs(docx)
     archive = pipeline.checked_archive(content, report=lambda line: None)
-    from fugi.render_site import write_site
-
     site = root / "site"
-    with pipeline.replacing(site) as staging:
-        write_site(archive, staging, content, docx_dir=docx)
+    with writing({"site": site}, content) as outputs:
+        write_site(archive, outputs.stage("site"), content, docx_dir=docx, work=outputs.scratch("site"))
     return site
 
 
@@ -176,11 +178,16 @@ def archive_site() -> Path:
 
 
 def output_texts(site: Path):
-    """(path, text) for every file of the site; gzip files (Pagefind's index and fragments) decompressed."""
+    """(path, text) for every file of the site; gzip files (Pagefind's index and fragments) decompressed, and
+    every part of a zip (the Word downloads) as text of its own."""
     for path in sorted(site.rglob("*")):
         if not path.is_file():
             continue
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                for name in package.namelist():
+                    yield path / name, package.read(name).decode("utf-8", errors="replace")
         yield path, data.decode("utf-8", errors="replace")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import zipfile
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -269,6 +270,18 @@ def test_drafts_and_non_public_items_never_reach_any_output(site):
     assert checked > 50
     index_files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
     assert any("fragment" in p.parts for p in index_files)  # the fragments were among the files checked
+
+
+def test_a_public_meetings_word_download_masks_the_non_public_item(site):
+    """The 会議概要 Word offered on the site is made from the public view: the item's title never appears in it."""
+    document = site / "downloads" / "meetings" / "zz-public-meeting.docx"
+    with zipfile.ZipFile(document) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    assert "（非公開の付議事項）" in xml and "継続審議" in xml
+    assert sitebuild.PRIVATE_WORD not in xml and sitebuild.PRIVATE_WORD_JA not in xml
+    # its clerks' Word file (build/docx) names the item, so its PDF is not the public one and is not offered
+    assert not document.with_suffix(".pdf").exists()
+    assert (site / "downloads" / "meetings" / "2025-05.pdf").is_file()
 
 
 def test_non_public_item_title_is_hidden_in_a_public_meeting(site):
