@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from . import model as m
@@ -332,14 +333,46 @@ def parse_flow(fields: Fields, content_root) -> m.DataFlow:
     title = fields.string("表題", required=False, default="")
     image = fields.string("図", required=False)
     fields.finish(["表題", "図"])
-    if image and content_root is not None and not (content_root / image).is_file():
-        fields.ctx.error(fields.line("図"), fields.name("図"), f"図のファイル「{image}」がありません",
-                         "content/ からの相対パスで、images/ に置いた画像ファイルを指定してください")
-        image = None
-    elif image and not image.lower().endswith((".png", ".jpg", ".jpeg", ".gif")):
-        fields.ctx.error(fields.line("図"), fields.name("図"), f"「{image}」は画像ファイルではありません", "PNG か JPEG を指定してください")
-        image = None
+    if image:
+        problem = image_problem(image, content_root)
+        if problem:
+            fields.ctx.error(fields.line("図"), fields.name("図"), *problem)
+            image = None
     return m.DataFlow(title, image)
+
+
+#: Image files a page and a Word file can show, by extension, with the bytes such a file starts with.
+IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+               ".gif": (b"GIF87a", b"GIF89a")}
+
+
+def image_problem(image: str, content_root) -> tuple | None:
+    """(message, hint) when `image` is not an image file inside content/; None when it is.
+
+    Files named in content are published: an absolute path, a path leaving content/ (../) or a symlink
+    pointing outside it would publish any file of the machine, so all are refused."""
+    inside = "content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"
+    path = PurePosixPath(image.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", image) or ".." in path.parts:
+        return f"「{image}」は content/ の外を指しています", inside
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_MAGIC:
+        return f"「{image}」は画像ファイルではありません", "PNG・JPEG・GIF のいずれかを指定してください"
+    if content_root is None:
+        return None
+    root = Path(content_root).resolve()
+    target = Path(content_root) / path
+    if not target.is_file():
+        return f"図のファイル「{image}」がありません", inside
+    resolved = target.resolve()
+    if root not in resolved.parents:
+        return f"「{image}」は content/ の外のファイルを指しています（シンボリックリンク）", inside
+    with open(resolved, "rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(IMAGE_MAGIC[suffix]):
+        return (f"「{image}」の中身は{suffix[1:].upper()}画像ではありません",
+                "画像を保存し直すか、実際の形式に合った拡張子にしてください")
+    return None
 
 
 def parse_catalog(src, problems) -> Optional[m.CatalogChecklist]:

@@ -160,3 +160,55 @@ def test_drift_is_a_warning_with_both_texts(tmp_path, monkeypatch):
                                    "「コンピュータウイルス対策をする。」（標準: 「コンピューターウイルス感染等がないよう")
     row = archive.agendas[0].checklists[0].halves[0].groups[1].rows[4]
     assert row.text == "コンピュータウイルス対策をする。" and row.differs
+
+
+# ---------------------------------------------------------------------------
+# Files named in content are published: they must be images inside content/
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+IMAGE_CASES = {
+    "outside": ("../../../../etc/hosts.png", None,
+                "「../../../../etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
+    "absolute": ("/etc/hosts.png", None,
+                 "「/etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
+    "symlink": ("images/link.png", "symlink",
+                "「images/link.png」は content/ の外のファイルを指しています（シンボリックリンク） — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
+    "not-an-image": ("images/secret.png", b"password=hunter2\n",
+                     "「images/secret.png」の中身はPNG画像ではありません — 画像を保存し直すか、実際の形式に合った拡張子にしてください"),
+    "wrong-extension": ("images/notes.txt", b"text",
+                        "「images/notes.txt」は画像ファイルではありません — PNG・JPEG・GIF のいずれかを指定してください"),
+    "missing": ("images/none.png", None,
+                "図のファイル「images/none.png」がありません — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMAGE_CASES))
+def test_flow_image_must_be_an_image_inside_content(tmp_path, monkeypatch, case):
+    monkeypatch.chdir(tmp_path)
+    image, data, expected = IMAGE_CASES[case]
+    content = make_content(tmp_path)
+    (content / "images").mkdir()
+    if data == "symlink":
+        outside = tmp_path / "password.png"
+        outside.write_bytes(PNG)  # even a real image: anything outside content/ is refused
+        (content / image).symlink_to(outside)
+    elif data is not None:
+        (content / image).write_bytes(data)
+    path = content / "agendas" / "minimal.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "チェックリスト:", f"個人情報の流れ:\n  図: {image}\nチェックリスト:"), encoding="utf-8")
+    _, problems = load_archive(content)
+    assert messages(problems, "minimal.md") == [f"27: 個人情報の流れ.図: {expected}"]
+
+
+def test_an_image_inside_content_is_accepted_even_through_a_symlink_inside(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    (content / "images").mkdir()
+    (content / "images" / "flow.png").write_bytes(PNG)
+    (content / "images" / "alias.png").symlink_to(content / "images" / "flow.png")
+    path = content / "agendas" / "minimal.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "チェックリスト:", "個人情報の流れ:\n  図: images/alias.png\nチェックリスト:"), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems and archive.agendas[0].data_flow.image == "images/alias.png"
