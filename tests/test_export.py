@@ -87,3 +87,27 @@ def test_site_serves_the_same_open_data_and_documents_it():
     for key, _, _ in export.FIELDS:
         assert f"<code>{key}</code>" in data_page, key
     assert 'href="decisions.json"' in data_page and 'href="decisions.csv"' in data_page
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
+    """OWASP CSV injection: =, +, -, @, tab and CR at the start of a cell become text."""
+    from fugi.export import neutralise
+
+    for cell in ('=HYPERLINK("http://evil/","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(cell) == "'" + cell
+    for cell in ("承認", "資料27", "－", "2026-04-01"):
+        assert neutralise(cell) == cell
+
+
+def test_the_csv_file_neutralises_every_cell(planted_archive):
+    import csv
+    import io
+
+    from fugi.export import records, to_csv
+
+    rows = records(planted_archive)
+    rows[0] = dict(rows[0], 件名='=HYPERLINK("http://evil.example/","開く")', 担当課=["@SUM(1)", "総務課"])
+    table = list(csv.reader(io.StringIO(to_csv(rows))))
+    header = table[0]
+    assert table[1][header.index("件名")] == """'=HYPERLINK("http://evil.example/","開く")"""
+    assert table[1][header.index("担当課")] == "'@SUM(1)；総務課"
