@@ -9,40 +9,55 @@ from .problems import ContentError
 
 DEFAULT_DOCX = Path("build/docx")
 DEFAULT_SITE = Path("site")
+DEFAULT_SCHEMA = Path("schema")
+OUT_HELP = {
+    "all": "書き出し先。Word/PDF は DIR/docx/、サイトは DIR/site/ に作ります（既定: build/docx/ と site/）",
+    "docx": "Word 文書の書き出し先（既定: build/docx/）",
+    "pdf": "Word 文書と PDF の書き出し先（既定: build/docx/）",
+    "site": "サイトの書き出し先（既定: site/）",
+    "schema": "JSON Schema の書き出し先（既定: schema/）",
+}
+
+
+def common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand (`build.py --strict check` = `build.py check --strict`)."""
+    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", type=Path, default=default(Path("content")), metavar="DIR",
+                        help="コンテンツのフォルダ（既定: content/）")
+    common.add_argument("--strict", action="store_true", default=default(False), help="警告もエラーとして扱う")
+    common.add_argument("--out", type=Path, default=default(None), metavar="DIR",
+                        help="書き出し先（コマンドごとの既定は各コマンドの --help を参照）")
+    return common
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="build.py", description="付議事項・会議概要から Word 文書と公開アーカイブを作ります。")
-    sub = top.add_subparsers(dest="command")
+    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False)],
+                                  description="付議事項・会議概要から Word 文書と公開アーカイブを作ります。"
+                                              "サブコマンドなしで Word 文書とサイトの両方を作ります。")
+    top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
+                     help="Word 文書の書き出し先（サイトと別の場所にするとき。site と既定のコマンドで使えます）")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,new,schema}")
+    common = common_options(suppress=True)
 
-    def add(name, help_text, out_default=None):
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--content", type=Path, default=Path("content"), help="コンテンツのフォルダ（既定: content/）")
-        if out_default is not None:
-            p.add_argument("--out", type=Path, default=out_default, help=f"書き出し先（既定: {out_default}/）")
-        return p
+    def add(name, help_text):
+        text = help_text + (f"。--out: {OUT_HELP[name]}" if name in OUT_HELP else "")
+        return sub.add_parser(name, help=help_text, description=text, parents=[common])
 
-    top.add_argument("--content", type=Path, default=Path("content"), help="コンテンツのフォルダ（既定: content/）")
-    top.add_argument("--out", type=Path, default=DEFAULT_SITE, help="サイトの書き出し先（既定: site/）")
-    top.add_argument("--docx-out", type=Path, default=DEFAULT_DOCX, help="Word の書き出し先（既定: build/docx/）")
-    top.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    check = add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
-    check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    for name, text in (("docx", "Word 文書（.docx）を作ります"), ("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")):
-        p = add(name, text, DEFAULT_DOCX)
-        p.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    site = add("site", "公開アーカイブのサイトを作ります", DEFAULT_SITE)
-    site.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    site.add_argument("--docx-out", type=Path, default=None,
-                      help="指定すると Word 文書もこのフォルダに作り、サイトからダウンロードできるようにします")
+    add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
+    add("docx", "Word 文書（.docx）を作ります")
+    add("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")
+    site = add("site", "公開アーカイブのサイトを作ります")
+    site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                      help="指定すると Word 文書もこのフォルダに作ります")
     new = add("new", "新しい付議事項・会議概要のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help="agenda（付議事項）か meeting（会議概要）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
-    new.add_argument("--category", "-c", action="append", default=[], help="付議する区分（電算処理・外部結合・業務委託・再委託）。複数可")
+    new.add_argument("--category", "-c", action="append", default=[], help="付議する区分。複数可")
     new.add_argument("--title", default="", help="件名")
     new.add_argument("--number", type=int, default=None, help="資料番号（付議事項）または回（会議概要）")
     new.add_argument("--date", default=None, help="開催日 YYYY-MM-DD（会議概要）")
-    add("schema", "エディタ用の JSON Schema を書き出します", Path("schema"))
+    add("schema", "エディタ用の JSON Schema を書き出します")
     return top
 
 
@@ -52,29 +67,43 @@ def main(argv=None) -> int:
     try:
         return run(command, args)
     except ContentError as err:
+        if not getattr(err, "printed", False):
+            for problem in err.problems.sorted():
+                print(str(problem))
         errors, warnings = len(err.problems.errors), len(err.problems.warnings)
         print(f"エラー {errors} 件、警告 {warnings} 件。何も書き出していません。", file=sys.stderr)
         return 1
 
 
+def targets(command: str, args) -> dict:
+    """Where each output of the command goes: {"docx": folder, "site": folder}."""
+    if command == "all":
+        if args.out is not None:
+            return {"docx": args.docx_out or args.out / "docx", "site": args.out / "site"}
+        return {"docx": args.docx_out or DEFAULT_DOCX, "site": DEFAULT_SITE}
+    if command in ("docx", "pdf"):
+        return {"docx": args.out or DEFAULT_DOCX}
+    if command == "site":
+        return {"site": args.out or DEFAULT_SITE, **({"docx": args.docx_out} if args.docx_out else {})}
+    return {}
+
+
 def run(command: str, args) -> int:
     from . import pipeline
+    from .outputs import display
 
     if command == "check":
         archive = pipeline.checked_archive(args.content, args.strict)
         print(f"OK: 付議事項 {len(archive.agendas)} 件、会議 {len(archive.meetings)} 件、チェックリスト {len(archive.catalog)} 種")
         return 0
-    if command in ("docx", "pdf"):
-        written = pipeline.build(args.content, docx_out=args.out, pdf=command == "pdf", strict=args.strict)
-        print(f"{counts(written['docx'])} → {args.out}/")
-        return 0
-    if command == "site":
-        pipeline.build(args.content, docx_out=args.docx_out, site_out=args.out, strict=args.strict)
-        print(f"サイト → {args.out}/")
-        return 0
-    if command == "all":
-        written = pipeline.build(args.content, docx_out=args.docx_out, site_out=args.out, strict=args.strict)
-        print(f"{counts(written['docx'])} → {args.docx_out}/、サイト → {args.out}/")
+    if command in ("docx", "pdf", "site", "all"):
+        where = targets(command, args)
+        written = pipeline.build(args.content, docx_out=where.get("docx"), site_out=where.get("site"),
+                                 pdf=command == "pdf", strict=args.strict)
+        if "docx" in where:
+            print(f"{counts(written['docx'])} → {display(where['docx'])}")
+        if "site" in where:
+            print(f"サイト（{len(written['site'])} ファイル）→ {display(where['site'])}")
         return 0
     if command == "new":
         from .scaffold import scaffold
@@ -83,14 +112,14 @@ def run(command: str, args) -> int:
     if command == "schema":
         from .schema import write_schema
 
-        for path in write_schema(args.out):
+        for path in write_schema(args.out or DEFAULT_SCHEMA):
             print(f"JSON Schema → {path}")
         return 0
     raise AssertionError(command)
 
 
 def counts(paths) -> str:
-    """Word: 5 件 (PDF: 5 件)"""
+    """Word: 5 件、PDF: 5 件"""
     suffixes = [Path(p).suffix for p in paths]
     text = f"Word: {suffixes.count('.docx')} 件"
     return text + (f"、PDF: {suffixes.count('.pdf')} 件" if ".pdf" in suffixes else "")

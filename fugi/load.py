@@ -247,6 +247,12 @@ def load_tree(root: Path, problems: Problems):
         problems.error(str(root), 1, "--content", "コンテンツのフォルダがありません",
                        "`--content` に agendas/ と meetings/ を含むフォルダを指定してください")
         return [], [], []
+    missing = [name for name in (AGENDA_DIR, MEETING_DIR) if not (root / name).is_dir()]
+    if missing:
+        problems.error(display_path(root, root), 1, "--content",
+                       f"コンテンツのフォルダではありません（{'・'.join(n + '/' for n in missing)} がありません）",
+                       "`--content` には agendas/ と meetings/ を含むフォルダ（既定: content/）を指定してください")
+        return [], [], []
     agendas = [load_markdown(p, root, "agenda", problems) for p in sorted((root / AGENDA_DIR).glob("*.md"))]
     meetings = [load_markdown(p, root, "meeting", problems) for p in sorted((root / MEETING_DIR).glob("*.md"))]
     catalog = [load_yaml_file(p, root, problems) for p in sorted((root / CATALOG_DIR).glob("*.yml"))]

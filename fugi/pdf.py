@@ -35,16 +35,21 @@ def environment() -> dict:
     return env
 
 
-def convert(documents: list[Path]) -> list[Path]:
-    """Write <name>.pdf beside each .docx; returns the PDFs.  Raises PdfError when one is missing."""
+def convert(documents: list[Path], work: Path | None = None) -> list[Path]:
+    """Write <name>.pdf beside each .docx; returns the PDFs.  Raises PdfError when one is missing.
+
+    LibreOffice's profile and copies live in a temporary folder inside `work` when given (the build's scratch
+    folder, cleaned after a killed build), else in the system's temporary folder."""
     documents = [Path(d) for d in documents]
     if not documents:
         return []
     soffice = soffice_path()
     if soffice is None:
         raise PdfError("LibreOffice（soffice）が見つかりません")
-    with tempfile.TemporaryDirectory(prefix="fugi-pdf-") as work:
-        work = Path(work)
+    if work is not None:
+        Path(work).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="fugi-pdf-", dir=work) as scratch:
+        work = Path(scratch)
         inbox, outbox = work / "in", work / "out"
         inbox.mkdir()
         # Files of different folders may share a name (agendas/x.docx, meetings/x.docx): number them.

@@ -1,13 +1,11 @@
 """The one pipeline: load → validate → cross-check → render, writing nothing when content has errors."""
 from __future__ import annotations
 
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from .checks import cross_check
 from .load import load_tree
+from .outputs import writing
 from .problems import ContentError, Problems
 from .validate import validate
 
@@ -28,43 +26,28 @@ def checked_archive(content: Path, strict: bool = False, report=print):
     for problem in problems.sorted():
         report(str(problem))
     if problems.errors or (strict and problems.warnings):
-        raise ContentError(problems)
+        raise ContentError(problems, printed=True)
     return archive
-
-
-@contextmanager
-def replacing(target: Path):
-    """Yield a fresh staging folder that replaces `target` only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; outputs are for the whole office
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = target.parent / f".{target.name}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
           strict: bool = False, report=print) -> dict:
-    """Run the whole pipeline; render only the views asked for. Returns what was written."""
-    archive = checked_archive(content, strict, report)
-    written = {}
-    if docx_out is not None:
-        from .render_docx import write_documents
+    """Run the whole pipeline; render only the views asked for, and replace every output or none.
 
-        with replacing(docx_out) as staging:
-            written["docx"] = write_documents(archive, staging, Path(content), pdf=pdf)
-    if site_out is not None:
-        from .render_site import write_site
+    Returns {"docx": files written, "site": files written}."""
+    from .render_docx import write_documents
+    from .render_site import write_site
 
-        with replacing(site_out) as staging:
-            written["site"] = write_site(archive, staging, Path(content), docx_dir=docx_out)
+    content = Path(content).resolve()
+    targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
+    with writing(targets, content, report) as outputs:  # refuses folders fugi does not own before any work
+        archive = checked_archive(content, strict, report)
+        written = {}
+        staged_docx = None
+        if docx_out is not None:
+            staged_docx = outputs.stage("docx")
+            written["docx"] = write_documents(archive, staged_docx, content, pdf=pdf, work=outputs.work)
+        if site_out is not None:
+            written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
+                                         work=outputs.scratch("site"))
     return written

@@ -41,8 +41,9 @@ class Problems(list):
 
 
 class ContentError(Exception):
-    """Raised by the pipeline when content has errors; carries the problems."""
+    """Raised by the pipeline when content has errors; carries the problems (printed: already shown)."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, printed: bool = False):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.printed = printed

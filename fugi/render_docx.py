@@ -360,10 +360,11 @@ def fail(path, message: str, hint: str = ""):
     problems.error(path, 1, "", message, hint)
     for problem in problems:
         print(str(problem), file=sys.stderr)
-    raise ContentError(problems)
+    raise ContentError(problems, printed=True)
 
 
-def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False) -> list[Path]:
+def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False,
+                    work: Path | None = None) -> list[Path]:
     """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs)."""
     out_dir = Path(out_dir)
     if pdf:
@@ -393,7 +394,7 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
         from .pdf import PdfError, convert
 
         try:
-            written += convert(written)
+            written += convert(written, work=work)
         except PdfError as err:
             fail("build.py pdf", str(err), "LibreOffice の出力を確かめてください。Word 文書は作れています")
     return written

@@ -1,0 +1,219 @@
+"""Output folders fugi owns: refuse anything else, stage beside the target, swap all outputs at once, lock."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from .problems import ContentError, Problems
+
+#: The file that marks a folder as fugi's output (fugi replaces such a folder whole, and no other).
+MARKER = ".fugi-output"
+MARKER_TEXT = ("このフォルダは fugi が作った出力です。ビルドのたびに丸ごと作り直されます。\n"
+               "ここに置いたファイルは消えます。残したいものは別の場所に置いてください。\n")
+STAGING = ".fugi-staging-"  # .<target name>.fugi-staging-<pid>: a build in progress
+OLD = ".fugi-old-"  # .<target name>.fugi-old-<pid>: the previous output, between the two renames of a swap
+WORK = ".fugi-work-"  # .<target name>.fugi-work-<pid>: scratch files of a build (generated pages, PDF runs)
+
+
+class OutputRefused(ContentError):
+    """An output folder fugi must not write into; carries the problems, like a content error."""
+
+
+def marked(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+def _within(path: Path, other: Path) -> bool:
+    """path is other or lies inside it."""
+    return path == other or other in path.parents
+
+
+def refusal(target: Path, content: Path, option: str) -> str:
+    """Why `target` may not be replaced, or "" when fugi may write it."""
+    target, content = Path(target).resolve(), Path(content).resolve()
+    cwd, code = Path.cwd().resolve(), Path(__file__).resolve().parents[1]
+    if target.exists() and not target.is_dir():
+        return "フォルダではなくファイルです"
+    if _within(target, content):
+        return "コンテンツのフォルダ（またはその中）です"
+    if _within(content, target):
+        return "コンテンツのフォルダを含むフォルダです"
+    for name, place in (("今いるフォルダ", cwd), ("fugi のフォルダ", code), ("コンテンツのリポジトリ", content.parent)):
+        if _within(place, target):
+            return f"{name}（またはそれを含むフォルダ）です"
+    if _within(target, code) and target.relative_to(code).parts[:1] in (("fugi",), ("templates",), ("tests",)):
+        return "fugi のプログラムのフォルダです"
+    if target.is_dir() and not marked(target) and any(target.iterdir()) and not legacy_output(target):
+        return f"fugi が作ったフォルダではありません（目印の {MARKER} がなく、空でもありません）"
+    return ""
+
+
+def legacy_output(folder: Path) -> bool:
+    """A folder written by a fugi from before the marker: Word/PDF under agendas/ and meetings/, or a built site."""
+    if (folder / "pagefind" / "pagefind.js").is_file() and (folder / "assets" / "fugi").is_dir():
+        return True
+    files = [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
+    return bool(files) and all(p.relative_to(folder).parts[0] in ("agendas", "meetings")
+                               and p.suffix in (".docx", ".pdf") and len(p.relative_to(folder).parts) == 2
+                               for p in files)
+
+
+def check_targets(targets: dict, content: Path) -> None:
+    """Raise OutputRefused (all problems at once) unless fugi may replace every target: {option: path}."""
+    problems = Problems()
+    for option, target in targets.items():
+        reason = refusal(target, content, option)
+        if reason:
+            problems.error(str(target), 1, "--out", f"このフォルダには書き出せません: {reason}",
+                           "fugi 専用の出力先（まだないフォルダか空のフォルダ。例: site/、build/docx/）を指定してください。"
+                           "何も変更していません")
+    resolved = [Path(t).resolve() for t in targets.values()]
+    for i, one in enumerate(resolved):
+        for other in resolved[i + 1:]:
+            if _within(one, other) or _within(other, one):
+                problems.error(str(one), 1, "--out", "出力先が重なっています", "Word とサイトの出力先を別のフォルダにしてください")
+    if problems:
+        raise OutputRefused(problems)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(target: Path) -> None:
+    """Clean what a killed build left beside `target`: stale staging folders; restore an output lost mid-swap."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for entry in sorted(parent.iterdir()):
+        for kind in (STAGING, OLD, WORK):
+            prefix = f".{target.name}{kind}"
+            if not entry.name.startswith(prefix):
+                continue
+            pid = entry.name[len(prefix):]
+            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+                continue  # lock holders never overlap; a live pid here is another build's
+            if kind == OLD and not target.exists() and marked(entry):
+                entry.rename(target)  # killed between the two renames of a swap: the previous output comes back
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextmanager
+def locked(folders, report=print):
+    """Hold an exclusive lock on each folder (the targets' parents) for the whole build; wait if another holds it."""
+    with ExitStack() as stack:
+        for folder in sorted({Path(f) for f in folders}):
+            fd = os.open(folder, os.O_RDONLY)
+            stack.callback(os.close, fd)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    raise
+                report(f"別の fugi が {folder} に書き出し中です。終わるのを待っています…")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+
+
+class Outputs:
+    """Staging folders for several targets; `commit()` swaps them all in, or nothing is replaced."""
+
+    def __init__(self, targets: dict):
+        self.targets = {option: Path(t).resolve() for option, t in targets.items()}
+        self.staging = {}
+        first = next(iter(self.targets.values()))
+        self.work = first.parent / f".{first.name}{WORK}{os.getpid()}"  # scratch space, removed when the build ends
+
+    def stage(self, option: str) -> Path:
+        target = self.targets[option]
+        folder = target.parent / f".{target.name}{STAGING}{os.getpid()}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(mode=0o755)
+        folder.chmod(0o755)
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        self.staging[option] = folder
+        return folder
+
+    def scratch(self, name: str) -> Path:
+        """A fresh scratch folder for this build (never under /tmp: a killed build's leftovers are cleaned here)."""
+        folder = self.work / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def discard(self) -> None:
+        for folder in self.staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self.staging = {}
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def commit(self) -> None:
+        """Swap every staged folder in: rename the old output aside, the new one in place, drop the old."""
+        olds = []
+        for option, folder in self.staging.items():
+            target = self.targets[option]
+            old = target.parent / f".{target.name}{OLD}{os.getpid()}"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                target.rename(old)
+                olds.append(old)
+            folder.rename(target)
+        self.staging = {}
+        for old in olds:
+            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+@contextmanager
+def writing(targets: dict, content: Path, report=print):
+    """Check, lock, recover and stage every target; on success all are swapped in together, on failure none."""
+    check_targets(targets, content)
+    resolved = {option: Path(t).resolve() for option, t in targets.items()}
+    try:
+        for target in resolved.values():
+            target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise_unwritable(err)
+    with locked([t.parent for t in resolved.values()], report):
+        for target in resolved.values():
+            recover(target)
+        outputs = Outputs(resolved)
+        try:
+            yield outputs
+            outputs.commit()
+        except OSError as err:
+            outputs.discard()
+            raise_unwritable(err)
+        except BaseException:
+            outputs.discard()
+            raise
+
+
+def raise_unwritable(err: OSError):
+    """A folder fugi cannot write (permissions, a full disk): a problem, not a traceback."""
+    problems = Problems()
+    where = err.filename or "出力先"
+    problems.error(str(where), 1, "--out", f"書き出せません（{os.strerror(err.errno) if err.errno else err}）",
+                   "書き込みの権限と空き容量を確かめるか、別の出力先を指定してください。前回の出力はそのままです")
+    raise OutputRefused(problems) from err
+
+
+def display(path: Path) -> str:
+    """A path as the clerk typed it: relative to the current folder when inside it."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        return path.as_posix() + "/"
+
