@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fugi import present  # noqa: E402
 from fugi.pipeline import load_archive  # noqa: E402
 from fugi.render_docx import agenda_docx, numbered_rows  # noqa: E402
+from fugi.view import agenda_view, labels as form_labels  # noqa: E402
 
 AGENDA = "kaigo-hoken-hyojunka"
 TARGET = 0.2
@@ -39,30 +39,28 @@ def pipe_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def plain_markdown(agenda) -> str:
-    """The agenda item as a clerk might write it in one plain Markdown file (what pandoc gets)."""
-    ov = agenda.overview
-    out = [f"資料{agenda.number}", "", "# 個人情報保護管理運営会議 付議事項", "",
-           pipe_table(["件名", agenda.title], []), "", "内容は別紙のとおり", "", "要綱の根拠", "",
-           present.basis_text(agenda), "", present.departments_text(agenda), "", "# 事業の概要", "",
-           pipe_table(["事業名", ov.name], [["担当課", present.SEP.join(ov.sections)], ["目的", ov.purpose],
-                                          ["対象者", ov.target]]), "", "事業内容", "", ov.body, ""]
-    for sheet in agenda.sheets:
-        rows = [[label, " ".join(lines)] for label, lines in present.sheet_table(sheet)]
-        out += [f"# 件名 {sheet.title}", "", pipe_table(rows[0], rows[1:]), ""]
-    if agenda.data_flow:
-        out += [f"資料{agenda.flow_number}", "", f"# {agenda.data_flow.title}", ""]
-    info = agenda.info_items
-    if info:
-        out += [f"資料{agenda.items_number}", ""]
-        rows = [[v for pair in row for v in (pair["n"], pair["name"])] for row in numbered_rows(info.numbered)]
-        out += [pipe_table([info.title] + [""] * 7, rows), ""]
-    for checklist in agenda.checklists:
+def plain_markdown(agenda, forms) -> str:
+    """The agenda item as a clerk might write it in one plain Markdown file (what pandoc gets), from the view."""
+    view, labels = agenda_view(agenda, forms), form_labels(forms)
+    overview = [[label, " ".join(lines)] for label, lines in view.overview_rows]
+    out = [view.number_text, "", f"# {labels.cover_title}", "", pipe_table([labels.title, view.title], []), "",
+           "内容は別紙のとおり", "", labels.basis, "", view.basis_text, "", view.departments_text, "",
+           f"# {labels.overview}", "", pipe_table(overview[0], overview[1:]), "", labels.body, "", view.body, ""]
+    for sheet in view.sheets:
+        rows = [[label, " ".join(lines)] for label, lines in sheet.rows]
+        out += [f"# {labels.sheet_title} {sheet.title}", "", pipe_table(rows[0], rows[1:]), ""]
+    if view.flow:
+        out += [view.flow.number_text, "", f"# {view.flow.title}", ""]
+    if view.info:
+        out += [view.info.number_text, ""]
+        rows = [[v for pair in row for v in (pair["n"], pair["name"])] for row in numbered_rows(view.info.numbered, 4)]
+        out += [pipe_table([view.info.title] + [""] * 7, rows), ""]
+    for checklist in view.checklists:
         for half in checklist.halves:
-            out += [f"# {checklist.number} {checklist.title}", "", checklist.subtitle, ""]
-            rows = [[present.checklist_group_label(half, group) if i == 0 else "", row.mark, row.text]
+            out += [f"# {checklist.heading}", "", checklist.subtitle, ""]
+            rows = [[group.label if i == 0 else "", row.mark, row.text]
                     for group in half.groups for i, row in enumerate(group.rows)]
-            out += [pipe_table(["", checklist.legend_of(half), checklist.column], rows), ""]
+            out += [pipe_table(["", half.legend, checklist.column], rows), ""]
     return "\n".join(out) + "\n"
 
 
@@ -90,13 +88,13 @@ def main(argv=None) -> int:
     agenda = next(a for a in archive.agendas if a.id == AGENDA)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    markdown = plain_markdown(agenda)
+    markdown = plain_markdown(agenda, archive.forms)
     (out / f"{AGENDA}.md").write_text(markdown, encoding="utf-8")
 
     start = time.perf_counter()
-    first = agenda_docx(agenda, content)
+    first = agenda_docx(agenda, archive.forms, content)
     cold = time.perf_counter() - start
-    fugi_times = timed(lambda: (out / f"{AGENDA}.fugi.docx").write_bytes(agenda_docx(agenda, content)), args.runs)
+    fugi_times = timed(lambda: (out / f"{AGENDA}.fugi.docx").write_bytes(agenda_docx(agenda, archive.forms, content)), args.runs)
     pandoc_times = timed(lambda: pypandoc.convert_text(markdown, "docx", format="md",
                                                        outputfile=str(out / f"{AGENDA}.pandoc.docx")), args.runs)
 

@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fugi.pipeline import load_archive  # noqa: E402
-from fugi import render_site  # noqa: E402
+from fugi.site import build as site_build  # noqa: E402
+from fugi.site.pages import generate_docs  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 QUERIES = ("エアコン", "富士通", "国土交通省", "生活保護", "居住サポート住宅")
@@ -157,6 +158,7 @@ def synthetic_content(target: Path, items: int, seed: int = 7) -> Path:
     """content/ with N varied agenda items and their meetings (checklists copied as they are)."""
     rng = random.Random(seed)
     shutil.copytree(ROOT / "content" / "checklists", target / "checklists")
+    shutil.copy(ROOT / "content" / "forms.yml", target / "forms.yml")
     (target / "agendas").mkdir(parents=True)
     (target / "meetings").mkdir()
     (target / "images").mkdir()
@@ -200,16 +202,16 @@ def build(archive, content: Path, out: Path, search: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="fugi-bench-docs-") as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
-        config = render_site.mkdocs_config(docs, out, search)
+        config = site_build.mkdocs_config(docs, out, archive, search)
         start = time.perf_counter()
-        render_site.generate_docs(archive, docs, content, None)
+        generate_docs(archive, docs, content, None)
         times["pages (Jinja)"] = time.perf_counter() - start
         start = time.perf_counter()
-        render_site.run_mkdocs(config)
+        site_build.run_mkdocs(config)
         times["MkDocs"] = time.perf_counter() - start
     if search == "pagefind":
         start = time.perf_counter()
-        render_site.run_pagefind(out)
+        site_build.run_pagefind(out)
         times["Pagefind"] = time.perf_counter() - start
     times["total"] = sum(times.values())
     return times

@@ -1,4 +1,4 @@
-"""Cross-file checks: meeting references, categories vs sheets and checklists, 資料 numbering, catalog drift."""
+"""Cross-file checks: meeting references, categories vs sheets and checklists, numbering, catalog drift."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,86 +9,110 @@ from collections import defaultdict
 from . import model as m
 from .wareki import fiscal_year
 
-REFERENCE = re.compile(r"資料(\d+)(?:-(\d+))?")
+TODO = "【要記入】"
 
 
 def cross_check(archive: m.Archive, problems) -> None:
     """Run every check; link meetings and agenda items both ways."""
+    forms = archive.forms
     for agenda in archive.agendas:
-        check_categories(agenda, archive.catalog, problems)
-        check_subcontract(agenda, problems)
-        check_references(agenda, problems)
-        report_drift(agenda, problems)
+        check_categories(agenda, archive.catalog, forms, problems)
+        check_parents(agenda, forms, problems)
+        check_references(agenda, forms, problems)
+        report_drift(agenda, forms, problems)
     link_meetings(archive, problems)
     check_numbers(archive, problems)
     for document in [*archive.agendas, *archive.meetings]:
         check_unfilled(document, problems)
 
 
-def check_categories(agenda: m.Agenda, catalog: dict, problems) -> None:
-    """要綱の根拠 must match the sheets present and the checklists present."""
-    line = agenda.lines.get("要綱の根拠", 1)
+def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
+    """The basis must match the sheets present and the checklists present."""
+    basis = forms.agenda.role("basis")
+    checklists = forms.agenda.role("checklists")
+    checklists_key = checklists.key if checklists else ""
+    line = agenda.lines.get(basis.key, 1)
     sheets = set(agenda.sheet_categories)
+    listed = {c.category for c in agenda.checklists}
     for category in agenda.basis:
         if category not in sheets:
-            problems.error(agenda.path, line, "要綱の根拠", f"「{category}」の別紙がありません",
-                           f"`{category}:` の別紙を書くか、要綱の根拠から「{category}」を外してください")
-        if category in catalog and category not in {c.category for c in agenda.checklists}:
-            problems.error(agenda.path, agenda.lines.get("チェックリスト") or line, "チェックリスト",
-                           f"「{category}」のチェックリストがありません",
-                           f"`チェックリスト:` の下に `{category}: {{}}`（標準どおりすべて○）を書いてください")
-    for category in sheets - set(agenda.basis) - {"再委託"}:
-        problems.error(agenda.path, agenda.lines.get(f"{category}.件名", line), category,
-                       f"要綱の根拠に「{category}」がないのに別紙があります",
-                       f"要綱の根拠に「{category}」を加えるか、この別紙を消してください")
-    if "再委託" in sheets and "業務委託" not in agenda.basis:
-        problems.error(agenda.path, agenda.lines.get("再委託.件名", line), "再委託",
-                       "再委託は業務委託の根拠がないと付議できません", "要綱の根拠に「業務委託」を加えてください")
+            problems.error(agenda.path, line, basis.key, f"「{category}」の別紙がありません",
+                           f"`{category}:` の別紙を書くか、{basis.label}から「{category}」を外してください")
+        if category in catalog and category not in listed:
+            problems.error(agenda.path, agenda.lines.get(checklists_key) or line, checklists_key,
+                           f"「{category}」の{checklists.label}がありません",
+                           f"`{checklists_key}:` の下に `{category}: {{}}`（標準どおりすべて{forms.default_mark}）を書いてください")
+    for name in (c.name for c in forms.categories if c.name in sheets and c.basis and c.name not in agenda.basis):
+        problems.error(agenda.path, agenda.lines.get(sheet_title(forms, name), line), name,
+                       f"{basis.label}に「{name}」がないのに別紙があります",
+                       f"{basis.label}に「{name}」を加えるか、この別紙を消してください")
     for checklist in agenda.checklists:
         if checklist.category not in agenda.basis:
-            problems.error(agenda.path, agenda.lines.get("チェックリスト", line), f"チェックリスト.{checklist.category}",
-                           f"要綱の根拠に「{checklist.category}」がないのにチェックリストがあります",
-                           "要綱の根拠に加えるか、このチェックリストを消してください")
+            problems.error(agenda.path, agenda.lines.get(checklists_key, line), f"{checklists_key}.{checklist.category}",
+                           f"{basis.label}に「{checklist.category}」がないのに{checklists.label}があります",
+                           f"{basis.label}に加えるか、この{checklists.label}を消してください")
 
 
-def check_subcontract(agenda: m.Agenda, problems) -> None:
-    """A 再委託 hangs from a 委託先 of the 業務委託 sheet."""
-    sub, main = agenda.sheet("再委託"), agenda.sheet("業務委託")
-    if sub is None:
-        return
-    line = agenda.lines.get("再委託.委託先", agenda.lines.get("再委託.件名", 1))
-    if main is None:
-        problems.error(agenda.path, line, "再委託", "再委託の元になる業務委託の別紙がありません",
-                       "`業務委託:` の別紙に委託先を書いてください")
-        return
-    known = [p.name for p in main.get("委託先").items] if main.get("委託先") else []
-    claimed = sub.get("委託先")
-    for partner in claimed.items if claimed else ():
-        if partner.name not in known:
-            guess = difflib.get_close_matches(partner.name, known, n=1, cutoff=0.4)
-            hint = f"業務委託の委託先「{guess[0]}」と同じ名称にしてください" if guess else "業務委託の別紙の委託先と同じ名称を書いてください"
-            problems.error(agenda.path, line, "再委託.委託先", f"「{partner.name}」は業務委託の委託先にありません", hint)
+def sheet_title(forms, category: str) -> str:
+    """The field path of a sheet's title (where a sheet's problems are reported)."""
+    return f"{category}.{forms.agenda.role('sheets').options.get('件名', '')}"
 
 
-def check_references(agenda: m.Agenda, problems) -> None:
+def check_parents(agenda: m.Agenda, forms, problems) -> None:
+    """A sheet of a category with a parent (再委託 under 業務委託) needs the parent in the basis and its sheet;
+    a partners field marked 親と同じ names partners of the parent sheet."""
+    basis = forms.agenda.role("basis")
+    for sheet in agenda.sheets:
+        category = forms.category(sheet.category)
+        if not category.parent:
+            continue
+        parent = agenda.sheet(category.parent)
+        line = agenda.lines.get(sheet_title(forms, sheet.category), 1)
+        if category.parent not in agenda.basis:
+            problems.error(agenda.path, line, sheet.category,
+                           f"{sheet.category}は{category.parent}の根拠がないと付議できません",
+                           f"{basis.label}に「{category.parent}」を加えてください")
+        for row in (r for r in sheet.rows if r.field is not None and r.field.same_as_parent):
+            field = f"{sheet.category}.{row.key}"
+            where = agenda.lines.get(field, line)
+            if parent is None:
+                problems.error(agenda.path, where, sheet.category, f"{sheet.category}の元になる{category.parent}の別紙がありません",
+                               f"`{category.parent}:` の別紙に{row.key}を書いてください")
+                continue
+            known = [p.name for p in parent.get(row.key).items] if parent.get(row.key) else []
+            for partner in row.value.items:
+                if partner.name not in known:
+                    guess = difflib.get_close_matches(partner.name, known, n=1, cutoff=0.4)
+                    hint = (f"{category.parent}の{row.key}「{guess[0]}」と同じ名称にしてください" if guess
+                            else f"{category.parent}の別紙の{row.key}と同じ名称を書いてください")
+                    problems.error(agenda.path, where, field, f"「{partner.name}」は{category.parent}の{row.key}にありません", hint)
+
+
+def check_references(agenda: m.Agenda, forms, problems) -> None:
     """資料N-1 / 資料N-2 mentioned in the text must be attachments this item has."""
-    present = {"1": agenda.data_flow is not None, "2": agenda.info_items is not None}
-    names = {"1": "個人情報の流れ", "2": "情報項目"}
-    for field, text, line in texts_with_lines(agenda):
-        for match in REFERENCE.finditer(text):
+    word = forms.agenda.texts["資料"]
+    number_label = forms.agenda.role("number").label
+    attachments = {str(f.options.get("枝番")): f for f in forms.agenda.fields if f.options.get("枝番")}
+    present = {branch: getattr(agenda, {"flow": "data_flow"}.get(f.role, f.role)) is not None
+               for branch, f in attachments.items()}
+    reference = re.compile(re.escape(word) + r"(\d+)(?:-(\d+))?")
+    for field, text, line in texts_with_lines(agenda, forms):
+        for match in reference.finditer(text):
             number, sub = match.groups()
             if number != agenda.number:
-                problems.error(agenda.path, line, field, f"「{match.group(0)}」はこの付議事項の資料番号（{agenda.number}）と違います",
-                               f"資料番号を確かめてください（この付議事項は 資料{agenda.number}）")
+                problems.error(agenda.path, line, field, f"「{match.group(0)}」はこの{forms.agenda.name}の{number_label}（{agenda.number}）と違います",
+                               f"{number_label}を確かめてください（この{forms.agenda.name}は {word}{agenda.number}）")
             elif sub in present and not present[sub]:
-                problems.error(agenda.path, line, field, f"「{match.group(0)}」を参照していますが、その資料がありません",
-                               f"`{names[sub]}:` を書いてください")
+                problems.error(agenda.path, line, field, f"「{match.group(0)}」を参照していますが、その{word}がありません",
+                               f"`{attachments[sub].key}:` を書いてください")
 
 
-def texts_with_lines(agenda: m.Agenda):
-    """(field, text, line) for the body and every sheet value."""
+def texts_with_lines(agenda: m.Agenda, forms):
+    """(field, text, line) for the body and every text value of the sheets."""
+    overview = forms.agenda.role("overview")
+    body = overview.options.get("本文", overview.key)
     for offset, text in enumerate(agenda.overview.body.split("\n")):
-        yield "事業内容", text, agenda.overview.body_line + offset
+        yield body, text, agenda.overview.body_line + offset
     for sheet in agenda.sheets:
         for row in sheet.rows:
             if row.kind == "text":
@@ -97,45 +121,53 @@ def texts_with_lines(agenda: m.Agenda):
                     yield field, text, agenda.lines.get(field, 1)
 
 
-def report_drift(agenda: m.Agenda, problems) -> None:
+def report_drift(agenda: m.Agenda, forms, problems) -> None:
     """Checklist rows worded unlike the catalog are warnings, with both texts."""
+    key = forms.agenda.role("checklists").key
     for checklist in agenda.checklists:
         for half, group, row in checklist.rows:
             if row.differs:
-                field = f"チェックリスト.{checklist.category}.{half.key}.{group.name}.{row.position}"
-                problems.warn(agenda.path, agenda.lines.get(field, agenda.lines.get("チェックリスト", 1)), field,
+                field = f"{key}.{checklist.category}.{half.key}.{group.name}.{row.position}"
+                problems.warn(agenda.path, agenda.lines.get(field, agenda.lines.get(key, 1)), field,
                               f"標準の文言と違います: 「{row.text}」（標準: 「{row.standard}」）",
-                              "原本どおりならそのままで構いません。新しい付議事項なら `文言:` を消して標準の文言にしてください")
+                              f"原本どおりならそのままで構いません。新しい{forms.agenda.name}なら `文言:` を消して標準の文言にしてください")
 
 
 def link_meetings(archive: m.Archive, problems) -> None:
-    """Each 審議事項 that names an agenda file must find it; the agenda learns its meeting and decision."""
+    """Each deliberated item that names an agenda file must find it; the agenda learns its meeting and decision."""
+    forms = archive.forms
+    items = forms.meeting.role("items")
+    agenda_key = forms.meeting.part("items", "agenda").key
+    status = forms.agenda.role("status")
     by_id = {a.id: a for a in archive.agendas}
     for meeting in sorted(archive.meetings, key=m.meeting_chronology):
         linked = []
         for item in meeting.items:
+            field = f"{items.key}[{item.number}].{agenda_key}"
             agenda = by_id.get(item.agenda_id) if item.agenda_id else None
             if item.agenda_id and agenda is None:
                 guess = difflib.get_close_matches(item.agenda_id, list(by_id), n=1, cutoff=0.4)
                 hint = f"「{guess[0]}」の誤りではありませんか" if guess else "content/agendas/ にあるファイル名（.md なし）を書いてください"
-                problems.error(meeting.path, item.line, f"審議事項[{item.number}].付議事項",
-                               f"付議事項「{item.agenda_id}」がありません", hint)
+                problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{item.agenda_id}」がありません", hint)
             if agenda is not None:
                 if agenda.status == "draft":
-                    problems.error(meeting.path, item.line, f"審議事項[{item.number}].付議事項",
-                                   f"付議事項「{agenda.id}」は下書きです", f"{agenda.path} の状態を提出済か決定にしてください")
+                    problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{agenda.id}」は{agenda.status_word}です",
+                                   f"{agenda.path} の{status.label}を{forms.status_word('submitted')}か{forms.status_word('decided')}にしてください")
                 agenda.meeting, agenda.decision = meeting, item.decision or None
             linked.append(m.Deliberation(item.number, item.title or (agenda.title if agenda else ""),
                                          item.decision, item.agenda_id, item.line, agenda))
         meeting.items = tuple(linked)
     for agenda in archive.agendas:
         if agenda.status == "decided" and agenda.meeting is None:
-            problems.warn(agenda.path, agenda.lines.get("状態", 1), "状態", "決定済みですが、この付議事項を審議した会議がありません",
-                          "会議概要の審議事項に `付議事項: " + agenda.id + "` を加えてください")
+            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
+                          f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
+                          f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")
 
 
 def check_numbers(archive: m.Archive, problems) -> None:
-    """資料 numbers are unique within a 年度; an item whose meeting is not known yet is compared with every item."""
+    """Item numbers are unique within a 年度; an item whose meeting is not known yet is compared with every item."""
+    forms = archive.forms
+    number_key, word = forms.agenda.role("number").key, forms.agenda.texts["資料"]
     by_number = defaultdict(list)
     for agenda in archive.agendas:
         year = fiscal_year(agenda.meeting.date) if agenda.meeting and agenda.meeting.date else None
@@ -145,19 +177,17 @@ def check_numbers(archive: m.Archive, problems) -> None:
             clash = next((other for other_year, other in entries[:index]
                           if year is None or other_year is None or year == other_year), None)
             if clash:
-                problems.error(agenda.path, agenda.lines.get("資料番号", 1), "資料番号",
-                               f"資料{number} は {clash.path} と重複しています", "年度内で重ならない資料番号にしてください")
+                problems.error(agenda.path, agenda.lines.get(number_key, 1), number_key,
+                               f"{word}{number} は {clash.path} と重複しています", f"年度内で重ならない{forms.agenda.role('number').label}にしてください")
+    meeting_number = forms.meeting.role("number").key
     numbers = defaultdict(list)
     for meeting in archive.meetings:
         year = fiscal_year(meeting.date) if meeting.date else None
         numbers[(year, meeting.council, meeting.number)].append(meeting)
     for meetings in numbers.values():
         for meeting in meetings[1:]:
-            problems.error(meeting.path, meeting.lines.get("回", 1), "回", f"第{meeting.number}回 は {meetings[0].path} と重複しています",
-                           "回の番号を確かめてください")
-
-
-TODO = "【要記入】"
+            problems.error(meeting.path, meeting.lines.get(meeting_number, 1), meeting_number,
+                           f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
 
 
 def strings(value):
@@ -166,7 +196,7 @@ def strings(value):
         yield value
     elif dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
-            if f.name not in ("meeting", "agenda", "lines"):
+            if f.name not in ("meeting", "agenda", "lines", "field"):
                 yield from strings(getattr(value, f.name))
     elif isinstance(value, dict):
         for item in value.values():

@@ -112,7 +112,8 @@ def run(command: str, args) -> int:
     if command == "schema":
         from .schema import write_schema
 
-        for path in write_schema(args.out or DEFAULT_SCHEMA):
+        forms = pipeline.checked_forms(args.content)
+        for path in write_schema(args.out or DEFAULT_SCHEMA, forms):
             print(f"JSON Schema → {path}")
         return 0
     raise AssertionError(command)

@@ -1,7 +1,10 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`) so that a plain `mkdocs build --strict` builds the same site as
-`python build.py site`: the pages are generated from content/ in on_config and indexed by Pagefind in
-on_post_build.  `build.py` itself loads mkdocs.yml with these hooks switched off."""
+"""MkDocs hooks (mkdocs.yml `hooks:`): a plain `mkdocs build --strict` builds the same site as `build.py site`.
+
+The pages are generated from content/ in on_config and indexed by Pagefind in on_post_build.  `build.py`
+itself loads mkdocs.yml with these hooks switched off.  This module sits above the pipeline (it runs it),
+so nothing under fugi/ imports it."""
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -10,8 +13,42 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
+from fugi.pipeline import checked_archive  # noqa: E402
 from fugi.problems import ContentError  # noqa: E402
-from fugi.render_site import HookBuild  # noqa: E402
+from fugi.site.build import apply_settings, run_pagefind  # noqa: E402
+from fugi.site.pages import generate_docs  # noqa: E402
+
+
+class HookBuild:
+    """State of a plain `mkdocs build`: generate the pages in on_config, index them in on_post_build."""
+
+    def __init__(self):
+        self.tmp = None
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        archive = checked_archive(root / "content")
+        apply_settings(config, archive)
+        self.cleanup()
+        self.tmp = tempfile.TemporaryDirectory(prefix="fugi-docs-")
+        docs = Path(self.tmp.name) / "docs"
+        docs.mkdir()
+        docx = root / "build" / "docx"
+        generate_docs(archive, docs, root / "content", docx if docx.is_dir() else None,
+                      site_url=config.site_url or "", site_name=config.site_name)
+        config.docs_dir = str(docs)
+        return config
+
+    def on_post_build(self, config):
+        if "material/search" not in config.plugins:
+            run_pagefind(Path(config.site_dir))
+        self.cleanup()
+
+    def cleanup(self, *args, **kwargs):
+        if self.tmp is not None:
+            self.tmp.cleanup()
+            self.tmp = None
+
 
 _build = HookBuild()
 

@@ -5,35 +5,18 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 # ---------------------------------------------------------------------------
-# Vocabulary
-
-#: Categories that can be the basis of an item (要綱の根拠) and that have a checklist.
-BASIS_CATEGORIES = ("電算処理", "外部結合", "業務委託")
-#: Every sheet category, in the order of the originals.  再委託 falls under the 業務委託 basis.
-SHEET_CATEGORIES = ("電算処理", "外部結合", "業務委託", "再委託")
-STATUSES = {"下書き": "draft", "提出済": "submitted", "決定": "decided"}
-DECISIONS = ("承認", "条件付承認", "継続審議", "不承認", "取下げ")
-MARKS = ("○", "－")
-GROUPS = ("運用上の対策", "システム上の対策")
-HALVES = ("区", "相手方")
-PERIOD_PARTS = ("上旬", "中旬", "下旬")
-DEFAULT_BASIS_ARTICLE = "第3条第1項第3号"
-DEFAULT_COUNCIL = "新宿区個人情報保護管理運営会議"
-SEE_CHECKLIST = "別紙チェックリストのとおり"
-
-
-# ---------------------------------------------------------------------------
 # Values
 
 
 @dataclass(frozen=True)
 class PartialDate:
-    """A date known to the day, or only to the month (optionally 上旬/中旬/下旬)."""
+    """A date known to the day, or only to the month (optionally a part of it: 上旬/中旬/下旬 of the forms)."""
 
     year: int
     month: int
     day: Optional[int] = None
     part: Optional[str] = None
+    part_day: int = 1  # the first day of the part, for ordering
 
     def iso(self) -> str:
         text = f"{self.year:04d}-{self.month:02d}"
@@ -42,8 +25,7 @@ class PartialDate:
         return f"{text} {self.part}" if self.part else text
 
     def sort_key(self):
-        day = self.day if self.day is not None else {None: 1, "上旬": 1, "中旬": 11, "下旬": 21}[self.part]
-        return (self.year, self.month, day)
+        return (self.year, self.month, self.day if self.day is not None else self.part_day)
 
 
 @dataclass(frozen=True)
@@ -84,84 +66,23 @@ Value = Union[Text, Partners, tuple[Period, ...]]
 
 
 # ---------------------------------------------------------------------------
-# Sheets (別紙): declared once, used by validation, Word, the site and the JSON Schema
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    key: str  # the front-matter key (a short form of the label)
-    label: str  # the label printed on the form
-    kind: str = "text"  # text | partners | periods | names
-    required: bool = True
-    default: Optional[str] = None
-    alternatives: tuple[str, ...] = ()  # other accepted keys that are printed as themselves
-
-
-_OWNER = FieldSpec("保有課", "保有課(担当課)", "names")
-_JOB = FieldSpec("登録業務の名称", "登録業務の名称")
-
-SHEET_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "電算処理": (
-        _OWNER,
-        _JOB,
-        FieldSpec("記録される情報項目", "記録される情報項目(だれの、どのような項目が、どこのコンピュータに記録されるのか)"),
-        FieldSpec("新規開発・追加・変更の理由", "新規開発・追加・変更の理由"),
-        FieldSpec("新規開発・追加・変更の内容", "新規開発・追加・変更の内容"),
-        FieldSpec("開発等を委託する場合における個人情報保護対策", "開発等を委託する場合における個人情報保護対策",
-                  default=SEE_CHECKLIST),
-        FieldSpec("新規開発・追加・変更の時期", "新規開発・追加・変更の時期", "periods"),
-    ),
-    "外部結合": (
-        _OWNER,
-        _JOB,
-        FieldSpec("結合される情報項目", "結合される情報項目(だれの、どのような項目か)"),
-        FieldSpec("結合の相手方", "結合の相手方", "partners"),
-        FieldSpec("結合する理由", "結合する理由"),
-        FieldSpec("結合の形態", "結合の形態"),
-        FieldSpec("結合の開始時期と期間", "結合の開始時期と期間", "periods"),
-        FieldSpec("情報保護対策", "情報保護対策", default=SEE_CHECKLIST),
-    ),
-    "業務委託": (
-        _OWNER,
-        _JOB,
-        FieldSpec("委託先", "委託先", "partners"),
-        FieldSpec("委託に伴い事業者処理させる情報項目", "委託に伴い事業者処理させる情報項目(だれの、どのような項目か)"),
-        FieldSpec("処理させる情報項目の記録媒体", "処理させる情報項目の記録媒体"),
-        FieldSpec("委託理由", "委託理由"),
-        FieldSpec("委託の内容", "委託の内容"),
-        FieldSpec("委託の開始時期及び期限", "委託の開始時期及び期限", "periods"),
-        FieldSpec("委託にあたり区が行う情報保護対策", "委託にあたり区が行う情報保護対策", default=SEE_CHECKLIST),
-        FieldSpec("受託事業者に行わせる情報保護対策", "受託事業者に行わせる情報保護対策", default=SEE_CHECKLIST),
-    ),
-    "再委託": (
-        _OWNER,
-        _JOB,
-        # 委託先 is optional: when given, the row prints as 委託先(再委託先) with 【委託先】/【再委託先】.
-        FieldSpec("委託先", "委託先", "partners", required=False),
-        FieldSpec("再委託先", "再委託先", "partners"),
-        FieldSpec("再委託に伴い事業者処理させる情報項目", "再委託に伴い事業者処理させる情報項目(だれの、どのような項目か)"),
-        FieldSpec("処理させる情報項目の記録媒体", "処理させる情報項目の記録媒体"),
-        FieldSpec("再委託理由", "再委託理由"),
-        FieldSpec("再委託の内容", "再委託の内容"),
-        FieldSpec("再委託の開始時期及び期限", "再委託の開始時期及び期限", "periods"),
-        FieldSpec("委託にあたり区が行う情報保護対策", "委託にあたり区が行う情報保護対策", default=SEE_CHECKLIST),
-        FieldSpec("再委託事業者に行わせる情報保護対策", "再委託事業者に行わせる情報保護対策", default=SEE_CHECKLIST,
-                  alternatives=("受託事業者に行わせる情報保護対策",)),
-    ),
-}
+# Sheets (別紙): rows in the order of the forms
 
 
 @dataclass(frozen=True)
 class SheetRow:
+    """A field of a sheet or of a table, with its value; `field` is its declaration in the forms."""
+
     key: str
     label: str
     kind: str
     value: Value
+    field: object = None
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One 別紙 (電算処理 / 外部結合 / 業務委託 / 再委託): its 件名 and its rows in form order."""
+    """One 別紙 of a 区分: its title and its rows in the order of the forms."""
 
     category: str
     title: str
@@ -289,27 +210,28 @@ class Department:
 
 @dataclass(frozen=True)
 class Overview:
-    """事業の概要; 事業内容 is the Markdown body of the file."""
+    """The item's summary table (its fields in the order of the forms) and the Markdown body of the file."""
 
-    name: str
-    sections: tuple[str, ...]  # 担当課
-    purpose: str
-    target: str
+    rows: tuple[SheetRow, ...]
     body: str  # Markdown
     body_line: int = 1
+
+    def get(self, key: str):
+        return next((row.value for row in self.rows if row.key == key), None)
 
 
 @dataclass
 class Agenda:
-    """One 付議事項."""
+    """One agenda item (付議事項)."""
 
     id: str  # the file stem: stable URLs and references
     path: str
     title: str
-    number: str  # 資料番号 (e.g. "27")
-    status: str  # draft / submitted / decided
+    number: str  # its number among the meeting's papers (e.g. "27")
+    status: str  # draft / submitted / decided (what the status word means)
+    status_word: str  # the status as written (下書き / 提出済 / 決定)
     public: bool
-    basis: tuple[str, ...]  # 要綱の根拠 categories
+    basis: tuple[str, ...]  # the categories the item asks the council to approve
     article: str
     departments: tuple[Department, ...]
     overview: Overview
@@ -334,34 +256,25 @@ class Agenda:
         return next((s for s in self.sheets if s.category == category), None)
 
     @property
-    def flow_number(self) -> str:
-        return f"{self.number}-1"
-
-    @property
-    def items_number(self) -> str:
-        return f"{self.number}-2"
-
-    @property
     def partners(self) -> tuple[tuple[str, str], ...]:
-        """(role, name) for every partner of every sheet, in order."""
+        """(role, name) for every partner of every sheet, in order; the role is the partners field's key."""
         result = []
         for sheet in self.sheets:
             for row in sheet.rows:
                 if row.kind == "partners":
-                    role = "結合の相手方" if row.key == "結合の相手方" else row.key
-                    result += [(role, p.name) for p in row.value.items]
+                    result += [(row.key, p.name) for p in row.value.items]
         return tuple(dict.fromkeys(result))
 
 
 @dataclass(frozen=True)
 class Attendee:
-    name: str  # 寺田副区長, 総務部長
-    role: str = ""  # 会長, 副会長
+    name: str  # the post (職名)
+    role: str = ""  # the role in the council (会長 …)
 
 
 @dataclass(frozen=True)
 class Deliberation:
-    """One 審議事項: a reference to an agenda file, or a title for an item known by title only."""
+    """One item deliberated at a meeting: a reference to an agenda file, or a title for an item known by title only."""
 
     number: int
     title: str
@@ -385,7 +298,7 @@ class RemarkGroup:
 
 @dataclass
 class Meeting:
-    """One 会議概要."""
+    """One meeting summary."""
 
     id: str
     path: str
@@ -396,7 +309,7 @@ class Meeting:
     end: Optional[str]
     place: str
     attendees: tuple[Attendee, ...]
-    basis_text: str  # 新宿区個人情報保護管理運営会議の組織及び運営に関する要綱第3条第3号に掲げる事項
+    basis_text: str  # the rule's article the council deliberates under
     items: tuple[Deliberation, ...]
     advice_title: str
     advice: str  # Markdown body
@@ -404,11 +317,8 @@ class Meeting:
     remarks: tuple[RemarkGroup, ...]
     public: bool = True
     body_line: int = 1
+    title: str = ""  # made from the forms' title format
     lines: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def title(self) -> str:
-        return f"{self.council}(第{self.number}回)概要"
 
 
 def meeting_chronology(meeting: Meeting):
@@ -423,9 +333,4 @@ class Archive:
     agendas: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     catalog: dict = field(default_factory=dict)  # category -> CatalogChecklist
-
-    def public_agendas(self):
-        return [a for a in self.agendas if a.published]
-
-    def public_meetings(self):
-        return [m for m in self.meetings if m.public]
+    forms: object = None  # fugi.forms.Forms: the council's form definition

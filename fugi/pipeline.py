@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import cross_check
+from .forms import load_forms
 from .load import load_tree
+from .model import Archive
 from .outputs import writing
 from .problems import ContentError, Problems
 from .validate import validate
@@ -15,7 +17,10 @@ def load_archive(content: Path):
     problems = Problems()
     content = Path(content)
     agendas, meetings, catalog = load_tree(content, problems)
-    archive = validate(agendas, meetings, catalog, problems, content)
+    forms = load_forms(content, problems) if content.is_dir() else None
+    if forms is None:
+        return Archive(), problems  # the forms say how to read everything else
+    archive = validate(agendas, meetings, catalog, forms, problems, content)
     cross_check(archive, problems)
     return archive, problems
 
@@ -30,13 +35,24 @@ def checked_archive(content: Path, strict: bool = False, report=print):
     return archive
 
 
+def checked_forms(content: Path, report=print):
+    """The form definition alone (for `schema`), after printing its problems; raises ContentError when broken."""
+    problems = Problems()
+    forms = load_forms(Path(content), problems)
+    for problem in problems.sorted():
+        report(str(problem))
+    if forms is None or problems.errors:
+        raise ContentError(problems, printed=True)
+    return forms
+
+
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
           strict: bool = False, report=print) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
 
     Returns {"docx": files written, "site": files written}."""
     from .render_docx import write_documents
-    from .render_site import write_site
+    from .site.build import write_site
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}

@@ -19,6 +19,16 @@ class Problem:
         return f"{text} — {self.hint}" if self.hint else text
 
 
+#: How much of a value a message quotes; a longer value is cut with …
+SHOWN_LENGTH = 40
+
+
+def shown(value) -> str:
+    """A value as a message quotes it: one line, at most SHOWN_LENGTH characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
 class Problems(list):
     """A list of Problem with helpers to add errors and warnings."""
 

@@ -1,161 +1,154 @@
-"""`build.py new`: write a new agenda or meeting file that validates as written, checklists filled from the catalog."""
+"""`build.py new`: a new agenda or meeting file, made from the form definition, that validates as written."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-from . import model as m
-from .load import CATALOG_DIR, load_yaml_file
-from .problems import Problems
-from .validate import parse_catalog
+from .kinds import KINDS, TODO, q
+from .reader import Context, hint_choices, parse_date
 
-TODO = "【要記入】"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED = ("index",)  # agendas/index.md and meetings/index.md are the list pages of the site
+
+
+def name_problem(name: str) -> str:
+    """Why a file name cannot be an item's name (it becomes its URL), or ""."""
+    if not NAME.match(name):
+        return "半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）。ファイル名はサイトの URL になります"
+    if name in RESERVED:
+        return f"「{name}」は一覧ページの名前なので使えません。別の名前にしてください"
+    return ""
 
 
 def scaffold(args) -> int:
     """Check the request, write the file, tell the clerk what to fill in."""
-    problems = []
-    if not NAME.match(args.name):
-        problems.append(f"name: 「{args.name}」はファイル名に使えません — 半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）")
+    from .pipeline import load_archive
+
+    content = Path(args.content)
+    archive, found = load_archive(content)
+    forms = archive.forms
+    problems = [str(p) for p in found.errors if forms is None]
+    if forms is None:
+        return report(problems)
+    why = name_problem(args.name)
+    if why:
+        problems.append(f"name: 「{args.name}」はファイル名に使えません — {why}")
     folder = "agendas" if args.kind == "agenda" else "meetings"
-    target = Path(args.content) / folder / f"{args.name}.md"
+    target = content / folder / f"{args.name}.md"
     if target.exists():
         problems.append(f"{target}:1: name: すでにあります — 別の名前にするか、既存のファイルを編集してください")
     if args.kind == "agenda":
-        categories = [c for c in args.category]
-        for category in categories:
-            if category not in m.SHEET_CATEGORIES:
-                problems.append(f"--category: 「{category}」は区分ではありません — {'・'.join(m.SHEET_CATEGORIES)} のいずれかを書いてください")
-        if not categories:
-            problems.append("--category: 区分がありません — `-c 外部結合` のように付議する区分を1つ以上指定してください")
-        if "再委託" in categories and "業務委託" not in categories:
-            categories.append("業務委託")
-        catalog = load_catalog(Path(args.content), problems)
+        chosen = chosen_categories(args.category, forms, problems)
+        used = {a.number for a in archive.agendas}
+        if args.number is not None and str(args.number) in used:
+            problems.append(f"--number: {forms.agenda.texts['資料']}{args.number} はすでに使われています — "
+                            f"空いている番号は {next_free(used)} です")
+    elif args.date is not None:
+        recorder = Recorder()
+        parse_date(Context("--date", recorder), args.date, 1, "--date")
+        problems += recorder
     if problems:
-        for problem in problems:
-            print(problem)
-        return 1
+        return report(problems)
     if args.kind == "agenda":
-        text = agenda_text(args, categories, catalog)
+        text = agenda_text(args, chosen, forms, archive.catalog, number=args.number or next_free(used))
     else:
-        text = meeting_text(args)
+        text = meeting_text(args, forms)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"作成しました: {target}")
-    print(f"「{TODO}」と書かれた箇所を埋めてください（残っていると check が警告します）。")
+    print(f"「{TODO}」と書かれた箇所を埋めてください（残っていると check が知らせます）。")
+    public = (forms.agenda if args.kind == "agenda" else forms.meeting).role("public").key
     if args.kind == "agenda":
-        print("状態は 下書き、公開は false で作りました。提出するときに 状態: 提出済 に、公開してよいときに 公開: true にしてください。")
+        status = forms.agenda.role("status").key
+        print(f"{status}は {forms.status_word('draft')}、{public}は false で作りました。提出するときに {status}: "
+              f"{forms.status_word('submitted')} に、公開してよいときに {public}: true にしてください。")
     else:
-        print("公開は false で作りました。会議概要を公開してよいときに 公開: true にしてください。")
+        print(f"{public}は false で作りました。{forms.meeting.name}を公開してよいときに {public}: true にしてください。")
     print(f"確かめるには: python build.py check --content {args.content}")
     return 0
 
 
-def load_catalog(content: Path, problems: list) -> dict:
-    found, catalog = Problems(), {}
-    for path in sorted((content / CATALOG_DIR).glob("*.yml")):
-        src = load_yaml_file(path, content, found)
-        entry = parse_catalog(src, found) if src else None
-        if entry:
-            catalog[entry.category] = entry
-    problems += [str(p) for p in found.errors]
-    return catalog
+class Recorder(list):
+    """Collects the problems of a check run outside a content file (command-line options)."""
+
+    def error(self, path, line, field, message, hint=""):
+        self.append(f"{field}: {message} — {hint}")
 
 
-def q(text: str) -> str:
-    """A YAML double-quoted scalar."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def report(problems) -> int:
+    for problem in problems:
+        print(problem)
+    return 1
 
 
-def agenda_text(args, categories, catalog) -> str:
+def next_free(used) -> int:
+    numbers = {int(n) for n in used if str(n).isdigit()}
+    return max(numbers, default=0) + 1
+
+
+def chosen_categories(names, forms, problems) -> list:
+    known = [c.name for c in forms.categories]
+    chosen = []
+    for name in names:
+        if forms.category(name) is None:
+            problems.append(f"--category: 「{name}」は区分ではありません — {hint_choices(name, known)}")
+        elif name not in chosen:
+            chosen.append(name)
+    if not names:
+        problems.append(f"--category: 区分がありません — `-c {known[0]}` のように付議する区分を1つ以上指定してください")
+    for name in list(chosen):
+        parent = forms.category(name).parent
+        if parent and parent not in chosen:
+            chosen.append(parent)  # a 再委託 needs its 業務委託
+    return [c for c in known if c in chosen]
+
+
+def agenda_text(args, chosen, forms, catalog, number) -> str:
     title = args.title or TODO
-    number = args.number or 1
-    basis = [c for c in m.BASIS_CATEGORIES if c in categories]
-    lines = [
-        "---",
-        f"件名: {q(title)}",
-        f"資料番号: {number}" + ("" if args.number else "  # 【要記入】資料番号"),
-        "状態: 下書き  # 下書き / 提出済 / 決定",
-        "公開: false  # 公開サイトに載せてよいときに true",
-        f"要綱の根拠: [{', '.join(basis)}]",
-        "担当部課:",
-        f"  - 部: {q(TODO + '部')}",
-        f"    課: [{q(TODO + '課')}]",
-        "事業の概要:",
-        f"  事業名: {q(TODO)}",
-        f"  担当課: [{q(TODO + '課')}]",
-        f"  目的: {q(TODO)}",
-        f"  対象者: {q(TODO)}",
-    ]
-    for category in m.SHEET_CATEGORIES:
-        if category in categories:
-            lines += sheet_lines(category, title)
-    lines += [f"個人情報の流れ: {{}}  # 図があれば 図: images/{args.name}.png"]
-    lines += ["チェックリスト:"]
-    for category in basis:
-        lines += checklist_lines(catalog.get(category), category)
-    lines += ["---", "## 1 概要", "", TODO, "", "## 2 個人情報保護管理運営会議への付議内容", "", TODO,
-              "", f"※個人情報の流れは、資料{number}-1のとおり", ""]
+    form = forms.agenda
+    lines = ["---"]
+    for field in form.fields:
+        role = field.role
+        if role == "title":
+            lines.append(f"{field.key}: {q(title)}")
+        elif role == "number":
+            lines.append(f"{field.key}: {number}" + ("" if args.number else f"  # 空いている番号です。{TODO}会議資料の番号"))
+        elif role == "status":
+            words = forms.words(field.vocabulary)
+            lines.append(f"{field.key}: {forms.status_word('draft')}  # {' / '.join(words)}")
+        elif role == "public":
+            lines.append(f"{field.key}: false  # 公開サイトに載せてよいときに true")
+        elif role == "basis":
+            lines += KINDS["categories"].scaffold(field, forms, [c for c in chosen if forms.category(c).basis])
+        elif role == "sheets":
+            lines += KINDS["sheets"].scaffold(field, forms, chosen, args.title)
+        elif role == "checklists":
+            lines += KINDS["checklists"].scaffold(field, forms, chosen, catalog)
+        elif role != "article":
+            lines += KINDS[field.kind].scaffold(field, forms)
+    flow = form.role("flow")
+    lines += ["---", "## 1 概要", "", TODO, "", f"## 2 {forms.council['略称'] or forms.council['名称']}への付議内容", "", TODO, ""]
+    if flow is not None:
+        lines += [f"※{flow.label}は、{form.texts['資料']}{number}-{flow.options.get('枝番')}のとおり", ""]
     return "\n".join(lines)
 
 
-def sheet_lines(category: str, title: str) -> list:
-    lines = [f"{category}:", f"  件名: {q(title)}"]
-    for spec in m.SHEET_FIELDS[category]:
-        if spec.key == "委託先" and category == "再委託":
-            lines += ["  委託先:", f"    - 名称: {q(TODO)}  # 業務委託の委託先と同じ名称"]
-        elif spec.kind == "names":
-            lines.append(f"  {spec.key}: [{q(TODO + '課')}]")
-        elif spec.kind == "partners":
-            lines += [f"  {spec.key}:", f"    - 名称: {q(TODO)}", f"      注記: {q('プライバシーマーク取得済み')}  # 不要なら消す"]
-        elif spec.kind == "periods":
-            lines += [f"  {spec.key}:", "    - 開始: 2026-04-01  # 【要記入】YYYY-MM-DD（月までなら YYYY-MM）",
-                      "      終了: 2027-03-31  # 終わりがなければ 終了: なし"]
-        else:
-            lines.append(f"  {spec.key}: {q(spec.default or TODO)}")
-    return lines
-
-
-def checklist_lines(entry, category: str) -> list:
-    if entry is None:
-        return [f"  {category}: {{}}"]
-    lines = [f"  {category}:  # 対策が必要ないものは「－」に、文言を変えるときは {{印: ○, 文言: …}}"]
-    for half_key in m.HALVES:
-        half = entry.halves[half_key]
-        lines.append(f"    {half_key}:  # {half.heading}")
-        for group in m.GROUPS:
-            lines.append(f"      {group}:")
-            for index, sentence in enumerate(half.groups.get(group, ()), start=1):
-                lines.append(f"        {index}: ○  # {sentence}")
-    return lines
-
-
-def meeting_text(args) -> str:
-    lines = ["---", f"回: {args.number or 1}" + ("" if args.number else "  # 【要記入】第何回か")]
-    if args.date:
-        lines.append(f"開催日: {args.date}")
-    else:
-        lines.append("# 開催日: 2025-09-01  # 分かったら書く（分からないままなら書かない）")
-    lines += [
-        '# 開始: "09:30"',
-        '# 終了: "10:00"',
-        f"場所: {q(TODO)}",
-        "公開: false",
-        "出席者:",
-        f"  - 職名: {q(TODO)}",
-        "    役割: 会長",
-        f"  - {q(TODO)}",
-        "審議内容: 新宿区個人情報保護管理運営会議の組織及び運営に関する要綱第3条第3号に掲げる事項",
-        "審議事項:",
-        f"  - 件名: {q(TODO)}  # 付議事項のファイルがあれば 付議事項: ファイル名",
-        "    # 決定: 承認  # 承認 / 条件付承認 / 継続審議 / 不承認 / 取下げ",
-        "---",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: python build.py new …")
+def meeting_text(args, forms) -> str:
+    lines = ["---"]
+    for field in forms.meeting.fields:
+        role = field.role
+        if role == "number":
+            lines.append(f"{field.key}: {args.number or 1}" + ("" if args.number else f"  # {TODO}第何回か"))
+        elif role == "date":
+            lines.append(f"{field.key}: {args.date}" if args.date else
+                         f"# {field.key}: 2025-09-01  # 分かったら書く（分からないままなら書かない）")
+        elif role == "public":
+            lines.append(f"{field.key}: false")
+        elif role == "basis_text":
+            lines.append(f"{field.key}: {q(forms.council['審議内容'])}" if forms.council["審議内容"] else
+                         f"{field.key}: {q(TODO)}")
+        elif role == "place":
+            lines.append(f"{field.key}: {q(TODO)}")
+        elif role not in ("council", "advice", "remarks"):
+            lines += KINDS[field.kind].scaffold(field, forms)
+    return "\n".join(lines + ["---", ""])

@@ -151,7 +151,7 @@ def planted_site() -> Path:
     PDF beside each; the site must take none of them but the public ones."""
     from fugi import pipeline
     from fugi.outputs import writing
-    from fugi.render_site import write_site
+    from fugi.site.build import write_site
 
     root = _tmp()
     content = root / "content"

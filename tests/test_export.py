@@ -11,6 +11,7 @@ import pytest
 import sitebuild
 from fugi import export
 from fugi.pipeline import load_archive
+from fugi.public import HIDDEN_TITLE, public_archive
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def planted_archive(tmp_path_factory):
     sitebuild.plant(content)
     archive, problems = load_archive(content)
     assert not problems.errors, [str(p) for p in problems.errors]
-    return archive
+    return public_archive(archive)  # open data is made from the public view
 
 
 def by_id(rows):
@@ -46,7 +47,7 @@ def test_public_items_with_their_facts(planted_archive):
 def test_decisions_known_only_from_the_meeting_are_included(planted_archive):
     titles = [row["件名"] for row in export.records(planted_archive) if row["id"] is None]
     assert "はたちのつどいに係る案内状印刷及び封入封緘作業の委託について" in titles
-    assert export.HIDDEN_TITLE in titles  # a public meeting's decision on a non-public item, title withheld
+    assert HIDDEN_TITLE in titles  # a public meeting's decision on a non-public item, title withheld
 
 
 def test_no_draft_or_non_public_item_or_meeting(planted_archive):
@@ -62,12 +63,12 @@ def test_csv_has_one_row_per_record_and_reads_in_excel(planted_archive, tmp_path
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     document = json.loads(json_path.read_text(encoding="utf-8"))
     assert len(rows) == len(document["records"]) == document["件数"]
-    assert list(rows[0]) == [column for _, column, _ in export.FIELDS]
+    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms)]
     kaigo = next(r for r in rows if r["id"] == "kaigo-hoken-hyojunka")
     assert kaigo["再委託先"].split(export.LIST_SEP) == [
         "ちばぎんコンピュータサービス株式会社", "シンポー情報システム株式会社", "ファースト株式会社"]
     assert kaigo["期間"].startswith("電算処理: 令和8年4月6日から令和9年1月11日まで(予定)")
-    assert set(document["項目"]) == {key for key, _, _ in export.FIELDS}
+    assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms)}
 
 
 def test_newest_meeting_first_unknown_last(planted_archive):
@@ -77,14 +78,14 @@ def test_newest_meeting_first_unknown_last(planted_archive):
     assert dates.index(None) > dates.index(known[-1])
 
 
-def test_site_serves_the_same_open_data_and_documents_it():
+def test_site_serves_the_same_open_data_and_documents_it(planted_archive):
     site = sitebuild.planted_site()
     document = json.loads((site / "data" / "decisions.json").read_text(encoding="utf-8"))
     for row in document["records"]:
         target = site / row["URL"] / "index.html"
         assert target.is_file(), row["URL"]
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
-    for key, _, _ in export.FIELDS:
+    for key, _, _ in export.fields(planted_archive.forms):
         assert f"<code>{key}</code>" in data_page, key
     assert 'href="decisions.json"' in data_page and 'href="decisions.csv"' in data_page
 
@@ -107,7 +108,7 @@ def test_the_csv_file_neutralises_every_cell(planted_archive):
 
     rows = records(planted_archive)
     rows[0] = dict(rows[0], 件名='=HYPERLINK("http://evil.example/","開く")', 担当課=["@SUM(1)", "総務課"])
-    table = list(csv.reader(io.StringIO(to_csv(rows))))
+    table = list(csv.reader(io.StringIO(to_csv(rows, planted_archive.forms))))
     header = table[0]
     assert table[1][header.index("件名")] == """'=HYPERLINK("http://evil.example/","開く")"""
     assert table[1][header.index("担当課")] == "'@SUM(1)；総務課"

@@ -18,9 +18,14 @@ from fugi.pipeline import load_archive
 from fugi.problems import ContentError
 from fugi.render_docx import write_documents
 
+try:
+    from contents import fixture_copy
+except ImportError:  # tests/ imported as a package
+    from tests.contents import fixture_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-FIXTURE = ROOT / "tests" / "fixtures" / "docx"
+FIXTURE = fixture_copy("docx")  # tests/fixtures/docx with the forms and catalog of content/
 
 needs_soffice = pytest.mark.skipif(
     pdf.soffice_path() is None,

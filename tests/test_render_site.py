@@ -16,7 +16,7 @@ import markdown
 import pytest
 
 import sitebuild
-from fugi.site_markup import render_markdown, text
+from fugi.site.markup import render_markdown, text
 
 SITE_PAGES = [
     "index.html", "meetings/index.html", "meetings/2025-05/index.html", "agendas/index.html",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fugi import present
+from fugi import view
 from fugi.model import Agenda, Checklist, ChecklistHalf, InfoItems, ItemGroup, Meeting, PartialDate, Partner, Partners, Period, Sheet
 from fugi.pipeline import load_archive
 from fugi.wareki import date_ja, partial_date_ja
@@ -28,6 +28,8 @@ CONTENT = ROOT / "content"
 
 #: The five source documents (text extracted from the ward's PDFs), kept in the repository as the ground truth.
 SEED_DIR = ROOT / "tests" / "seeds"
+#: The form definition of the seed archive (the views print labels from it).
+FORMS = load_archive(CONTENT)[0].forms
 
 
 #: seed number -> (kind, content file stem)
@@ -143,7 +145,7 @@ def seed_checklist_rows(number: str, text: str) -> list[tuple[str, str, str]]:
 
 
 def model_checklist_rows(agenda) -> list[tuple[str, str, str]]:
-    return [(normalise(present.group_label(half.heading, group.name)), normalise(row.mark), normalise(row.text))
+    return [(normalise(view.group_label(half.heading, group.name)), normalise(row.mark), normalise(row.text))
             for checklist in agenda.checklists for half in checklist.halves
             for group in half.groups for row in group.rows]
 
@@ -157,7 +159,7 @@ def markdown_text(body: str) -> list[str]:
     return [re.sub(r"^\s*(?:#+\s*|[-*+]\s+)", "", line) for line in body.split("\n")]
 
 
-SKIP_FIELDS = {"meeting", "agenda", "lines"}  # cross references (walked from their own file) and line maps
+SKIP_FIELDS = {"meeting", "agenda", "lines", "field"}  # cross references, line maps, the forms' declarations
 
 
 def walk(value, seen: set) -> list[str]:
@@ -171,11 +173,11 @@ def walk(value, seen: set) -> list[str]:
     if isinstance(value, PartialDate):
         return [partial_date_ja(value)]
     if isinstance(value, Period):
-        return [present.period_text(value)]
+        return [view.period_text(value)]
     if isinstance(value, Partner):
-        return [present.partner_text(value)]
+        return [view.partner_text(value)]
     if isinstance(value, Partners):
-        return present.partners_lines(value)
+        return view.KINDS["partners"].lines(value)
     if isinstance(value, dict):
         out = []
         for key, item in value.items():
@@ -183,7 +185,7 @@ def walk(value, seen: set) -> list[str]:
         return out
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(item, str) for item in value):
-            return [*value, present.SEP.join(value)]  # a list of names prints joined by 、
+            return [*value, view.SEP.join(value)]  # a list of names prints joined by 、
         return [text for item in value for text in walk(item, seen)]
     if dataclasses.is_dataclass(value):
         if id(value) in seen:
@@ -205,29 +207,29 @@ def walk(value, seen: set) -> list[str]:
 def printed(value) -> list[str]:
     """The lines a view composes from a model object (titles, labels, joined values)."""
     if isinstance(value, Agenda):
-        return [present.basis_text(value), present.departments_text(value)]
+        return [view.basis_text(value), view.departments_text(value, FORMS)]
     if isinstance(value, Sheet):
         out = [f"件名 {value.title}"]
-        for label, lines in present.sheet_table(value):
+        for label, lines in view.table_rows(value.rows):
             out += [label, *lines]
         return out
     if isinstance(value, Checklist):
-        out = [present.checklist_heading(value), value.subtitle]
+        out = [view.checklist_heading(value), value.subtitle]
         for half in value.halves:
             out += [value.legend_of(half), value.column]
             for group in half.groups:
-                out.append(present.group_label(half.heading, group.name))
+                out.append(view.group_label(half.heading, group.name))
                 for row in group.rows:
                     out += [row.mark, row.text]
         return out
     if isinstance(value, ChecklistHalf):
-        return [present.group_label(value.heading, group.name) for group in value.groups]
+        return [view.group_label(value.heading, group.name) for group in value.groups]
     if isinstance(value, InfoItems):
         return [f"{number} {name}" for number, name in enumerate(value.numbered, 1)]
     if isinstance(value, ItemGroup):
-        return [value.heading, present.SEP.join(value.items)]
+        return [value.heading, view.SEP.join(value.items)]
     if isinstance(value, Meeting):
-        out = [value.title, f"{present.meeting_when(value)} {value.place}", present.attendees_text(value),
+        out = [value.title, f"{view.meeting_when(value)} {value.place}", view.attendees_text(value),
                value.basis_text]
         for item in value.items:
             title = item.title or (item.agenda.title if item.agenda else "")

@@ -8,6 +8,11 @@ import pytest
 
 from fugi.pipeline import load_archive
 
+try:
+    from contents import complete
+except ImportError:  # tests/ imported as a package
+    from tests.contents import complete
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 REPO = HERE.parent
@@ -23,7 +28,7 @@ EXPECTED = {
         "30: YAML: YAMLの書き方に誤りがあります（12文字目: ここに「- 」の箇条書きは書けません） — チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）",
     ],
     "bad-mark-symbol.md": [
-        "30: チェックリスト.外部結合.相手方.運用上の対策.4: 印「×」は使えません — 対策をとるなら「○」、必要がないなら全角の「－」を書いてください",
+        "30: チェックリスト.外部結合.相手方.運用上の対策.4: 印「×」は使えません — 対策ありなら「○」、対策の必要なしなら「－」を書いてください",
     ],
     "missing-title.md": ["2: 件名: 必須の項目がありません — `件名: …` を追加してください"],
     "unknown-key.md": [
@@ -76,7 +81,7 @@ REPORTED_ON = {"duplicate-number.md": "minimal.md"}
 def make_content(tmp_path: Path, fixture: str | None = None) -> Path:
     content = tmp_path / "c"
     shutil.copytree(FIXTURES / "base", content)
-    shutil.copytree(REPO / "content" / "checklists", content / "checklists")
+    complete(content)
     if fixture:
         folder = "meetings" if fixture.startswith("meeting-") else "agendas"
         shutil.copy(FIXTURES / "mistakes" / fixture, content / folder / fixture)

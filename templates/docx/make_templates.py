@@ -33,6 +33,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fugi.docx_files import write_package  # noqa: E402
+from fugi.ooxml import A4, CHAR, TEXT_WIDTH, twips  # noqa: E402
 
 AGENDA = HERE / "付議事項.docx"
 MEETING = HERE / "会議概要.docx"
@@ -41,14 +42,9 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MINCHO = "ＭＳ 明朝"
 GOTHIC = "ＭＳ ゴシック"
 
-# A4 portrait with the margins of a ward form (上30mm 下25mm, 左30mm for binding, 右20mm): text 160 × 242mm.
-PAGE = dict(width=Mm(210), height=Mm(297), top=Mm(30), bottom=Mm(25), left=Mm(30), right=Mm(20))
-TEXT_WIDTH = 9071  # twips (160mm)
-CHAR = 210  # one 10.5pt character, in twips
-
-
-def twips(mm: float) -> int:
-    return round(mm * 1440 / 25.4)
+# The page geometry lives in fugi/ooxml.py (A4 portrait, 上30mm 下25mm, 左30mm for binding, 右20mm: text 160 × 242mm);
+# fugi reads it back from the templates when it renders.
+PAGE = {name: Twips(value) for name, value in A4.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -323,35 +319,38 @@ def center(cell):
 
 
 def agenda_body(doc):
-    para(doc, "資料{{ number }}", "資料番号")
-    para(doc, "個人情報保護管理運営会議　付議事項", "文書表題")
+    para(doc, "{{ number_text }}", "資料番号")
+    para(doc, "{{ labels.cover_title }}", "文書表題")
     cover = grid_table(doc, [25, 135], 1)
     row_props(cover.rows[0])
     label, value = cover.rows[0].cells
-    cell_text(label, "件　名", "表中央")
+    cell_text(label, "{{ labels.title | spaced }}", "表中央")
     center(label)
     cell_text(value, "{{ title }}")
     center(value)
     para(doc, "内容は別紙のとおり", "案内文")
-    para(doc, "要綱の根拠", "項目ラベル")
-    para(doc, "{{ basis }}", "項目値")
-    para(doc, "{{ departments }}", "担当部課")
+    para(doc, "{{ labels.basis }}", "項目ラベル")
+    para(doc, "{{ basis_text }}", "項目値")
+    para(doc, "{{ departments_text }}", "担当部課")
 
-    # 事業の概要
-    para(doc, "事業の概要", "大見出し", page_break_before=True)
-    overview = grid_table(doc, [30, 130], 5)
-    fields = [("事業名", "{{ overview.name }}"), ("担当課", "{{ overview.sections }}"),
-              ("目的", "{{ overview.purpose }}"), ("対象者", "{{ overview.target }}"), ("事業内容", "{{p overview.body }}")]
-    for row, (name, tag) in zip(overview.rows, fields):
-        # 事業内容 may be longer than a page: that one row is allowed to break.
-        row_props(row, cant_split=name != "事業内容")
-        cell_text(row.cells[0], name, "表ラベル")
-        center(row.cells[0])
-        cell_text(row.cells[1], tag)
+    # 事業の概要: the fields of the forms' table, then the Markdown body as the last row
+    para(doc, "{{ labels.overview }}", "大見出し", page_break_before=True)
+    overview = grid_table(doc, [30, 130], 4)
+    tag_row(overview.rows[0], "{%tr for row in overview_rows %}")
+    row_props(overview.rows[1])
+    cell_text(overview.rows[1].cells[0], "{{ row.label }}", "表ラベル")
+    center(overview.rows[1].cells[0])
+    cell_text(overview.rows[1].cells[1], "{%p for line in row.lines %}\n{{ line }}\n{%p endfor %}")
+    tag_row(overview.rows[2], "{%tr endfor %}")
+    body = overview.rows[3]
+    row_props(body, cant_split=False)  # the body may be longer than a page: that one row is allowed to break
+    cell_text(body.cells[0], "{{ labels.body }}", "表ラベル")
+    center(body.cells[0])
+    cell_text(body.cells[1], "{{p body }}")
 
     # 別紙: one sheet per category
     para(doc, "{%p for sheet in sheets %}")
-    para(doc, "件名 {{ sheet.title }}", "別紙件名", page_break_before=True)
+    para(doc, "{{ labels.sheet_title }} {{ sheet.title }}", "別紙件名", page_break_before=True)
     sheet = grid_table(doc, [45, 115], 3)
     tag_row(sheet.rows[0], "{%tr for row in sheet.rows %}")
     row_props(sheet.rows[1])
@@ -363,7 +362,7 @@ def agenda_body(doc):
 
     # 資料N-1 個人情報の流れ
     para(doc, "{%p if flow %}")
-    para(doc, "資料{{ flow.number }}", "資料番号", page_break_before=True)
+    para(doc, "{{ flow.number_text }}", "資料番号", page_break_before=True)
     para(doc, "{%p if flow.title %}")
     para(doc, "{{ flow.title }}", "資料表題")
     para(doc, "{%p endif %}")
@@ -374,7 +373,7 @@ def agenda_body(doc):
 
     # 資料N-2 情報項目: grouped lists, or a numbered table of number/name column pairs
     para(doc, "{%p if items %}")
-    para(doc, "資料{{ items.number }}", "資料番号", page_break_before=True)
+    para(doc, "{{ items.number_text }}", "資料番号", page_break_before=True)
     para(doc, "{%p if items.title and not items.table %}")
     para(doc, "{{ items.title }}", "資料表題")
     para(doc, "{%p endif %}")
@@ -443,14 +442,14 @@ def agenda_body(doc):
 
 def meeting_body(doc):
     para(doc, "{{ title }}", "文書表題")
-    para(doc, "開催日時・場所", "会議見出し")
+    para(doc, "{{ labels.when }}", "会議見出し")
     para(doc, "{{ when_place }}", "会議本文")
-    para(doc, "出席会員等", "会議見出し")
+    para(doc, "{{ labels.meeting_attendees }}", "会議見出し")
     para(doc, "{{ attendees }}", "会議本文")
-    para(doc, "《議事概要》", "会議見出し")
-    para(doc, "1 審議内容", "会議見出し")
+    para(doc, "{{ labels.summary }}", "会議見出し")
+    para(doc, "1 {{ labels.meeting_basis_text }}", "会議見出し")
     para(doc, "{{ basis_text }}", "会議本文")
-    para(doc, "【審議事項】", "会議見出し")
+    para(doc, "【{{ labels.items }}】", "会議見出し")
     para(doc, "{%p for item in items %}")
     para(doc, "({{ item.number }}) {{ item.title }}", "審議事項")
     para(doc, "{%p if item.decision %}")
@@ -467,9 +466,9 @@ def meeting_body(doc):
     para(doc, "{%p endif %}")
     para(doc, "{%p endif %}")
     para(doc, "{%p if remarks %}")
-    para(doc, "【発言】", "会議見出し")
+    para(doc, "【{{ labels.meeting_remarks }}】", "会議見出し")
     para(doc, "{%p for group in remarks %}")
-    para(doc, "審議事項({{ group.number }})について", "発言見出し")
+    para(doc, "{{ labels.items }}({{ group.number }})について", "発言見出し")
     para(doc, "{%p for remark in group.remarks %}")
     para(doc, "・{{ remark.speaker }}: {{ remark.first }}", "発言")
     para(doc, "{%p for text in remark.rest %}")

@@ -3,16 +3,17 @@
 // Japanese, so 「居住サポート住宅」 or 「生活保護」 are found inside longer words.
 const ROOT = new URL("../../", import.meta.url);
 const PAGE = 10;
-const PLACEHOLDER = "キーワードを入力してください（例: エアコン、生活保護、富士通、国土交通省）";
-const ORDER = {
-  区分: ["電算処理", "外部結合", "業務委託", "再委託"],
-  決定: ["承認", "条件付承認", "継続審議", "不承認", "取下げ", "不明"],
-};
+// The filters, their value order and the placeholder come from the form definition (content/forms.yml),
+// written into the search box's data attributes by the build: no council's words live in this file.
+const BOX = document.querySelector("[data-fugi-search]");
+const FILTERS = BOX ? JSON.parse(BOX.dataset.fugiFilters || "[]") : [];
+const PLACEHOLDER = BOX ? BOX.dataset.fugiPlaceholder || "" : "";
+const ORDER = Object.fromEntries(FILTERS.filter((f) => f.order).map((f) => [f.name, f.order]));
+const BY_YEAR = new Set(FILTERS.filter((f) => f.sort === "year").map((f) => f.name));
 const ERAS = { 令和: 2018, 平成: 1988, 昭和: 1925 };
 const WIDEN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]{3,}$/u;
 
-const box = document.querySelector("[data-fugi-search]");
-if (box) setup(box);
+if (BOX) setup(BOX);
 
 function setup(box) {
   const toggle = document.getElementById("__search");
@@ -87,7 +88,7 @@ function setup(box) {
       const rank = (v) => (ORDER[name].includes(v) ? ORDER[name].indexOf(v) : 99);
       return values.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "ja"));
     }
-    if (name === "年度") {
+    if (BY_YEAR.has(name)) {
       const year = (v) => {
         const m = v.match(/^(令和|平成|昭和)(元|\d+)年度/);
         return m ? ERAS[m[1]] + (m[2] === "元" ? 1 : Number(m[2])) : -1;
@@ -321,10 +322,10 @@ function describe(data) {
   const f = data.filters || {};
   const parts = [];
   if (data.meta && data.meta.kind) parts.push(data.meta.kind);
-  if (f["年度"]) parts.push(f["年度"].join("・"));
-  if (f["区分"]) parts.push(f["区分"].join("・"));
-  if (f["担当課"]) parts.push(f["担当課"].join("・"));
-  if (f["決定"]) parts.push(`決定: ${f["決定"].join("・")}`);
+  for (const filter of FILTERS) {
+    const values = f[filter.name];
+    if (values) parts.push(filter.prefix ? `${filter.name}: ${values.join("・")}` : values.join("・"));
+  }
   return parts.join(" ／ ");
 }
 

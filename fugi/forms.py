@@ -1,0 +1,399 @@
+"""The form definition (content/forms.yml): the council, its documents' fields, 区分 and vocabularies, validated like content."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .kinds import KINDS, by_name
+from .load import load_yaml_file
+from .reader import Context, Reader, hint_choices
+
+FORMS_FILE = "forms.yml"
+GUIDE_FILE = "FORMS.md"
+CATALOG_DIR = "checklists"
+ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+#: Roles: what fugi must understand of a field, and the kind each role implies.
+AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public": "bool", "basis": "categories",
+                "article": "line", "departments": "departments", "overview": "table", "sheets": "sheets",
+                "flow": "flow", "info_items": "info_items", "checklists": "checklists"}
+MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
+                 "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
+                 "advice": "advice", "remarks": "remarks"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice"}
+REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
+                  "meeting": ("number", "public", "items"), "item": ("agenda", "title", "decision")}
+#: What a status word means to fugi (語彙 of the status field, 扱い:).
+STATUS_MEANINGS = ("draft", "submitted", "decided")
+#: Options every field may carry, and those a role adds.
+COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
+ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("件名",), "flow": ("枝番",),
+                "info_items": ("枝番",), "deliberations": ("項目",)}
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One field of a document or a sheet: its key in the file, its printed label, kind, and options."""
+
+    key: str
+    label: str
+    kind: str
+    required: bool = True
+    default: object = None
+    role: str = ""
+    aliases: tuple = ()
+    options: dict = field(default_factory=dict)
+    parts: tuple = ()  # the fields of a table (事業の概要) or of each 審議事項
+    line: int = 1
+    description: str = ""
+
+    @property
+    def vocabulary(self) -> str:
+        return self.options.get("語彙", "")
+
+    @property
+    def same_as_parent(self) -> bool:
+        return bool(self.options.get("親と同じ"))
+
+    @property
+    def parent_category(self) -> str:
+        return self.options.get("親の区分", "")
+
+    @property
+    def joined_label(self) -> str:
+        """次と併記: the label of one row printing this field and the next (委託先(再委託先))."""
+        return self.options.get("次と併記", "")
+
+
+@dataclass(frozen=True, eq=False)
+class Category:
+    """A 区分: a sheet (別紙) an item may have, with its fields in order."""
+
+    name: str
+    id: str
+    fields: tuple
+    parent: str = ""  # 再委託 hangs under 業務委託
+    basis: bool = True  # may be written in 要綱の根拠
+    checklist: str = ""  # catalog file under content/checklists/
+    line: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentForm:
+    name: str  # 付議事項 / 会議概要
+    fields: tuple
+    texts: dict  # 表紙の表題, 資料, 表題, 見出し …
+
+    def role(self, role: str) -> Optional[Field]:
+        return next((f for f in self.fields if f.role == role), None)
+
+    def part(self, role: str, part_role: str) -> Optional[Field]:
+        whole = self.role(role)
+        return next((p for p in whole.parts if p.role == part_role), None) if whole else None
+
+
+@dataclass(frozen=True, eq=False)
+class Forms:
+    """Everything a council decides about its paperwork."""
+
+    path: str
+    council: dict  # 自治体, 名称, 略称, 要綱, 根拠の条項, 審議内容
+    site: dict  # 名称, 説明, URL
+    agenda: DocumentForm
+    meeting: DocumentForm
+    categories: tuple
+    vocabularies: dict  # name -> tuple of {名称, …}
+    undecided: str
+    period_parts: tuple
+    halves: tuple
+    groups: tuple
+    marks: tuple  # ({印, 意味}, …); the first is the default mark
+
+    def words(self, vocabulary: str) -> tuple:
+        return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
+
+    def category(self, name: str) -> Optional[Category]:
+        return next((c for c in self.categories if c.name == name), None)
+
+    @property
+    def basis_categories(self) -> tuple:
+        return tuple(c for c in self.categories if c.basis)
+
+    @property
+    def partner_roles(self) -> tuple:
+        """Every partner role (a partners field's key): in the order 相手方の順 gives, then in the order of the forms."""
+        found = dict.fromkeys(f.key for c in self.categories for f in c.fields if f.kind == "partners")
+        return tuple(dict.fromkeys([r for r in self.agenda.texts.get("相手方の順", ()) if r in found] + list(found)))
+
+    def partner_field(self, role: str):
+        """The field that first declares a partner role (not one marked 親と同じ)."""
+        return next((f for c in self.categories for f in c.fields
+                     if f.key == role and f.kind == "partners" and not f.same_as_parent), None)
+
+    def status_meaning(self, word: str) -> str:
+        field_ = self.agenda.role("status")
+        entry = next((e for e in self.vocabularies.get(field_.vocabulary, ()) if e["名称"] == word), {})
+        return entry.get("扱い", "")
+
+    def status_word(self, meaning: str) -> str:
+        field_ = self.agenda.role("status")
+        return next(e["名称"] for e in self.vocabularies[field_.vocabulary] if e.get("扱い") == meaning)
+
+    @property
+    def default_mark(self) -> str:
+        return self.marks[0]["印"]
+
+    def mark_meaning(self, mark: str) -> str:
+        return next((e["意味"] for e in self.marks if e["印"] == mark), "")
+
+
+# ---------------------------------------------------------------------------
+# Loading and validating forms.yml
+
+
+def load_forms(content: Path, problems) -> Optional[Forms]:
+    """Read content/forms.yml; every mistake in it is a problem with its line.  None when it cannot be used."""
+    content = Path(content)
+    path = content / FORMS_FILE
+    if not path.is_file():
+        problems.error(str(content / FORMS_FILE), 1, "様式", "様式の定義ファイルがありません",
+                       f"content/ に {FORMS_FILE}（会議の名前・書類の項目・区分・語彙）を置いてください。書き方は {GUIDE_FILE} にあります")
+        return None
+    src = load_yaml_file(path, content, problems)
+    if src is None:
+        return None
+    before = len(problems.errors)
+    top = Reader(Context(src.path_display, problems), src.meta)
+    forms = read_forms(top, content)
+    top.finish(["会議体", "サイト", "付議事項", "区分", "会議概要", "語彙", "チェックリスト"])
+    return forms if forms is not None and len(problems.errors) == before else None
+
+
+def read_forms(top: Reader, content: Path) -> Optional[Forms]:
+    council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議内容"])
+    site_reader = top.mapping("サイト")
+    examples = site_reader.names("検索の例", required=False) if site_reader else None
+    site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
+    if site is not None:
+        site["検索の例"] = tuple(examples or ())
+    vocabularies, undecided, parts = read_vocabularies(top.mapping("語彙"))
+    halves, groups, marks = read_checklist_form(top.mapping("チェックリスト"))
+    categories = read_categories(top, content, vocabularies)
+    agenda = read_document(top, "付議事項", AGENDA_ROLES, "agenda", vocabularies, ["表紙の表題", "資料", "相手方"],
+                           lists=["相手方の順"])
+    meeting = read_document(top, "会議概要", MEETING_ROLES, "meeting", vocabularies, ["表題"])
+    if None in (council, site, agenda, meeting, halves):
+        return None
+    forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
+                  halves, groups, marks)
+    check_forms(top, forms)
+    return forms
+
+
+def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dict]:
+    """Strings of a mapping; `also`: other keys allowed there, read by the caller."""
+    if reader is None:
+        return None
+    result = {key: reader.string(key) for key in required}
+    result.update({key: reader.string(key, required=False, default="") for key in optional})
+    reader.finish(list(required) + list(optional) + list(also))
+    return result if all(result[key] for key in required) else None
+
+
+def read_vocabularies(reader: Optional[Reader]):
+    vocabularies, undecided, parts = {}, "", ()
+    if reader is None:
+        return vocabularies, undecided, parts
+    undecided = reader.string("未決定", required=False, default="")
+    parts = reader.names("旬", required=False) or ()
+    for key in list(reader.map):
+        if key in ("未決定", "旬"):
+            continue
+        entries = []
+        for item, line in reader.items(key):
+            if isinstance(item, (str, int)):
+                entries.append({"名称": str(item)})
+                continue
+            if not isinstance(item, Reader):
+                reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 承認}`")
+                continue
+            entry = {"名称": item.string("名称")}
+            entry.update({k: item.map[k] for k in ("扱い", "条件", "継続") if k in item.map})
+            item.used.update(("扱い", "条件", "継続"))
+            item.finish(["名称", "扱い", "条件", "継続"])
+            if entry["名称"]:
+                entries.append(entry)
+        vocabularies[str(key)] = tuple(entries)
+    return vocabularies, undecided, tuple(parts)
+
+
+def read_checklist_form(reader: Optional[Reader]):
+    if reader is None:
+        return None, (), ()
+    halves, groups = reader.names("半分"), reader.names("グループ")
+    marks = []
+    for item, line in reader.items("印"):
+        if isinstance(item, Reader):
+            marks.append({"印": item.string("印"), "意味": item.string("意味")})
+            item.finish(["印", "意味"])
+    reader.finish(["半分", "グループ", "印"])
+    if halves and len(halves) != 2:
+        reader.error("半分", f"半分は2つ書いてください（いまは {len(halves)} つ）", "区が行う対策と相手方に行わせる対策の2つです")
+        return None, (), ()
+    if len(marks) < 2:
+        reader.error("印", "印は2つ以上書いてください", "最初が既定の印（対策あり）、次が「対策の必要なし」です")
+    return (tuple(halves) if halves else None), tuple(groups or ()), tuple(marks)
+
+
+def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
+    categories = []
+    for item, line in top.items("区分"):
+        if not isinstance(item, Reader):
+            top.ctx.error(line, "区分", "区分は `- 名称: …` の下に項目を書いてください", "例: `- 名称: 外部結合`")
+            continue
+        name = item.string("名称")
+        ident = item.string("ID", required=False, default="")
+        if ident and not ID.match(ident):
+            item.error("ID", f"「{ident}」は ID に使えません", "半角英小文字・数字・ハイフンで書いてください（例: gaibu-ketsugo）")
+        parent = item.string("親", required=False, default="")
+        basis = item.boolean("根拠", required=False)
+        checklist = item.string("チェックリスト", required=False, default="")
+        if checklist and not (content / CATALOG_DIR / checklist).is_file():
+            item.error("チェックリスト", f"標準チェックリスト「{checklist}」がありません",
+                       f"content/{CATALOG_DIR}/ にあるファイル名を書くか、新しく作ってください")
+        fields = read_fields(item, "項目", None, vocabularies, parent=parent)
+        item.finish(["名称", "ID", "親", "根拠", "チェックリスト", "項目"])
+        if name:
+            categories.append(Category(name, ident or f"c{len(categories) + 1}", fields, parent,
+                                       basis if basis is not None else not parent, checklist, line))
+    return tuple(categories)
+
+
+def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=()) -> Optional[DocumentForm]:
+    reader = top.mapping(key)
+    if reader is None:
+        return None
+    name = reader.string("名称")
+    found = {k: reader.string(k) for k in text_keys}
+    listed = {k: tuple(reader.names(k, required=False) or ()) for k in lists}
+    headings = {}
+    if reader.has("見出し"):
+        sub = reader.mapping("見出し")
+        headings = {str(k): sub.string(k) for k in list(sub.map)} if sub else {}
+    fields = read_fields(reader, "項目", roles, vocabularies)
+    reader.finish(["名称", *text_keys, *lists, "見出し", "項目"])
+    for loose in (f for f in fields if not f.role):
+        top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
+                      "新しい欄は 事業の概要（役割 overview）の項目か、区分の項目に加えてください")
+    document = DocumentForm(name or "", fields, {**found, **listed, "見出し": headings})
+    for role in REQUIRED_ROLES[what]:
+        if document.role(role) is None:
+            reader.error("項目", f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を項目に加えてください")
+    if name and all(found.values()):
+        return document
+    return None
+
+
+def read_fields(reader: Reader, key, roles, vocabularies, parent="", item_roles=False) -> tuple:
+    """A list of field declarations; roles (when allowed) fix the kind, otherwise 種類 names it (文章 by default)."""
+    fields, seen = [], {}
+    kinds = by_name()
+    for item, line in reader.items(key):
+        if not isinstance(item, Reader):
+            reader.ctx.error(line, reader.name(key), "項目は `- {キー: …}` の形で書いてください", "例: `- {キー: 委託理由}`")
+            continue
+        role = item.string("役割", required=False, default="")
+        if role and roles is None:
+            item.error("役割", "区分の項目には役割を書けません", "役割の行を消してください")
+            role = ""
+        elif role and role not in roles:
+            item.error("役割", f"役割「{role}」はありません", hint_choices(role, list(roles)))
+            role = ""
+        field_key = item.string("キー", required=role != "sheets", default="")
+        kind_name = item.string("種類", required=False, default="")
+        if role:
+            kind = roles[role]
+            if kind_name and kinds.get(kind_name, None) is not KINDS.get(kind):
+                item.error("種類", f"役割「{role}」の項目の種類は変えられません", "種類の行を消してください")
+        elif kind_name and kind_name not in kinds:
+            item.error("種類", f"種類「{kind_name}」はありません", hint_choices(kind_name, list(kinds)))
+            kind = "text"
+        else:
+            kind = kinds[kind_name].id if kind_name else "text"
+        allowed = COMMON + KINDS[kind].options + ROLE_OPTIONS.get(kind, ())
+        options = {k: item.map[k] for k in item.map if k in allowed and k not in COMMON}
+        item.used.update(options)
+        parts = ()
+        if kind in ("table", "deliberations"):
+            part_roles = ITEM_ROLES if kind == "deliberations" else None
+            parts = read_fields(item, "項目", part_roles, vocabularies, item_roles=kind == "deliberations")
+            options.pop("項目", None)
+        if kind == "choice" and options.get("語彙") not in vocabularies:
+            item.error("語彙" if "語彙" in item.map else "キー", f"語彙「{options.get('語彙', '')}」がありません",
+                       hint_choices(options.get("語彙", ""), list(vocabularies)))
+        if parent:
+            options["親の区分"] = parent
+        label = item.string("ラベル", required=False, default=field_key)
+        required = item.boolean("必須", required=False)
+        default = item.string("既定", required=False)
+        aliases = item.names("別名", required=False) or ()
+        description = item.string("説明", required=False, default="")
+        item.finish(list(allowed))
+        name = field_key or role
+        if name in seen:
+            item.error("キー", f"「{name}」の項目が2つあります（{seen[name]}行目と同じ）", "どちらか一方にしてください")
+            continue
+        seen[name] = line
+        fields.append(Field(field_key, label or field_key, kind, required if required is not None else True, default,
+                            role, tuple(aliases), options, parts, line, description))
+    if item_roles:
+        for role in REQUIRED_ROLES["item"]:
+            if not any(f.role == role for f in fields):
+                reader.error(key, f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を加えてください")
+    return tuple(fields)
+
+
+def check_forms(top: Reader, forms: Forms) -> None:
+    """What can only be checked with the whole definition: parents, joined rows, vocabularies, the title format."""
+    ctx = top.ctx
+    names = [c.name for c in forms.categories]
+    for category in forms.categories:
+        where = f"区分[{names.index(category.name) + 1}]"
+        parent = forms.category(category.parent) if category.parent else None
+        if category.parent and (parent is None or parent is category or parent.parent):
+            ctx.error(category.line, f"{where}.親", f"親の区分「{category.parent}」がありません",
+                      hint_choices(category.parent, [n for n in names if n != category.name]))
+        for index, one in enumerate(category.fields):
+            if one.same_as_parent and (parent is None or not any(p.key == one.key and p.kind == "partners"
+                                                                 for p in parent.fields)):
+                ctx.error(one.line, f"{where}.{one.key}", f"親の区分に同じキー「{one.key}」の相手先の項目がありません",
+                          "親と同じ: true を消すか、親の区分の項目と同じキーにしてください")
+            joined = one.joined_label and (index + 1 >= len(category.fields)
+                                           or category.fields[index + 1].kind != "partners" or one.kind != "partners")
+            if joined:
+                ctx.error(one.line, f"{where}.{one.key}", "次と併記は、相手先の項目の次に相手先の項目があるときだけ書けます",
+                          "次と併記の行を消すか、項目の順を確かめてください")
+    if len(set(names)) != len(names):
+        ctx.error(top.line("区分"), "区分", "同じ名称の区分が2つあります", "区分の名称を確かめてください")
+    roles = set(dict.fromkeys(f.key for c in forms.categories for f in c.fields if f.kind == "partners"))
+    for role in forms.agenda.texts.get("相手方の順", ()):
+        if role not in roles:
+            ctx.error(top.map.line_of("付議事項"), "付議事項.相手方の順", f"「{role}」は相手先の項目にありません",
+                      hint_choices(role, sorted(roles)))
+    status = forms.agenda.role("status")
+    meanings = [e.get("扱い") for e in forms.vocabularies.get(status.vocabulary, ())] if status else []
+    if status and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
+        ctx.error(status.line, "付議事項.状態", "状態の語彙に 扱い: draft・submitted・decided が1つずつ必要です",
+                  "語彙の各行に `扱い: draft`（下書き）などを書いてください")
+    try:
+        meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
+    except KeyError as err:
+        ctx.error(1, "会議概要.表題", f"表題の {{{err.args[0]}}} は会議概要の項目にありません",
+                  "{…} には会議概要の項目のキーを書いてください（例: {回}）")
+
+
+def meeting_title(form: DocumentForm, values: dict) -> str:
+    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
+    return form.texts["表題"].format_map(values)

@@ -1,0 +1,112 @@
+"""Building the site: the generated pages through MkDocs Material (mkdocs.yml), then the Pagefind index."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .. import model as m
+from ..view import labels as form_labels
+from .context import search_filters
+from .pages import generate_docs
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG_FILE = REPO / "mkdocs.yml"
+
+
+class SiteFailure(Exception):
+    """MkDocs or Pagefind could not build the site (the message says what they reported)."""
+
+
+def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,
+               work: Path | None = None) -> list[Path]:
+    """Build the site into out_dir (an empty staging folder); returns the written files, relative to out_dir."""
+    return build_site(archive, out_dir, content_root, docx_dir, work=work)
+
+
+def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None, *,
+               search: str = "pagefind", config_file: Path = CONFIG_FILE, work: Path | None = None) -> list[Path]:
+    """search="pagefind" (the product) or "material" (the theme's own search; the benchmark compares them).
+
+    The pages are generated into `work` (a scratch folder of the build; a temporary folder if not given)."""
+    out_dir = Path(out_dir).resolve()
+    with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        config = mkdocs_config(docs, out_dir, archive, search, config_file)
+        generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
+                      site_name=config.site_name)
+        run_mkdocs(config)
+    if search == "pagefind":
+        run_pagefind(out_dir)
+    return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
+
+
+def site_settings(archive: m.Archive) -> dict:
+    """What the forms decide of mkdocs.yml: the site's name, description and address, the search filters."""
+    forms = archive.forms
+    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"]}
+    if forms.site["URL"]:
+        settings["site_url"] = forms.site["URL"]
+    return settings
+
+
+def apply_settings(config, archive: m.Archive) -> None:
+    """Put the forms' site settings and the search filters into a loaded MkDocs config (also for `mkdocs build`)."""
+    for key, value in site_settings(archive).items():
+        config[key] = value
+    examples = "、".join(archive.forms.site["検索の例"])
+    config.extra["fugi_search"] = {
+        "filters": search_filters(archive, form_labels(archive.forms)),
+        "placeholder": f"キーワードを入力してください（例: {examples}）" if examples else "キーワードを入力してください",
+        "input_placeholder": f"検索（例: {'、'.join(archive.forms.site['検索の例'][:3])}）" if examples else "検索",
+    }
+
+
+def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pagefind", config_file: Path = CONFIG_FILE):
+    """The repo's mkdocs.yml with docs_dir/site_dir pointed at the generated pages and the staging folder."""
+    from mkdocs.config import load_config
+
+    overrides = {"docs_dir": str(docs), "site_dir": str(site), "strict": True, "hooks": [],
+                 **site_settings(archive)}
+    if search == "material":
+        overrides["plugins"] = [{"search": {"lang": "ja"}}]
+    elif search != "pagefind":
+        raise ValueError(f"unknown search engine {search!r}")
+    config = load_config(str(config_file), **overrides)
+    apply_settings(config, archive)
+    return config
+
+
+def run_mkdocs(config) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    if level == logging.NOTSET:
+        mkdocs_log.setLevel(logging.WARNING)  # MkDocs' INFO lines are noise in `build.py site`
+    try:
+        build(config)
+    except Abort as err:
+        raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
+    finally:
+        mkdocs_log.setLevel(level)
+
+
+def pagefind_binary() -> Path:
+    """The extended Pagefind binary (it segments Japanese); the plain one would index 日本語 as one word."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as err:  # pragma: no cover - environment problem
+        raise SiteFailure("Pagefind (extended) がありません: pip install 'pagefind[extended]'") from err
+    return Path(get_executable())
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the built site; the bundle lands in site/pagefind/ and is served with the site."""
+    command = [str(pagefind_binary()), "--site", str(site), "--force-language", "ja", "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0 or not (Path(site) / "pagefind" / "pagefind.js").is_file():
+        raise SiteFailure(f"Pagefind の索引づくりに失敗しました:\n{result.stdout}\n{result.stderr}")

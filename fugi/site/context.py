@@ -1,0 +1,157 @@
+"""The site's page contexts: the view model of the public archive, grouped and ordered the way the pages list it."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .. import model as m
+from .. import view as v
+from .markup import anchor, render_markdown
+
+YEAR = v.YEAR
+BODY_HEADING_OFFSET = 2  # `## 1 概要` in the body sits under the page's h2/h3
+
+
+def agenda_order(agenda: m.Agenda):
+    meeting = agenda.meeting
+    year = v.year_of(meeting)[0]
+    date = meeting.date.toordinal() if meeting and meeting.date else 0
+    return (-year, -date, int(agenda.number) if agenda.number.isdigit() else 0, agenda.id)
+
+
+def meeting_order(meeting: m.Meeting):
+    return (meeting.date is None, -(meeting.date.toordinal() if meeting.date else 0), -meeting.number, meeting.id)
+
+
+def catalog_order(archive: m.Archive):
+    return sorted(archive.catalog.values(), key=lambda c: (c.number, c.category))
+
+
+ROW_KEYS = ("id", "title", "number", "number_text", "categories", "sections", "meeting", "item_number", "decision",
+            "year")
+
+
+def agenda_row(context: dict) -> dict:
+    """What a list shows of an item (from its page context)."""
+    return {key: context[key] for key in ROW_KEYS}
+
+
+def counts(archive: m.Archive) -> dict:
+    agendas, meetings = archive.agendas, archive.meetings
+    by_category = {c.name: sum(1 for a in agendas if c.name in a.sheet_categories) for c in archive.forms.categories}
+    years = sorted({v.year_of(mt) for mt in meetings if mt.date}, reverse=True)
+    return {"agendas": len(agendas), "meetings": len(meetings), "by_category": by_category,
+            "years": [label for _, label in years], "decisions": sum(len(mt.items) for mt in meetings)}
+
+
+def year_anchor(meeting) -> str:
+    year = v.year_of(meeting)[0]
+    return f"fy{year}" if year > 0 else "unknown"
+
+
+def decision_counts(meeting) -> str:
+    tally = defaultdict(int)
+    for item in meeting.items:
+        tally[item.decision or v.UNKNOWN] += 1
+    return "、".join(f"{k} {n}件" for k, n in tally.items())
+
+
+def meetings_by_year(meetings) -> list:
+    groups = defaultdict(list)
+    for meeting in meetings:
+        groups[v.year_of(meeting)].append(meeting)
+    result = []
+    for (year, label), items in sorted(groups.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0])):
+        rows = [dict(v.meeting_summary(mt), place=mt.place, when=v.meeting_when(mt), items=len(mt.items),
+                     decisions=decision_counts(mt)) for mt in items]
+        result.append({"id": year_anchor(items[0]), "label": label, "meetings": rows})
+    return result
+
+
+def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
+    view = v.meeting_view(meeting, forms)
+    items = [dict(item, decision=item["decision"] or v.UNKNOWN) for item in view.items]
+    return {**vars(view), "items": items, "council": meeting.council,
+            "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
+            "downloads": downloads.get(("meetings", meeting.id), [])}
+
+
+def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None) -> dict:
+    view = v.agenda_view(agenda, forms)
+    context = vars(view).copy()
+    if view.flow is not None:
+        context["flow"] = dict(vars(view.flow), image=image)
+    context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET)
+    context["downloads"] = downloads
+    return context
+
+
+def category_ids(forms) -> dict:
+    return {c.name: c.id for c in forms.categories}
+
+
+def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
+    """(path, title, intro, groups) of the category / department / partner / year pages; each group lists rows."""
+    forms = archive.forms
+    names = [c.name for c in forms.categories]
+    by_category = [{"id": c.id, "heading": c.name, "note": "",
+                    "rows": [rows[a.id] for a in agendas if c.name in a.sheet_categories]} for c in forms.categories]
+    yield ("browse/category.md", "区分別の" + labels.agenda,
+           f"別紙の区分（{'・'.join(names)}）ごとの{labels.agenda}です。1件が複数の区分に載ることがあります。",
+           by_category)
+
+    departments, bu_of = defaultdict(list), {}
+    for agenda in agendas:
+        for dep in agenda.departments:
+            for ka in dep.ka:
+                departments[ka].append(rows[agenda.id])
+                bu_of.setdefault(ka, dep.bu)
+    taken = set()
+    yield ("browse/department.md", f"{labels.sections}別の{labels.agenda}",
+           f"{labels.departments}ごとの{labels.agenda}です（課の名前順）。",
+           [{"id": anchor(ka, taken), "heading": ka, "note": bu_of[ka], "rows": items}
+            for ka, items in sorted(departments.items(), key=lambda kv: (bu_of[kv[0]], kv[0]))])
+
+    roles = forms.partner_roles
+    partners = defaultdict(lambda: defaultdict(list))
+    for agenda in agendas:
+        for role, name in agenda.partners:
+            if rows[agenda.id] not in partners[name][role]:
+                partners[name][role].append(rows[agenda.id])
+    taken, groups = set(), []
+    for name in sorted(partners, key=partner_sort_key):
+        found = partners[name]
+        seen, merged = set(), []
+        for role in roles:
+            for row in found.get(role, []):
+                if row["id"] not in seen:
+                    seen.add(row["id"])
+                    merged.append(row)
+        groups.append({"id": anchor(name, taken), "heading": name, "note": "・".join(r for r in roles if found.get(r)),
+                       "rows": merged})
+    yield ("browse/partner.md", f"{labels.partners}別の{labels.agenda}",
+           f"{'・'.join(roles)}ごとの{labels.agenda}です（名称順）。", groups)
+
+    years = defaultdict(list)
+    for agenda in agendas:
+        years[v.year_of(agenda.meeting)].append(rows[agenda.id])
+    yield ("browse/year.md", f"{YEAR}別の{labels.agenda}",
+           f"審議した会議の{YEAR}ごとの{labels.agenda}です。審議した会議が分からない{labels.agenda}は「{v.UNKNOWN_YEAR}」に載せています。",
+           [{"id": f"fy{year}" if year > 0 else "unknown", "heading": label, "note": "", "rows": items}
+            for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
+
+
+def partner_sort_key(name: str):
+    """株式会社 Box Japan sorts under B, not under 株."""
+    bare = re.sub(r"^(株式会社|有限会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人)\s*", "", name)
+    return (bare.casefold(), name)
+
+
+def search_filters(archive: m.Archive, labels) -> list:
+    """The search box's filters, in order, with the order of their values (read by assets/fugi/search.js)."""
+    decision = archive.forms.meeting.part("items", "decision")
+    return [{"name": YEAR, "sort": "year"},
+            {"name": "区分", "order": [c.name for c in archive.forms.categories]},
+            {"name": labels.sections},
+            {"name": labels.decision, "prefix": True,
+             "order": [*archive.forms.words(decision.vocabulary), v.UNKNOWN]}]

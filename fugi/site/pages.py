@@ -1,0 +1,178 @@
+"""The site's pages: Markdown written from Jinja templates (templates/site/) and the files they link to."""
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import export
+from .. import model as m
+from ..public import public_archive
+from ..view import catalog_view, labels as form_labels
+from . import context as c
+from .markup import anchor, finalize, plain, text, url
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
+
+
+class TemplateFailure(Exception):
+    """A site template that cannot be rendered: which file, which line, what Jinja said."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=finalize,  # every printed value is escaped for HTML and neutralised for Markdown
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(url=url, text=text, hid=heading_id, hid_attr=block_id)
+    env.filters["title_yaml"] = title_yaml
+    return env
+
+
+def heading_id(ident: str, ignore: bool = False) -> Markup:
+    """attr_list `{#id}` for a Markdown heading (written from Python: `{#` opens a Jinja comment);
+    ignore=True keeps a heading that every item shares out of the search index."""
+    return Markup("{: #%s%s }" % (anchor(ident), ' data-pagefind-ignore=""' if ignore else ""))
+
+
+def block_id(ident: str) -> Markup:
+    """attr_list line giving the preceding block (a list item) an id, e.g. the deliberated item #item-5."""
+    return Markup("{: #%s }" % anchor(ident))
+
+
+def title_yaml(value) -> Markup:
+    """A page title for the front matter: HTML-escaped (the theme prints it raw), as a JSON/YAML string."""
+    return Markup(json.dumps(plain(value), ensure_ascii=False))
+
+
+class Pages:
+    """Writes the generated docs folder; every page gets the labels of the forms and the category ids."""
+
+    def __init__(self, docs: Path, shared: dict):
+        self.docs, self.env, self.written = docs, environment(), []
+        self.env.globals.update(shared)  # globals reach imported macros too
+
+    def write(self, rel: str, template: str, **context) -> None:
+        depth = rel.count("/")
+        try:
+            page = self.env.get_template(template).render(root="../" * depth, **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
+        except jinja2.TemplateError as err:
+            raise TemplateFailure(f"templates/site/{template}", template_line(err), str(err))
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        self.written.append(path)
+
+
+def template_line(err: Exception) -> int:
+    """The template line of a Jinja error raised while rendering (the innermost frame of a template)."""
+    tb, line = err.__traceback__, 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
+                  site_url: str = "", site_name: str = "") -> list[Path]:
+    """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
+
+    Everything here is made from the public view of the archive (fugi.public), Word downloads included."""
+    archive = public_archive(archive)
+    forms = archive.forms
+    labels = form_labels(forms)
+    agendas = sorted(archive.agendas, key=c.agenda_order)
+    meetings = sorted(archive.meetings, key=c.meeting_order)
+    downloads = public_downloads(archive, content_root, docx_dir, docs)
+    images = copy_images(agendas, content_root, docs)
+    export.write_open_data(archive, docs / "data", site_url, site_name)
+    views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
+    rows = {ident: c.agenda_row(view) for ident, view in views.items()}
+    pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
+                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]})
+
+    latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
+    totals = c.counts(archive)
+    pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads) if latest else None,
+                counts=totals)
+    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings))
+    for meeting in meetings:
+        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
+                    year_id=c.year_anchor(meeting))
+    pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
+    for agenda in agendas:
+        pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", item=views[agenda.id])
+    for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
+        pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
+    pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
+    pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
+                count=len(export.records(archive, site_url)), list_sep=export.LIST_SEP)
+    return pages.written
+
+
+# ---------------------------------------------------------------------------
+# Files the pages link to
+
+
+def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | None, docs: Path) -> dict:
+    """Word files rendered from the public view -> docs/downloads/<kind>/<id>.docx, with their PDFs.
+
+    The Word files are never copied from the clerks' build (a meeting's Word there names unpublished items);
+    a PDF is taken from `docx_dir` only when it was made from a Word file identical to the public one."""
+    from ..render_docx import agenda_docx, meeting_docx
+
+    found = defaultdict(list)
+    documents = [("agendas", a.id, lambda a=a: agenda_docx(a, public.forms, content_root)) for a in public.agendas]
+    documents += [("meetings", mt.id, lambda mt=mt: meeting_docx(mt, public.forms)) for mt in public.meetings]
+    for kind, ident, render in documents:
+        data = render()
+        target = docs / "downloads" / kind / f"{ident}.docx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        found[(kind, ident)].append({"label": "Word (.docx)", "path": f"downloads/{kind}/{ident}.docx",
+                                     "size": human_size(len(data))})
+        if docx_dir is None:
+            continue
+        made, pdf = Path(docx_dir) / kind / f"{ident}.docx", Path(docx_dir) / kind / f"{ident}.pdf"
+        if pdf.is_file() and made.is_file() and made.read_bytes() == data:
+            shutil.copyfile(pdf, target.with_suffix(".pdf"))
+            found[(kind, ident)].append({"label": "PDF", "path": f"downloads/{kind}/{ident}.pdf",
+                                         "size": human_size(pdf.stat().st_size)})
+    return found
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def copy_images(agendas, content_root: Path, docs: Path) -> dict:
+    """The flow figure of each published item -> docs/images/<id>/<file>."""
+    found = {}
+    for agenda in agendas:
+        flow = agenda.data_flow
+        if flow is None or not flow.image:
+            continue
+        source = Path(content_root) / flow.image
+        if source.is_file():
+            target = docs / "images" / agenda.id / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            found[agenda.id] = f"images/{agenda.id}/{source.name}"
+    return found
