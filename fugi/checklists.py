@@ -18,8 +18,8 @@ def parse_catalog(src, forms, problems) -> Optional[m.CatalogChecklist]:
     owners = [c.name for c in forms.categories if c.checklist == src.path.name]
     category = f.choice("区分", [c.name for c in forms.categories])
     if category and owners and category not in owners:
-        f.error("区分", f"このファイルは様式の定義で「{owners[0]}」のチェックリストです",
-                f"区分を「{owners[0]}」にするか、{forms.path} の チェックリスト: を直してください")
+        f.error("区分", f"{forms.path} では、このファイルは「{owners[0]}」の標準です",
+                f"区分を「{owners[0]}」にするか、{forms.path} の区分の 標準: を直してください")
     number = f.integer("番号")
     title = f.string("表題")
     subtitle = f.string("副題", required=False, default="")
@@ -66,7 +66,7 @@ class Checklists(Kind):
                 result.append(apply_catalog(cf.sub(key), env.catalog[key], env.forms))
             elif category is not None and category.checklist:
                 cf.used.add(key)
-                cf.error(key, f"標準チェックリストに「{key}」がありません",
+                cf.error(key, f"「{key}」の標準の{field.label}がありません",
                          f"content/checklists/{category.checklist} を確かめてください")
         cf.finish([c.name for c in env.forms.categories if c.checklist])
         order = [c.name for c in env.forms.categories]
@@ -129,7 +129,7 @@ def apply_rows(gf: Optional[Reader], standard: tuple, forms) -> tuple:
             continue
         gf.used.add(key)
         if not isinstance(key, int) or not 1 <= key <= len(rows):
-            gf.error(key, f"行番号「{key}」はチェックリストにありません",
+            gf.error(key, f"行番号「{key}」は標準にありません",
                      f"1〜{len(rows)} の行番号を書くか、新しい行は `追加:` に書いてください")
             continue
         mark, text = read_row(gf, key, gf.map[key], forms, need_text=False)

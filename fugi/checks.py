@@ -55,7 +55,7 @@ def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
 
 def sheet_title(forms, category: str) -> str:
     """The field path of a sheet's title (where a sheet's problems are reported)."""
-    return f"{category}.{forms.agenda.role('sheets').options.get('件名', '')}"
+    return f"{category}.{forms.agenda.role('sheets').options.get('表題のキー', '')}"
 
 
 def check_parents(agenda: m.Agenda, forms, problems) -> None:
@@ -90,7 +90,7 @@ def check_parents(agenda: m.Agenda, forms, problems) -> None:
 
 def check_references(agenda: m.Agenda, forms, problems) -> None:
     """資料N-1 / 資料N-2 mentioned in the text must be attachments this item has."""
-    word = forms.agenda.texts["資料"]
+    word = forms.agenda.texts["番号の接頭語"]
     number_label = forms.agenda.role("number").label
     attachments = {str(f.options.get("枝番")): f for f in forms.agenda.fields if f.options.get("枝番")}
     present = {branch: getattr(agenda, {"flow": "data_flow"}.get(f.role, f.role)) is not None
@@ -167,7 +167,7 @@ def link_meetings(archive: m.Archive, problems) -> None:
 def check_numbers(archive: m.Archive, problems) -> None:
     """Item numbers are unique within a 年度; an item whose meeting is not known yet is compared with every item."""
     forms = archive.forms
-    number_key, word = forms.agenda.role("number").key, forms.agenda.texts["資料"]
+    number_key, word = forms.agenda.role("number").key, forms.agenda.texts["番号の接頭語"]
     by_number = defaultdict(list)
     for agenda in archive.agendas:
         year = fiscal_year(agenda.meeting.date) if agenda.meeting and agenda.meeting.date else None
@@ -210,4 +210,4 @@ def check_unfilled(document, problems) -> None:
     """A scaffold's 【要記入】 left in a file is a warning (an error for anything not a draft)."""
     if any(TODO in text for text in strings(document)):
         report = problems.warn if getattr(document, "status", "draft") == "draft" else problems.error
-        report(document.path, 1, "-", f"「{TODO}」のままの箇所があります", f"「{TODO}」を検索して内容を書いてください")
+        report(document.path, 1, "-", f"「{TODO}」のままの箇所があります", f"「{TODO}」を検索して書き込んでください")

@@ -31,12 +31,27 @@ def common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
-def parser() -> argparse.ArgumentParser:
+def words(argv) -> dict:
+    """The names the help speaks of, from the forms of the --content folder (generic words without one)."""
+    from .forms import load_forms
+    from .problems import Problems
+
+    known, _ = common_options(suppress=False).parse_known_args(argv)
+    forms = load_forms(known.content, Problems()) if Path(known.content).is_dir() else None
+    if forms is None:
+        return {"agenda": "議題", "meeting": "会議の書類", "title": "表題", "number": "番号", "date": "日付"}
+    return {"agenda": forms.agenda.name, "meeting": forms.meeting.name, "title": forms.agenda.role("title").label,
+            "number": forms.agenda.role("number").label,
+            "date": forms.meeting.role("date").label if forms.meeting.role("date") else "日付"}
+
+
+def parser(argv=None) -> argparse.ArgumentParser:
+    w = words(argv)
     top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False)],
-                                  description="付議事項・会議概要から Word 文書と公開アーカイブを作ります。"
+                                  description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
     top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
-                     help="Word 文書の書き出し先（サイトと別の場所にするとき。site と既定のコマンドで使えます）")
+                     help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
     sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,new,schema}")
     common = common_options(suppress=True)
 
@@ -47,22 +62,22 @@ def parser() -> argparse.ArgumentParser:
     add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
     add("docx", "Word 文書（.docx）を作ります")
     add("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")
-    site = add("site", "公開アーカイブのサイトを作ります")
+    site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
     site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                       help="指定すると Word 文書もこのフォルダに作ります")
-    new = add("new", "新しい付議事項・会議概要のひな形を作ります")
-    new.add_argument("kind", choices=["agenda", "meeting"], help="agenda（付議事項）か meeting（会議概要）")
+    new = add("new", f"新しい{w['agenda']}・{w['meeting']}のひな形を作ります")
+    new.add_argument("kind", choices=["agenda", "meeting"], help=f"agenda（{w['agenda']}）か meeting（{w['meeting']}）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
     new.add_argument("--category", "-c", action="append", default=[], help="付議する区分。複数可")
-    new.add_argument("--title", default="", help="件名")
-    new.add_argument("--number", type=int, default=None, help="資料番号（付議事項）または回（会議概要）")
-    new.add_argument("--date", default=None, help="開催日 YYYY-MM-DD（会議概要）")
+    new.add_argument("--title", default="", help=w["title"])
+    new.add_argument("--number", type=int, default=None, help=f"{w['number']}（{w['agenda']}）または回（{w['meeting']}）")
+    new.add_argument("--date", default=None, help=f"{w['date']} YYYY-MM-DD（{w['meeting']}）")
     add("schema", "エディタ用の JSON Schema を書き出します")
     return top
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
+    args = parser(argv).parse_args(argv)
     command = args.command or "all"
     try:
         return run(command, args)
@@ -94,7 +109,9 @@ def run(command: str, args) -> int:
 
     if command == "check":
         archive = pipeline.checked_archive(args.content, args.strict)
-        print(f"OK: 付議事項 {len(archive.agendas)} 件、会議 {len(archive.meetings)} 件、チェックリスト {len(archive.catalog)} 種")
+        forms = archive.forms
+        print(f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件、"
+              f"標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種")
         return 0
     if command in ("docx", "pdf", "site", "all"):
         where = targets(command, args)

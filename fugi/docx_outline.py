@@ -23,7 +23,7 @@ from lxml import etree
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
 #: Table-text styles that are not named in the outline (every other style in a cell is).
-PLAIN_CELL_STYLES = {"Normal", "表文字", "表ラベル", "表中央", "表小文字", "表小文字中央", "チェックリスト文", "凡例"}
+PLAIN_CELL_STYLES = {"Normal", "表文字", "表ラベル", "表中央", "表小文字", "表小文字中央", "対策文", "凡例"}
 
 
 def q(tag: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import model as m
 from . import view as v
+from .kinds import KINDS
 
 LIST_SEP = "；"  # joins several values in one CSV cell (names may contain 、)
 #: A cell a spreadsheet would read as a formula starts with one of these (OWASP: CSV injection).
@@ -29,7 +30,7 @@ def fields(forms) -> list:
         ("id", f"{a.name}のファイル名（.md なし）。サイトの URL にも使われ、変わりません。{mt.name}にだけ"
                f"{a.role('title').label}のある{mt.role('items').label}は空"),
         (a.role("title").label, f"{a.name}の{a.role('title').label}"),
-        (a.role("number").label, f"会議{a.texts['資料']}の番号（{a.texts['資料']}27 なら 27）"),
+        (a.role("number").label, f"会議{a.texts['番号の接頭語']}の番号（{a.texts['番号の接頭語']}27 なら 27）"),
         (a.role("status").label, status_words),
         ("区分", f"別紙の区分（{'・'.join(c.name for c in forms.categories)}）"),
         (a.role("basis").label, f"付議の根拠となる区分（{'・'.join(c.name for c in forms.basis_categories)}）"),
@@ -37,9 +38,9 @@ def fields(forms) -> list:
         (sections, f"{sections}の名前だけの並び"),
         *[(role, forms.partner_field(role).description
            or f"{'・'.join(c.name for c in forms.categories if owns(c, role))}の別紙の{role}") for role in forms.partner_roles],
-        ("期間", "各別紙の期間（開始・終了は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
+        ("期間", f"各別紙の期間（{PERIOD_KEYS['start']}・{PERIOD_KEYS['end']}は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
         ("会議", "審議した会議（不明なら null / 空）"),
-        (mt.role("date").label, "会議の開催日（ISO 8601）"),
+        (mt.role("date").label, f"会議の{mt.role('date').label}（ISO 8601）"),
         (v.YEAR, f"会議の{v.YEAR}（4月〜翌3月）。会議が不明なら「{v.UNKNOWN_YEAR}」"),
         (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号"),
         (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。会議が不明なら「{v.UNKNOWN}」"),
@@ -62,29 +63,35 @@ def page_url(kind: str, ident: str, site_url: str = "") -> str:
     return site_url.rstrip("/") + "/" + path if site_url else path
 
 
-def meeting_ref(meeting, site_url: str = ""):
+def meeting_ref(meeting, date_key: str, site_url: str = ""):
     if meeting is None:
         return None
     return {"id": meeting.id, "名称": meeting.title, "回": meeting.number,
-            "開催日": meeting.date.isoformat() if meeting.date else None, "URL": page_url("meetings", meeting.id, site_url)}
+            date_key: meeting.date.isoformat() if meeting.date else None, "URL": page_url("meetings", meeting.id, site_url)}
+
+
+#: The keys of a period in the JSON (written as the clerk writes a period: kinds.Periods).
+PERIOD_KEYS = dict(zip(("start", "end", "planned", "label", "note"), KINDS["periods"].keys))
 
 
 def periods_of(agenda: m.Agenda) -> list:
     result = []
+    k = PERIOD_KEYS
     for sheet in agenda.sheets:
         for row in sheet.rows:
             if row.kind == "periods":
                 for period in row.value:
-                    result.append({"区分": sheet.category, "欄": row.label, "開始": period.start.iso(),
-                                   "終了": period.end.iso() if period.end else None, "予定": period.planned,
-                                   "名称": period.label, "表示": v.period_text(period)})
+                    result.append({"区分": sheet.category, "欄": row.label, k["start"]: period.start.iso(),
+                                   k["end"]: period.end.iso() if period.end else None, k["planned"]: period.planned,
+                                   k["label"]: period.label, "表示": v.period_text(period)})
     return result
 
 
-def decision_fields(meeting, number, decision, site_url: str) -> list:
+def decision_fields(meeting, number, decision, forms, site_url: str) -> list:
     """The meeting, date, year, item number and decision columns' values."""
     date = meeting.date.isoformat() if meeting and meeting.date else None
-    return [meeting_ref(meeting, site_url), date, v.year_of(meeting)[1], number, decision]
+    return [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting)[1], number,
+            decision]
 
 
 def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
@@ -94,7 +101,7 @@ def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
     values = [agenda.id, agenda.title, agenda.number, agenda.status_word, list(agenda.sheet_categories),
               list(agenda.basis), [dep.bu + ka for dep in agenda.departments for ka in dep.ka], v.section_names(agenda),
               *[partners.get(role, []) for role in forms.partner_roles], periods_of(agenda),
-              *decision_fields(agenda.meeting, view.item_number, view.decision, site_url),
+              *decision_fields(agenda.meeting, view.item_number, view.decision, forms, site_url),
               page_url("agendas", agenda.id, site_url)]
     return dict(zip(keys, values))
 
@@ -103,7 +110,7 @@ def title_only_record(meeting: m.Meeting, item: m.Deliberation, forms, site_url:
     """A decision known from the meeting summary alone (no agenda file, or an unpublished one)."""
     keys = [key for key, _, _ in fields(forms)]
     values = [None, item.title, None, None, [], [], [], [], *[[] for _ in forms.partner_roles], [],
-              *decision_fields(meeting, item.number, item.decision or v.UNKNOWN, site_url),
+              *decision_fields(meeting, item.number, item.decision or v.UNKNOWN, forms, site_url),
               page_url("meetings", meeting.id, site_url)]
     return dict(zip(keys, values))
 
@@ -116,13 +123,13 @@ def records(public: m.Archive, site_url: str = "") -> list:
     rows = [agenda_record(a, forms, site_url) for a in public.agendas]
     for meeting in public.meetings:
         rows += [title_only_record(meeting, item, forms, site_url) for item in meeting.items if item.agenda is None]
-    number_key, item_key = forms.agenda.role("number").label, forms.meeting.role("items").label
-    return sorted(rows, key=lambda row: _order(row, number_key, item_key))
+    keys = forms.agenda.role("number").label, forms.meeting.role("items").label, forms.meeting.role("date").label
+    return sorted(rows, key=lambda row: _order(row, *keys))
 
 
-def _order(row, number_key, item_key):
+def _order(row, number_key, item_key, date_key):
     meeting = row["会議"]
-    date = meeting["開催日"] if meeting and meeting["開催日"] else ""
+    date = meeting[date_key] if meeting and meeting[date_key] else ""
     # newest first; unknown meetings last; within a meeting by item number; unknown ones by paper number
     return (meeting is None, _desc(date), row[item_key] or 0, int(row[number_key] or 0), row["id"] or "")
 
@@ -165,7 +172,8 @@ def to_csv(rows: list, forms) -> str:
 def to_json(rows: list, forms, site_name: str = "") -> str:
     document = {
         "名称": site_name or forms.site["名称"],
-        "説明": f"公開された{forms.agenda.name}と、会議で決定された{forms.meeting.role('items').label}の一覧",
+        "説明": f"{forms.agenda.role('public').label}された{forms.agenda.name}と、会議で"
+                f"{forms.meeting.part('items', 'decision').label}された{forms.meeting.role('items').label}の一覧",
         "項目": {key: description for key, _, description in fields(forms)},
         "件数": len(rows),
         "records": rows,

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import checklists as _checklists  # noqa: F401  (registers the checklists kind)
+from . import structures as _structures  # noqa: F401  (registers the kinds roles imply)
 from .kinds import KINDS, by_name
 from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
@@ -23,14 +25,19 @@ MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start":
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks"}
 ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice"}
+REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
-                  "meeting": ("number", "public", "items"), "item": ("agenda", "title", "decision")}
+                  "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
+                  "remarks": ("speaker", "text")}
+PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
 #: What a status word means to fugi (語彙 of the status field, 扱い:).
 STATUS_MEANINGS = ("draft", "submitted", "decided")
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
-ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("件名",), "flow": ("枝番",),
-                "info_items": ("枝番",), "deliberations": ("項目",)}
+ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
+                "info_items": ("枝番",), "deliberations": ("項目",), "remarks": ("項目",)}
+#: The top-level sections of forms.yml.
+SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表")
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,9 +89,9 @@ class Category:
 
 @dataclass(frozen=True, eq=False)
 class DocumentForm:
-    name: str  # 付議事項 / 会議概要
+    name: str  # what the council calls the document
     fields: tuple
-    texts: dict  # 表紙の表題, 資料, 表題, 見出し …
+    texts: dict  # Word, 表紙の表題, 番号の接頭語, 表題, 見出し …
 
     def role(self, role: str) -> Optional[Field]:
         return next((f for f in self.fields if f.role == role), None)
@@ -99,7 +106,7 @@ class Forms:
     """Everything a council decides about its paperwork."""
 
     path: str
-    council: dict  # 自治体, 名称, 略称, 要綱, 根拠の条項, 審議内容
+    council: dict  # 自治体, 名称, 略称, 要綱, 根拠の条項, 審議の根拠
     site: dict  # 名称, 説明, URL
     agenda: DocumentForm
     meeting: DocumentForm
@@ -125,7 +132,7 @@ class Forms:
     def partner_roles(self) -> tuple:
         """Every partner role (a partners field's key): in the order 相手方の順 gives, then in the order of the forms."""
         found = dict.fromkeys(f.key for c in self.categories for f in c.fields if f.kind == "partners")
-        return tuple(dict.fromkeys([r for r in self.agenda.texts.get("相手方の順", ()) if r in found] + list(found)))
+        return tuple(dict.fromkeys([r for r in self.agenda.texts.get("相手先の順", ()) if r in found] + list(found)))
 
     def partner_field(self, role: str):
         """The field that first declares a partner role (not one marked 親と同じ)."""
@@ -167,23 +174,24 @@ def load_forms(content: Path, problems) -> Optional[Forms]:
     before = len(problems.errors)
     top = Reader(Context(src.path_display, problems), src.meta)
     forms = read_forms(top, content)
-    top.finish(["会議体", "サイト", "付議事項", "区分", "会議概要", "語彙", "チェックリスト"])
+    top.finish(list(SECTIONS))
     return forms if forms is not None and len(problems.errors) == before else None
 
 
 def read_forms(top: Reader, content: Path) -> Optional[Forms]:
-    council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議内容"])
+    council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議の根拠"])
     site_reader = top.mapping("サイト")
     examples = site_reader.names("検索の例", required=False) if site_reader else None
     site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
     vocabularies, undecided, parts = read_vocabularies(top.mapping("語彙"))
-    halves, groups, marks = read_checklist_form(top.mapping("チェックリスト"))
+    halves, groups, marks = read_checklist_form(top.mapping("対策表"))
     categories = read_categories(top, content, vocabularies)
-    agenda = read_document(top, "付議事項", AGENDA_ROLES, "agenda", vocabularies, ["表紙の表題", "資料", "相手方"],
-                           lists=["相手方の順"])
-    meeting = read_document(top, "会議概要", MEETING_ROLES, "meeting", vocabularies, ["表題"])
+    agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
+                           ["Word", "表紙の表題", "番号の接頭語", "相手先の総称"], lists=["相手先の順"],
+                           optional=["本文のひな形"])
+    meeting = read_document(top, "会議", MEETING_ROLES, "meeting", vocabularies, ["Word", "表題"])
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
@@ -206,10 +214,10 @@ def read_vocabularies(reader: Optional[Reader]):
     vocabularies, undecided, parts = {}, "", ()
     if reader is None:
         return vocabularies, undecided, parts
-    undecided = reader.string("未決定", required=False, default="")
+    undecided = reader.string("未定の表示", required=False, default="")
     parts = reader.names("旬", required=False) or ()
     for key in list(reader.map):
-        if key in ("未決定", "旬"):
+        if key in ("未定の表示", "旬"):
             continue
         entries = []
         for item, line in reader.items(key):
@@ -217,7 +225,7 @@ def read_vocabularies(reader: Optional[Reader]):
                 entries.append({"名称": str(item)})
                 continue
             if not isinstance(item, Reader):
-                reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 承認}`")
+                reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 〇〇}`")
                 continue
             entry = {"名称": item.string("名称")}
             entry.update({k: item.map[k] for k in ("扱い", "条件", "継続") if k in item.map})
@@ -240,10 +248,10 @@ def read_checklist_form(reader: Optional[Reader]):
             item.finish(["印", "意味"])
     reader.finish(["半分", "グループ", "印"])
     if halves and len(halves) != 2:
-        reader.error("半分", f"半分は2つ書いてください（いまは {len(halves)} つ）", "区が行う対策と相手方に行わせる対策の2つです")
+        reader.error("半分", f"半分は2つ書いてください（いまは {len(halves)} つ）", "自らが行う対策と、相手に行わせる対策の2つです")
         return None, (), ()
     if len(marks) < 2:
-        reader.error("印", "印は2つ以上書いてください", "最初が既定の印（対策あり）、次が「対策の必要なし」です")
+        reader.error("印", "印は2つ以上書いてください", "最初が既定の印（標準どおり）、次からが標準と違う印です")
     return (tuple(halves) if halves else None), tuple(groups or ()), tuple(marks)
 
 
@@ -251,7 +259,7 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
     categories = []
     for item, line in top.items("区分"):
         if not isinstance(item, Reader):
-            top.ctx.error(line, "区分", "区分は `- 名称: …` の下に項目を書いてください", "例: `- 名称: 外部結合`")
+            top.ctx.error(line, "区分", "区分は `- 名称: …` の下に項目を書いてください", "例: `- 名称: 〇〇`")
             continue
         name = item.string("名称")
         ident = item.string("ID", required=False, default="")
@@ -259,35 +267,36 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
             item.error("ID", f"「{ident}」は ID に使えません", "半角英小文字・数字・ハイフンで書いてください（例: gaibu-ketsugo）")
         parent = item.string("親", required=False, default="")
         basis = item.boolean("根拠", required=False)
-        checklist = item.string("チェックリスト", required=False, default="")
+        checklist = item.string("標準", required=False, default="")
         if checklist and not (content / CATALOG_DIR / checklist).is_file():
-            item.error("チェックリスト", f"標準チェックリスト「{checklist}」がありません",
+            item.error("標準", f"標準のファイル「{checklist}」が content/{CATALOG_DIR}/ にありません",
                        f"content/{CATALOG_DIR}/ にあるファイル名を書くか、新しく作ってください")
         fields = read_fields(item, "項目", None, vocabularies, parent=parent)
-        item.finish(["名称", "ID", "親", "根拠", "チェックリスト", "項目"])
+        item.finish(["名称", "ID", "親", "根拠", "標準", "項目"])
         if name:
             categories.append(Category(name, ident or f"c{len(categories) + 1}", fields, parent,
                                        basis if basis is not None else not parent, checklist, line))
     return tuple(categories)
 
 
-def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=()) -> Optional[DocumentForm]:
+def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=(), optional=()) -> Optional[DocumentForm]:
     reader = top.mapping(key)
     if reader is None:
         return None
     name = reader.string("名称")
     found = {k: reader.string(k) for k in text_keys}
+    extra = {k: reader.string(k, required=False, default="") for k in optional}
     listed = {k: tuple(reader.names(k, required=False) or ()) for k in lists}
     headings = {}
     if reader.has("見出し"):
         sub = reader.mapping("見出し")
         headings = {str(k): sub.string(k) for k in list(sub.map)} if sub else {}
     fields = read_fields(reader, "項目", roles, vocabularies)
-    reader.finish(["名称", *text_keys, *lists, "見出し", "項目"])
+    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", "項目"])
     for loose in (f for f in fields if not f.role):
         top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
-                      "新しい欄は 事業の概要（役割 overview）の項目か、区分の項目に加えてください")
-    document = DocumentForm(name or "", fields, {**found, **listed, "見出し": headings})
+                      "新しい欄は、役割 overview の表の項目か、区分の項目に加えてください")
+    document = DocumentForm(name or "", fields, {**found, **extra, **listed, "見出し": headings})
     for role in REQUIRED_ROLES[what]:
         if document.role(role) is None:
             reader.error("項目", f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を項目に加えてください")
@@ -296,13 +305,13 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
     return None
 
 
-def read_fields(reader: Reader, key, roles, vocabularies, parent="", item_roles=False) -> tuple:
+def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -> tuple:
     """A list of field declarations; roles (when allowed) fix the kind, otherwise 種類 names it (文章 by default)."""
     fields, seen = [], {}
     kinds = by_name()
     for item, line in reader.items(key):
         if not isinstance(item, Reader):
-            reader.ctx.error(line, reader.name(key), "項目は `- {キー: …}` の形で書いてください", "例: `- {キー: 委託理由}`")
+            reader.ctx.error(line, reader.name(key), "項目は `- {キー: …}` の形で書いてください", "例: `- {キー: 〇〇の理由}`")
             continue
         role = item.string("役割", required=False, default="")
         if role and roles is None:
@@ -326,9 +335,8 @@ def read_fields(reader: Reader, key, roles, vocabularies, parent="", item_roles=
         options = {k: item.map[k] for k in item.map if k in allowed and k not in COMMON}
         item.used.update(options)
         parts = ()
-        if kind in ("table", "deliberations"):
-            part_roles = ITEM_ROLES if kind == "deliberations" else None
-            parts = read_fields(item, "項目", part_roles, vocabularies, item_roles=kind == "deliberations")
+        if kind in PART_ROLES:
+            parts = read_fields(item, "項目", PART_ROLES[kind], vocabularies, needs=REQUIRED_ROLES.get(kind, ()))
             options.pop("項目", None)
         if kind == "choice" and options.get("語彙") not in vocabularies:
             item.error("語彙" if "語彙" in item.map else "キー", f"語彙「{options.get('語彙', '')}」がありません",
@@ -348,10 +356,9 @@ def read_fields(reader: Reader, key, roles, vocabularies, parent="", item_roles=
         seen[name] = line
         fields.append(Field(field_key, label or field_key, kind, required if required is not None else True, default,
                             role, tuple(aliases), options, parts, line, description))
-    if item_roles:
-        for role in REQUIRED_ROLES["item"]:
-            if not any(f.role == role for f in fields):
-                reader.error(key, f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を加えてください")
+    for role in needs:
+        if not any(f.role == role for f in fields):
+            reader.error(key, f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を加えてください")
     return tuple(fields)
 
 
@@ -378,20 +385,20 @@ def check_forms(top: Reader, forms: Forms) -> None:
     if len(set(names)) != len(names):
         ctx.error(top.line("区分"), "区分", "同じ名称の区分が2つあります", "区分の名称を確かめてください")
     roles = set(dict.fromkeys(f.key for c in forms.categories for f in c.fields if f.kind == "partners"))
-    for role in forms.agenda.texts.get("相手方の順", ()):
+    for role in forms.agenda.texts.get("相手先の順", ()):
         if role not in roles:
-            ctx.error(top.map.line_of("付議事項"), "付議事項.相手方の順", f"「{role}」は相手先の項目にありません",
+            ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
     status = forms.agenda.role("status")
     meanings = [e.get("扱い") for e in forms.vocabularies.get(status.vocabulary, ())] if status else []
     if status and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
-        ctx.error(status.line, "付議事項.状態", "状態の語彙に 扱い: draft・submitted・decided が1つずつ必要です",
-                  "語彙の各行に `扱い: draft`（下書き）などを書いてください")
+        ctx.error(status.line, f"議題.{status.key}", f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
+                  "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     try:
         meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
     except KeyError as err:
-        ctx.error(1, "会議概要.表題", f"表題の {{{err.args[0]}}} は会議概要の項目にありません",
-                  "{…} には会議概要の項目のキーを書いてください（例: {回}）")
+        ctx.error(top.map.line_of("会議"), "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
+                  "{…} には、会議の書類の項目のキーを書いてください")
 
 
 def meeting_title(form: DocumentForm, values: dict) -> str:

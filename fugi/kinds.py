@@ -212,6 +212,7 @@ class Periods(Kind):
     """Periods: `- {開始, 終了, 予定, 名称, 備考}`; dates to the day or month, or a part of a month (旬)."""
 
     id, name = "periods", "期間"
+    keys = ("開始", "終了", "予定", "名称", "備考")  # start, end, planned, label, note
 
     def read(self, reader, field, env):
         periods = []

@@ -146,7 +146,7 @@ def explain(problem: str) -> str:
 def yaml_hint(source: str) -> str:
     """How to fix the usual YAML mistakes, judged from the offending line."""
     if re.search(r":\s*-\s*$", source):
-        return "チェックリストの「対策の必要がない」印は全角の「－」で書いてください（半角の - はYAMLの箇条書きになります）"
+        return "印の「－」は全角で書いてください（半角の - はYAMLの箇条書きになります）"
     if "\t" in source:
         return "字下げにタブは使えません。半角スペースで字下げしてください"
     return "インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください"
@@ -203,7 +203,7 @@ def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
         return None
     if not isinstance(meta, LMap):
         problems.error(rel, 2, "フロントマター", "フロントマターが「項目: 値」の形になっていません",
-                       "各行を `件名: ...` のように書いてください")
+                       "各行を `項目: 値` のように書いてください")
         return None
     return SourceFile(path=path, meta=meta, body=body, body_line=body_line, kind=kind, stem=path.stem, path_display=rel)
 

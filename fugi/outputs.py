@@ -13,7 +13,7 @@ from .problems import ContentError, Problems
 #: The file that marks a folder as fugi's output (fugi replaces such a folder whole, and no other).
 MARKER = ".fugi-output"
 MARKER_TEXT = ("このフォルダは fugi が作った出力です。ビルドのたびに丸ごと作り直されます。\n"
-               "ここに置いたファイルは消えます。残したいものは別の場所に置いてください。\n")
+               "ここに置いたファイルは消えます。残したいものは別のフォルダに置いてください。\n")
 STAGING = ".fugi-staging-"  # .<target name>.fugi-staging-<pid>: a build in progress
 OLD = ".fugi-old-"  # .<target name>.fugi-old-<pid>: the previous output, between the two renames of a swap
 WORK = ".fugi-work-"  # .<target name>.fugi-work-<pid>: scratch files of a build (generated pages, PDF runs)

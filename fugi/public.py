@@ -5,15 +5,18 @@ import dataclasses
 
 from . import model as m
 
-#: How a 審議事項 reads in public when its 付議事項 is a draft or not public.
-HIDDEN_TITLE = "（非公開の付議事項）"
+
+
+def hidden_title(forms) -> str:
+    """How a deliberated item reads in public when its agenda item is a draft or not public: （非公開の付議事項）."""
+    return f"（非{forms.agenda.role('public').label}の{forms.agenda.name}）"
 
 
 def public_archive(archive: m.Archive) -> m.Archive:
     """A copy of the archive holding only what may be published: every public artefact is made from it.
 
-    Published items (public and not a draft) and public meetings only.  A public meeting's 審議事項 about
-    an unpublished item keeps its number and decision, loses its link, and shows HIDDEN_TITLE instead of
+    Published items (public and not a draft) and public meetings only.  A public meeting's item about an
+    unpublished agenda item keeps its number and decision, loses its link, and shows hidden_title() instead of
     the item's own title.  An item decided at a non-public meeting shows no meeting.
     """
     agendas = {a.id: dataclasses.replace(a, meeting=None, decision=None)
@@ -22,7 +25,7 @@ def public_archive(archive: m.Archive) -> m.Archive:
     for meeting in archive.meetings:
         if meeting.public:
             copy = dataclasses.replace(meeting)
-            copy.items = tuple(_deliberation(item, agendas) for item in meeting.items)
+            copy.items = tuple(_deliberation(item, agendas, hidden_title(archive.forms)) for item in meeting.items)
             meetings.append(copy)
     for meeting in sorted(meetings, key=m.meeting_chronology):  # the latest meeting is the item's meeting
         for item in meeting.items:
@@ -31,11 +34,11 @@ def public_archive(archive: m.Archive) -> m.Archive:
     return m.Archive(list(agendas.values()), meetings, archive.catalog, archive.forms)
 
 
-def _deliberation(item: m.Deliberation, published: dict) -> m.Deliberation:
+def _deliberation(item: m.Deliberation, published: dict, hidden: str) -> m.Deliberation:
     agenda = published.get(item.agenda_id) if item.agenda_id else None
     if agenda is not None:
         return dataclasses.replace(item, agenda=agenda)
     title = item.title
     if item.agenda is not None and (not title or title == item.agenda.title):
-        title = HIDDEN_TITLE
+        title = hidden
     return dataclasses.replace(item, title=title, agenda=None, agenda_id=None)

@@ -29,14 +29,12 @@ from .problems import ContentError, Problems
 from .view import agenda_view, labels, meeting_view
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
-AGENDA_TEMPLATE = TEMPLATE_DIR / "付議事項.docx"
-MEETING_TEMPLATE = TEMPLATE_DIR / "会議概要.docx"
 #: Tags each template must keep: without them a document would silently lose a part.
 REQUIRED_TAGS = {
-    AGENDA_TEMPLATE.name: ("{{ title }}", "{{ basis_text }}", "{{ departments_text }}", "for row in overview_rows",
+    "agenda": ("{{ title }}", "{{ basis_text }}", "{{ departments_text }}", "for row in overview_rows",
                            "{{p body }}", "for sheet in sheets", "for row in sheet.rows", "if flow", "if items",
                            "for checklist in checklists", "for row in group.rows"),
-    MEETING_TEMPLATE.name: ("{{ title }}", "{{ when_place }}", "{{ attendees }}", "{{ basis_text }}", "for item in items",
+    "meeting": ("{{ title }}", "{{ when_place }}", "{{ attendees }}", "{{ basis_text }}", "for item in items",
                             "{{p advice }}", "for group in remarks"),
 }
 
@@ -117,7 +115,12 @@ class Template(DocxTemplate):
 _TEMPLATES: dict[tuple, Template] = {}
 
 
-def load_template(path: Path) -> Template:
+def template_path(form) -> Path:
+    """The Word template of a document form (its `Word:` file under templates/docx/)."""
+    return TEMPLATE_DIR / form.texts["Word"]
+
+
+def load_template(path: Path, kind: str) -> Template:
     """The template at `path`, loaded once per content of the file (edit it and the next build sees it)."""
     path = Path(path)
     stat = path.stat()
@@ -131,7 +134,7 @@ def load_template(path: Path) -> Template:
         missing = [name for name in STYLE_NAMES.values() if name not in template.style_ids]
         if missing:
             raise TemplateProblem("Markdown の本文に使うスタイルがありません: " + "、".join(missing))
-        lost = [tag for tag in REQUIRED_TAGS.get(path.name, ()) if tag not in template.text]
+        lost = [tag for tag in REQUIRED_TAGS[kind] if tag not in template.text]
         if lost:
             raise TemplateProblem("テンプレートに必要なタグがありません（表や段落を消していませんか）: " + "、".join(lost))
         _TEMPLATES[key] = template
@@ -231,16 +234,16 @@ def meeting_context(meeting: m.Meeting, forms, template: Template) -> dict:
 # Documents
 
 
-def agenda_docx(agenda: m.Agenda, forms, content_root: Path, template_path: Path | None = None) -> bytes:
-    template = load_template(template_path or AGENDA_TEMPLATE)
+def agenda_docx(agenda: m.Agenda, forms, content_root: Path) -> bytes:
+    template = load_template(template_path(forms.agenda), "agenda")
     context = agenda_context(agenda, forms, template, content_root)
     when = agenda.meeting.date if agenda.meeting and agenda.meeting.date else None
     subject = f"{forms.agenda.texts['表紙の表題'].replace(chr(0x3000), ' ')} {context['number_text']}"
     return template.render_bytes(context, agenda.title, subject, when, agenda_view(agenda, forms).departments_names)
 
 
-def meeting_docx(meeting: m.Meeting, forms, template_path: Path | None = None) -> bytes:
-    template = load_template(template_path or MEETING_TEMPLATE)
+def meeting_docx(meeting: m.Meeting, forms) -> bytes:
+    template = load_template(template_path(forms.meeting), "meeting")
     return template.render_bytes(meeting_context(meeting, forms, template), meeting.title, forms.meeting.name,
                                  meeting.date, meeting.council)
 
@@ -269,12 +272,12 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
     current = None
     try:
         for agenda in sorted(archive.agendas, key=lambda a: a.id):
-            current = AGENDA_TEMPLATE
+            current = template_path(archive.forms.agenda)
             target = out_dir / "agendas" / f"{agenda.id}.docx"
             write_bytes_atomic(target, agenda_docx(agenda, archive.forms, content_root))
             written.append(target)
         for meeting in sorted(archive.meetings, key=lambda mt: mt.id):
-            current = MEETING_TEMPLATE
+            current = template_path(archive.forms.meeting)
             target = out_dir / "meetings" / f"{meeting.id}.docx"
             write_bytes_atomic(target, meeting_docx(meeting, archive.forms))
             written.append(target)

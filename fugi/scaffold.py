@@ -41,7 +41,7 @@ def scaffold(args) -> int:
         chosen = chosen_categories(args.category, forms, problems)
         used = {a.number for a in archive.agendas}
         if args.number is not None and str(args.number) in used:
-            problems.append(f"--number: {forms.agenda.texts['資料']}{args.number} はすでに使われています — "
+            problems.append(f"--number: {forms.agenda.texts['番号の接頭語']}{args.number} はすでに使われています — "
                             f"空いている番号は {next_free(used)} です")
     elif args.date is not None:
         recorder = Recorder()
@@ -61,9 +61,9 @@ def scaffold(args) -> int:
     if args.kind == "agenda":
         status = forms.agenda.role("status").key
         print(f"{status}は {forms.status_word('draft')}、{public}は false で作りました。提出するときに {status}: "
-              f"{forms.status_word('submitted')} に、公開してよいときに {public}: true にしてください。")
+              f"{forms.status_word('submitted')} に、サイトに載せてよいときに {public}: true にしてください。")
     else:
-        print(f"{public}は false で作りました。{forms.meeting.name}を公開してよいときに {public}: true にしてください。")
+        print(f"{public}は false で作りました。サイトに載せてよいときに {public}: true にしてください。")
     print(f"確かめるには: python build.py check --content {args.content}")
     return 0
 
@@ -112,12 +112,12 @@ def agenda_text(args, chosen, forms, catalog, number) -> str:
         if role == "title":
             lines.append(f"{field.key}: {q(title)}")
         elif role == "number":
-            lines.append(f"{field.key}: {number}" + ("" if args.number else f"  # 空いている番号です。{TODO}会議資料の番号"))
+            lines.append(f"{field.key}: {number}" + ("" if args.number else f"  # 空いている番号です。{TODO}"))
         elif role == "status":
             words = forms.words(field.vocabulary)
             lines.append(f"{field.key}: {forms.status_word('draft')}  # {' / '.join(words)}")
         elif role == "public":
-            lines.append(f"{field.key}: false  # 公開サイトに載せてよいときに true")
+            lines.append(f"{field.key}: false  # サイトに載せてよいときに true")
         elif role == "basis":
             lines += KINDS["categories"].scaffold(field, forms, [c for c in chosen if forms.category(c).basis])
         elif role == "sheets":
@@ -126,11 +126,8 @@ def agenda_text(args, chosen, forms, catalog, number) -> str:
             lines += KINDS["checklists"].scaffold(field, forms, chosen, catalog)
         elif role != "article":
             lines += KINDS[field.kind].scaffold(field, forms)
-    flow = form.role("flow")
-    lines += ["---", "## 1 概要", "", TODO, "", f"## 2 {forms.council['略称'] or forms.council['名称']}への付議内容", "", TODO, ""]
-    if flow is not None:
-        lines += [f"※{flow.label}は、{form.texts['資料']}{number}-{flow.options.get('枝番')}のとおり", ""]
-    return "\n".join(lines)
+    body = form.texts.get("本文のひな形") or TODO
+    return "\n".join(lines + ["---", body.replace("{番号}", str(number)).rstrip("\n"), ""])
 
 
 def meeting_text(args, forms) -> str:
@@ -145,7 +142,7 @@ def meeting_text(args, forms) -> str:
         elif role == "public":
             lines.append(f"{field.key}: false")
         elif role == "basis_text":
-            lines.append(f"{field.key}: {q(forms.council['審議内容'])}" if forms.council["審議内容"] else
+            lines.append(f"{field.key}: {q(forms.council['審議の根拠'])}" if forms.council["審議の根拠"] else
                          f"{field.key}: {q(TODO)}")
         elif role == "place":
             lines.append(f"{field.key}: {q(TODO)}")

@@ -31,7 +31,8 @@ def meeting_schema(forms) -> dict:
 
 
 def checklist_schema(forms) -> dict:
-    return document("標準チェックリスト", catalog_schema(forms))
+    checklists = forms.agenda.role("checklists")
+    return document(f"標準の{checklists.label if checklists else '対策'}（content/checklists/）", catalog_schema(forms))
 
 
 def document(title: str, schema: dict) -> dict:

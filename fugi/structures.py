@@ -129,7 +129,7 @@ class Sheets(Kind):
     id = "sheets"
 
     def read(self, reader, field, env):
-        title_key = field.options.get("件名", "")
+        title_key = field.options.get("表題のキー", "")
         sheets = []
         for category in env.forms.categories:
             if not reader.has(category.name):
@@ -144,7 +144,7 @@ class Sheets(Kind):
         return tuple(sheets)
 
     def schema(self, field, forms):
-        title = field.options.get("件名", "")
+        title = field.options.get("表題のキー", "")
         return {c.name: dict(fields_schema(c.fields, forms, {title: {"type": "string"}}, [title]),
                              description=f"{c.name}の別紙") for c in forms.categories}
 
@@ -152,7 +152,7 @@ class Sheets(Kind):
         lines = []
         for category in forms.categories:
             if category.name in chosen:
-                lines += [f"{category.name}:", f"  {field.options.get('件名', '')}: {q(title or TODO)}"]
+                lines += [f"{category.name}:", f"  {field.options.get('表題のキー', '')}: {q(title or TODO)}"]
                 lines += indent(line for one in category.fields for line in KINDS[one.kind].scaffold(one, forms))
         return lines
 
@@ -241,7 +241,7 @@ class InfoItems(Kind):
         notes = sub.text("注記", required=False) or ()
         sub.finish(["表題", "グループ", "一覧", "注記"])
         if not groups and not numbered:
-            sub.ctx.error(sub.map.line, sub.prefix, "情報項目が1つもありません",
+            sub.ctx.error(sub.map.line, sub.prefix, f"{field.label}が1つもありません",
                           "`グループ:`（見出しごとの並び）か `一覧:`（番号付きの表）を書いてください")
         return m.InfoItems(title, tuple(groups), tuple(numbered), notes)
 
@@ -339,12 +339,14 @@ class Advice(Kind):
 
 
 class Remarks(Kind):
-    """Remarks, grouped by the number of the item they were about: `- {<items key>: 3, <this key>: [{発言者, 内容}]}`."""
+    """Remarks, grouped by the item they were about: `- {<items key>: 3, <this key>: [{<speaker>, <text>}]}`."""
 
     id = "remarks"
 
     def read(self, reader, field, env):
         items_key = env.forms.meeting.role("items").key
+        parts = {p.role: p for p in field.parts}
+        speaker_key, text_key = parts["speaker"].key, parts["text"].key
         count = len(env.values.get("items") or ())
         groups = []
         for item, line in reader.items(field.key, required=False):
@@ -358,11 +360,11 @@ class Remarks(Kind):
             remarks = []
             for remark, rline in item.items(field.key):
                 if not isinstance(remark, Reader):
-                    reader.ctx.error(rline, item.name(field.key), f"{field.key}は「発言者」と「内容」で書いてください",
-                                     "`- 発言者: 会員` と `内容: …` を書いてください")
+                    reader.ctx.error(rline, item.name(field.key), f"{field.key}は「{speaker_key}」と「{text_key}」で書いてください",
+                                     f"`- {speaker_key}: 〇〇` と `{text_key}: …` を書いてください")
                     continue
-                speaker, text = remark.string("発言者"), remark.text("内容")
-                remark.finish(["発言者", "内容"])
+                speaker, text = remark.string(speaker_key), remark.text(text_key)
+                remark.finish([speaker_key, text_key])
                 if speaker and text:
                     remarks.append(m.Remark(speaker, text))
             item.finish([items_key, field.key])
@@ -372,7 +374,9 @@ class Remarks(Kind):
 
     def schema(self, field, forms):
         items_key = forms.meeting.role("items").key
-        remark = closed({"発言者": {"type": "string"}, "内容": ANY_TEXT}, ["発言者", "内容"])
+        parts = {p.role: p for p in field.parts}
+        speaker, text = parts["speaker"].key, parts["text"].key
+        remark = closed({speaker: {"type": "string"}, text: ANY_TEXT}, [speaker, text])
         group = closed({items_key: {"type": "integer"}, field.key: {"type": "array", "items": remark}},
                        [items_key, field.key])
         return {"type": "array", "items": group}

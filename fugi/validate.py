@@ -5,9 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import checklists as _checklists  # noqa: F401  (registers the checklists kind)
 from . import model as m
-from . import structures as _structures  # noqa: F401  (registers the kinds roles imply)
 from .checklists import parse_catalog
 from .forms import meeting_title
 from .kinds import KINDS
@@ -60,8 +58,9 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
     start, end = v.get("start"), v.get("end")
     if start and end and end < start:
         end_key = forms.meeting.role("end").key
-        reader.error(end_key, f"{end_key}（{end}）が{forms.meeting.role('start').key}（{start}）より前です",
-                     "開始と終了の時刻を確かめてください")
+        start_key = forms.meeting.role("start").key
+        reader.error(end_key, f"{end_key}（{end}）が{start_key}（{start}）より前です",
+                     f"{start_key}と{end_key}の時刻を確かめてください")
     if any(v.get(role) is None for role in ("number", "public", "items")):
         return None
     council = v.get("council") or forms.council["名称"]
@@ -71,7 +70,7 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
     title = meeting_title(forms.meeting, values)
     return m.Meeting(id=src.stem, path=src.path_display, council=council, number=v["number"], date=v.get("date"),
                      start=start, end=end, place=v.get("place") or "", attendees=v.get("attendees") or (),
-                     basis_text=v.get("basis_text") or forms.council["審議内容"], items=v["items"],
+                     basis_text=v.get("basis_text") or forms.council["審議の根拠"], items=v["items"],
                      advice_title=advice_title, advice=src.body.strip("\n"), advice_intro=advice_intro,
                      remarks=v.get("remarks") or (), public=v["public"], body_line=src.body_line, title=title,
                      lines=ctx.lines)

@@ -11,7 +11,7 @@ from .wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
 UNKNOWN_YEAR = "年度不明"
-UNKNOWN_DATE = "開催日不明"
+UNKNOWN_DATE = "日付不明"
 UNKNOWN = "不明"
 
 
@@ -31,17 +31,17 @@ def labels(forms) -> SimpleNamespace:
     decision = meeting.part("items", "decision")
     headings = meeting.texts.get("見出し", {})
     return SimpleNamespace(**{
-        "agenda": agenda.name, "meeting": meeting.name, "paper": agenda.texts["資料"], "partners": agenda.texts["相手方"],
+        "agenda": agenda.name, "meeting": meeting.name, "paper": agenda.texts["番号の接頭語"], "partners": agenda.texts["相手先の総称"],
         "cover_title": agenda.texts["表紙の表題"],
         **{role: label(agenda, role) for role in ("title", "number", "status", "public", "basis", "departments",
                                                    "flow", "info_items", "checklists")},
         "sections": departments.options.get("課のラベル", departments.label) if departments else "",
         "overview": overview.label, "body": overview.options.get("本文", ""),
-        "sheet_title": agenda.role("sheets").options.get("件名", ""),
+        "sheet_title": agenda.role("sheets").options.get("表題のキー", ""),
         "items": items.label, "decision": decision.label if decision else "",
         **{f"meeting_{role}": label(meeting, role) for role in ("number", "date", "place", "attendees", "basis_text",
                                                                  "advice", "remarks")},
-        "when": headings.get("開催日時", label(meeting, "date")), "summary": headings.get("議事概要", ""),
+        "when": headings.get("日時", label(meeting, "date")), "summary": headings.get("議事概要", ""),
         "undecided": forms.undecided, "council": forms.council["名称"], "ward": forms.council["自治体"],
         "council_short": forms.council["略称"] or forms.council["名称"],
         "site": forms.site["名称"], "partner_roles": list(forms.partner_roles),
@@ -231,7 +231,7 @@ def partners_by_role(agenda: m.Agenda, forms) -> dict:
 def paper_number(agenda: m.Agenda, forms, branch=None) -> tuple:
     """("27-1", "資料27-1")"""
     number = f"{agenda.number}-{branch}" if branch else agenda.number
-    return number, f"{forms.agenda.texts['資料']}{number}"
+    return number, f"{forms.agenda.texts['番号の接頭語']}{number}"
 
 
 def attachments(agenda: m.Agenda, forms) -> dict:
@@ -311,7 +311,7 @@ def year_of(meeting) -> tuple:
 
 
 def meeting_date(meeting) -> str:
-    """令和7年9月1日(月), or 開催日不明."""
+    """令和7年9月1日(月), or 日付不明."""
     return date_ja(meeting.date, weekday=True) if meeting.date else UNKNOWN_DATE
 
 

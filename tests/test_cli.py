@@ -23,7 +23,7 @@ def broken_content(tmp_path):
 def test_check_passes_on_the_archive():
     result = run("check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK: 付議事項 4 件、会議 1 件、チェックリスト 3 種" in result.stdout
+    assert "OK: 付議事項 4 件、会議概要 1 件、標準のチェックリスト 3 種" in result.stdout
 
 
 def test_strict_turns_drift_warnings_into_errors():

@@ -41,6 +41,8 @@ CONTENT = ROOT / "content"
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURE = fixture_copy("docx")  # tests/fixtures/docx with the forms and catalog of content/
 TEMPLATES = ROOT / "templates" / "docx"
+AGENDA_TEMPLATE = TEMPLATES / "付議事項.docx"
+MEETING_TEMPLATE = TEMPLATES / "会議概要.docx"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 STRICT = etree.XMLParser(resolve_entities=False)  # no recovery: a broken document fails here
@@ -48,6 +50,19 @@ STRICT = etree.XMLParser(resolve_entities=False)  # no recovery: a broken docume
 
 def q(name: str) -> str:
     return f"{{{W}}}{name}"
+
+
+def edited_templates(folder: Path, monkeypatch, change) -> Path:
+    """A copy of templates/docx/ where change(part name, bytes) -> bytes is applied to the agenda template;
+    the renderer is pointed at it.  Returns the edited template's path."""
+    folder.mkdir()
+    shutil.copy(MEETING_TEMPLATE, folder / MEETING_TEMPLATE.name)
+    edited = folder / AGENDA_TEMPLATE.name
+    with zipfile.ZipFile(AGENDA_TEMPLATE) as src, zipfile.ZipFile(edited, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, change(info.filename, src.read(info)))
+    monkeypatch.setattr(render_docx, "TEMPLATE_DIR", folder)
+    return edited
 
 
 def archive_of(content: Path):
@@ -325,7 +340,7 @@ def test_documents_and_templates_are_valid_ooxml(built, fixture_docs):
     """LibreOffice opening a file proves little: check WordprocessingML's schema and rules (what Word checks)."""
     audit = pytest.importorskip("openxml_audit", reason="openxml-audit is in the test extras: pip install -e '.[test]'")
     validator = audit.OpenXmlValidator()
-    for doc in [*built.values(), *fixture_docs.values(), render_docx.AGENDA_TEMPLATE, render_docx.MEETING_TEMPLATE]:
+    for doc in [*built.values(), *fixture_docs.values(), AGENDA_TEMPLATE, MEETING_TEMPLATE]:
         result = validator.validate(str(doc))
         assert result.is_valid, f"{doc.name}:\n" + "\n".join(str(e) for e in result.errors[:10])
 
@@ -373,14 +388,8 @@ def test_broken_template_is_reported_and_leaves_earlier_outputs(tmp_path, monkey
     out = tmp_path / "docx"
     build(FIXTURE, docx_out=out, report=lambda _: None)
     before = {p: p.read_bytes() for p in out.rglob("*.docx")}
-    broken = tmp_path / "付議事項.docx"
-    with zipfile.ZipFile(render_docx.AGENDA_TEMPLATE) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"{{ title }}", b"{{ title }", 1)
-            dst.writestr(info, data)
-    monkeypatch.setattr(render_docx, "AGENDA_TEMPLATE", broken)
+    edited_templates(tmp_path / "templates", monkeypatch, lambda name, data: data.replace(b"{{ title }}", b"{{ title }", 1)
+                     if name == "word/document.xml" else data)
     with pytest.raises(ContentError):
         build(FIXTURE, docx_out=out, report=lambda _: None)
     err = capsys.readouterr().err
@@ -390,16 +399,14 @@ def test_broken_template_is_reported_and_leaves_earlier_outputs(tmp_path, monkey
 
 def test_restyled_template_changes_every_document(tmp_path, monkeypatch):
     """A clerk changes a font and the grid's borders in Word, and Word renames style ids on saving."""
-    edited = tmp_path / "付議事項.docx"
-    with zipfile.ZipFile(render_docx.AGENDA_TEMPLATE) as src, zipfile.ZipFile(edited, "w") as dst:
-        for name in src.namelist():
-            data = src.read(name)
-            if name in ("word/styles.xml", "word/document.xml"):
-                data = data.replace('"FugiMdBody1"'.encode(), b'"a5"').replace('"FugiCell"'.encode(), b'"a7"')
-            if name == "word/styles.xml":
-                data = data.replace("ＭＳ 明朝".encode(), "ＭＳ ゴシック".encode()).replace(b'w:sz="4"', b'w:sz="12"')
-            dst.writestr(name, data)
-    monkeypatch.setattr(render_docx, "AGENDA_TEMPLATE", edited)
+    def restyle(name, data):
+        if name in ("word/styles.xml", "word/document.xml"):
+            data = data.replace('"FugiMdBody1"'.encode(), b'"a5"').replace('"FugiCell"'.encode(), b'"a7"')
+        if name == "word/styles.xml":
+            data = data.replace("ＭＳ 明朝".encode(), "ＭＳ ゴシック".encode()).replace(b'w:sz="4"', b'w:sz="12"')
+        return data
+
+    edited_templates(tmp_path / "templates", monkeypatch, restyle)
     docs = write_documents(archive_of(CONTENT), tmp_path / "out", CONTENT)
     agendas = [d for d in docs if d.parent.name == "agendas"]
     assert len(agendas) == 4
@@ -458,7 +465,7 @@ def test_committed_templates_have_the_generators_tags_and_styles():
 
 
 def test_template_tags_are_where_docxtpl_needs_them():
-    tags = template_tags(render_docx.AGENDA_TEMPLATE.read_bytes())
+    tags = template_tags(AGENDA_TEMPLATE.read_bytes())
     assert "{% for row in sheet.rows %}" in tags and "{{ body }}" in tags
     assert any("loop.first" in tag for tag in tags)  # {% vm %} became a vertical merge
     assert not [t for t in tags if re.match(r"{%\s*(p|tr|tc|r)\s", t)], "a {%p %}/{%tr %} tag shares its paragraph/row"

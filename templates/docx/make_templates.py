@@ -104,7 +104,7 @@ PARAGRAPH_STYLES = [
     ("FugiCellCenter", "表中央", "Normal", CENTER, ""),
     ("FugiCellSmall", "表小文字", "Normal", SMALL_LINE + LEFT, _size(16)),
     ("FugiCellSmallCenter", "表小文字中央", "Normal", SMALL_LINE + CENTER, _size(16)),
-    ("FugiChecklistText", "チェックリスト文", "Normal", '<w:spacing w:line="280" w:lineRule="atLeast"/>' + LEFT, _size(20)),
+    ("FugiChecklistText", "対策文", "Normal", '<w:spacing w:line="280" w:lineRule="atLeast"/>' + LEFT, _size(20)),
     ("FugiLegend", "凡例", "Normal", SMALL_LINE + LEFT, _size(16)),
     # Markdown bodies (fugi/markdown_docx.py)
     ("FugiMdHeading1", "本文見出し 1", "Normal", KEEP + _spacing(60, 0), ""),
@@ -425,11 +425,11 @@ def agenda_body(doc):
     tag_row(rows[1], "{%tr for group in half.groups %}")
     tag_row(rows[2], "{%tr for row in group.rows %}")
     row_props(rows[3])
-    cell_text(rows[3].cells[0], "{% vm %}{{ group.label }}", "チェックリスト文")
+    cell_text(rows[3].cells[0], "{% vm %}{{ group.label }}", "対策文")
     center(rows[3].cells[0])
     cell_text(rows[3].cells[1], "{{ row.mark }}", "表中央")
     center(rows[3].cells[1])
-    cell_text(rows[3].cells[2], "{{ row.text }}", "チェックリスト文")
+    cell_text(rows[3].cells[2], "{{ row.text }}", "対策文")
     tag_row(rows[4], "{%tr endfor %}")
     tag_row(rows[5], "{%tr endfor %}")
     para(doc, "{%p endfor %}")
