@@ -1,7 +1,11 @@
 """Problem records (path:line: field: message — hint) and how they print."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: Characters that would break a one-line message: line breaks, tabs and other control characters.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,12 @@ class Problem:
         mark = "[警告] " if self.warning else ""
         text = f"{self.path}:{self.line}: {self.field or '-'}: {mark}{self.message}"
         return f"{text} — {self.hint}" if self.hint else text
+
+
+def quote(value, limit: int = 40) -> str:
+    """A value as shown in a message: in 「」, on one line, cut to `limit` characters with …."""
+    text = _UNPRINTABLE.sub(lambda m: " " if m.group() in "\n\t" else "�", str(value))
+    return f"「{text[:limit]}…」" if len(text) > limit else f"「{text}」"
 
 
 class Problems(list):
