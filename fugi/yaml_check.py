@@ -9,6 +9,10 @@ from .problems import quote
 from .yaml_words import ALIAS, ANCHOR, DIRECTIVE, TAG, Finding, describe, error
 
 MAX_DEPTH = 50  # front matter nests a handful of levels; 1,000 overflows Python's stack, 30,000 libyaml's
+#: How much text the pure-Python depth check reads (about a second) when the cheap bound cannot clear a file.
+#: The largest real front matter has under 8,000 characters; one needing the check past this is refused.
+EXACT_CHECK_LIMIT = 100_000
+MAX_BAD_LINES = 20  # invisible characters reported line by line, then counted
 
 #: Anything but tab, line feed and YAML's printable characters; plus NEL, LS, PS (line breaks to YAML,
 #: not to us) and U+FEFF (a byte order mark in the middle of the text): all invisible in an editor.
@@ -21,20 +25,27 @@ _REJECTED = {yaml.AnchorToken: ANCHOR, yaml.AliasToken: ALIAS, yaml.TagToken: TA
 
 def check_text(text: str, lines: list) -> list:
     """Checks that need no YAML parser: invisible characters and nesting depth. Runs before libyaml sees the text."""
-    findings = []
+    findings, more = [], []
     for number, line in enumerate(lines):
         bad = _BAD_CHARACTER.search(line)
-        if bad:
+        if bad and len(findings) < MAX_BAD_LINES:
             findings.append(error(number, bad.start(), f"見えない文字（U+{ord(bad.group()):04X}）があります",
                                   "この文字を消してください（ほかの文書から貼り付けたときに紛れ込みます）"))
+        elif bad:
+            more.append(number)
+    if more:
+        findings.append(error(more[0], 0, f"この行から後の{len(more)}行にも見えない文字があります", "これらの文字を消してください"))
     if findings or depth_bound(text, lines) <= MAX_DEPTH:
         return findings
     try:
-        mark = deepest(text, MAX_DEPTH)
+        mark = deepest(text, MAX_DEPTH, EXACT_CHECK_LIMIT)
     except yaml.YAMLError as err:
         return [describe(err, lines)]
     if mark is None:
         return []
+    if mark.index >= EXACT_CHECK_LIMIT:
+        return [error(mark.line, mark.column, f"括弧 [ ] {{ }} の多いYAMLが長すぎます（{EXACT_CHECK_LIMIT:,}文字まで）",
+                      "値を減らすか、ファイルを分けてください")]
     return [error(mark.line, mark.column, f"入れ子が{MAX_DEPTH}段を超えています",
                   "項目の入れ子は数段で足ります。字下げと [ ] { } の閉じ忘れを確かめてください")]
 
@@ -67,14 +78,17 @@ def depth_bound(text: str, lines: list) -> int:
     return 2 * len(columns) + text.count("[") + text.count("{") + 1
 
 
-def deepest(text: str, limit: int):
+def deepest(text: str, limit: int, read_at_most: int):
     """The mark of the first collection nested deeper than `limit`, by PyYAML's pure-Python parser
-    (an explicit state stack, no recursion, stops there: no node is ever built); None if none is."""
+    (an explicit state stack, no recursion, stops there: no node is ever built); None if none is;
+    or the mark of the first event past `read_at_most` characters."""
     loader = yaml.SafeLoader(text)
     depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
+            if event.start_mark.index >= read_at_most:
+                return event.start_mark
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > limit:

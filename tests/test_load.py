@@ -126,6 +126,26 @@ def test_comment_that_cuts_a_value_fails_check_strict(tmp_path, capsys):
     assert main(["check", "--strict", "--content", str(content)]) == 1
 
 
+def test_invisible_characters_are_listed_by_line_then_counted():
+    _, problems = front("a: \x07\n" * 25)
+    assert len(problems) == 21 and problems[0] == (
+        f"x.md:2: {WRONG}（4文字目: 見えない文字（U+0007）があります） — この文字を消してください（ほかの文書から貼り付けたときに紛れ込みます）")
+    assert problems[-1] == f"x.md:22: {WRONG}（1文字目: この行から後の5行にも見えない文字があります） — これらの文字を消してください"
+
+
+def test_long_bracket_heavy_yaml_is_refused_in_bounded_time():
+    """Over 50 brackets, the cheap bound cannot clear a file; the exact pure-Python check reads 100,000 characters at most."""
+    started = time.monotonic()
+    data, problems = front("\n".join(f"k{i}: [a, {{b: c}}]" for i in range(60000)))
+    seconds = time.monotonic() - started
+    REPORT.append(f"1 MB of shallow flow collections: refused after {seconds:.2f} s")
+    assert seconds < 10  # about 1 s on an idle machine; this one is shared
+    assert data is None and problems == [
+        f"x.md:5323: {WRONG}（12文字目: 括弧 [ ] {{ }} の多いYAMLが長すぎます（100,000文字まで）） — 値を減らすか、ファイルを分けてください"]
+    data, problems = front("\n".join(f"k{i}: [a, {{b: c}}]" for i in range(20)))
+    assert problems == [] and data["k19"] == ["a", {"b": "c"}]
+
+
 def test_quote_shortens_long_values_to_one_line():
     assert quote("電子申請") == "「電子申請」"
     assert quote("あ" * 41) == "「" + "あ" * 40 + "…」"
