@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+
 import yaml
 
 from .problems import quote
