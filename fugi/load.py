@@ -1,13 +1,14 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .problems import Problems
+from .yaml_check import check_text, scan_tokens
+from .yaml_words import describe
 
 AGENDA_DIR = "agendas"
 MEETING_DIR = "meetings"
@@ -103,53 +104,34 @@ class SourceFile:
 
 
 def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
-    """Parse YAML text; report a syntax error with its line and column; return None on error."""
-    loader = _Loader(text)
-    loader.first_line = first_line
-    try:
-        return loader.get_single_data()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = (mark.line + first_line) if mark else first_line
-        column = (mark.column + 1) if mark else 1
-        what = explain(err.problem or err.context or "")
-        source = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
-        problems.error(path, line, "YAML", f"YAMLの書き方に誤りがあります（{column}文字目: {what}）", yaml_hint(source))
-    except yaml.YAMLError as err:
-        problems.error(path, first_line, "YAML", f"YAMLを読めません（{err}）", "書式を確かめてください")
-    finally:
-        loader.dispose()
-    return None
+    """Parse YAML text; report every problem at its line (in Japanese); return None on error.
 
-
-#: The parsers' words (libyaml's and pure-Python PyYAML's say the same thing differently) in the clerk's words.
-EXPLAINED = (
-    (r"expected ',' or '\]'", "角かっこ [ ] が閉じていません"),
-    (r"expected ',' or '\}'", "波かっこ { } が閉じていません"),
-    (r"cannot start any token", "ここに使えない文字があります"),
-    (r"sequence entries are not allowed", "ここに「- 」の箇条書きは書けません"),
-    (r"mapping values are not allowed", "ここに「: 」は書けません"),
-    (r"could not find expected ':'", "「項目: 値」のコロンがありません"),
-    (r"expected <block end>", "字下げがそろっていません"),
-    (r"found unexpected end of stream|found unexpected end|end of the stream", "引用符が閉じていません"),
-    (r"found duplicate anchor|found undefined alias", "「&」「*」はYAMLの記号です。値を引用符で囲んでください"),
-)
-
-
-def explain(problem: str) -> str:
-    for pattern, words in EXPLAINED:
-        if re.search(pattern, problem):
-            return words
-    return problem or "解釈できません"
-
-
-def yaml_hint(source: str) -> str:
-    """How to fix the usual YAML mistakes, judged from the offending line."""
-    if re.search(r":\s*-\s*$", source):
-        return "印の「－」は全角で書いてください（半角の - はYAMLの箇条書きになります）"
-    if "\t" in source:
-        return "字下げにタブは使えません。半角スペースで字下げしてください"
-    return "インデント、コロンの後の空白、括弧や引用符の閉じ忘れを確かめてください"
+    Before libyaml sees the text: invisible characters and nesting depth (libyaml's composer recurses on
+    the C stack). Then the scanner's tokens (no nodes built): anchors/aliases are refused outright, so
+    an alias bomb can never expand; tabs, open quotes and comments that would cut a value. Only then load.
+    """
+    lines = text.split("\n")
+    findings = check_text(text, lines)
+    if not findings:
+        loader = _Loader(text)
+        try:
+            findings = scan_tokens(loader, text, lines)
+        finally:
+            loader.dispose()
+    data = None
+    if not any(not f.warning for f in findings):
+        loader = _Loader(text)
+        loader.first_line = first_line
+        try:
+            data = loader.get_single_data()
+        except yaml.YAMLError as err:
+            findings.append(describe(err, lines))
+        finally:
+            loader.dispose()
+    for finding in findings:
+        report = problems.warn if finding.warning else problems.error
+        report(path, finding.line + first_line, "YAML", finding.message, finding.hint)
+    return None if any(not f.warning for f in findings) else data
 
 
 def read_text(path: Path, problems: Problems, rel: str):

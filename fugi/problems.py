@@ -1,7 +1,11 @@
 """Problem records (path:line: field: message — hint) and how they print."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: Characters that would break a one-line message: line breaks, tabs and other control characters.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -19,14 +23,15 @@ class Problem:
         return f"{text} — {self.hint}" if self.hint else text
 
 
-#: How much of a value a message quotes; a longer value is cut with …
-SHOWN_LENGTH = 40
+def shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: on one line, cut to `limit` characters with …."""
+    text = _UNPRINTABLE.sub(lambda m: " " if m.group() in "\n\t" else "�", str(value))
+    return f"{text[:limit]}…" if len(text) > limit else text
 
 
-def shown(value) -> str:
-    """A value as a message quotes it: one line, at most SHOWN_LENGTH characters."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+def quote(value, limit: int = 40) -> str:
+    """A value as shown in a message: in 「」, on one line, cut to `limit` characters with …."""
+    return f"「{shown(value, limit)}」"
 
 
 class Problems(list):
