@@ -154,8 +154,7 @@ def link_meetings(archive: m.Archive, problems) -> None:
                     problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{agenda.id}」は{agenda.status_word}です",
                                    f"{agenda.path} の{status.label}を{forms.status_word('submitted')}か{forms.status_word('decided')}にしてください")
                 agenda.meeting, agenda.decision = meeting, item.decision or None
-            linked.append(m.Deliberation(item.number, item.title or (agenda.title if agenda else ""),
-                                         item.decision, item.agenda_id, item.line, agenda))
+            linked.append(dataclasses.replace(item, title=item.title or (agenda.title if agenda else ""), agenda=agenda))
         meeting.items = tuple(linked)
     for agenda in archive.agendas:
         if agenda.status == "decided" and agenda.meeting is None:

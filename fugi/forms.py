@@ -24,7 +24,7 @@ AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks"}
-ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
@@ -32,6 +32,8 @@ REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "de
 PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
 #: What a status word means to fugi (語彙 of the status field, 扱い:).
 STATUS_MEANINGS = ("draft", "submitted", "decided")
+#: What a word of a vocabulary may say besides its name (扱い: what a status means to fugi).
+VOCABULARY_KEYS = ("扱い",)
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
@@ -228,9 +230,9 @@ def read_vocabularies(reader: Optional[Reader]):
                 reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 〇〇}`")
                 continue
             entry = {"名称": item.string("名称")}
-            entry.update({k: item.map[k] for k in ("扱い", "条件", "継続") if k in item.map})
-            item.used.update(("扱い", "条件", "継続"))
-            item.finish(["名称", "扱い", "条件", "継続"])
+            entry.update({k: item.map[k] for k in VOCABULARY_KEYS if k in item.map})
+            item.used.update(VOCABULARY_KEYS)
+            item.finish(["名称", *VOCABULARY_KEYS])
             if entry["名称"]:
                 entries.append(entry)
         vocabularies[str(key)] = tuple(entries)

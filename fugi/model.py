@@ -282,6 +282,7 @@ class Deliberation:
     agenda_id: Optional[str] = None
     line: int = 1
     agenda: Optional[Agenda] = None
+    conditions: Text = ()  # the conditions of a conditional approval, one per paragraph
 
 
 @dataclass(frozen=True)

@@ -300,14 +300,14 @@ class Deliberations(Kind):
                 reader.ctx.error(line, where, f"{ref_key}のファイル名も{title_key}もありません",
                                  f"`{ref_key}: ファイル名` か、ファイルのない過去の案件なら `{title_key}: …` を書いてください")
             decision = KINDS["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
+            conditions = KINDS["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
             item.finish([p.key for p in field.parts])
-            result.append(m.Deliberation(index + 1, title, decision or "", ref, line))
+            result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or ()))
         return tuple(result)
 
     def schema(self, field, forms):
         parts = {p.role: p for p in field.parts}
-        one = closed({parts["agenda"].key: {"type": "string"}, parts["title"].key: {"type": "string"},
-                      parts["decision"].key: KINDS["choice"].schema(parts["decision"], forms)})
+        one = closed({p.key: KINDS[p.kind].schema(p, forms) for p in field.parts})
         return {"type": "array", "items": one, "minItems": 1}
 
     def scaffold(self, field, forms):
