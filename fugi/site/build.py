@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import model as m
 from ..view import labels as form_labels
-from .context import search_filters
+from .context import search_filters, site_nav
 from .pages import generate_docs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +46,8 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
 def site_settings(archive: m.Archive) -> dict:
     """What the forms decide of mkdocs.yml: the site's name, description and address, the search filters."""
     forms = archive.forms
-    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"]}
+    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"],
+                "nav": site_nav(form_labels(forms))}
     if forms.site["URL"]:
         settings["site_url"] = forms.site["URL"]
     return settings

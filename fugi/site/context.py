@@ -147,6 +147,15 @@ def partner_sort_key(name: str):
     return (bare.casefold(), name)
 
 
+def site_nav(labels) -> list:
+    """The site's navigation (MkDocs `nav`), named from the forms."""
+    return [{"ホーム": "index.md"}, {"会議": "meetings/index.md"},
+            {labels.agenda: [{"一覧": "agendas/index.md"}, {"区分別": "browse/category.md"},
+                             {f"{labels.sections}別": "browse/department.md"},
+                             {f"{labels.partners}別": "browse/partner.md"}, {f"{YEAR}別": "browse/year.md"}]},
+            {f"標準の{labels.checklists}": "catalog.md"}, {"オープンデータ": "data/index.md"}]
+
+
 def search_filters(archive: m.Archive, labels) -> list:
     """The search box's filters, in order, with the order of their values (read by assets/fugi/search.js)."""
     decision = archive.forms.meeting.part("items", "decision")
