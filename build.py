@@ -6,7 +6,7 @@ import sys
 #: The packages of pyproject.toml's dependencies: module imported -> name pip installs.
 NEEDED = {
     "jinja2": "jinja2", "yaml": "pyyaml", "markdown_it": "markdown-it-py", "docx": "python-docx",
-    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind",
+    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind", "cbor2": "cbor2",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 

@@ -10,6 +10,7 @@ from .. import model as m
 from ..view import labels as form_labels
 from .context import search_filters, site_nav
 from .pages import generate_docs
+from .search_index import canonicalize
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FILE = REPO / "mkdocs.yml"
@@ -111,3 +112,4 @@ def run_pagefind(site: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0 or not (Path(site) / "pagefind" / "pagefind.js").is_file():
         raise SiteFailure(f"Pagefind の索引づくりに失敗しました:\n{result.stdout}\n{result.stderr}")
+    canonicalize(Path(site) / "pagefind")
