@@ -17,6 +17,7 @@ from fugi.pipeline import checked_archive  # noqa: E402
 from fugi.problems import ContentError  # noqa: E402
 from fugi.site.build import apply_settings, run_pagefind  # noqa: E402
 from fugi.site.pages import generate_docs  # noqa: E402
+from fugi.site.stash import Stash  # noqa: E402
 
 
 class HookBuild:
@@ -24,6 +25,7 @@ class HookBuild:
 
     def __init__(self):
         self.tmp = None
+        self.stash = Stash()
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -34,8 +36,9 @@ class HookBuild:
         docs = Path(self.tmp.name) / "docs"
         docs.mkdir()
         docx = root / "build" / "docx"
+        self.stash = Stash()
         generate_docs(archive, docs, root / "content", docx if docx.is_dir() else None,
-                      site_url=config.site_url or "", site_name=config.site_name)
+                      site_url=config.site_url or "", site_name=config.site_name, stash=self.stash)
         config.docs_dir = str(docs)
         return config
 
@@ -58,6 +61,10 @@ def on_config(config):
         return _build.on_config(config)
     except ContentError as err:
         raise Abort(f"content/ にエラーがあります（{len(err.problems.errors)} 件）。python build.py check で確かめてください。")
+
+
+def on_page_content(html, **kwargs):
+    return _build.stash.restore(html)
 
 
 def on_post_build(config):

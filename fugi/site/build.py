@@ -11,6 +11,7 @@ from ..view import labels as form_labels
 from .context import search_filters, site_nav
 from .pages import generate_docs
 from .search_index import canonicalize
+from .stash import Stash, StashPlugin
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FILE = REPO / "mkdocs.yml"
@@ -36,8 +37,10 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
         docs = Path(tmp) / "docs"
         docs.mkdir()
         config = mkdocs_config(docs, out_dir, archive, search, config_file)
+        stash = Stash()
+        config.plugins["fugi-stash"] = StashPlugin(stash)
         generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
-                      site_name=config.site_name)
+                      site_name=config.site_name, stash=stash)
         run_mkdocs(config)
     if search == "pagefind":
         run_pagefind(out_dir)

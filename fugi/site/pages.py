@@ -61,8 +61,8 @@ def title_yaml(value) -> Markup:
 class Pages:
     """Writes the generated docs folder; every page gets the labels of the forms and the category ids."""
 
-    def __init__(self, docs: Path, shared: dict):
-        self.docs, self.env, self.written = docs, environment(), []
+    def __init__(self, docs: Path, shared: dict, stash=None):
+        self.docs, self.env, self.written, self.stash = docs, environment(), [], stash
         self.env.globals.update(shared)  # globals reach imported macros too
 
     def write(self, rel: str, template: str, **context) -> None:
@@ -73,6 +73,8 @@ class Pages:
             raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
         except jinja2.TemplateError as err:
             raise TemplateFailure(f"templates/site/{template}", template_line(err), str(err))
+        if self.stash is not None:
+            page = self.stash.take(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
         path = self.docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
@@ -90,7 +92,7 @@ def template_line(err: Exception) -> int:
 
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
-                  site_url: str = "", site_name: str = "") -> list[Path]:
+                  site_url: str = "", site_name: str = "", stash=None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included."""
@@ -105,7 +107,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
     rows = {ident: c.agenda_row(view) for ident, view in views.items()}
     pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
-                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]})
+                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}, stash)
 
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
     totals = c.counts(archive)
