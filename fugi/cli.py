@@ -116,7 +116,7 @@ def run(command: str, args) -> int:
     if command in ("docx", "pdf", "site", "all"):
         where = targets(command, args)
         written = pipeline.build(args.content, docx_out=where.get("docx"), site_out=where.get("site"),
-                                 pdf=command == "pdf", strict=args.strict)
+                                 pdf=command == "pdf", strict=args.strict, pdf_when_possible=command == "all")
         if "docx" in where:
             print(f"{counts(written['docx'])} → {display(where['docx'])}")
         if "site" in where:

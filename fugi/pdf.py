@@ -8,14 +8,46 @@ silently; the PDFs are checked to exist afterwards.  fugi/fonts.conf maps ＭＳ
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
 TIMEOUT = 600  # seconds for one conversion run
+
+
+#: What LibreOffice stamps from the clock or at random; replaced by values of the same length (offsets stay valid).
+_CREATED = re.compile(rb"/CreationDate\(D:\d{14}")
+_IDS = re.compile(rb"/ID \[ <([0-9A-F]{32})>\s*<([0-9A-F]{32})> \]")
+_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
+
+
+def normalize_pdf(data: bytes, docx: bytes) -> bytes:
+    """The same PDF for the same Word file: the creation time is the Word file's own date (its core properties,
+    taken from content), the file identifier and checksum come from the Word file's hash."""
+    stamp = _core_date(docx)
+    seed = hashlib.sha256(docx).hexdigest().upper()
+    data = _CREATED.sub(lambda m: b"/CreationDate(D:" + stamp, data)
+    data = _IDS.sub(lambda m: f"/ID [ <{seed[:32]}>\n<{seed[:32]}> ]".encode()
+                    if m.group(0).count(b"\n") else f"/ID [ <{seed[:32]}> <{seed[:32]}> ]".encode(), data)
+    return _CHECKSUM.sub(lambda m: b"/DocChecksum /" + seed[32:64].encode(), data)
+
+
+def _core_date(docx: bytes) -> bytes:
+    """YYYYMMDDHHMMSS of the Word file's dcterms:modified, or the zip epoch."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            core = package.read("docProps/core.xml").decode("utf-8")
+        found = re.search(r"<dcterms:modified[^>]*>(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})", core)
+    except (KeyError, zipfile.BadZipFile):
+        found = None
+    return "".join(found.groups()).encode() if found else b"19800101000000"
 
 
 class PdfError(Exception):

@@ -47,23 +47,55 @@ def checked_forms(content: Path, report=print):
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
-          strict: bool = False, report=print) -> dict:
+          strict: bool = False, report=print, pdf_when_possible: bool = False) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
 
+    pdf=True makes the PDFs (LibreOffice required); pdf_when_possible makes them when LibreOffice is installed
+    and says so when it is not.  The site's PDFs are those of its public Word files.  Word and PDF files come
+    from the build cache (fugi.cache) when nothing they are made from changed.
     Returns {"docx": files written, "site": files written}."""
-    from .render_docx import write_documents
+    from .cache import open_cache
+    from .documents import Keys, render_word, write_documents
+    from .pdf import soffice_path
+    from .public import public_archive
     from .site.build import write_site
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
     with writing(targets, content, report) as outputs:  # refuses folders fugi does not own before any work
         archive = checked_archive(content, strict, report)
+        cache = open_cache(content)
+        has_soffice = soffice_path() is not None
+        make_pdf = pdf or (pdf_when_possible and has_soffice)
+        if (pdf_when_possible or site_out is not None) and not has_soffice and not pdf:
+            report("LibreOffice（soffice）が見つからないため、PDF は作っていません（ほかの出力は作りました）。"
+                   "PDF も作るには LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui "
+                   "fonts-ipaexfont）")
         written = {}
         staged_docx = None
         if docx_out is not None:
             staged_docx = outputs.stage("docx")
-            written["docx"] = write_documents(archive, staged_docx, content, pdf=pdf, work=outputs.work)
+            written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
+                                              cache=cache, keys=Keys(archive, content, "all"))
         if site_out is not None:
+            public = public_archive(archive)
+            word = render_word(public, content, cache, "public", Keys(archive, content, "public"))
+            files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice)}
             written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
-                                         work=outputs.scratch("site"))
+                                         work=outputs.scratch("site"), files=files)
+        cache.prune()
     return written
+
+
+def site_pdfs(word: dict, cache, work, wanted: bool) -> dict:
+    """The PDFs of the site's Word files, or none when LibreOffice is missing (the pages then offer Word only)."""
+    from .documents import render_pdfs
+    from .pdf import PdfError
+    from .render_docx import fail
+
+    if not wanted:
+        return {}
+    try:
+        return render_pdfs(word, cache, work)
+    except PdfError as err:
+        fail("build.py", str(err), "LibreOffice の出力を確かめてください")

@@ -1,6 +1,19 @@
-"""Shared by the tests: figures a test measures (resource use, fuzz cases), printed after the run."""
+"""Shared by the tests: figures a test measures (resource use, fuzz cases), printed after the run; one build cache.
+
+Every build the tests start shares one cache folder (FUGI_CACHE) for the session: its entries are keyed by
+content, so sharing changes no output, and LibreOffice converts each distinct Word file once per run.
+tests/test_cache.py unsets it where the default place (build/cache) is what is tested."""
+import os
+import shutil
+import tempfile
 
 REPORT: list = []
+
+if "FUGI_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="fugi-test-cache-")
+    os.environ["FUGI_CACHE"] = _CACHE
+else:
+    _CACHE = None
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -8,3 +21,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("measured")
         for line in REPORT:
             terminalreporter.write_line(line)
+
+
+def pytest_unconfigure(config):
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)

@@ -25,7 +25,7 @@ def golden_name(docx: Path) -> str:
 
 def build(out_dir: Path) -> list[Path]:
     from fugi.pipeline import load_archive
-    from fugi.render_docx import write_documents
+    from fugi.documents import write_documents
 
     archive, problems = load_archive(CONTENT)
     if problems.errors:

@@ -16,7 +16,7 @@ import pytest
 from fugi import pdf
 from fugi.pipeline import load_archive
 from fugi.problems import ContentError
-from fugi.render_docx import write_documents
+from fugi.documents import write_documents
 
 try:
     from contents import fixture_copy

@@ -27,7 +27,8 @@ from fugi.docx_files import EPOCH
 from fugi.docx_outline import outline, plain_text
 from fugi.pipeline import build, load_archive
 from fugi.problems import ContentError
-from fugi.render_docx import numbered_rows, write_documents
+from fugi.documents import write_documents
+from fugi.render_docx import numbered_rows
 
 try:
     from contents import fixture_copy

@@ -22,13 +22,14 @@ class SiteFailure(Exception):
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,
-               work: Path | None = None) -> list[Path]:
+               work: Path | None = None, files: dict | None = None) -> list[Path]:
     """Build the site into out_dir (an empty staging folder); returns the written files, relative to out_dir."""
-    return build_site(archive, out_dir, content_root, docx_dir, work=work)
+    return build_site(archive, out_dir, content_root, docx_dir, work=work, files=files)
 
 
 def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None, *,
-               search: str = "pagefind", config_file: Path = CONFIG_FILE, work: Path | None = None) -> list[Path]:
+               search: str = "pagefind", config_file: Path = CONFIG_FILE, work: Path | None = None,
+               files: dict | None = None) -> list[Path]:
     """search="pagefind" (the product) or "material" (the theme's own search; the benchmark compares them).
 
     The pages are generated into `work` (a scratch folder of the build; a temporary folder if not given)."""
@@ -40,7 +41,7 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
         stash = Stash()
         config.plugins["fugi-stash"] = StashPlugin(stash)
         generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
-                      site_name=config.site_name, stash=stash)
+                      site_name=config.site_name, stash=stash, files=files)
         run_mkdocs(config)
     if search == "pagefind":
         run_pagefind(out_dir)

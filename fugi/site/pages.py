@@ -92,7 +92,7 @@ def template_line(err: Exception) -> int:
 
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
-                  site_url: str = "", site_name: str = "", stash=None) -> list[Path]:
+                  site_url: str = "", site_name: str = "", stash=None, files: dict | None = None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included."""
@@ -101,7 +101,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     labels = form_labels(forms)
     agendas = sorted(archive.agendas, key=c.agenda_order)
     meetings = sorted(archive.meetings, key=c.meeting_order)
-    downloads = public_downloads(archive, content_root, docx_dir, docs)
+    downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
     export.write_open_data(archive, docs / "data", site_url, site_name)
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
@@ -133,23 +133,33 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
 # Files the pages link to
 
 
-def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | None, docs: Path) -> dict:
+def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | None, docs: Path,
+                     files: dict | None = None) -> dict:
     """Word files rendered from the public view -> docs/downloads/<kind>/<id>.docx, with their PDFs.
 
-    The Word files are never copied from the clerks' build (a meeting's Word there names unpublished items);
-    a PDF is taken from `docx_dir` only when it was made from a Word file identical to the public one."""
+    `files` ({"docx": {(kind, id): bytes}, "pdf": {…}}, made by fugi.documents from the public view) gives them
+    ready-made.  Otherwise the Word files are rendered here, never copied from the clerks' build (a meeting's
+    Word there names unpublished items); a PDF is taken from `docx_dir` only when it was made from a Word
+    file identical to the public one."""
     from ..render_docx import agenda_docx, meeting_docx
 
     found = defaultdict(list)
     documents = [("agendas", a.id, lambda a=a: agenda_docx(a, public.forms, content_root)) for a in public.agendas]
     documents += [("meetings", mt.id, lambda mt=mt: meeting_docx(mt, public.forms)) for mt in public.meetings]
     for kind, ident, render in documents:
-        data = render()
+        data = files["docx"][(kind, ident)] if files else render()
         target = docs / "downloads" / kind / f"{ident}.docx"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         found[(kind, ident)].append({"label": "Word (.docx)", "path": f"downloads/{kind}/{ident}.docx",
                                      "size": human_size(len(data))})
+        if files:
+            made = files["pdf"].get((kind, ident))
+            if made is not None:
+                target.with_suffix(".pdf").write_bytes(made)
+                found[(kind, ident)].append({"label": "PDF", "path": f"downloads/{kind}/{ident}.pdf",
+                                             "size": human_size(len(made))})
+            continue
         if docx_dir is None:
             continue
         made, pdf = Path(docx_dir) / kind / f"{ident}.docx", Path(docx_dir) / kind / f"{ident}.pdf"

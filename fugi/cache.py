@@ -1,0 +1,132 @@
+"""The build cache (build/cache): every output stored under the hash of all it was made from, so a build redoes only what changed.
+
+An entry's key is a SHA-256 over everything its bytes depend on — the content files, the templates, the
+form definition, fugi's own code (the hash of its source, not a version number that could lag behind)
+and, for PDFs, LibreOffice and the font map.  Nothing is ever looked up by time, so deleting the cache
+changes no output byte, only the time a build takes.  Entries are written atomically (a second build
+running at once sees an entry whole or not at all); entries unused for PRUNE_DAYS are removed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from .docx_files import write_bytes_atomic
+
+#: The cache of builds started in the current folder (like build/docx); FUGI_CACHE moves it, FUGI_CACHE=off disables it.
+DEFAULT_DIR = Path("build/cache")
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+PRUNE_DAYS = 14
+MARKER = ".fugi-cache"
+
+
+def digest(*parts) -> str:
+    """SHA-256 over parts (bytes, str, or nested tuples/lists of them), unambiguous about where each part ends."""
+    h = hashlib.sha256()
+    _feed(h, parts)
+    return h.hexdigest()
+
+
+def _feed(h, value) -> None:
+    if isinstance(value, (tuple, list)):
+        h.update(b"(%d" % len(value))
+        for item in value:
+            _feed(h, item)
+        h.update(b")")
+        return
+    data = value if isinstance(value, bytes) else str(value).encode("utf-8")
+    h.update(b"%d:" % len(data))
+    h.update(data)
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def code_digest() -> str:
+    """fugi's own code and data files: any edit to fugi makes every cached output stale."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".conf")
+                   and "__pycache__" not in p.parts)
+    return digest([(p.relative_to(PACKAGE).as_posix(), p.read_bytes()) for p in files])
+
+
+def tree_digest(folder: Path, suffixes=None) -> str:
+    """Every file under a folder (templates/site, templates/docx …), by relative path and bytes."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and (suffixes is None or p.suffix in suffixes))
+    return digest([(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files])
+
+
+class Cache:
+    """A folder of entries: <kind>/<key[:2]>/<key>.  A Cache(None) keeps nothing (every lookup misses)."""
+
+    def __init__(self, root: Path | None):
+        self.root = Path(root).resolve() if root is not None else None
+        self.hits = self.misses = 0
+        if self.root is not None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            marker = self.root / MARKER
+            if not marker.exists():
+                marker.write_text("fugi のビルド用キャッシュです。消しても出力は変わりません（次のビルドが遅くなるだけです）。\n",
+                                  encoding="utf-8")
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        if self.root is None:
+            return None
+        path = self.path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        try:
+            os.utime(path)  # used: kept by prune()
+        except OSError:
+            pass
+        return data
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        if self.root is not None:
+            write_bytes_atomic(self.path(kind, key), data)
+
+    def prune(self, days: float = PRUNE_DAYS) -> int:
+        """Remove entries unused for `days`; returns how many."""
+        if self.root is None:
+            return 0
+        limit, removed = time.time() - days * 86400, 0
+        for path in self.root.glob("*/*/*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
+        return removed
+
+
+def open_cache(content: Path, folder: Path | None = None) -> Cache:
+    """The cache for builds of `content`: FUGI_CACHE or build/cache; disabled (never an error) where it may not go."""
+    setting = os.environ.get("FUGI_CACHE", "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return Cache(None)
+    root = Path(folder or setting or DEFAULT_DIR).resolve()
+    content = Path(content).resolve()
+    if root == content or content in root.parents or root in content.parents:
+        return Cache(None)  # never inside the content folder, never around it
+    try:
+        return Cache(root)
+    except OSError:
+        return Cache(None)

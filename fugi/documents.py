@@ -1,0 +1,216 @@
+"""Word and PDF files of an archive: keyed by what they are made from, taken from the cache when unchanged,
+rendered in parallel processes when not.
+
+A document's key covers its own file, every meeting file that names it (its meeting, decision and
+history come from there) and the files of the items those meetings name, the files under content/ that
+are not items or meetings (forms, checklists, images), the Word templates, fugi's code and the view
+(all documents, or the public view).  That is more than a document strictly reads, never less: an edit
+redoes the edited item, its meetings and their other items, and nothing else.  A PDF's key is the hash
+of its Word file's bytes, so an unchanged Word file never starts LibreOffice again.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from . import model as m
+from .cache import Cache, code_digest, digest, file_digest
+from .docx_files import write_bytes_atomic
+from .load import AGENDA_DIR, MEETING_DIR
+from .render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
+
+#: Fewer misses than this are rendered in the build's own process (starting workers costs more).
+POOL_THRESHOLD = 8
+
+
+def jobs() -> int:
+    """Worker processes: the cores this process may use (FUGI_JOBS overrides)."""
+    setting = os.environ.get("FUGI_JOBS", "")
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def context_digest(content_root: Path) -> str:
+    """Everything under content/ that is not an item or a meeting file: forms, checklists, images …"""
+    root = Path(content_root)
+    skip = {AGENDA_DIR, MEETING_DIR}
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not (
+        p.suffix == ".md" and len(p.relative_to(root).parts) == 2 and p.relative_to(root).parts[0] in skip))
+    return digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in files])
+
+
+class Keys:
+    """The cache key of every Word file of an archive (see the module's docstring for what a key covers)."""
+
+    def __init__(self, archive: m.Archive, content_root: Path, scope: str):
+        root = Path(content_root)
+        templates = [template_path(form).read_bytes() for form in (archive.forms.agenda, archive.forms.meeting)]
+        self.base = digest(code_digest(), templates, context_digest(root), scope)
+        self.sources = {("agendas", a.id): file_digest(root / AGENDA_DIR / f"{a.id}.md") for a in archive.agendas}
+        self.sources |= {("meetings", mt.id): file_digest(root / MEETING_DIR / f"{mt.id}.md") for mt in archive.meetings}
+        self.named = {mt.id: sorted({i.agenda_id for i in mt.items if i.agenda_id}) for mt in archive.meetings}
+        self.naming = defaultdict(list)
+        for mt in sorted(archive.meetings, key=lambda one: one.id):
+            for agenda_id in self.named[mt.id]:
+                self.naming[agenda_id].append(mt.id)
+
+    def _meeting_part(self, meeting_id: str) -> tuple:
+        return (meeting_id, self.sources[("meetings", meeting_id)],
+                [(a, self.sources.get(("agendas", a), "")) for a in self.named[meeting_id]])
+
+    def agenda(self, agenda_id: str) -> str:
+        return digest(self.base, "agenda", agenda_id, self.sources[("agendas", agenda_id)],
+                      [self._meeting_part(mt) for mt in self.naming.get(agenda_id, [])])
+
+    def meeting(self, meeting_id: str) -> str:
+        return digest(self.base, "meeting", self._meeting_part(meeting_id))
+
+    def of(self, kind: str, ident: str) -> str:
+        return self.agenda(ident) if kind == "agendas" else self.meeting(ident)
+
+
+# ---------------------------------------------------------------------------
+# Word
+
+_JOB: dict = {}  # what forked workers render from: set before the pool starts, inherited by fork
+
+
+def _render(kind: str, ident: str):
+    """The .docx bytes of one document, or (template path, message) when its template cannot be used."""
+    archive, content_root = _JOB["archive"], _JOB["content_root"]
+    try:
+        if kind == "agendas":
+            return agenda_docx(_JOB["agendas"][ident], archive.forms, content_root)
+        return meeting_docx(_JOB["meetings"][ident], archive.forms)
+    except TemplateProblem as err:
+        form = archive.forms.agenda if kind == "agendas" else archive.forms.meeting
+        return (str(template_path(form)), str(err))
+
+
+def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str, keys: Keys | None = None,
+                workers: int | None = None) -> dict:
+    """{(kind, id): .docx bytes} for every agenda item and meeting of `archive`; unchanged ones from the cache.
+
+    `keys` are made from the archive as checked (all documents) even when `archive` is its public view."""
+    keys = keys or Keys(archive, content_root, scope)
+    wanted = [("agendas", a.id) for a in sorted(archive.agendas, key=lambda a: a.id)]
+    wanted += [("meetings", mt.id) for mt in sorted(archive.meetings, key=lambda mt: mt.id)]
+    result, missing = {}, []
+    for doc in wanted:
+        data = cache.get("docx", keys.of(*doc))
+        if data is None:
+            missing.append(doc)
+        else:
+            result[doc] = data
+    _JOB.update(archive=archive, content_root=Path(content_root), agendas={a.id: a for a in archive.agendas},
+                meetings={mt.id: mt for mt in archive.meetings})
+    try:
+        workers = min(workers or jobs(), len(missing))
+        if workers > 1 and len(missing) >= POOL_THRESHOLD:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                made = pool.map(_render, *zip(*missing), chunksize=max(1, len(missing) // (workers * 8)))
+                result.update(zip(missing, made))
+        else:
+            result.update((doc, _render(*doc)) for doc in missing)
+    finally:
+        _JOB.clear()
+    for doc in missing:
+        if isinstance(result[doc], tuple):
+            path, message = result[doc]
+            fail(_display(path), message, "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください。"
+                 "元に戻すには git で前の版を取り出してください")
+    for doc in missing:
+        cache.put("docx", keys.of(*doc), result[doc])
+    return {doc: result[doc] for doc in wanted}
+
+
+# ---------------------------------------------------------------------------
+# PDF
+
+
+def pdf_digest() -> str:
+    """What a PDF depends on besides its Word file: LibreOffice, the font map and fugi's PDF code."""
+    from . import pdf
+
+    soffice = pdf.soffice_path()
+    real = os.path.realpath(soffice) if soffice else ""
+    stamp = os.stat(real).st_mtime_ns if real else 0
+    return digest(real, stamp, pdf.FONTS_CONF.read_bytes(), Path(pdf.__file__).read_bytes())
+
+
+def render_pdfs(word: dict, cache: Cache, work: Path | None = None, workers: int | None = None) -> dict:
+    """{(kind, id): PDF bytes} for {(kind, id): .docx bytes}; each missing one converted by LibreOffice,
+    in `workers` runs at once (each with its own profile).  Raises pdf.PdfError."""
+    from .pdf import convert, normalize_pdf
+
+    base = pdf_digest()
+    keys = {doc: digest(base, data) for doc, data in word.items()}
+    result = {doc: cache.get("pdf", key) for doc, key in keys.items()}
+    missing = sorted(doc for doc, data in result.items() if data is None)
+    if missing:
+        if work is not None:
+            Path(work).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="fugi-pdfs-", dir=work) as scratch:
+            files = {}
+            for kind, ident in missing:
+                path = Path(scratch) / kind / f"{ident}.docx"
+                path.parent.mkdir(exist_ok=True)
+                path.write_bytes(word[(kind, ident)])
+                files[(kind, ident)] = path
+            count = max(1, min(workers or jobs(), len(missing)))
+            batches = [missing[i::count] for i in range(count)]
+            with ThreadPoolExecutor(count) as pool:  # each batch is one soffice process
+                list(pool.map(lambda batch: convert([files[d] for d in batch], work=scratch), batches))
+            for doc in missing:
+                data = normalize_pdf(files[doc].with_suffix(".pdf").read_bytes(), word[doc])
+                cache.put("pdf", keys[doc], data)
+                result[doc] = data
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The clerks' folder (build/docx)
+
+
+def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False,
+                    work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None) -> list[Path]:
+    """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs)."""
+    out_dir, cache = Path(out_dir), cache or Cache(None)
+    if pdf:
+        from .pdf import soffice_path
+
+        if soffice_path() is None:
+            fail("build.py pdf", "PDF を作るには LibreOffice（soffice）が必要ですが、見つかりません",
+                 "LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui fonts-ipaexfont）。"
+                 "Word 文書だけなら `python build.py docx` を使ってください")
+    word = render_word(archive, content_root, cache, "all", keys)
+    written = write_files(out_dir, word, ".docx")
+    if pdf:
+        from .pdf import PdfError
+
+        try:
+            written += write_files(out_dir, render_pdfs(word, cache, work), ".pdf")
+        except PdfError as err:
+            fail("build.py pdf", str(err), "LibreOffice の出力を確かめてください。Word 文書は作れています")
+    return written
+
+
+def write_files(out_dir: Path, files: dict, suffix: str) -> list[Path]:
+    written = []
+    for (kind, ident), data in files.items():
+        target = Path(out_dir) / kind / f"{ident}{suffix}"
+        write_bytes_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def _display(path) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
