@@ -81,8 +81,14 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"))
             files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice)}
-            written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
-                                         work=outputs.scratch("site"), files=files)
+            if cache.enabled:
+                from .site.incremental import write_site as write_site_incremental
+
+                written["site"] = write_site_incremental(archive, outputs.stage("site"), content, cache.root,
+                                                         files=files, work=outputs.scratch("site"))
+            else:
+                written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
+                                             work=outputs.scratch("site"), files=files)
         cache.prune()
     return written
 

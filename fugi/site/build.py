@@ -85,7 +85,7 @@ def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pag
     return config
 
 
-def run_mkdocs(config) -> None:
+def run_mkdocs(config, dirty: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
 
@@ -94,7 +94,7 @@ def run_mkdocs(config) -> None:
     if level == logging.NOTSET:
         mkdocs_log.setLevel(logging.WARNING)  # MkDocs' INFO lines are noise in `build.py site`
     try:
-        build(config)
+        build(config, dirty=dirty)
     except Abort as err:
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
     finally:

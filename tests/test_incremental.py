@@ -1,0 +1,93 @@
+"""Incremental builds: after edits, deletions and renames, a build that reuses the cache writes exactly the bytes
+of a clean build, and a deleted item is gone from the pages, the search index and the open data."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(workspace: Path, out: str, cache: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, FUGI_CACHE=cache)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", out], cwd=workspace, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def indexed_urls(site: Path) -> set:
+    """The page of every fragment of the Pagefind index (each fragment is gzip + a signature + JSON)."""
+    urls = set()
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        raw = gzip.decompress(fragment.read_bytes())
+        urls.add(json.loads(raw[raw.index(b"{"):])["url"])
+    return urls
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return tmp_path
+
+
+def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_build(workspace):
+    content, cache = workspace / "content", str(workspace / "cache")
+    agendas = content / "agendas"
+    steps = [
+        lambda: edit(agendas / "aircon-josei.md", "件名: 低所得世帯", "件名: 改めた低所得世帯"),
+        lambda: (agendas / "kaigo-hoken-hyojunka.md").unlink(),
+        lambda: (agendas / "nyuji-tsuen-shien.md").rename(agendas / "nyuji-tsuen-shien-2026.md"),
+        lambda: edit(content / "meetings" / "2025-05.md", "開催日: 2025-09-01", "開催日: 2025-09-02"),
+        lambda: edit(agendas / "aircon-josei.md", "件名: 改めた低所得世帯", "件名: 低所得世帯"),
+    ]
+    run(workspace, "warm", cache)
+    for number, step in enumerate(steps):
+        step()
+        run(workspace, "warm", cache)
+        run(workspace, f"clean-{number}", str(workspace / f"fresh-cache-{number}"))
+        assert snapshot(workspace / "warm") == snapshot(workspace / f"clean-{number}"), f"after step {number}"
+        shutil.rmtree(workspace / f"clean-{number}")
+
+    site = workspace / "warm" / "site"
+    assert not (site / "agendas" / "kaigo-hoken-hyojunka").exists()
+    assert not (site / "agendas" / "nyuji-tsuen-shien").exists()
+    assert (site / "agendas" / "nyuji-tsuen-shien-2026" / "index.html").is_file()
+    assert not list((site / "downloads").rglob("kaigo-hoken-hyojunka.*"))
+    assert not list((workspace / "warm" / "docx").rglob("kaigo-hoken-hyojunka.*"))
+    urls = indexed_urls(site)
+    assert "/agendas/nyuji-tsuen-shien-2026/" in urls
+    assert not [u for u in urls if "kaigo-hoken-hyojunka" in u or u.rstrip("/").endswith("nyuji-tsuen-shien")]
+    data = (site / "data" / "decisions.json").read_text(encoding="utf-8")
+    assert "kaigo-hoken-hyojunka" not in data and "地方公共団体情報システム標準化" not in data
+    listing = (site / "agendas" / "index.html").read_text(encoding="utf-8")
+    assert "kaigo-hoken-hyojunka" not in listing and "nyuji-tsuen-shien-2026" in listing
+
+
+def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
+    cache = workspace / "cache"
+    run(workspace, "one", str(cache))
+    entries = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file() and "site" not in p.parts}
+    run(workspace, "two", str(cache))
+    assert snapshot(workspace / "one") == snapshot(workspace / "two")
+    again = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file() and "site" not in p.parts}
+    assert set(again) == set(entries)  # no entry added: no Word file rendered, no PDF converted
