@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""fugi command line: check | docx | pdf | site | new | schema (no subcommand builds Word files and the site)."""
+"""fugi command line: check | docx | pdf | site | serve | new | schema (no subcommand builds Word files and the site)."""
 import importlib.util
 import sys
 
 #: The packages of pyproject.toml's dependencies: module imported -> name pip installs.
 NEEDED = {
     "jinja2": "jinja2", "yaml": "pyyaml", "markdown_it": "markdown-it-py", "docx": "python-docx",
-    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind", "cbor2": "cbor2",
+    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind", "cbor2": "cbor2", "watchfiles": "watchfiles",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 

@@ -52,7 +52,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
     top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
                      help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,new,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text):
@@ -65,6 +65,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
     site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
     site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                       help="指定すると Word 文書もこのフォルダに作ります")
+    serve = add("serve", "下書き・非公開も含めたプレビューを http://127.0.0.1:8000/ で表示し、保存のたびに作り直して"
+                         "ページを再読み込みします（Word は build/preview-docx/ に作ります）")
+    serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
     new = add("new", f"新しい{w['agenda']}・{w['meeting']}のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help=f"agenda（{w['agenda']}）か meeting（{w['meeting']}）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
@@ -122,6 +125,10 @@ def run(command: str, args) -> int:
         if "site" in where:
             print(f"サイト（{len(written['site'])} ファイル）→ {display(where['site'])}")
         return 0
+    if command == "serve":
+        from .serve import serve
+
+        return serve(args.content, args.port)
     if command == "new":
         from .scaffold import scaffold
 

@@ -83,16 +83,24 @@ def _remove_outputs(built: Path, rel: str) -> None:
         (built / out).unlink(missing_ok=True)
 
 
-def build_pages(archive: m.Archive, out_dir: Path, content_root: Path, cache_root: Path, *, files: dict | None = None,
-                work: Path | None = None, scope: str = "public", config_file: Path = CONFIG_FILE,
-                generate=generate_docs) -> int:
-    """The MkDocs site (without its search index) into out_dir, re-rendering only changed pages; returns how many
-    docs files changed since the last build of the same key."""
-    base = Path(cache_root) / "site" / site_key(archive, config_file, scope)
-    kept, built = base / "docs", base / "site"
-    kept.mkdir(parents=True, exist_ok=True)
-    built.mkdir(exist_ok=True)
+def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
+                files: dict | None = None, work: Path | None = None, scope: str = "public",
+                config_file: Path = CONFIG_FILE, generate=generate_docs) -> int:
+    """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
+    into out_dir when given; returns how many generated files changed since the last build in `base`.
+
+    base/key records what the kept pages depend on besides themselves; when it differs, base starts empty."""
+    base = Path(base)
+    kept, built, key_file = base / "docs", base / "site", base / "key"
+    key = site_key(archive, config_file, scope)
+    base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
+        if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.rmtree(built, ignore_errors=True)
+            key_file.unlink(missing_ok=True)
+        kept.mkdir(exist_ok=True)
+        built.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
             fresh = Path(tmp) / "docs"
             fresh.mkdir()
@@ -101,8 +109,10 @@ def build_pages(archive: m.Archive, out_dir: Path, content_root: Path, cache_roo
             config.plugins["fugi-stash"] = StashPlugin(stash)
             generate(archive, fresh, Path(content_root), None, site_url=config.site_url or "",
                      site_name=config.site_name, stash=stash, files=files)
+            fresh_build = not key_file.is_file()
+            key_file.unlink(missing_ok=True)  # back only after MkDocs succeeded: a failed build starts over next time
             changed = sync(fresh, kept, built)
-        if changed or not (built / "index.html").is_file():
+        if changed or fresh_build:
             quiet = _DropDirtyWarning()
             logger = logging.getLogger("mkdocs.commands.build")
             logger.addFilter(quiet)
@@ -110,7 +120,9 @@ def build_pages(archive: m.Archive, out_dir: Path, content_root: Path, cache_roo
                 run_mkdocs(config, dirty=True)
             finally:
                 logger.removeFilter(quiet)
-        shutil.copytree(built, out_dir, dirs_exist_ok=True)
+        key_file.write_text(key, encoding="utf-8")
+        if out_dir is not None:
+            shutil.copytree(built, out_dir, dirs_exist_ok=True)
     return changed
 
 
@@ -119,6 +131,7 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     """The public site into out_dir (an empty staging folder), pages re-rendered only where they changed, then the
     search index of every page; returns the written files, relative to out_dir."""
     out_dir = Path(out_dir).resolve()
-    build_pages(archive, out_dir, content_root, cache_root, files=files, work=work)
+    base = Path(cache_root) / "site" / site_key(archive)
+    build_pages(archive, out_dir, content_root, base, files=files, work=work)
     run_pagefind(out_dir)
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())

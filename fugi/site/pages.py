@@ -92,11 +92,13 @@ def template_line(err: Exception) -> int:
 
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
-                  site_url: str = "", site_name: str = "", stash=None, files: dict | None = None) -> list[Path]:
+                  site_url: str = "", site_name: str = "", stash=None, files: dict | None = None,
+                  view=public_archive) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
-    Everything here is made from the public view of the archive (fugi.public), Word downloads included."""
-    archive = public_archive(archive)
+    Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
+    `build.py serve` passes another view (fugi.preview: everything, marked, never published)."""
+    archive = view(archive)
     forms = archive.forms
     labels = form_labels(forms)
     agendas = sorted(archive.agendas, key=c.agenda_order)
