@@ -111,10 +111,7 @@ def run(command: str, args) -> int:
     from .outputs import display
 
     if command == "check":
-        archive = pipeline.checked_archive(args.content, args.strict)
-        forms = archive.forms
-        print(f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件、"
-              f"標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種")
+        print(pipeline.check(args.content, args.strict))
         return 0
     if command in ("docx", "pdf", "site", "all"):
         where = targets(command, args)

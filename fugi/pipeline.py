@@ -16,6 +16,12 @@ def load_archive(content: Path):
     """Load, validate and cross-check everything under content/; returns (Archive, Problems)."""
     problems = Problems()
     content = Path(content)
+    if content.is_dir():  # each unchanged file's model and problems come from the build cache (fugi.reload)
+        from .cache import open_cache
+        from .reload import Loader
+
+        archive, problems, _ = Loader(content, open_cache(content)).load()
+        return archive, problems
     agendas, meetings, catalog = load_tree(content, problems)
     forms = load_forms(content, problems) if content.is_dir() else None
     if forms is None:
@@ -33,6 +39,48 @@ def checked_archive(content: Path, strict: bool = False, report=print):
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems, printed=True)
     return archive
+
+
+def check(content: Path, strict: bool = False, report=print) -> str:
+    """`build.py check`: print every problem, return the summary line; raises ContentError like checked_archive.
+
+    The outcome is kept in the build cache under the hash of every input (content files, fugi's code): when
+    nothing changed, the same lines are printed again without reading the archive."""
+    import json
+
+    from .cache import code_digest, digest, file_digest, open_cache
+    from .documents import context_digest
+    from .load import AGENDA_DIR, MEETING_DIR, display_path
+    from .problems import Problem
+
+    content = Path(content)
+    cache = open_cache(content)
+    key = None
+    if cache.enabled and all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
+        files = sorted(p for name in (AGENDA_DIR, MEETING_DIR) for p in (content / name).glob("*.md"))
+        key = digest(code_digest(), context_digest(content), display_path(content, content), strict,
+                     [(p.relative_to(content).as_posix(), file_digest(p)) for p in files])
+        kept = cache.get("check", key)
+        if kept is not None:
+            outcome = json.loads(kept)
+            problems = Problems(Problem(*one) for one in outcome["problems"])
+            return _outcome(problems, outcome["summary"], strict, report)
+    archive, problems = load_archive(content)
+    forms = archive.forms
+    summary = (f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件、"
+               f"標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種") if forms else ""
+    if key is not None:
+        rows = [[p.path, p.line, p.field, p.message, p.hint, p.warning] for p in problems]
+        cache.put("check", key, json.dumps({"problems": rows, "summary": summary}, ensure_ascii=False).encode())
+    return _outcome(problems, summary, strict, report)
+
+
+def _outcome(problems, summary: str, strict: bool, report) -> str:
+    for problem in problems.sorted():
+        report(str(problem))
+    if problems.errors or (strict and problems.warnings) or not summary:
+        raise ContentError(problems, printed=True)
+    return summary
 
 
 def checked_forms(content: Path, report=print):

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
+import pickle
 from pathlib import Path
 
 from . import model as m
 from .checklists import parse_catalog
 from .checks import cross_check
+from .cache import Cache, code_digest, digest as key_of
 from .documents import context_digest
 from .forms import load_forms
-from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, load_markdown, load_tree, load_yaml_file
+from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file
 from .problems import Problems
 from .validate import Env, parse_agenda, parse_meeting
 
@@ -26,8 +29,9 @@ KINDS = (("agendas", AGENDA_DIR, "agenda", parse_agenda), ("meetings", MEETING_D
 class Loader:
     """Loads content/ again and again; `load()` returns (archive, problems, documents that changed since last time)."""
 
-    def __init__(self, content: Path):
+    def __init__(self, content: Path, cache: Cache | None = None):
         self.content = Path(content).resolve()
+        self.cache = cache or Cache(None)
         self.context = None
         self.shared = None  # (forms, catalog, their problems)
         self.memo: dict[Path, tuple] = {}  # file -> (sha256, model or None, [problems])
@@ -55,9 +59,7 @@ class Loader:
                 digest = hashlib.sha256(data).hexdigest()
                 entry = self.memo.get(path)
                 if entry is None or entry[0] != digest:
-                    found = Problems()
-                    src = load_markdown(path, root, word, found)
-                    entry = self.memo[path] = (digest, parse(src, env, found) if src else None, list(found))
+                    entry = self.memo[path] = (digest, *self._read(path, digest, word, parse, env))
                     changed.add((kind, path.stem))
                 problems.extend(entry[2])
                 if entry[1] is not None:
@@ -68,6 +70,25 @@ class Loader:
         archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms)
         cross_check(archive, problems)
         return archive, problems, changed
+
+    def _read(self, path: Path, digest: str, word: str, parse, env) -> tuple:
+        """(model or None, [problems]) of one file: from the disk cache, else loaded and validated (and kept)."""
+        shown = f"{display_path(self.content, self.content)}/{path.parent.name}/{path.name}"  # as problems print it
+        key = key_of(code_digest(), self.context, shown, digest)
+        data = self.cache.get("model", key)
+        if data is not None:
+            try:
+                return _Unpickler(io.BytesIO(data), self.refs).load()
+            except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+                pass
+        found = Problems()
+        src = load_markdown(path, self.content, word, found)
+        result = (parse(src, env, found) if src else None, list(found))
+        if self.cache.enabled:
+            out = io.BytesIO()
+            _Pickler(out, self.refs).dump(result)
+            self.cache.put("model", key, out.getvalue())
+        return result
 
     def _shared(self):
         """The forms and the checklist catalog (read again only when something beside the items changed)."""
@@ -80,4 +101,47 @@ class Loader:
                 entry = parse_catalog(src, forms, problems) if src else None
                 if entry:
                     catalog[entry.category] = entry
+        self.refs = FormsRefs(forms)
         return forms, catalog, list(problems)
+
+
+class FormsRefs:
+    """The form definition's objects by their place in it: a pickled model refers to them instead of copying them."""
+
+    def __init__(self, forms):
+        self.objects, self.index = [], {}
+        self._walk(forms, set())
+
+    def _walk(self, value, seen) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if dataclasses.is_dataclass(value) and type(value).__module__.endswith(".forms"):
+            self.index[id(value)] = len(self.objects)
+            self.objects.append(value)
+            for one in dataclasses.fields(value):
+                self._walk(getattr(value, one.name), seen)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._walk(item, seen)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._walk(item, seen)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, refs: FormsRefs):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.refs = refs
+
+    def persistent_id(self, obj):
+        return self.refs.index.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, refs: FormsRefs):
+        super().__init__(file)
+        self.refs = refs
+
+    def persistent_load(self, pid):
+        return self.refs.objects[pid]

@@ -1,0 +1,144 @@
+"""build.py serve: the preview shows drafts and non-public items with a banner, reloads the open tab after a save
+with the change on it, regenerates the saved item's Word file, shows content errors at the top of the page as
+`check` prints them, keeps the last good page, and never writes site/."""
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from fugi.preview import preview_archive
+from fugi.pipeline import load_archive
+from fugi.reload import Loader
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DRAFT, PRIVATE, EDITED = "aircon-josei", "nyuji-tsuen-shien", "kaigo-hoken-hyojunka"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    edit(tmp_path / "content" / "agendas" / f"{DRAFT}.md", "状態: 提出済", "状態: 下書き")
+    edit(tmp_path / "content" / "agendas" / f"{PRIVATE}.md", "公開: true", "公開: false")
+    return tmp_path
+
+
+class Serve:
+    """build.py serve --port 0 in a workspace; its output lines are collected as they come."""
+
+    def __init__(self, workspace: Path):
+        self.lines: queue.Queue = queue.Queue()
+        self.seen: list[str] = []
+        self.process = subprocess.Popen([sys.executable, "-u", str(REPO / "build.py"), "serve", "--port", "0"],
+                                        cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = re.search(r"http://127\.0\.0\.1:\d+/", self.wait_for("プレビュー: http")).group(0)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                assert self.process.poll() is None, "\n".join(self.seen)
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} in:\n" + "\n".join(self.seen))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def served(workspace):
+    server = Serve(workspace)
+    yield workspace, server
+    server.stop()
+
+
+def test_the_reloader_gives_what_the_pipeline_gives(workspace):
+    content = workspace / "content"
+    loader = Loader(content)
+    first, problems, changed = loader.load()
+    archive, expected = load_archive(content)
+    assert [str(p) for p in problems.sorted()] == [str(p) for p in expected.sorted()]
+    assert [a.title for a in first.agendas] == [a.title for a in archive.agendas]
+    assert len(changed) == len(archive.agendas) + len(archive.meetings)
+    edit(content / "agendas" / f"{EDITED}.md", "件名: 地方公共団体", "件名: 改めた地方公共団体")
+    again, _, changed = loader.load()
+    assert changed == {("agendas", EDITED)}
+    assert next(a for a in again.agendas if a.id == EDITED).title.startswith("改めた")
+
+
+def test_the_preview_view_marks_what_is_not_published(workspace):
+    archive, _ = load_archive(workspace / "content")
+    view, banners = preview_archive(archive)
+    titles = {a.id: a.title for a in view.agendas}
+    assert titles[DRAFT].startswith("【下書き】") and titles[PRIVATE].startswith("【非公開】")
+    assert not titles[EDITED].startswith("【")
+    assert set(banners) == {f"agendas/{DRAFT}/", f"agendas/{PRIVATE}/"}
+    assert all(not a.title.startswith("【") for a in archive.agendas)  # the archive itself is untouched
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian の chromium がありません（apt-get install chromium）")
+def test_save_reloads_the_page_with_the_change_and_errors_show_on_top(served):
+    from playwright.sync_api import sync_playwright
+
+    workspace, server = served
+    item = workspace / "content" / "agendas" / f"{EDITED}.md"
+    word = workspace / "build" / "preview-docx" / "agendas" / f"{EDITED}.docx"
+    before = word.read_bytes()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(server.url + f"agendas/{DRAFT}/")
+        assert "下書き" in page.locator(".fugi-preview-mark").inner_text()
+        page.goto(server.url + f"agendas/{PRIVATE}/")
+        assert "非公開" in page.locator(".fugi-preview-mark").inner_text()
+        page.goto(server.url + f"agendas/{EDITED}/")
+        assert page.locator(".fugi-preview-mark").count() == 0
+        page.wait_for_timeout(500)  # the live-reload script is polling
+
+        edit(item, "件名: 地方公共団体", "件名: 保存した地方公共団体")
+        page.wait_for_function("() => document.querySelector('h1').textContent.includes('保存した地方公共団体')",
+                               timeout=60_000)
+        server.wait_for("更新しました")
+        assert word.read_bytes() != before
+
+        edit(item, "資料番号: 56", "資料番号: 五十六")
+        line = server.wait_for(f"agendas/{EDITED}.md:3:")
+        page.wait_for_selector(".fugi-preview-errors", timeout=60_000)
+        assert line in page.locator(".fugi-preview-errors").inner_text()
+        assert "保存した地方公共団体" in page.locator("h1").inner_text()  # the last good page stays
+        check = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], cwd=workspace,
+                               capture_output=True, text=True)
+        assert line in check.stdout
+
+        edit(item, "資料番号: 五十六", "資料番号: 56")
+        page.wait_for_function("() => !document.querySelector('.fugi-preview-errors')", timeout=60_000)
+        browser.close()
+    assert not (workspace / "site").exists()
