@@ -52,6 +52,8 @@ def parser(argv=None) -> argparse.ArgumentParser:
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
     top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
                      help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
+    top.add_argument("--no-pdf", action="store_true",
+                     help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
     sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,new,schema}")
     common = common_options(suppress=True)
 
@@ -116,7 +118,8 @@ def run(command: str, args) -> int:
     if command in ("docx", "pdf", "site", "all"):
         where = targets(command, args)
         written = pipeline.build(args.content, docx_out=where.get("docx"), site_out=where.get("site"),
-                                 pdf=command == "pdf", strict=args.strict, pdf_when_possible=command == "all")
+                                 pdf=command == "pdf", strict=args.strict, site_pdf=not args.no_pdf,
+                                 pdf_when_possible=command == "all" and not args.no_pdf)
         if "docx" in where:
             print(f"{counts(written['docx'])} → {display(where['docx'])}")
         if "site" in where:

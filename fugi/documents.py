@@ -21,6 +21,7 @@ from . import model as m
 from .cache import Cache, code_digest, digest, file_digest
 from .docx_files import write_bytes_atomic
 from .load import AGENDA_DIR, MEETING_DIR
+from .view import agenda_view, meeting_view
 from .render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
 
 #: Fewer misses than this are rendered in the build's own process (starting workers costs more).
@@ -92,11 +93,20 @@ def _render(kind: str, ident: str):
         return (str(template_path(form)), str(err))
 
 
+def printed(kind: str, document, forms) -> tuple:
+    """Everything a Word file is made from besides the template: the view, and the date of its core properties."""
+    if kind == "agendas":
+        return agenda_view(document, forms), document.meeting.date if document.meeting else None
+    return meeting_view(document, forms), document.date, document.council
+
+
 def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str, keys: Keys | None = None,
-                workers: int | None = None) -> dict:
+                workers: int | None = None, same_as: tuple | None = None) -> dict:
     """{(kind, id): .docx bytes} for every agenda item and meeting of `archive`; unchanged ones from the cache.
 
-    `keys` are made from the archive as checked (all documents) even when `archive` is its public view."""
+    `keys` are made from the archive as checked (all documents) even when `archive` is its public view.
+    same_as=(other archive, its Word files): a document that prints exactly as in the other archive (the same
+    view; most of the public view is) takes its bytes instead of being rendered again."""
     keys = keys or Keys(archive, content_root, scope)
     wanted = [("agendas", a.id) for a in sorted(archive.agendas, key=lambda a: a.id)]
     wanted += [("meetings", mt.id) for mt in sorted(archive.meetings, key=lambda mt: mt.id)]
@@ -107,6 +117,14 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
             missing.append(doc)
         else:
             result[doc] = data
+    reused = []
+    if same_as is not None and missing:
+        other, other_word = same_as
+        mine, theirs = documents_by_id(archive), documents_by_id(other)
+        reused = [doc for doc in missing if doc in other_word and doc in theirs
+                  and printed(doc[0], mine[doc], archive.forms) == printed(doc[0], theirs[doc], other.forms)]
+        result.update((doc, other_word[doc]) for doc in reused)
+        missing = [doc for doc in missing if doc not in result]
     _JOB.update(archive=archive, content_root=Path(content_root), agendas={a.id: a for a in archive.agendas},
                 meetings={mt.id: mt for mt in archive.meetings})
     try:
@@ -124,9 +142,14 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
             path, message = result[doc]
             fail(_display(path), message, "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください。"
                  "元に戻すには git で前の版を取り出してください")
-    for doc in missing:
+    for doc in [*reused, *missing]:
         cache.put("docx", keys.of(*doc), result[doc])
     return {doc: result[doc] for doc in wanted}
+
+
+def documents_by_id(archive: m.Archive) -> dict:
+    """{(kind, id): agenda item or meeting}."""
+    return {**{("agendas", a.id): a for a in archive.agendas}, **{("meetings", mt.id): mt for mt in archive.meetings}}
 
 
 # ---------------------------------------------------------------------------
@@ -178,7 +201,8 @@ def render_pdfs(word: dict, cache: Cache, work: Path | None = None, workers: int
 
 
 def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False,
-                    work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None) -> list[Path]:
+                    work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None,
+                    word: dict | None = None) -> list[Path]:
     """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs)."""
     out_dir, cache = Path(out_dir), cache or Cache(None)
     if pdf:
@@ -188,7 +212,7 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
             fail("build.py pdf", "PDF を作るには LibreOffice（soffice）が必要ですが、見つかりません",
                  "LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui fonts-ipaexfont）。"
                  "Word 文書だけなら `python build.py docx` を使ってください")
-    word = render_word(archive, content_root, cache, "all", keys)
+    word = word if word is not None else render_word(archive, content_root, cache, "all", keys)
     written = write_files(out_dir, word, ".docx")
     if pdf:
         from .pdf import PdfError
@@ -214,3 +238,4 @@ def _display(path) -> str:
         return str(Path(path).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+

@@ -95,7 +95,7 @@ def checked_forms(content: Path, report=print):
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
-          strict: bool = False, report=print, pdf_when_possible: bool = False) -> dict:
+          strict: bool = False, report=print, pdf_when_possible: bool = False, site_pdf: bool = True) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
 
     pdf=True makes the PDFs (LibreOffice required); pdf_when_possible makes them when LibreOffice is installed
@@ -115,20 +115,23 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
         cache = open_cache(content)
         has_soffice = soffice_path() is not None
         make_pdf = pdf or (pdf_when_possible and has_soffice)
-        if (pdf_when_possible or site_out is not None) and not has_soffice and not pdf:
+        if (pdf_when_possible or (site_out is not None and site_pdf)) and not has_soffice and not pdf:
             report("LibreOffice（soffice）が見つからないため、PDF は作っていません（ほかの出力は作りました）。"
                    "PDF も作るには LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui "
                    "fonts-ipaexfont）")
         written = {}
         staged_docx = None
+        full = None
         if docx_out is not None:
             staged_docx = outputs.stage("docx")
+            full = render_word(archive, content, cache, "all", Keys(archive, content, "all"))
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
-                                              cache=cache, keys=Keys(archive, content, "all"))
+                                              cache=cache, word=full)
         if site_out is not None:
             public = public_archive(archive)
-            word = render_word(public, content, cache, "public", Keys(archive, content, "public"))
-            files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice)}
+            word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
+                               same_as=(archive, full) if full else None)
+            files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)}
             if cache.enabled:
                 from .site.incremental import write_site as write_site_incremental
 

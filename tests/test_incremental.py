@@ -91,3 +91,14 @@ def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
     assert snapshot(workspace / "one") == snapshot(workspace / "two")
     again = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file() and "site" not in p.parts}
     assert set(again) == set(entries)  # no entry added: no Word file rendered, no PDF converted
+
+
+def test_the_sites_word_files_are_the_same_rendered_alone_or_taken_from_the_clerks_copies(workspace):
+    """The default build reuses a clerk's Word file for the site when the document prints the same in the public
+    view; `build.py site` alone renders every public Word file itself.  Both give the same downloads."""
+    edit(workspace / "content" / "agendas" / "aircon-josei.md", "公開: true", "公開: false")
+    run(workspace, "both", str(workspace / "cache-both"))
+    env = dict(os.environ, FUGI_CACHE=str(workspace / "cache-site"))
+    subprocess.run([sys.executable, str(REPO / "build.py"), "site", "--out", "alone"], cwd=workspace, env=env,
+                   check=True, capture_output=True)
+    assert snapshot(workspace / "both" / "site" / "downloads") == snapshot(workspace / "alone" / "downloads")
