@@ -13,7 +13,7 @@
    it records the time from the input event to the first result on screen and the bytes the search
    fetched (Pagefind: /pagefind/*; Material: search_index.json, its worker and lunr files), then a second
    query in the same page (warm).
-Targets (Pagefind): under 300 KB fetched and under 300 ms to the first results per query.
+Targets (Pagefind, issue 11): at most 200 KB fetched and 150 ms to the first result (median of the queries, cold page).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from fugi.site.pages import generate_docs  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 QUERIES = ("エアコン", "富士通", "国土交通省", "生活保護", "居住サポート住宅")
-TARGET_BYTES, TARGET_MS = 300 * 1024, 300
+TARGET_BYTES, TARGET_MS = 200 * 1024, 150
 
 # ---------------------------------------------------------------------------
 # 1. A synthetic archive from the seeds
@@ -426,12 +426,13 @@ def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -
             print(f"  {engine:<9} {row['query']:<10} {hits:>8} {row['first_ms']:>10.0f} ms {slowest} {kb(row['bytes']):>10}"
                   f" {kb(row['gzip_bytes']):>10} {row['warm_ms']:>7.0f} ms {kb(row['warm_bytes']):>11}")
     pf = results["pagefind"]
+    median_bytes, median_ms = statistics.median(r["bytes"] for r in pf), statistics.median(r["first_ms"] for r in pf)
     worst_bytes, worst_ms = max(r["bytes"] for r in pf), max(r["first_ms"] for r in pf)
     print()
-    print(f"Pagefind, worst query: {kb(worst_bytes)} fetched (target < {kb(TARGET_BYTES)}), "
-          f"median {worst_ms:.0f} ms to first results (target < {TARGET_MS} ms) → "
-          f"{'OK' if worst_bytes < TARGET_BYTES and worst_ms < TARGET_MS else 'MISSED'}"
-          f"; slowest single run {max(r['worst_ms'] for r in pf):.0f} ms")
+    print(f"Pagefind, median of the queries: {kb(median_bytes)} fetched (target ≤ {kb(TARGET_BYTES)}), "
+          f"{median_ms:.0f} ms to the first result (target ≤ {TARGET_MS} ms) → "
+          f"{'met' if median_bytes <= TARGET_BYTES and median_ms <= TARGET_MS else 'NOT met'}; "
+          f"worst query {kb(worst_bytes)}, {worst_ms:.0f} ms; slowest single run {max(r['worst_ms'] for r in pf):.0f} ms")
     if with_material:
         mt = results["material"]
         ratio_b = sum(r["bytes"] for r in mt) / max(1, sum(r["bytes"] for r in pf))

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import model as m
 from ..cache import code_digest, digest, tree_digest
 from ..outputs import locked
-from .build import CONFIG_FILE, apply_settings, mkdocs_config, run_mkdocs, run_pagefind, site_settings
+from .build import CONFIG_FILE, apply_settings, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
 from .pages import TEMPLATES, generate_docs
 from .stash import Stash, StashPlugin
 
@@ -133,5 +133,20 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     out_dir = Path(out_dir).resolve()
     base = Path(cache_root) / "site" / site_key(archive)
     build_pages(archive, out_dir, content_root, base, files=files, work=work)
-    run_pagefind(out_dir)
+    index_pages(out_dir, Path(cache_root))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
+
+
+def index_pages(site: Path, cache_root: Path) -> None:
+    """Pagefind's bundle for the site's pages: taken from the cache when no page changed, else made and kept."""
+    pages = sorted(p for p in site.rglob("*.html"))
+    key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in pages])
+    kept = Path(cache_root) / "pagefind" / key[:20]
+    if (kept / "pagefind-entry.json").is_file():
+        shutil.copytree(kept, site / "pagefind")
+        return
+    run_pagefind(site)
+    shutil.rmtree(Path(cache_root) / "pagefind", ignore_errors=True)  # one bundle kept: the latest
+    tmp = kept.with_name(kept.name + ".tmp")
+    shutil.copytree(site / "pagefind", tmp)
+    tmp.rename(kept)
