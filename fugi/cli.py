@@ -52,7 +52,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
     top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
                      help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,review,new,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text):
@@ -65,6 +65,11 @@ def parser(argv=None) -> argparse.ArgumentParser:
     site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
     site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                       help="指定すると Word 文書もこのフォルダに作ります")
+    review = add("review", f"{w['agenda']}を標準・先例・個人情報の種類から確かめます（何も書き出しません）")
+    review.add_argument("items", nargs="*", metavar="ITEM",
+                        help=f"{w['agenda']}のファイル名（.md なし）。省略すると未決のものすべて")
+    review.add_argument("--format", choices=["text", "md"], default="text",
+                        help="text（端末で読む。既定）か md（会議に添える Markdown の報告）")
     new = add("new", f"新しい{w['agenda']}・{w['meeting']}のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help=f"agenda（{w['agenda']}）か meeting（{w['meeting']}）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
@@ -122,6 +127,8 @@ def run(command: str, args) -> int:
         if "site" in where:
             print(f"サイト（{len(written['site'])} ファイル）→ {display(where['site'])}")
         return 0
+    if command == "review":
+        return review(args)
     if command == "new":
         from .scaffold import scaffold
 
@@ -141,3 +148,23 @@ def counts(paths) -> str:
     suffixes = [Path(p).suffix for p in paths]
     text = f"Word: {suffixes.count('.docx')} 件"
     return text + (f"、PDF: {suffixes.count('.pdf')} 件" if ".pdf" in suffixes else "")
+
+
+def review(args) -> int:
+    """`build.py review [ITEM …] [--format md]`: the report on stdout, the content's problems on stderr."""
+    from . import pipeline
+    from .reader import suggest
+    from .review import UnknownItem, review as review_items
+    from .review_report import md_report, text_report
+
+    archive = pipeline.checked_archive(args.content, args.strict, report=lambda line: print(line, file=sys.stderr))
+    try:
+        reviews = review_items(archive, args.items)
+    except UnknownItem as err:
+        name = archive.forms.agenda.name
+        for missing in err.names:
+            hint = suggest(missing, err.known) or f"{args.content}/agendas/ にあるファイル名（.md なし）を書いてください"
+            print(f"build.py review: 「{missing}」という{name}はありません — {hint}", file=sys.stderr)
+        return 1
+    sys.stdout.write(md_report(reviews, archive.forms) if args.format == "md" else text_report(reviews, archive.forms))
+    return 0

@@ -10,6 +10,7 @@ from .model import Archive
 from .outputs import writing
 from .problems import ContentError, Problems
 from .validate import validate
+from .vocabulary import load_vocabulary
 
 
 def load_archive(content: Path):
@@ -21,6 +22,7 @@ def load_archive(content: Path):
     if forms is None:
         return Archive(), problems  # the forms say how to read everything else
     archive = validate(agendas, meetings, catalog, forms, problems, content)
+    archive.vocabulary = load_vocabulary(content, problems)
     cross_check(archive, problems)
     return archive, problems
 
