@@ -121,11 +121,12 @@ def number_order(agenda: m.Agenda):
 
 
 def newest_first(agendas) -> list:
-    def key(agenda):
+    """Latest meeting first; within a meeting by paper number; items of no known meeting last."""
+    def when(agenda):
         meeting = agenda.meeting
-        return (m.meeting_chronology(meeting) if meeting else (False, None, 0), number_order(agenda))
+        return m.meeting_chronology(meeting) if meeting else (False, None, 0)
 
-    return sorted(agendas, key=key, reverse=True)
+    return sorted(sorted(agendas, key=number_order), key=when, reverse=True)
 
 
 def earlier(archive: m.Archive, target: m.Agenda) -> list:
@@ -253,7 +254,7 @@ def advice_precedent(target: m.Agenda, pool: list, forms) -> tuple:
     """([AdviceCite], how many more): meetings that deliberated an item of the same 区分 or with the same
     partner and recorded advice; those with a same-partner item first, then the newest."""
     categories = set(target.sheet_categories)
-    partners = {partner_key(name) for _, name in target.partners}
+    partners = {partner_key(name): name for _, name in reversed(target.partners)}  # as the target spells them
     partner_label = forms.agenda.texts.get("相手先の総称", "")
     found = {}
     for agenda in pool:
@@ -261,7 +262,7 @@ def advice_precedent(target: m.Agenda, pool: list, forms) -> tuple:
         if meeting is None or not meeting.advice.strip():
             continue
         shared = [c for c in agenda.sheet_categories if c in categories]
-        names = [n for _, n in agenda.partners if partner_key(n) in partners]
+        names = [partners[partner_key(n)] for _, n in agenda.partners if partner_key(n) in partners]
         if not shared and not names:
             continue
         entry = found.setdefault(meeting.id, (meeting, {}, {}))
