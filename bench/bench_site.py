@@ -83,8 +83,15 @@ def split(path: Path):
     return yaml.safe_load(front), body
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Write shared lists out each time: fugi refuses YAML anchors and aliases in content."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def dump(meta: dict, body: str) -> str:
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**6)
+    front = yaml.dump(meta, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=10**6)
     return f"---\n{front}---\n{body}"
 
 
