@@ -84,6 +84,22 @@ def test_axe_finds_no_violations(pages, base, width, path):
     assert violations == [], f"/{path} ({width}):\n" + describe_violations(violations)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_on_an_added_row_and_hostile_text(browser, width):
+    """No seed item has a row added to the standard checklist: the planted item does (and text full of
+    markup), so the 「標準にない行」 badge is checked too."""
+    server = serve(sitebuild.planted_site())
+    page = browser.new_page(viewport=WIDTHS[width])
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/agendas/{sitebuild.HOSTILE_ID}/")
+        assert page.locator("tr.fugi-row--added .fugi-badge").inner_text() == "標準にない行"
+        violations = run_axe(page)
+    finally:
+        page.close()
+        server.shutdown()
+    assert violations == [], describe_violations(violations)
+
+
 # ---------------------------------------------------------------------------
 # What a screen reader says in a checklist
 
