@@ -210,7 +210,7 @@ def test_the_fifth_category_reaches_schema_word_site_search_and_open_data(fifth,
     category = (out / "site" / "browse" / "category" / "index.html").read_text(encoding="utf-8")
     assert 'id="mokuteki-gai"' in category and "tokei-teikyo" in category.split('id="mokuteki-gai"')[1]
     home = (out / "site" / "index.html").read_text(encoding="utf-8")
-    filters = json.loads(html_unescape(re.search(r'data-fugi-filters="([^"]*)"', home).group(1)))
+    filters = json.loads(html_unescape(re.search(r"data-fugi-filters='([^']*)'", home).group(1)))
     assert "目的外利用・外部提供" in next(f for f in filters if f["name"] == "区分")["order"]
     data = json.loads((out / "site" / "data" / "decisions.json").read_text(encoding="utf-8"))
     record = next(r for r in data["records"] if r["id"] == "tokei-teikyo")

@@ -57,6 +57,7 @@ def apply_settings(config, archive: m.Archive) -> None:
     """Put the forms' site settings and the search filters into a loaded MkDocs config (also for `mkdocs build`)."""
     for key, value in site_settings(archive).items():
         config[key] = value
+    config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
