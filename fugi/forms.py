@@ -87,6 +87,7 @@ class Category:
     basis: bool = True  # may be written in 要綱の根拠
     checklist: str = ""  # catalog file under content/checklists/
     line: int = 1
+    parent_line: int = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -277,7 +278,7 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
         item.finish(["名称", "ID", "親", "根拠", "標準", "項目"])
         if name:
             categories.append(Category(name, ident or f"c{len(categories) + 1}", fields, parent,
-                                       basis if basis is not None else not parent, checklist, line))
+                                       basis if basis is not None else not parent, checklist, line, item.line("親")))
     return tuple(categories)
 
 
@@ -293,15 +294,12 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
     if reader.has("見出し"):
         sub = reader.mapping("見出し")
         headings = {str(k): sub.string(k) for k in list(sub.map)} if sub else {}
-    fields = read_fields(reader, "項目", roles, vocabularies)
+    fields = read_fields(reader, "項目", roles, vocabularies, needs=REQUIRED_ROLES[what])
     reader.finish(["名称", *text_keys, *lists, *optional, "見出し", "項目"])
     for loose in (f for f in fields if not f.role):
         top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
                       "新しい欄は、役割 overview の表の項目か、区分の項目に加えてください")
     document = DocumentForm(name or "", fields, {**found, **extra, **listed, "見出し": headings})
-    for role in REQUIRED_ROLES[what]:
-        if document.role(role) is None:
-            reader.error("項目", f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を項目に加えてください")
     if name and all(found.values()):
         return document
     return None
@@ -309,7 +307,7 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
 
 def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -> tuple:
     """A list of field declarations; roles (when allowed) fix the kind, otherwise 種類 names it (文章 by default)."""
-    fields, seen = [], {}
+    fields, seen, guessing = [], {}, False
     kinds = by_name()
     for item, line in reader.items(key):
         if not isinstance(item, Reader):
@@ -321,7 +319,8 @@ def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -
             role = ""
         elif role and role not in roles:
             item.error("役割", f"役割「{role}」はありません", hint_choices(role, list(roles)))
-            role = ""
+            guessing = True  # the field is left out; the roles it should have had are not reported again
+            continue
         field_key = item.string("キー", required=role != "sheets", default="")
         kind_name = item.string("種類", required=False, default="")
         if role:
@@ -358,9 +357,9 @@ def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -
         seen[name] = line
         fields.append(Field(field_key, label or field_key, kind, required if required is not None else True, default,
                             role, tuple(aliases), options, parts, line, description))
-    for role in needs:
+    for role in () if guessing else needs:
         if not any(f.role == role for f in fields):
-            reader.error(key, f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を加えてください")
+            reader.error(key, f"役割「{role}」の項目がありません", f"`- {{キー: …, 役割: {role}}}` を項目に加えてください")
     return tuple(fields)
 
 
@@ -372,11 +371,12 @@ def check_forms(top: Reader, forms: Forms) -> None:
         where = f"区分[{names.index(category.name) + 1}]"
         parent = forms.category(category.parent) if category.parent else None
         if category.parent and (parent is None or parent is category or parent.parent):
-            ctx.error(category.line, f"{where}.親", f"親の区分「{category.parent}」がありません",
+            ctx.error(category.parent_line, f"{where}.親", f"親の区分「{category.parent}」がありません",
                       hint_choices(category.parent, [n for n in names if n != category.name]))
+            parent = None
         for index, one in enumerate(category.fields):
-            if one.same_as_parent and (parent is None or not any(p.key == one.key and p.kind == "partners"
-                                                                 for p in parent.fields)):
+            if one.same_as_parent and parent is not None and not any(p.key == one.key and p.kind == "partners"
+                                                                     for p in parent.fields):
                 ctx.error(one.line, f"{where}.{one.key}", f"親の区分に同じキー「{one.key}」の相手先の項目がありません",
                           "親と同じ: true を消すか、親の区分の項目と同じキーにしてください")
             joined = one.joined_label and (index + 1 >= len(category.fields)
@@ -392,14 +392,19 @@ def check_forms(top: Reader, forms: Forms) -> None:
             ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
     status = forms.agenda.role("status")
-    meanings = [e.get("扱い") for e in forms.vocabularies.get(status.vocabulary, ())] if status else []
-    if status and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
-        ctx.error(status.line, f"議題.{status.key}", f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
+    vocabulary = forms.vocabularies.get(status.vocabulary) if status else None
+    meanings = [e.get("扱い") for e in vocabulary or ()]
+    if vocabulary is not None and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
+        words = top.mapping("語彙", required=False)
+        ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
+                  f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     try:
         meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
     except KeyError as err:
-        ctx.error(top.map.line_of("会議"), "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
+        meeting = top.map.get("会議")
+        line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
+        ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
                   "{…} には、会議の書類の項目のキーを書いてください")
 
 

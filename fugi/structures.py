@@ -110,7 +110,7 @@ class Table(Kind):
         body_label = field.options.get("本文", "")
         if body_label and not env.src.body.strip():
             reader.ctx.error(env.src.body_line, body_label, f"本文（{body_label}）がありません",
-                             f"フロントマターの `---` の後に{body_label}を Markdown で書いてください（例: 「## 1 概要」）")
+                             f"フロントマターの `---` の後に{body_label}を Markdown で書いてください（例: 「## 1 …」）")
         present = {row.field for row in rows}
         if any(p.required and p.default is None and p not in present for p in field.parts):
             return None

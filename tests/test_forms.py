@@ -36,7 +36,16 @@ def terms(definition: dict) -> set:
             found.add(node)
 
     walk(definition)
-    return found
+    return found - keywords(definition)
+
+
+def keywords(node) -> set:
+    """The definition language's own words: every key of a mapping in the definition (名称, 表題, 根拠 …)."""
+    if isinstance(node, dict):
+        return set(node) | {k for v in node.values() for k in keywords(v)}
+    if isinstance(node, list):
+        return {k for v in node for k in keywords(v)}
+    return set()
 
 
 def literals(source: str):
@@ -61,12 +70,22 @@ def js_literals(source: str):
             yield number, next(g for g in match.groups() if g is not None)
 
 
-@pytest.mark.parametrize("forms_file", [CONTENT / "forms.yml", ROOT / "tests" / "fixtures" / "councils" / "aoba" / "forms.yml",
-                                        ROOT / "tests" / "fixtures" / "councils" / "fifth" / "forms.yml"],
-                         ids=["shinjuku", "aoba", "fifth"])
-def test_no_council_vocabulary_in_the_code(forms_file):
+COUNCILS = ROOT / "tests" / "fixtures" / "councils"
+
+
+def definitions() -> dict:
+    """The definitions whose words must stay out of the code: Shinjuku's, another ward's, Shinjuku's + a 5th 区分."""
+    shinjuku = yaml.safe_load((CONTENT / "forms.yml").read_text(encoding="utf-8"))
+    fifth = yaml.safe_load((CONTENT / "forms.yml").read_text(encoding="utf-8"))
+    fifth["区分"].append(yaml.safe_load((COUNCILS / "fifth" / "category.yml").read_text(encoding="utf-8")))
+    tsubasa = yaml.safe_load((COUNCILS / "tsubasa" / "forms.yml").read_text(encoding="utf-8"))
+    return {"shinjuku": shinjuku, "tsubasa": tsubasa, "fifth": fifth}
+
+
+@pytest.mark.parametrize("council", ["shinjuku", "tsubasa", "fifth"])
+def test_no_council_vocabulary_in_the_code(council):
     """No 区分 name, label, partner role, council or ward name of a definition is written in fugi/ or search.js."""
-    words = terms(yaml.safe_load(forms_file.read_text(encoding="utf-8")))
+    words = terms(definitions()[council])
     assert len(words) > 40
     found = []
     for path in sorted((ROOT / "fugi").rglob("*.py")):
@@ -91,3 +110,201 @@ def test_the_stock_definition_loads_cleanly():
     assert [c.name for c in forms.categories] == ["電算処理", "外部結合", "業務委託", "再委託"]
     assert forms.category("再委託").parent == "業務委託" and not forms.category("再委託").basis
     assert forms.partner_roles == ("委託先", "再委託先", "結合の相手方")
+
+
+# ---------------------------------------------------------------------------
+# A fifth 区分 and a second council, with no Python edit
+
+
+def build_all(content: Path, out: Path):
+    from fugi.cli import main
+
+    assert main(["--content", str(content), "--out", str(out)]) == 0
+
+
+def texts_of(folder: Path):
+    """(path, text) of every output file; Word parts unzipped, Pagefind's gzip files decompressed."""
+    import gzip
+    import io
+    import zipfile
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                for name in package.namelist():
+                    yield f"{path}!{name}", package.read(name).decode("utf-8", errors="replace")
+            continue
+        yield str(path), data.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def fifth(tmp_path_factory):
+    """content/ plus a fifth 区分 (its fields, a partner role 提供先, a checklist) and an item that uses it."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("fifth")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    source = COUNCILS / "fifth"
+    text = (content / "forms.yml").read_text(encoding="utf-8")
+    category = (source / "category.yml").read_text(encoding="utf-8")
+    block = "\n".join("  " + ("- " if i == 0 else "  ") + line if line.strip() else line
+                      for i, line in enumerate(l for l in category.splitlines() if not l.startswith("#")))
+    text = text.replace("\n# 会議: ", "\n" + block + "\n\n# 会議: ", 1)  # the end of the 区分 list
+    (content / "forms.yml").write_text(text, encoding="utf-8")
+    shutil.copy(source / "checklists" / "mokuteki-gai.yml", content / "checklists")
+    shutil.copy(source / "agendas" / "tokei-teikyo.md", content / "agendas")
+    build_all(content, root / "out")
+    return content, root / "out"
+
+
+def test_the_fifth_category_is_read_checked_and_scaffolded(fifth, tmp_path, capsys):
+    from fugi.cli import main
+    from fugi.pipeline import load_archive
+
+    content, _ = fifth
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    item = next(a for a in archive.agendas if a.id == "tokei-teikyo")
+    assert item.basis == ("目的外利用・外部提供",) and item.partners == (("提供先", "ていきょう統計研究所"),)
+    # check speaks of its fields
+    broken = content / "agendas" / "tokei-teikyo.md"
+    saved = broken.read_text(encoding="utf-8")
+    broken.write_text(saved.replace("  提供の方法:", "  提供のほうほう:"), encoding="utf-8")
+    try:
+        assert main(["check", "--content", str(content)]) == 1
+    finally:
+        broken.write_text(saved, encoding="utf-8")
+    out = capsys.readouterr().out
+    assert "tokei-teikyo.md:24: 目的外利用・外部提供.提供のほうほう: 知らない項目「提供のほうほう」です — 「提供の方法」の誤りではありませんか" in out
+    assert "tokei-teikyo.md:16: 目的外利用・外部提供.提供の方法: 必須の項目がありません" in out
+    # the scaffold
+    assert main(["new", "agenda", "teikyo-new", "-c", "目的外利用・外部提供", "--content", str(content)]) == 0
+    made = (content / "agendas" / "teikyo-new.md").read_text(encoding="utf-8")
+    (content / "agendas" / "teikyo-new.md").unlink()
+    assert "要綱の根拠: [目的外利用・外部提供]" in made and "  提供先:\n" in made
+    assert "        1: ○  # 提供する情報項目を必要最小限とする。" in made
+
+
+def test_the_fifth_category_reaches_schema_word_site_search_and_open_data(fifth, tmp_path):
+    import json
+
+    from fugi.cli import main
+
+    content, out = fifth
+    assert main(["schema", "--content", str(content), "--out", str(tmp_path / "schema")]) == 0
+    schema = json.loads((tmp_path / "schema" / "agenda.schema.json").read_text(encoding="utf-8"))
+    sheet = schema["properties"]["目的外利用・外部提供"]
+    assert sheet["properties"]["提供先"]["description"] == "提供先" and "提供の方法" in sheet["required"]
+    assert "目的外利用・外部提供" in schema["properties"]["チェックリスト"]["properties"]
+    word = dict(texts_of(out / "docx" / "agendas"))
+    document = next(t for p, t in word.items() if p.endswith("tokei-teikyo.docx!word/document.xml"))
+    for text in ("提供先", "ていきょう統計研究所(プライバシーマーク取得済み)", "6 目的外利用・外部提供にかかる個人情報保護対策チェックリスト"):
+        assert text in document, text
+    page = (out / "site" / "agendas" / "tokei-teikyo" / "index.html").read_text(encoding="utf-8")
+    assert 'id="sheet-mokuteki-gai"' in page and "別紙 目的外利用・外部提供" in page
+    assert 'data-pagefind-filter="区分">目的外利用・外部提供<' in page
+    category = (out / "site" / "browse" / "category" / "index.html").read_text(encoding="utf-8")
+    assert 'id="mokuteki-gai"' in category and "tokei-teikyo" in category.split('id="mokuteki-gai"')[1]
+    home = (out / "site" / "index.html").read_text(encoding="utf-8")
+    filters = json.loads(html_unescape(re.search(r"data-fugi-filters='([^']*)'", home).group(1)))
+    assert "目的外利用・外部提供" in next(f for f in filters if f["name"] == "区分")["order"]
+    data = json.loads((out / "site" / "data" / "decisions.json").read_text(encoding="utf-8"))
+    record = next(r for r in data["records"] if r["id"] == "tokei-teikyo")
+    assert record["提供先"] == ["ていきょう統計研究所"] and record["区分"] == ["目的外利用・外部提供"]
+    assert data["項目"]["提供先"] == "目的外利用・外部提供の提供先"
+    header = (out / "site" / "data" / "decisions.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.split(",")[8:12] == ["委託先", "再委託先", "結合の相手方", "提供先"]
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_a_second_council_builds_and_nothing_of_shinjuku_appears(tmp_path):
+    """つばさ区 (another ward, council, article, documents, labels, marks) with the same fugi and templates."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(COUNCILS / "tsubasa", content)
+    build_all(content, tmp_path / "out")
+    own = terms(definitions()["tsubasa"])
+    # Shinjuku's words of 3+ characters that are not inside one of つばさ区's own words, and its names
+    shinjuku = {w for w in terms(definitions()["shinjuku"]) if len(w) >= 3 and not any(w in o for o in own)}
+    shinjuku |= {"新宿", "Shinjuku", "shinjuku"}
+    assert {"新宿区個人情報保護管理運営会議", "付議事項", "会議概要", "業務委託", "結合の相手方", "条件付承認", "運用上の対策"} <= shinjuku
+    leaks, files = [], 0
+    for path, text in texts_of(tmp_path / "out"):
+        files += 1
+        leaks += [f"{path}: 「{w}」" for w in shinjuku if w in text]
+    assert files > 50 and not leaks, "\n".join(leaks[:40])
+    meeting = (tmp_path / "out" / "site" / "meetings" / "2026-01" / "index.html").read_text(encoding="utf-8")
+    assert "つばさ区個人情報保護審議会 第2回 会議録" in meeting and "一部修正のうえ適当" in meeting
+    assert "審議案件(1)について" in meeting and "夜間の受付は誰が行うのか。" in meeting
+    item = html_unescape((tmp_path / "out" / "site" / "agendas" / "toshokan-itaku" / "index.html").read_text(encoding="utf-8"))
+    assert "諮問3" in item and "受託者(下請け先)" in item and "令和8年4月前半" in item
+    word = dict(texts_of(tmp_path / "out" / "docx" / "agendas"))
+    document = next(t for p, t in word.items() if p.endswith("toshokan-itaku.docx!word/document.xml"))
+    assert "個人情報保護審議会　諮問事項" in document and "◇第5条第2項（業務の委託）" in document
+
+
+# ---------------------------------------------------------------------------
+# A broken definition: every mistake at its line, in Japanese, all at once, no traceback
+
+#: (what the forms maintainer did: the line as it is -> as they wrote it, the expected problem without path:line)
+MISTAKES = {
+    "unknown-kind": ("      - {キー: 結合の開始時期と期間, 種類: 期間}", "      - {キー: 結合の開始時期と期間, 種類: 期限}",
+                     "区分[2].項目[7].種類: 種類「期限」はありません — 「期間」の誤りではありませんか"),
+    "duplicate-field": ("      - {キー: 委託理由}", "      - {キー: 委託理由}\n      - {キー: 委託理由}",
+                        "区分[3].項目[7].キー: 「委託理由」の項目が2つあります"),
+    "missing-catalog": ("    標準: densan-shori.yml", "    標準: densan.yml",
+                        "区分[1].標準: 標準のファイル「densan.yml」が content/checklists/ にありません — "
+                        "content/checklists/ にあるファイル名を書くか、新しく作ってください"),
+    "unknown-role": ("    - {キー: 件名, 役割: title}", "    - {キー: 件名, 役割: titel}",
+                     "議題.項目[1].役割: 役割「titel」はありません — 「title」の誤りではありませんか"),
+    "missing-role": ("    - {キー: 資料番号, 役割: number}\n", "",
+                     "議題.項目: 役割「number」の項目がありません — `- {キー: …, 役割: number}` を項目に加えてください"),
+    "unknown-parent": ("    親: 業務委託", "    親: 業務依託", "区分[4].親: 親の区分「業務依託」がありません — 「業務委託」の誤りではありませんか"),
+    "unknown-vocabulary": ("役割: status, 語彙: 状態}", "役割: status, 語彙: 状況}",
+                           "議題.項目[3].語彙: 語彙「状況」がありません — 「状態」の誤りではありませんか"),
+    "joined-wrongly": ("      - {キー: 委託先, 種類: 相手先, 説明: 業務委託の委託先}",
+                       "      - {キー: 委託先, 種類: 相手先, 説明: 業務委託の委託先, 次と併記: 委託先ほか}",
+                       "区分[3].委託先: 次と併記は、相手先の項目の次に相手先の項目があるときだけ書けます — 次と併記の行を消すか、項目の順を確かめてください"),
+    "unknown-section": ("会議体:", "会議帯:\n  名称: x\n会議体:", "会議帯: 知らない項目「会議帯」です — 「会議」の誤りではありませんか（使えるもの: 会議体・サイト・議題・区分・会議・語彙・対策表）"),
+    "broken-yaml": ("  名称: 新宿区個人情報保護管理運営会議", "  名称: [新宿区個人情報保護管理運営会議", "YAML: YAMLの書き方に誤りがあります"),
+    "status-meanings": ("    - {名称: 下書き, 扱い: draft}", "    - {名称: 下書き}",
+                        "語彙.状態: 語彙「状態」に 扱い: draft・submitted・decided が1つずつ必要です"),
+    "title-placeholder": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回数}回)概要"',
+                          "会議.表題: 表題の {回数} は項目にありません — {…} には、会議の書類の項目のキーを書いてください"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_broken_definition_is_reported_at_its_line(tmp_path, monkeypatch, capsys, mistake):
+    import shutil
+
+    from fugi.cli import main
+
+    before, after, expected = MISTAKES[mistake]
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    text = (content / "forms.yml").read_text(encoding="utf-8")
+    assert text.count(before) >= 1, before
+    where = text[: text.index(before)].count("\n") + 1
+    (content / "forms.yml").write_text(text.replace(before, after, 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "何も書き出していません" in err
+    lines = [line for line in out.splitlines() if line.startswith("content/forms.yml:")]
+    assert lines, out
+    line, message = lines[0].split(":", 2)[1:]
+    assert message.strip().startswith(expected), lines
+    assert len(lines) == 1, lines  # no second problem caused by the first
+    if mistake not in ("missing-role", "unknown-section", "status-meanings"):
+        assert int(line) in (where, where + 1), (where, lines)

@@ -159,7 +159,7 @@ def test_shiryo_numbers_at_the_top_right_of_their_pages(built):
     paragraphs = body(doc).findall("w:p", NS)
     assert "".join(t.text for t in paragraphs[0].iter(q("t"))) == "資料56"
     ids = ooxml.read_style_ids(doc.read_bytes())
-    style_id = ids["資料番号"]
+    style_id = ids["書類番号"]
     numbers = [p for p in paragraphs if p.find("w:pPr/w:pStyle", NS) is not None
                and p.find("w:pPr/w:pStyle", NS).get(q("val")) == style_id]
     assert ["".join(t.text for t in p.iter(q("t"))) for p in numbers] == ["資料56", "資料56-1", "資料56-2"]
@@ -215,10 +215,10 @@ def test_checklist_group_label_merged_down_its_rows(built):
 
 def test_checklists_numbered_3_4_5(built):
     doc = built["agendas/kaigo-hoken-hyojunka"]
-    titles = [line.split(": ", 1)[1] for line in outline(doc).splitlines() if "チェックリスト表題:" in line]
+    titles = [line.split(": ", 1)[1] for line in outline(doc).splitlines() if "対策表の表題:" in line]
     assert titles == ["3 電算処理にかかる個人情報保護対策チェックリスト"] * 2 + \
         ["4 外部結合にかかる個人情報保護対策チェックリスト"] * 2 + ["5 業務委託にかかる個人情報保護対策チェックリスト"] * 2
-    assert outline(doc).count("チェックリスト副題: (電磁的媒体・紙媒体の取扱い)") == 2
+    assert outline(doc).count("対策表の副題: (電磁的媒体・紙媒体の取扱い)") == 2
 
 
 def test_markdown_body_becomes_word_paragraphs(built):

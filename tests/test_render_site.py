@@ -177,8 +177,10 @@ def test_checklist_rows_unlike_the_catalog_are_highlighted(site):
     assert len(re.findall(r'fugi-row--not-needed', nyuji)) >= 1
     kyoju = page(site, "agendas/kyoju-support-system/index.html")
     assert "すべての行が標準チェックリストのとおりです" in kyoju
-    # standard rows are left out of the index; deviating rows stay in
-    assert kyoju.count('<tr class="fugi-row" data-pagefind-ignore>') == 2 * (5 + 11)  # 外部結合: both halves
+    # standard rows are folded (one 「標準どおり」 row per run) and left out of the index; deviating rows stay in
+    assert kyoju.count('<li class="fugi-run__row">') == 2 * (5 + 11)  # 外部結合: both halves
+    assert kyoju.count('<tr class="fugi-run" data-pagefind-ignore>') == 4  # every group is one run
+    assert "標準どおり 11項目" in kyoju and "標準どおり 5項目" in kyoju
     assert all("data-pagefind-ignore" not in row.split("<td", 1)[0] for row in differs)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import model as m
 from ..view import labels as form_labels
-from .context import search_filters
+from .context import search_filters, site_nav
 from .pages import generate_docs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +46,8 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
 def site_settings(archive: m.Archive) -> dict:
     """What the forms decide of mkdocs.yml: the site's name, description and address, the search filters."""
     forms = archive.forms
-    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"]}
+    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"],
+                "nav": site_nav(form_labels(forms))}
     if forms.site["URL"]:
         settings["site_url"] = forms.site["URL"]
     return settings
@@ -56,6 +57,7 @@ def apply_settings(config, archive: m.Archive) -> None:
     """Put the forms' site settings and the search filters into a loaded MkDocs config (also for `mkdocs build`)."""
     for key, value in site_settings(archive).items():
         config[key] = value
+    config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),

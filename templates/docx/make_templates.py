@@ -84,11 +84,11 @@ LEFT = '<w:jc w:val="left"/>'
 PARAGRAPH_STYLES = [
     # Forms
     ("FugiDocTitle", "文書表題", "Normal", KEEP + _spacing(0, 360) + CENTER + '<w:outlineLvl w:val="0"/>', _size(32)),
-    ("FugiDocNumber", "資料番号", "Normal", _spacing(0, 240) + RIGHT, _size(24)),
+    ("FugiDocNumber", "書類番号", "Normal", _spacing(0, 240) + RIGHT, _size(24)),
     ("FugiLead", "案内文", "Normal", _spacing(480, 480) + CENTER, _size(24)),
     ("FugiLabel", "項目ラベル", "Normal", KEEP + _spacing(240, 60), ""),
     ("FugiValue", "項目値", "Normal", _ind(left=CHAR * 2), ""),
-    ("FugiDepartments", "担当部課", "Normal", _spacing(240, 0) + RIGHT, ""),
+    ("FugiDepartments", "担当表示", "Normal", _spacing(240, 0) + RIGHT, ""),
     ("FugiSection", "大見出し", "Normal", KEEP + _spacing(0, 240) + CENTER + '<w:outlineLvl w:val="0"/>', _size(28)),
     ("FugiSheetTitle", "別紙件名", "Normal", KEEP + _spacing(0, 120) + '<w:outlineLvl w:val="1"/>', _size(22)),
     ("FugiAttachTitle", "資料表題", "Normal", KEEP + _spacing(0, 240) + CENTER + '<w:outlineLvl w:val="1"/>', _size(24)),
@@ -96,8 +96,8 @@ PARAGRAPH_STYLES = [
     ("FugiItemHeading", "項目見出し", "Normal", KEEP + _spacing(180, 0), ""),
     ("FugiItemText", "項目本文", "Normal", _ind(left=CHAR), ""),
     ("FugiNote", "注記", "Normal", _spacing(180, 0) + _ind(left=CHAR, hanging=CHAR), ""),
-    ("FugiChecklistTitle", "チェックリスト表題", "Normal", KEEP + _spacing(0, 60) + '<w:outlineLvl w:val="1"/>', _size(24)),
-    ("FugiChecklistSubtitle", "チェックリスト副題", "Normal", KEEP + _spacing(0, 120), ""),
+    ("FugiChecklistTitle", "対策表の表題", "Normal", KEEP + _spacing(0, 60) + '<w:outlineLvl w:val="1"/>', _size(24)),
+    ("FugiChecklistSubtitle", "対策表の副題", "Normal", KEEP + _spacing(0, 120), ""),
     # Table text
     ("FugiCell", "表文字", "Normal", LEFT, ""),
     ("FugiCellLabel", "表ラベル", "Normal", LEFT, ""),
@@ -126,7 +126,7 @@ PARAGRAPH_STYLES = [
     # 会議概要
     ("FugiMeetingHeading", "会議見出し", "Normal", KEEP + _spacing(240, 60), ""),
     ("FugiMeetingText", "会議本文", "Normal", _ind(left=CHAR), ""),
-    ("FugiDeliberation", "審議事項", "Normal", KEEP + _ind(left=CHAR * 3, hanging=CHAR * 2), ""),
+    ("FugiDeliberation", "議事項目", "Normal", KEEP + _ind(left=CHAR * 3, hanging=CHAR * 2), ""),
     ("FugiDecision", "決定", "Normal", _spacing(0, 60) + _ind(left=CHAR * 4), ""),
     ("FugiRemarkHeading", "発言見出し", "Normal", KEEP + _spacing(120, 0) + _ind(left=CHAR), ""),
     ("FugiRemark", "発言", "Normal", _ind(left=CHAR * 3, hanging=CHAR), ""),
@@ -319,7 +319,7 @@ def center(cell):
 
 
 def agenda_body(doc):
-    para(doc, "{{ number_text }}", "資料番号")
+    para(doc, "{{ number_text }}", "書類番号")
     para(doc, "{{ labels.cover_title }}", "文書表題")
     cover = grid_table(doc, [25, 135], 1)
     row_props(cover.rows[0])
@@ -331,7 +331,7 @@ def agenda_body(doc):
     para(doc, "内容は別紙のとおり", "案内文")
     para(doc, "{{ labels.basis }}", "項目ラベル")
     para(doc, "{{ basis_text }}", "項目値")
-    para(doc, "{{ departments_text }}", "担当部課")
+    para(doc, "{{ departments_text }}", "担当表示")
 
     # 事業の概要: the fields of the forms' table, then the Markdown body as the last row
     para(doc, "{{ labels.overview }}", "大見出し", page_break_before=True)
@@ -362,7 +362,7 @@ def agenda_body(doc):
 
     # 資料N-1 個人情報の流れ
     para(doc, "{%p if flow %}")
-    para(doc, "{{ flow.number_text }}", "資料番号", page_break_before=True)
+    para(doc, "{{ flow.number_text }}", "書類番号", page_break_before=True)
     para(doc, "{%p if flow.title %}")
     para(doc, "{{ flow.title }}", "資料表題")
     para(doc, "{%p endif %}")
@@ -373,7 +373,7 @@ def agenda_body(doc):
 
     # 資料N-2 情報項目: grouped lists, or a numbered table of number/name column pairs
     para(doc, "{%p if items %}")
-    para(doc, "{{ items.number_text }}", "資料番号", page_break_before=True)
+    para(doc, "{{ items.number_text }}", "書類番号", page_break_before=True)
     para(doc, "{%p if items.title and not items.table %}")
     para(doc, "{{ items.title }}", "資料表題")
     para(doc, "{%p endif %}")
@@ -411,9 +411,9 @@ def agenda_body(doc):
     # Checklists 3 / 4 / 5: each half on its own page under the checklist's title
     para(doc, "{%p for checklist in checklists %}")
     para(doc, "{%p for half in checklist.halves %}")
-    para(doc, "{{ checklist.heading }}", "チェックリスト表題", page_break_before=True)
+    para(doc, "{{ checklist.heading }}", "対策表の表題", page_break_before=True)
     para(doc, "{%p if checklist.subtitle %}")
-    para(doc, "{{ checklist.subtitle }}", "チェックリスト副題")
+    para(doc, "{{ checklist.subtitle }}", "対策表の副題")
     para(doc, "{%p endif %}")
     table = grid_table(doc, [30, 26, 104], 6)
     rows = table.rows
@@ -451,7 +451,7 @@ def meeting_body(doc):
     para(doc, "{{ basis_text }}", "会議本文")
     para(doc, "【{{ labels.items }}】", "会議見出し")
     para(doc, "{%p for item in items %}")
-    para(doc, "({{ item.number }}) {{ item.title }}", "審議事項")
+    para(doc, "({{ item.number }}) {{ item.title }}", "議事項目")
     para(doc, "{%p if item.decision %}")
     para(doc, "⇒ {{ item.decision }}", "決定")
     para(doc, "{%p endif %}")
