@@ -150,3 +150,19 @@ def test_without_javascript_the_whole_table_shows_and_the_filter_stays_hidden(se
     assert not page.locator("[data-fugi-info-filter]").is_visible()
     assert len(visible_titles(page)) == 3
     context.close()
+
+
+@browser_only
+@pytest.mark.parametrize("path", ["browse/info-items/", "agendas/later-decided/"])
+def test_axe_finds_nothing_on_the_filter_the_table_and_the_deviation_list(served, path):
+    from browsing import DESKTOP, PHONE, describe_violations, run_axe
+
+    browser, base = served
+    for size in (DESKTOP, PHONE):
+        page = browser.new_page(viewport=size)
+        page.goto(base + path)
+        violations = run_axe(page)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+        assert violations == [], describe_violations(violations)
+        assert scroll <= size["width"], f"/{path} scrolls sideways at {size['width']} px"

@@ -17,7 +17,8 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 SEARCH = "search:生活保護"  # the home page with the search box open on this query's results
 PAGE_KINDS = ["", "meetings/", "meetings/2025-05/", "agendas/", "agendas/kaigo-hoken-hyojunka/",
               "agendas/nyuji-tsuen-shien/", "browse/", "browse/category/", "browse/department/", "browse/partner/",
-              "browse/year/", "catalog/", "data/", "404.html", SEARCH]
+              "browse/year/", "browse/info-items/", "agendas/kyoju-support-system/", "catalog/", "data/", "404.html",
+              SEARCH]
 
 
 @pytest.fixture(scope="module")
