@@ -74,3 +74,28 @@ def describe_violations(violations: list[dict]) -> str:
             if summary:
                 lines.append(f"        {summary[:400]}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Fixtures shared by the browser tests (import them into a test module to use them)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base():
+    """content/ as it is, built like `python build.py`, served on 127.0.0.1: its address."""
+    import sitebuild
+
+    server = serve(sitebuild.archive_site())
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()

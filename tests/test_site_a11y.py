@@ -8,7 +8,8 @@ import re
 import pytest
 
 import sitebuild
-from browsing import DESKTOP, PHONE, describe_violations, launch, needs_chromium, run_axe, serve, site_pages
+from browsing import (DESKTOP, PHONE, base, browser, describe_violations, needs_chromium, run_axe,  # noqa: F401
+                      serve, site_pages)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = needs_chromium
@@ -19,21 +20,6 @@ PAGE_KINDS = ["", "meetings/", "meetings/2025-05/", "agendas/", "agendas/kaigo-h
               "agendas/nyuji-tsuen-shien/", "browse/", "browse/category/", "browse/department/", "browse/partner/",
               "browse/year/", "browse/info-items/", "agendas/kyoju-support-system/", "catalog/", "data/", "404.html",
               SEARCH]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base():
-    server = serve(sitebuild.archive_site())
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -10,28 +10,13 @@ from html.parser import HTMLParser
 import pytest
 
 import sitebuild
-from browsing import DESKTOP, PHONE, SMALL_PHONE, launch, needs_chromium, serve, site_pages
+from browsing import DESKTOP, PHONE, SMALL_PHONE, base, browser, needs_chromium, serve, site_pages  # noqa: F401
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = needs_chromium
 
 LONGEST = "kaigo-hoken-hyojunka"  # the seed item with the most checklist rows and the longest sheets
 MAX_HEIGHT = 15_000  # px at 375 px wide (it was ~42,000 with every row open and a 9.5rem legend column)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base():
-    server = serve(sitebuild.archive_site())
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import sitebuild
-from browsing import DESKTOP, PHONE, describe_violations, launch, needs_chromium, run_axe, serve, site_pages
+from browsing import DESKTOP, PHONE, browser, describe_violations, needs_chromium, run_axe, serve, site_pages  # noqa: F401
 
 pytest.importorskip("zensical")
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -123,14 +123,6 @@ def test_same_search_index_input(builds):
             parser.feed(file.read_text(encoding="utf-8"))
             found.append(parser.result())
         assert found[0] == found[1], path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
 
 
 @needs_chromium

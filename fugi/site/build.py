@@ -89,10 +89,15 @@ def run_mkdocs(config) -> None:
     level = mkdocs_log.level
     if level == logging.NOTSET:
         mkdocs_log.setLevel(logging.WARNING)  # MkDocs' INFO lines are noise in `build.py site`
+    from jinja2 import TemplateError
+
     try:
         build(config)
     except Abort as err:
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
+    except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
+        where = f"{getattr(err, 'name', '') or ''}:{getattr(err, 'lineno', '') or ''}".strip(":")
+        raise SiteFailure(f"テーマのテンプレートを処理できません（{where}）: {err}") from err
     finally:
         mkdocs_log.setLevel(level)
 
