@@ -3,22 +3,18 @@ item shows its deviations with the catalog's wording and a mark for sensitive da
 lists which decided items handle which data and filters in the browser (Debian's Chromium, nothing downloaded)."""
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsing import DESKTOP, PHONE, browser, describe_violations, needs_chromium, run_axe, serve  # noqa: F401
 from contents import fixture_copy
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -94,23 +90,12 @@ def test_the_open_data_page_documents_the_new_columns(site):
 
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                                  reason="Debian の chromium がありません（apt-get install chromium）")
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
-def served(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser, f"http://127.0.0.1:{server.server_port}/"
-        browser.close()
+def served(site, browser):
+    server = serve(site)
+    yield browser, f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
 
 
@@ -118,7 +103,7 @@ def visible_titles(page) -> list:
     return [a.inner_text() for a in page.locator("[data-fugi-info-table] tbody tr:not([hidden]) th a").all()]
 
 
-@browser_only
+@needs_chromium
 def test_the_table_filters_by_kind_of_data_and_by_words_without_a_server(served):
     browser, base = served
     context = browser.new_context()
@@ -141,7 +126,7 @@ def test_the_table_filters_by_kind_of_data_and_by_words_without_a_server(served)
     context.close()
 
 
-@browser_only
+@needs_chromium
 def test_without_javascript_the_whole_table_shows_and_the_filter_stays_hidden(served):
     browser, base = served
     context = browser.new_context(java_script_enabled=False)
@@ -152,11 +137,9 @@ def test_without_javascript_the_whole_table_shows_and_the_filter_stays_hidden(se
     context.close()
 
 
-@browser_only
+@needs_chromium
 @pytest.mark.parametrize("path", ["browse/info-items/", "agendas/later-decided/"])
 def test_axe_finds_nothing_on_the_filter_the_table_and_the_deviation_list(served, path):
-    from browsing import DESKTOP, PHONE, describe_violations, run_axe
-
     browser, base = served
     for size in (DESKTOP, PHONE):
         page = browser.new_page(viewport=size)
