@@ -84,7 +84,7 @@ def split(path: Path):
 
 
 class _NoAliases(yaml.SafeDumper):
-    """Writes a value shared by two keys twice: fugi refuses YAML anchors and aliases, as a clerk's file would."""
+    """Write shared lists out each time: fugi refuses YAML anchors and aliases in content."""
 
     def ignore_aliases(self, data):
         return True

@@ -54,7 +54,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
                      help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
     top.add_argument("--no-pdf", action="store_true",
                      help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text):
@@ -70,6 +70,11 @@ def parser(argv=None) -> argparse.ArgumentParser:
     serve = add("serve", "下書き・非公開も含めたプレビューを http://127.0.0.1:8000/ で表示し、保存のたびに作り直して"
                          "ページを再読み込みします（Word は build/preview-docx/ に作ります）")
     serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
+    review = add("review", f"{w['agenda']}を標準・先例・個人情報の種類から確かめます（何も書き出しません）")
+    review.add_argument("items", nargs="*", metavar="ITEM",
+                        help=f"{w['agenda']}のファイル名（.md なし）。省略すると未決のものすべて")
+    review.add_argument("--format", choices=["text", "md"], default="text",
+                        help="text（端末で読む。既定）か md（会議に添える Markdown の報告）")
     new = add("new", f"新しい{w['agenda']}・{w['meeting']}のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help=f"agenda（{w['agenda']}）か meeting（{w['meeting']}）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
@@ -129,6 +134,8 @@ def run(command: str, args) -> int:
         from .serve import serve
 
         return serve(args.content, args.port)
+    if command == "review":
+        return review(args)
     if command == "new":
         from .scaffold import scaffold
 
@@ -148,3 +155,23 @@ def counts(paths) -> str:
     suffixes = [Path(p).suffix for p in paths]
     text = f"Word: {suffixes.count('.docx')} 件"
     return text + (f"、PDF: {suffixes.count('.pdf')} 件" if ".pdf" in suffixes else "")
+
+
+def review(args) -> int:
+    """`build.py review [ITEM …] [--format md]`: the report on stdout, the content's problems on stderr."""
+    from . import pipeline
+    from .reader import suggest
+    from .review import UnknownItem, review as review_items
+    from .review_report import md_report, text_report
+
+    archive = pipeline.checked_archive(args.content, args.strict, report=lambda line: print(line, file=sys.stderr))
+    try:
+        reviews = review_items(archive, args.items)
+    except UnknownItem as err:
+        name = archive.forms.agenda.name
+        for missing in err.names:
+            hint = suggest(missing, err.known) or f"{args.content}/agendas/ にあるファイル名（.md なし）を書いてください"
+            print(f"build.py review: 「{missing}」という{name}はありません — {hint}", file=sys.stderr)
+        return 1
+    sys.stdout.write(md_report(reviews, archive.forms) if args.format == "md" else text_report(reviews, archive.forms))
+    return 0

@@ -13,14 +13,17 @@ from pathlib import Path
 from . import model as m
 from . import view as v
 from .kinds import KINDS
+from .review import deviations, public_review
 
 LIST_SEP = "；"  # joins several values in one CSV cell (names may contain 、)
 #: A cell a spreadsheet would read as a formula starts with one of these (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def fields(forms) -> list:
-    """(JSON key, CSV column, description) of every column, in order — the /data/ page prints this table."""
+def fields(forms, vocabulary=None) -> list:
+    """(JSON key, CSV column, description) of every column, in order — the /data/ page prints this table.
+
+    The review's columns (rows unlike the standard, and one per sensitive class of the vocabulary) come last."""
     a, mt = forms.agenda, forms.meeting
     status_words = " / ".join(forms.words(a.role("status").vocabulary)[1:])
     decision = mt.part("items", "decision")
@@ -45,8 +48,42 @@ def fields(forms) -> list:
         (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号"),
         (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。会議が不明なら「{v.UNKNOWN}」"),
         ("URL", "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
+        *review_fields(forms, vocabulary),
     ]
     return [(key, key, description) for key, description in rows]
+
+
+DEVIATIONS = "標準と異なる行"
+
+
+def review_fields(forms, vocabulary) -> list:
+    """The review's columns: the rows unlike the standard, and the sensitive classes of data an item handles."""
+    a = forms.agenda
+    decided = f"{forms.status_word('decided')}した{a.name}だけ（ほかは null / 空）"
+    rows = [(DEVIATIONS, f"{a.role('checklists').label}のうち標準と違う行（印が「{forms.default_mark}」でない行、文言が標準と"
+                         f"違う行、標準にない行）。区分・見出し・番号（標準にない行は null）・印・文言・標準の文言（標準に"
+                         f"ない行は null）・理由・表示 を持つオブジェクトの配列")]
+    for data_class in (c for c in (vocabulary.classes if vocabulary else ()) if c.sensitive):
+        what = f"{data_class.description}（{data_class.basis}）" if data_class.basis else data_class.description
+        kinds = f"法令の区分（{'・'.join(data_class.kinds)}）" if data_class.kinds else "項目の名前"
+        rows.append((data_class.name, f"{a.role('info_items').label}のうち{data_class.name}に当たるものの{kinds}の配列。"
+                                      f"{what}。{decided}"))
+    return rows
+
+
+def review_values(agenda, public: m.Archive) -> dict:
+    """The review's columns of one item (fugi.review.public_review: deviations always, sensitivity when decided)."""
+    forms = public.forms
+    found = public_review(agenda, public) if agenda is not None else None
+    rows = [{"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
+             "文言": d.text, "標準の文言": d.standard, "理由": d.reason,
+             "表示": f"{d.category} {d.label}{'' if d.state == 'added' else d.position}「{d.mark}」"}
+            for d in (deviations(agenda, forms) if agenda is not None else [])]
+    values = {DEVIATIONS: rows}
+    marked = dict((c.name, list(labels)) for c, labels in found["sensitive"]) if found else {}
+    for data_class in (c for c in (public.vocabulary.classes if public.vocabulary else ()) if c.sensitive):
+        values[data_class.name] = marked.get(data_class.name, []) if found else None
+    return values
 
 
 def owns(category, role: str) -> bool:
@@ -120,9 +157,10 @@ def records(public: m.Archive, site_url: str = "") -> list:
 
     `public` is the public view of the archive (fugi.public.public_archive)."""
     forms = public.forms
-    rows = [agenda_record(a, forms, site_url) for a in public.agendas]
+    rows = [{**agenda_record(a, forms, site_url), **review_values(a, public)} for a in public.agendas]
     for meeting in public.meetings:
-        rows += [title_only_record(meeting, item, forms, site_url) for item in meeting.items if item.agenda is None]
+        rows += [{**title_only_record(meeting, item, forms, site_url), **review_values(None, public)}
+                 for item in meeting.items if item.agenda is None]
     keys = forms.agenda.role("number").label, forms.meeting.role("items").label, forms.meeting.role("date").label
     return sorted(rows, key=lambda row: _order(row, *keys))
 
@@ -153,10 +191,10 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def to_csv(rows: list, forms) -> str:
+def to_csv(rows: list, forms, vocabulary=None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    columns = fields(forms)
+    columns = fields(forms, vocabulary)
     writer.writerow([column for _, column, _ in columns])
     for row in rows:
         cells = []
@@ -169,12 +207,12 @@ def to_csv(rows: list, forms) -> str:
     return out.getvalue()
 
 
-def to_json(rows: list, forms, site_name: str = "") -> str:
+def to_json(rows: list, forms, site_name: str = "", vocabulary=None) -> str:
     document = {
         "名称": site_name or forms.site["名称"],
         "説明": f"{forms.agenda.role('public').label}された{forms.agenda.name}と、会議で"
                 f"{forms.meeting.part('items', 'decision').label}された{forms.meeting.role('items').label}の一覧",
-        "項目": {key: description for key, _, description in fields(forms)},
+        "項目": {key: description for key, _, description in fields(forms, vocabulary)},
         "件数": len(rows),
         "records": rows,
     }
@@ -187,6 +225,6 @@ def write_open_data(public: m.Archive, out_dir: Path, site_url: str = "", site_n
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = records(public, site_url)
     json_path, csv_path = out_dir / "decisions.json", out_dir / "decisions.csv"
-    json_path.write_text(to_json(rows, public.forms, site_name), encoding="utf-8")
-    csv_path.write_text(to_csv(rows, public.forms), encoding="utf-8-sig", newline="")
+    json_path.write_text(to_json(rows, public.forms, site_name, public.vocabulary), encoding="utf-8")
+    csv_path.write_text(to_csv(rows, public.forms, public.vocabulary), encoding="utf-8-sig", newline="")
     return [json_path, csv_path]

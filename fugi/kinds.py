@@ -47,6 +47,7 @@ class Text(Kind):
     """A string, or a list of paragraphs (numbered sub-items are paragraphs)."""
 
     id, name = "text", "文章"
+    options = ("個人情報の項目",)  # true: the field lists information items (fugi.sensitivity reads them)
 
     def read(self, reader, field, env):
         return reader.text(field.key, field.required, field.default)

@@ -335,3 +335,4 @@ class Archive:
     meetings: list = field(default_factory=list)
     catalog: dict = field(default_factory=dict)  # category -> CatalogChecklist
     forms: object = None  # fugi.forms.Forms: the council's form definition
+    vocabulary: object = None  # fugi.vocabulary.Vocabulary: the data-item vocabulary (None: the content has none)

@@ -31,7 +31,7 @@ def public_archive(archive: m.Archive) -> m.Archive:
         for item in meeting.items:
             if item.agenda is not None:
                 item.agenda.meeting, item.agenda.decision = meeting, item.decision or None
-    return m.Archive(list(agendas.values()), meetings, archive.catalog, archive.forms)
+    return m.Archive(list(agendas.values()), meetings, archive.catalog, archive.forms, archive.vocabulary)
 
 
 def _deliberation(item: m.Deliberation, published: dict, hidden: str) -> m.Deliberation:

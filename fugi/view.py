@@ -108,6 +108,7 @@ class RowView:
     position: int
     state: str  # standard / differs / added / not-needed
     deviates: bool  # the mark is not the default one
+    reason: str = ""  # why the item departs from the standard here (reason_of)
 
 
 @dataclass
@@ -148,6 +149,11 @@ def checklist_heading(checklist) -> str:
     return f"{checklist.number} {checklist.title}"
 
 
+def reason_of(row: m.ChecklistRow) -> str:
+    """The reason an item gives for a row unlike the standard; empty where none is written (or the model has none yet)."""
+    return getattr(row, "reason", "") or ""
+
+
 def row_state(row: m.ChecklistRow, default_mark: str) -> str:
     if row.added:
         return "added"
@@ -172,7 +178,7 @@ def checklist_view(checklist: m.Checklist, forms) -> ChecklistView:
                 if row.mark != default and state != "not-needed":
                     tally["not-needed"] = tally.get("not-needed", 0) + 1
                 rows.append(RowView(row.mark, forms.mark_meaning(row.mark), row.text, row.standard, row.position, state,
-                                    row.mark != default))
+                                    row.mark != default, reason_of(row)))
             groups.append(GroupView(group.name, group_label(half.heading, group.name), rows))
         halves.append(HalfView(half.key, half.heading, checklist.legend_of(half), groups))
     category = forms.category(checklist.category)

@@ -26,9 +26,11 @@ def bench(script: str, *args: str, timeout: int = 900) -> str:
     return done.stdout
 
 
-def test_every_script_under_bench_has_a_smoke_run_here():
+def test_every_script_under_bench_has_a_smoke_run():
     scripts = sorted(p.name for p in BENCH.glob("bench_*.py"))
-    assert scripts == ["bench_docx.py", "bench_loop.py", "bench_site.py"]
+    here = ["bench_docx.py", "bench_loop.py", "bench_site.py"]
+    assert scripts == sorted(here + ["bench_review.py"])
+    assert (REPO / "tests" / "test_bench_review.py").is_file()  # bench_review.py's smoke run
 
 
 def test_bench_docx_against_pandoc():

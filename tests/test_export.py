@@ -63,12 +63,12 @@ def test_csv_has_one_row_per_record_and_reads_in_excel(planted_archive, tmp_path
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     document = json.loads(json_path.read_text(encoding="utf-8"))
     assert len(rows) == len(document["records"]) == document["件数"]
-    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms)]
+    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms, planted_archive.vocabulary)]
     kaigo = next(r for r in rows if r["id"] == "kaigo-hoken-hyojunka")
     assert kaigo["再委託先"].split(export.LIST_SEP) == [
         "ちばぎんコンピュータサービス株式会社", "シンポー情報システム株式会社", "ファースト株式会社"]
     assert kaigo["期間"].startswith("電算処理: 令和8年4月6日から令和9年1月11日まで(予定)")
-    assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms)}
+    assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms, planted_archive.vocabulary)}
 
 
 def test_newest_meeting_first_unknown_last(planted_archive):
@@ -85,7 +85,7 @@ def test_site_serves_the_same_open_data_and_documents_it(planted_archive):
         target = site / row["URL"] / "index.html"
         assert target.is_file(), row["URL"]
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
-    for key, _, _ in export.fields(planted_archive.forms):
+    for key, _, _ in export.fields(planted_archive.forms, planted_archive.vocabulary):
         assert f"<code>{key}</code>" in data_page, key
     assert 'href="decisions.json"' in data_page and 'href="decisions.csv"' in data_page
 

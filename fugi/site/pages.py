@@ -12,8 +12,10 @@ from markupsafe import Markup
 from .. import export
 from .. import model as m
 from ..public import public_archive
+from ..review import public_review
 from ..view import catalog_view, labels as form_labels
 from . import context as c
+from .info_items import PAGE as INFO_PAGE, info_items_context
 from .markup import anchor, finalize, plain, text, url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
@@ -106,8 +108,12 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
     export.write_open_data(archive, docs / "data", site_url, site_name)
+    (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
+    (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
     rows = {ident: c.agenda_row(view) for ident, view in views.items()}
+    for agenda in agendas:
+        views[agenda.id]["review"] = public_review(agenda, archive)
     pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
                          "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}, stash)
 
@@ -125,8 +131,10 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
+    pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows))
     pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
-    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
+    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
+                sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],
                 count=len(export.records(archive, site_url)), list_sep=export.LIST_SEP)
     return pages.written
 
