@@ -67,8 +67,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
     site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
     site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                       help="指定すると Word 文書もこのフォルダに作ります")
-    serve = add("serve", "下書き・非公開も含めたプレビューを http://127.0.0.1:8000/ で表示し、保存のたびに作り直して"
-                         "ページを再読み込みします（Word は build/preview-docx/ に作ります）")
+    serve = add("serve", f"すべての{w['agenda']}・{w['meeting']}（サイトに載せないものは印付き）のプレビューを "
+                         "http://127.0.0.1:8000/ で表示し、保存のたびに作り直してページを再読み込みします"
+                         "（Word は build/preview-docx/ に作ります）")
     serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
     review = add("review", f"{w['agenda']}を標準・先例・個人情報の種類から確かめます（何も書き出しません）")
     review.add_argument("items", nargs="*", metavar="ITEM",

@@ -33,7 +33,7 @@ def preview_archive(archive: m.Archive):
         mark = agenda_mark(agenda, forms)
         agendas[agenda.id] = dataclasses.replace(agenda, title=f"【{mark}】{agenda.title}" if mark else agenda.title)
         if mark:
-            banners[f"agendas/{agenda.id}/"] = (f"この{forms.agenda.name}は「{mark}」です。公開のサイトには載りません"
+            banners[f"agendas/{agenda.id}/"] = (f"この{forms.agenda.name}は「{mark}」です。サイトには載りません"
                                                "（このプレビューにだけ表示しています）。")
     meetings = []
     for meeting in archive.meetings:
@@ -42,7 +42,7 @@ def preview_archive(archive: m.Archive):
         copy.items = tuple(_item(item, agendas) for item in meeting.items)
         meetings.append(copy)
         if mark:
-            banners[f"meetings/{meeting.id}/"] = (f"この{forms.meeting.name}は「{mark}」です。公開のサイトには載りません"
+            banners[f"meetings/{meeting.id}/"] = (f"この{forms.meeting.name}は「{mark}」です。サイトには載りません"
                                                  "（このプレビューにだけ表示しています）。")
     by_id = {mt.id: mt for mt in meetings}
     for agenda in agendas.values():

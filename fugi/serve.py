@@ -121,7 +121,7 @@ class Preview:
         if self.errors:
             lines = "\n".join(html.escape(line) for line in self.errors)
             parts.append(f'<div class="fugi-preview-errors" role="alert" style="{STYLE.format(color="#b00020", background="#fdecea")}">'
-                         f"<strong>内容にエラーがあります（このページは前回のビルドのままです）</strong>"
+                         f"<strong>エラーがあります（このページは前回のビルドのままです）</strong>"
                          f'<pre style="white-space:pre-wrap;margin:.5em 0 0">{lines}</pre></div>')
         banner = self.banners.get(path.lstrip("/"))
         if banner:
@@ -186,7 +186,7 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)
     watcher.start()
     server.on_bound = lambda url: report(
-        f"プレビュー: {url} （下書き・非公開も表示します。公開用の site/ には書きません）\n"
+        f"プレビュー: {url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
         f"Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
         f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")
     try:
