@@ -37,6 +37,7 @@ def load_archive(content: Path):
 def checked_archive(content: Path, strict: bool = False, report=print):
     """The archive, after printing every problem; raises ContentError when it must not be rendered."""
     archive, problems = load_archive(content)
+    _keep_outcome(content, strict, archive, problems)
     for problem in problems.sorted():
         report(str(problem))
     if problems.errors or (strict and problems.warnings):
@@ -48,34 +49,47 @@ def check(content: Path, strict: bool = False, report=print) -> str:
     """`build.py check`: print every problem, return the summary line; raises ContentError like checked_archive.
 
     The outcome is kept in the build cache under the hash of every input (content files, fugi's code): when
-    nothing changed, the same lines are printed again without reading the archive."""
+    nothing changed since the last check or build, the same lines are printed again without reading the archive."""
     import json
 
+    from .problems import Problem
+
+    cache, key = _outcome_key(content, strict)
+    kept = cache.get("check", key) if key else None
+    if kept is not None:
+        outcome = json.loads(kept)
+        return _outcome(Problems(Problem(*one) for one in outcome["problems"]), outcome["summary"], strict, report)
+    archive, problems = load_archive(content)
+    return _outcome(problems, _keep_outcome(content, strict, archive, problems, (cache, key)), strict, report)
+
+
+def _outcome_key(content: Path, strict: bool):
+    """(the build cache, the key of check's outcome for the content as it is now, or None)."""
     from .cache import code_digest, digest, file_digest, open_cache
     from .documents import context_digest
     from .load import AGENDA_DIR, MEETING_DIR, display_path
-    from .problems import Problem
 
     content = Path(content)
     cache = open_cache(content)
-    key = None
-    if cache.enabled and all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
-        files = sorted(p for name in (AGENDA_DIR, MEETING_DIR) for p in (content / name).glob("*.md"))
-        key = digest(code_digest(), context_digest(content), display_path(content, content), strict,
-                     [(p.relative_to(content).as_posix(), file_digest(p)) for p in files])
-        kept = cache.get("check", key)
-        if kept is not None:
-            outcome = json.loads(kept)
-            problems = Problems(Problem(*one) for one in outcome["problems"])
-            return _outcome(problems, outcome["summary"], strict, report)
-    archive, problems = load_archive(content)
+    if not cache.enabled or not all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
+        return cache, None
+    files = sorted(p for name in (AGENDA_DIR, MEETING_DIR) for p in (content / name).glob("*.md"))
+    return cache, digest(code_digest(), context_digest(content), display_path(content, content), strict,
+                         [(p.relative_to(content).as_posix(), file_digest(p)) for p in files])
+
+
+def _keep_outcome(content, strict, archive, problems, where=None) -> str:
+    """Store what check prints for this content (a build stores it too); returns the summary line."""
+    import json
+
     forms = archive.forms
     summary = (f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件、"
                f"標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種") if forms else ""
+    cache, key = where or _outcome_key(content, strict)
     if key is not None:
         rows = [[p.path, p.line, p.field, p.message, p.hint, p.warning] for p in problems]
         cache.put("check", key, json.dumps({"problems": rows, "summary": summary}, ensure_ascii=False).encode())
-    return _outcome(problems, summary, strict, report)
+    return summary
 
 
 def _outcome(problems, summary: str, strict: bool, report) -> str:

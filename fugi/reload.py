@@ -22,6 +22,7 @@ from .forms import load_forms
 from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file
 from .problems import Problems
 from .validate import Env, parse_agenda, parse_meeting
+from .vocabulary import load_vocabulary
 
 KINDS = (("agendas", AGENDA_DIR, "agenda", parse_agenda), ("meetings", MEETING_DIR, "meeting", parse_meeting))
 
@@ -46,7 +47,7 @@ class Loader:
         context = context_digest(root)
         if context != self.context:
             self.context, self.shared, self.memo = context, self._shared(), {}
-        forms, catalog, shared_problems = self.shared
+        forms, catalog, vocabulary, shared_problems = self.shared
         problems.extend(shared_problems)
         if forms is None:
             return m.Archive(), problems, set()
@@ -68,6 +69,7 @@ class Loader:
             del self.memo[path]
             changed.add(("agendas" if path.parent.name == AGENDA_DIR else "meetings", path.stem))
         archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms)
+        archive.vocabulary = vocabulary
         cross_check(archive, problems)
         return archive, problems, changed
 
@@ -91,18 +93,19 @@ class Loader:
         return result
 
     def _shared(self):
-        """The forms and the checklist catalog (read again only when something beside the items changed)."""
+        """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed)."""
         problems = Problems()
         forms = load_forms(self.content, problems)
-        catalog = {}
+        catalog, vocabulary = {}, None
         if forms is not None:
             for path in sorted((self.content / CATALOG_DIR).glob("*.yml")):
                 src = load_yaml_file(path, self.content, problems)
                 entry = parse_catalog(src, forms, problems) if src else None
                 if entry:
                     catalog[entry.category] = entry
+            vocabulary = load_vocabulary(self.content, problems)
         self.refs = FormsRefs(forms)
-        return forms, catalog, list(problems)
+        return forms, catalog, vocabulary, list(problems)
 
 
 class FormsRefs:

@@ -30,7 +30,7 @@ from .problems import Problems
 from .reload import Loader
 from .site.build import pagefind_binary
 from .site.incremental import build_pages
-from .site.pages import TEMPLATES as SITE_TEMPLATES, generate_docs
+from .site.pages import TEMPLATES as SITE_TEMPLATES, generate_docs, generate_some
 from .render_docx import TEMPLATE_DIR as DOCX_TEMPLATES
 
 PREVIEW = Path("build/preview")
@@ -67,6 +67,7 @@ class Preview:
         self.banners: dict[str, str] = {}
         self.word: dict = {}
         self.indexing = threading.Lock()
+        self.shown = lambda: None  # the server's: reload the open pages now (before the rest is rebuilt)
 
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
@@ -91,9 +92,17 @@ class Preview:
             (self.docx / kind / f"{ident}.docx").unlink(missing_ok=True)
         self.word = word
         view, self.banners = preview_archive(archive)
+        files = {"docx": word, "pdf": {}}
+        first = affected(changed, keys) if changed and len(changed) < len(word) else set()
+        if first:  # the saved documents' pages first, shown at once; then every page (lists, home, data)
+            def some(arch, docs, root, _docx, site_url, site_name, stash, files):
+                generate_some(arch, docs, root, first, stash, files, view=lambda same: same)
+
+            build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=some, partial=True)
+            self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
+            self.shown()
         generate = functools.partial(generate_docs, view=lambda same: same)
-        pages = build_pages(view, None, self.content, self.base, files={"docx": word, "pdf": {}}, scope="preview",
-                            generate=generate)
+        pages = build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=generate)
         self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
         threading.Thread(target=self.index, daemon=True).start()
         return True
@@ -130,6 +139,17 @@ class Preview:
         return "".join(parts)
 
 
+def affected(changed: set, keys: Keys) -> set:
+    """The saved documents and those whose pages show them: an item's meetings, a meeting's items."""
+    found = set(changed)
+    for kind, ident in changed:
+        if kind == "agendas":
+            found |= {("meetings", mt) for mt in keys.naming.get(ident, [])}
+        else:
+            found |= {("agendas", a) for a in keys.named.get(ident, [])}
+    return found
+
+
 class PreviewServer(LiveReloadServer):
     """MkDocs' live-reload server, adding the preview's notice to every page it serves."""
 
@@ -154,6 +174,12 @@ class PreviewServer(LiveReloadServer):
         anchor = content.find(b'<article class="md-content__inner')
         start = content.find(b">", anchor) + 1 if anchor >= 0 else content.find(b">", content.find(b"<body")) + 1
         return content[:start] + notice + content[start:] if notice and start > 0 else content
+
+    def show(self) -> None:
+        """Let the open pages reload now, while the build goes on (the build loop's own step, done early)."""
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
 
     def changed(self, paths) -> None:
         """A save: ask the build loop for a rebuild (what MkDocs' own watcher does)."""
@@ -181,6 +207,7 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
                                                  "<title>プレビュー</title><body><h1>プレビュー</h1></body></html>",
                                                  encoding="utf-8")
     server = PreviewServer(preview, host, port)
+    preview.shown = server.show
     stop = threading.Event()
     folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
     watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)

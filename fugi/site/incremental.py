@@ -54,12 +54,13 @@ def page_outputs(rel: str) -> list[str]:
     return [(path.parent / path.stem / "index.html").as_posix()]
 
 
-def sync(fresh: Path, kept: Path, built: Path) -> int:
-    """Make `kept` equal to `fresh`, touching only files whose bytes differ; delete their outputs in `built`."""
+def sync(fresh: Path, kept: Path, built: Path, partial: bool = False) -> int:
+    """Make `kept` equal to `fresh`, touching only files whose bytes differ; delete their outputs in `built`.
+    partial=True: `fresh` holds some of the files only; nothing else is deleted."""
     fresh_files = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
     kept_files = {p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file()} if kept.is_dir() else set()
     changed = 0
-    for rel in sorted(kept_files - fresh_files):
+    for rel in sorted(kept_files - fresh_files if not partial else ()):
         (kept / rel).unlink()
         _remove_outputs(built, rel)
         changed += 1
@@ -85,7 +86,7 @@ def _remove_outputs(built: Path, rel: str) -> None:
 
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
-                config_file: Path = CONFIG_FILE, generate=generate_docs) -> int:
+                config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False) -> int:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
     into out_dir when given; returns how many generated files changed since the last build in `base`.
 
@@ -99,6 +100,8 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             shutil.rmtree(kept, ignore_errors=True)
             shutil.rmtree(built, ignore_errors=True)
             key_file.unlink(missing_ok=True)
+        if partial and not key_file.is_file():
+            return 0  # nothing kept to add to: the full build that follows makes everything
         kept.mkdir(exist_ok=True)
         built.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
@@ -111,7 +114,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
                      site_name=config.site_name, stash=stash, files=files)
             fresh_build = not key_file.is_file()
             key_file.unlink(missing_ok=True)  # back only after MkDocs succeeded: a failed build starts over next time
-            changed = sync(fresh, kept, built)
+            changed = sync(fresh, kept, built, partial)
         if changed or fresh_build:
             quiet = _DropDirtyWarning()
             logger = logging.getLogger("mkdocs.commands.build")

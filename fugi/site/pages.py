@@ -139,6 +139,28 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     return pages.written
 
 
+def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set, stash=None,
+                  files: dict | None = None, view=public_archive) -> None:
+    """Only the pages of the documents in `only` ({(kind, id)}) and their downloads, as generate_docs writes them:
+    `build.py serve` shows the saved item at once and regenerates the lists right after."""
+    archive = view(archive)
+    forms, labels = archive.forms, form_labels(archive.forms)
+    agendas = [a for a in archive.agendas if ("agendas", a.id) in only]
+    meetings = [mt for mt in archive.meetings if ("meetings", mt.id) in only]
+    subset = m.Archive(agendas, meetings, archive.catalog, forms)
+    downloads = public_downloads(subset, content_root, None, docs, files)
+    images = copy_images(agendas, content_root, docs)
+    pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
+                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}, stash)
+    for meeting in meetings:
+        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
+                    year_id=c.year_anchor(meeting))
+    for agenda in agendas:
+        item = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []), images.get(agenda.id))
+        item["review"] = public_review(agenda, archive)
+        pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", item=item)
+
+
 # ---------------------------------------------------------------------------
 # Files the pages link to
 
