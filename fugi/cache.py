@@ -62,6 +62,15 @@ def tree_digest(folder: Path, suffixes=None) -> str:
     return digest([(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files])
 
 
+def context_digest(content_root: Path) -> str:
+    """Everything under content/ that is not an item or a meeting file: forms, checklists, images …"""
+    root = Path(content_root)
+    skip = {"agendas", "meetings"}  # fugi.load.AGENDA_DIR, MEETING_DIR
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not (
+        p.suffix == ".md" and len(p.relative_to(root).parts) == 2 and p.relative_to(root).parts[0] in skip))
+    return digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in files])
+
+
 class Cache:
     """A folder of entries: <kind>/<key[:2]>/<key>.  A Cache(None) keeps nothing (every lookup misses)."""
 

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from . import model as m
-from .cache import Cache, code_digest, digest, file_digest
+from .cache import Cache, code_digest, context_digest, digest, file_digest
 from .docx_files import write_bytes_atomic
 from .load import AGENDA_DIR, MEETING_DIR
 from .view import agenda_view, meeting_view
@@ -34,15 +34,6 @@ def jobs() -> int:
     if setting.isdigit() and int(setting) > 0:
         return int(setting)
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
-def context_digest(content_root: Path) -> str:
-    """Everything under content/ that is not an item or a meeting file: forms, checklists, images …"""
-    root = Path(content_root)
-    skip = {AGENDA_DIR, MEETING_DIR}
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not (
-        p.suffix == ".md" and len(p.relative_to(root).parts) == 2 and p.relative_to(root).parts[0] in skip))
-    return digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in files])
 
 
 class Keys:

@@ -65,8 +65,7 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
 def _outcome_key(content: Path, strict: bool):
     """(the build cache, the key of check's outcome for the content as it is now, or None)."""
-    from .cache import code_digest, digest, file_digest, open_cache
-    from .documents import context_digest
+    from .cache import code_digest, context_digest, digest, file_digest, open_cache
     from .load import AGENDA_DIR, MEETING_DIR, display_path
 
     content = Path(content)

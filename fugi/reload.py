@@ -16,8 +16,7 @@ from pathlib import Path
 from . import model as m
 from .checklists import parse_catalog
 from .checks import cross_check
-from .cache import Cache, code_digest, digest as key_of
-from .documents import context_digest
+from .cache import Cache, code_digest, context_digest, digest as key_of
 from .forms import load_forms
 from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file
 from .problems import Problems

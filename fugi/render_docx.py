@@ -23,7 +23,7 @@ from lxml import etree
 
 from . import model as m
 from . import ooxml
-from .docx_files import document_bytes, set_core_properties, write_bytes_atomic
+from .docx_files import document_bytes, set_core_properties
 from .markdown_docx import STYLE_NAMES, WordRenderer
 from .problems import ContentError, Problems
 from .view import agenda_view, labels, meeting_view

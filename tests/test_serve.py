@@ -15,9 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from fugi.preview import preview_archive
-from fugi.pipeline import load_archive
-from fugi.reload import Loader
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -78,30 +75,6 @@ def served(workspace):
     server = Serve(workspace)
     yield workspace, server
     server.stop()
-
-
-def test_the_reloader_gives_what_the_pipeline_gives(workspace):
-    content = workspace / "content"
-    loader = Loader(content)
-    first, problems, changed = loader.load()
-    archive, expected = load_archive(content)
-    assert [str(p) for p in problems.sorted()] == [str(p) for p in expected.sorted()]
-    assert [a.title for a in first.agendas] == [a.title for a in archive.agendas]
-    assert len(changed) == len(archive.agendas) + len(archive.meetings)
-    edit(content / "agendas" / f"{EDITED}.md", "件名: 地方公共団体", "件名: 改めた地方公共団体")
-    again, _, changed = loader.load()
-    assert changed == {("agendas", EDITED)}
-    assert next(a for a in again.agendas if a.id == EDITED).title.startswith("改めた")
-
-
-def test_the_preview_view_marks_what_is_not_published(workspace):
-    archive, _ = load_archive(workspace / "content")
-    view, banners = preview_archive(archive)
-    titles = {a.id: a.title for a in view.agendas}
-    assert titles[DRAFT].startswith("【下書き】") and titles[PRIVATE].startswith("【非公開】")
-    assert not titles[EDITED].startswith("【")
-    assert set(banners) == {f"agendas/{DRAFT}/", f"agendas/{PRIVATE}/"}
-    assert all(not a.title.startswith("【") for a in archive.agendas)  # the archive itself is untouched
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian の chromium がありません（apt-get install chromium）")

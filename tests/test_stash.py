@@ -3,7 +3,6 @@ stash as without it, hostile text included, and the stash takes the big tables o
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import markdown
 import pytest

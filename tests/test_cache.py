@@ -1,0 +1,53 @@
+"""The build cache: where it lives, when it is off, what a key covers, and that old entries go."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fugi.cache import MARKER, Cache, digest, open_cache
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_a_digest_knows_where_each_part_ends():
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest(["a", ("b",)]) != digest(["a", "b"])
+    assert digest(b"x") == digest("x")
+
+
+def test_the_default_place_is_build_cache_beside_build_docx(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    env = {key: value for key, value in os.environ.items() if key != "FUGI_CACHE"}
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "docx"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "build" / "cache" / MARKER).is_file()
+    assert list((tmp_path / "build" / "cache" / "docx").rglob("*"))
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["cache", "docx"]
+
+
+def test_never_inside_the_content_folder_and_off_when_asked(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    monkeypatch.setenv("FUGI_CACHE", str(content / "cache"))
+    assert not open_cache(content).enabled
+    monkeypatch.setenv("FUGI_CACHE", "off")
+    assert not open_cache(content).enabled
+    monkeypatch.setenv("FUGI_CACHE", str(tmp_path / "elsewhere"))
+    assert open_cache(content).enabled
+
+
+def test_entries_round_trip_and_unused_ones_are_pruned(tmp_path):
+    cache = Cache(tmp_path / "c")
+    cache.put("docx", "ab" * 32, b"one")
+    cache.put("docx", "cd" * 32, b"two")
+    assert cache.get("docx", "ab" * 32) == b"one" and cache.get("docx", "ef" * 32) is None
+    old = time.time() - 30 * 86400
+    os.utime(cache.path("docx", "cd" * 32), (old, old))
+    assert cache.prune() == 1
+    assert cache.get("docx", "cd" * 32) is None and cache.get("docx", "ab" * 32) == b"one"
+    assert Cache(None).get("docx", "ab" * 32) is None

@@ -1,0 +1,41 @@
+"""Loading again after a save: the same archive and problems as the pipeline, and only the saved file read again."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fugi.pipeline import load_archive
+from fugi.reload import Loader
+
+REPO = Path(__file__).resolve().parent.parent
+DRAFT, PRIVATE, EDITED = "aircon-josei", "nyuji-tsuen-shien", "kaigo-hoken-hyojunka"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    edit(tmp_path / "content" / "agendas" / f"{DRAFT}.md", "状態: 提出済", "状態: 下書き")
+    edit(tmp_path / "content" / "agendas" / f"{PRIVATE}.md", "公開: true", "公開: false")
+    return tmp_path
+
+
+def test_the_reloader_gives_what_the_pipeline_gives(workspace):
+    content = workspace / "content"
+    loader = Loader(content)
+    first, problems, changed = loader.load()
+    archive, expected = load_archive(content)
+    assert [str(p) for p in problems.sorted()] == [str(p) for p in expected.sorted()]
+    assert [a.title for a in first.agendas] == [a.title for a in archive.agendas]
+    assert len(changed) == len(archive.agendas) + len(archive.meetings)
+    edit(content / "agendas" / f"{EDITED}.md", "件名: 地方公共団体", "件名: 改めた地方公共団体")
+    again, _, changed = loader.load()
+    assert changed == {("agendas", EDITED)}
+    assert next(a for a in again.agendas if a.id == EDITED).title.startswith("改めた")
