@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -127,6 +128,7 @@ def measure_serve(ws: Path, label: str, target: float, agenda: str) -> float:
             seen.append(output)
             found = re.search(r"http://127\.0\.0\.1:\d+/", output)
             url = found.group(0) if found and "プレビュー" in output else None
+        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # keep the pipe drained
         word = ws / "build" / "preview-docx" / "agendas" / f"{agenda}.docx"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -72,9 +72,12 @@ class Preview:
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
         start = time.perf_counter()
+        first_build = not self.word
         archive, problems, changed = self.loader.load()
-        for problem in problems.sorted():
-            self.report(str(problem))
+        saved = {f"{kind}/{ident}.md" for kind, ident in changed}
+        for problem in problems.sorted():  # warnings once, and again only for the files just saved
+            if first_build or not problem.warning or any(problem.path.endswith(name) for name in saved):
+                self.report(str(problem))
         if problems.errors:
             self.errors = [str(p) for p in problems.sorted() if not p.warning]
             self.report(f"エラー {len(self.errors)} 件。前回のページを表示したままです（エラーはページの先頭にも出ています）。")

@@ -56,3 +56,101 @@ def test_a_pdf_gets_its_date_and_identifier_from_its_word_file():
     one, two = normalize_pdf(pdf, docx.getvalue()), normalize_pdf(other, docx.getvalue())
     assert one == two and len(one) == len(pdf)  # same length: the cross-reference offsets stay right
     assert b"/CreationDate(D:20250901000000Z')" in one
+
+
+# ---------------------------------------------------------------------------
+# PDFs on the site (issue 9): the default build makes them, `pdf` agrees, a non-public item has none
+
+import hashlib  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from fugi.pdf import soffice_path  # noqa: E402
+
+needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice がありません（CI は入れます）")
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """content/ with the planted draft, non-public item and meetings, built by `pdf` and by the default command."""
+    import sitebuild
+
+    root = tmp_path_factory.mktemp("pdfs")
+    shutil.copytree(REPO / "content", root / "content")
+    sitebuild.plant(root / "content")
+    for args in (("pdf", "--out", "clerks"), ("--out", "both")):
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=root, capture_output=True, text=True,
+                              env=dict(os.environ))
+        assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@needs_soffice
+def test_pdf_and_the_default_build_agree(built):
+    assert snapshot(built / "clerks") == snapshot(built / "both" / "docx")
+    assert (built / "clerks" / "agendas" / "zz-draft-item.pdf").is_file()  # the clerks' folder has every document
+
+
+@needs_soffice
+def test_every_public_page_links_its_word_and_pdf_with_sizes_and_nothing_else_has_one(built):
+    site = built / "both" / "site"
+    made = sorted(p.relative_to(site / "downloads").as_posix() for p in (site / "downloads").rglob("*.pdf"))
+    assert "agendas/aircon-josei.pdf" in made and "meetings/2025-05.pdf" in made
+    assert not [name for name in made if "zz-draft" in name or "zz-private" in name]
+    page = (site / "agendas" / "aircon-josei" / "index.html").read_text(encoding="utf-8")
+    assert "aircon-josei.pdf" in page and "aircon-josei.docx" in page
+    size = (site / "downloads" / "agendas" / "aircon-josei.pdf").stat().st_size
+    assert f"PDF（{size / 1024:.0f} KB）" in page
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils がありません")
+def test_the_sites_pdfs_embed_their_japanese_font(built):
+    fonts = subprocess.run(["pdffonts", str(built / "both" / "site" / "downloads" / "agendas" / "aircon-josei.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and any("IPAex" in row[0] for row in rows)
+    assert all("yes" == row[-5] for row in rows)  # the "emb" column
+
+
+@needs_soffice
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or shutil.which("pdftotext") is None,
+                    reason="chromium か poppler-utils がありません")
+def test_a_reader_follows_the_pdf_link_and_gets_the_item(built):
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    site = built / "both" / "site"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/agendas/aircon-josei/")
+            href = page.locator("a[href$='.pdf']").first.get_attribute("href")
+            response = page.request.get(page.url + href)
+            assert response.ok and response.body()[:5] == b"%PDF-"
+            missing = page.request.get(f"http://127.0.0.1:{server.server_port}/downloads/agendas/zz-private-item.pdf")
+            assert missing.status == 404
+            browser.close()
+    finally:
+        server.shutdown()
+    pdf = built / "fetched.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "エアコン購入費助成事業" in text.replace("\n", "").replace(" ", "")
