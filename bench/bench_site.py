@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from fugi.pipeline import load_archive  # noqa: E402
 from fugi.site import build as site_build  # noqa: E402
 from fugi.site.pages import generate_docs  # noqa: E402
+from fugi.site.stash import Stash, StashPlugin  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 QUERIES = ("エアコン", "富士通", "国土交通省", "生活保護", "居住サポート住宅")
@@ -210,8 +211,10 @@ def build(archive, content: Path, out: Path, search: str) -> dict:
         docs = Path(tmp) / "docs"
         docs.mkdir()
         config = site_build.mkdocs_config(docs, out, archive, search)
+        stash = Stash()  # as the product builds: raw HTML blocks skip Python-Markdown
+        config.plugins["fugi-stash"] = StashPlugin(stash)
         start = time.perf_counter()
-        generate_docs(archive, docs, content, None)
+        generate_docs(archive, docs, content, None, stash=stash)
         times["pages (Jinja)"] = time.perf_counter() - start
         start = time.perf_counter()
         site_build.run_mkdocs(config)
