@@ -126,6 +126,38 @@ class Cache:
         return removed
 
 
+class Remembered:
+    """A cache with the entries a long-running process (build.py serve) used last time kept in memory as well."""
+
+    def __init__(self, cache: Cache):
+        self.cache, self.memory, self.used = cache, {}, {}
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.cache.enabled
+
+    @property
+    def root(self):
+        return self.cache.root
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        data = self.memory.get((kind, key))
+        if data is None:
+            data = self.cache.get(kind, key)
+        if data is not None:
+            self.used[(kind, key)] = data
+        return data
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        self.used[(kind, key)] = data
+        self.cache.put(kind, key, data)
+
+    def forget_unused(self) -> None:
+        """Keep in memory only what was used since the last call."""
+        self.memory, self.used = self.used, {}
+
+
 def open_cache(content: Path, folder: Path | None = None) -> Cache:
     """The cache for builds of `content`: FUGI_CACHE or build/cache; disabled (never an error) where it may not go."""
     setting = os.environ.get("FUGI_CACHE", "")

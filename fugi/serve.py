@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from .cache import open_cache
+from .cache import Remembered, open_cache
 from .documents import Keys, render_word
 from .docx_files import write_bytes_atomic
 from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
@@ -61,7 +61,7 @@ class Preview:
         self.base = own(PREVIEW, self.content)
         self.docx = own(PREVIEW_DOCX, self.content)
         self.site = self.base / "site"
-        self.cache = open_cache(self.content)
+        self.cache = Remembered(open_cache(self.content))
         self.loader = Loader(self.content)
         self.errors: list[str] = []
         self.banners: dict[str, str] = {}
@@ -85,6 +85,7 @@ class Preview:
         self.errors = []
         keys = Keys(archive, self.content, "all")
         word = render_word(archive, self.content, self.cache, "all", keys)
+        self.cache.forget_unused()
         for (kind, ident), data in sorted(word.items()):
             if self.word.get((kind, ident)) != data:
                 target = self.docx / kind / f"{ident}.docx"
