@@ -7,6 +7,7 @@ import sys
 NEEDED = {
     "jinja2": "jinja2", "yaml": "pyyaml", "markdown_it": "markdown-it-py", "docx": "python-docx",
     "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind",
+    "feedgen": "feedgen", "icalendar": "icalendar", "pykakasi": "pykakasi",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 
