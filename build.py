@@ -6,7 +6,9 @@ import sys
 #: The packages of pyproject.toml's dependencies: module imported -> name pip installs.
 NEEDED = {
     "jinja2": "jinja2", "yaml": "pyyaml", "markdown_it": "markdown-it-py", "docx": "python-docx",
-    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind", "cbor2": "cbor2", "watchfiles": "watchfiles",
+    "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind",
+    "cbor2": "cbor2", "watchfiles": "watchfiles",
+    "feedgen": "feedgen", "icalendar": "icalendar", "pykakasi": "pykakasi",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 

@@ -15,7 +15,7 @@ from mkdocs.exceptions import Abort  # noqa: E402
 
 from fugi.pipeline import checked_archive  # noqa: E402
 from fugi.problems import ContentError  # noqa: E402
-from fugi.site.build import apply_settings, run_pagefind  # noqa: E402
+from fugi.site.build import apply_settings, finish_sitemap, run_pagefind  # noqa: E402
 from fugi.site.pages import generate_docs  # noqa: E402
 from fugi.site.stash import Stash  # noqa: E402
 
@@ -43,6 +43,7 @@ class HookBuild:
         return config
 
     def on_post_build(self, config):
+        finish_sitemap(Path(config.site_dir), config.site_url or "")
         if "material/search" not in config.plugins:
             run_pagefind(Path(config.site_dir))
         self.cleanup()

@@ -336,3 +336,4 @@ class Archive:
     catalog: dict = field(default_factory=dict)  # category -> CatalogChecklist
     forms: object = None  # fugi.forms.Forms: the council's form definition
     vocabulary: object = None  # fugi.vocabulary.Vocabulary: the data-item vocabulary (None: the content has none)
+    readings: object = None  # fugi.readings.Readings: readings of names for 五十音順 (None: the content has none)

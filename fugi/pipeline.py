@@ -11,6 +11,7 @@ from .model import Archive
 from .outputs import writing
 from .problems import ContentError, Problems
 from .validate import validate
+from .readings import check_readings, load_readings
 from .vocabulary import load_vocabulary
 
 
@@ -30,7 +31,9 @@ def load_archive(content: Path):
         return Archive(), problems  # the forms say how to read everything else
     archive = validate(agendas, meetings, catalog, forms, problems, content)
     archive.vocabulary = load_vocabulary(content, problems)
+    archive.readings = load_readings(content, problems)
     cross_check(archive, problems)
+    check_readings(archive, problems)
     return archive, problems
 
 

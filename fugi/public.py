@@ -31,7 +31,8 @@ def public_archive(archive: m.Archive) -> m.Archive:
         for item in meeting.items:
             if item.agenda is not None:
                 item.agenda.meeting, item.agenda.decision = meeting, item.decision or None
-    return m.Archive(list(agendas.values()), meetings, archive.catalog, archive.forms, archive.vocabulary)
+    return m.Archive(list(agendas.values()), meetings, archive.catalog, archive.forms, archive.vocabulary,
+                     readings=archive.readings)
 
 
 def _deliberation(item: m.Deliberation, published: dict, hidden: str) -> m.Deliberation:

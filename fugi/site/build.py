@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import model as m
 from ..view import labels as form_labels
 from .context import search_filters, site_nav
+from .feeds import CALENDAR, FEED
 from .pages import generate_docs
 from .search_index import canonicalize
 from .stash import Stash, StashPlugin
@@ -43,6 +44,7 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
         generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
                       site_name=config.site_name, stash=stash, files=files)
         run_mkdocs(config)
+    finish_sitemap(out_dir, config.site_url or "")
     if search == "pagefind":
         run_pagefind(out_dir)
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
@@ -63,12 +65,28 @@ def apply_settings(config, archive: m.Archive) -> None:
     for key, value in site_settings(archive).items():
         config[key] = value
     config.extra["fugi_labels"] = vars(form_labels(archive.forms))
+    config.extra["fugi_feeds"] = feed_links(archive)
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
         "placeholder": f"キーワードを入力してください（例: {examples}）" if examples else "キーワードを入力してください",
         "input_placeholder": f"検索（例: {'、'.join(archive.forms.site['検索の例'][:3])}）" if examples else "検索",
     }
+
+
+def feed_links(archive: m.Archive) -> dict:
+    """The feeds every page names in its head (templates/site/overrides/main.html)."""
+    labels = form_labels(archive.forms)
+    return {"atom": FEED, "ical": CALENDAR, "atom_title": f"{labels.site}（{labels.decision}）",
+            "ical_title": f"{labels.council}の会議"}
+
+
+def finish_sitemap(site: Path, site_url: str) -> None:
+    """sitemap.xml needs absolute addresses: kept with サイト.URL, removed without it.  MkDocs' gzipped copy
+    carries the day of the build and the staging folder's path in its header, so it is not kept."""
+    (Path(site) / "sitemap.xml.gz").unlink(missing_ok=True)
+    if not site_url:
+        (Path(site) / "sitemap.xml").unlink(missing_ok=True)
 
 
 def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pagefind", config_file: Path = CONFIG_FILE):

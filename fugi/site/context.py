@@ -1,11 +1,11 @@
 """The site's page contexts: the view model of the public archive, grouped and ordered the way the pages list it."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from .. import model as m
 from .. import view as v
+from ..readings import order_key, unread
 from .markup import anchor, render_markdown
 
 YEAR = v.YEAR
@@ -106,11 +106,11 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             for ka in dep.ka:
                 departments[ka].append(rows[agenda.id])
                 bu_of.setdefault(ka, dep.bu)
-    taken = set()
+    taken, readings = set(), archive.readings
     yield ("browse/department.md", f"{labels.sections}別の{labels.agenda}",
-           f"{labels.departments}ごとの{labels.agenda}です（課の名前順）。",
+           f"{labels.departments}ごとの{labels.agenda}です（{order_note(departments, readings)}）。",
            [{"id": anchor(ka, taken), "heading": ka, "note": bu_of[ka], "rows": items}
-            for ka, items in sorted(departments.items(), key=lambda kv: (bu_of[kv[0]], kv[0]))])
+            for ka, items in sorted(departments.items(), key=lambda kv: (order_key(kv[0], readings), bu_of[kv[0]]))])
 
     roles = forms.partner_roles
     partners = defaultdict(lambda: defaultdict(list))
@@ -119,7 +119,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             if rows[agenda.id] not in partners[name][role]:
                 partners[name][role].append(rows[agenda.id])
     taken, groups = set(), []
-    for name in sorted(partners, key=partner_sort_key):
+    for name in sorted(partners, key=lambda name: order_key(name, readings)):
         found = partners[name]
         seen, merged = set(), []
         for role in roles:
@@ -130,7 +130,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
         groups.append({"id": anchor(name, taken), "heading": name, "note": "・".join(r for r in roles if found.get(r)),
                        "rows": merged})
     yield ("browse/partner.md", f"{labels.partners}別の{labels.agenda}",
-           f"{'・'.join(roles)}ごとの{labels.agenda}です（名称順）。", groups)
+           f"{'・'.join(roles)}ごとの{labels.agenda}です（{order_note(partners, readings, legal_forms=True)}）。", groups)
 
     years = defaultdict(list)
     for agenda in agendas:
@@ -141,10 +141,13 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
 
 
-def partner_sort_key(name: str):
-    """株式会社 Box Japan sorts under B, not under 株."""
-    bare = re.sub(r"^(株式会社|有限会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人)\s*", "", name)
-    return (bare.casefold(), name)
+def order_note(names, readings, legal_forms: bool = False) -> str:
+    """How a list of names is ordered, as its intro says it: 五十音順 of the readings, and what comes last."""
+    missing = len(unread(names, readings))
+    if names and missing == len(names):
+        return "名前の文字の順。読みが登録されていないため、五十音順ではありません"
+    note = "読みの五十音順" + ("。株式会社などの法人の種類は除いて並べています" if legal_forms else "")
+    return note + (f"。読みが登録されていない{missing}件は、最後に名前の文字の順で並べています" if missing else "")
 
 
 def card_labels_css(labels) -> str:

@@ -16,6 +16,7 @@ from ..review import public_review
 from ..view import catalog_view, labels as form_labels
 from . import context as c
 from .info_items import PAGE as INFO_PAGE, info_items_context
+from .feeds import write_feeds
 from .markup import anchor, finalize, plain, text, url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
@@ -108,6 +109,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
     export.write_open_data(archive, docs / "data", site_url, site_name)
+    write_feeds(archive, docs, site_url, site_name)
     (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
     (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}

@@ -1,0 +1,186 @@
+"""The archive's feeds: an Atom feed of decisions (feed.xml, feedgen) and an iCalendar file of meetings (meetings.ics).
+
+Both are made from the public view of the archive only (fugi.public), like every public artefact.
+
+- Ids never depend on where the site is served: an entry's id is a `urn:uuid:` (UUID 5) of the ward's and
+  the council's names and the page's path, so adding サイト.URL later or moving the site does not make every
+  entry look new to a feed reader.
+- Links are absolute when content/forms.yml gives サイト.URL; without it they are relative to the site's root,
+  where both files are served (Atom resolves them against the feed's own address).
+- Dates come from the content (a decision's date is its meeting's), never from the clock: the same content
+  gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .. import model as m
+from .. import view as v
+
+FEED = "feed.xml"
+CALENDAR = "meetings.ics"
+TIMEZONE = "Asia/Tokyo"
+TOKYO = ZoneInfo(TIMEZONE)
+JST = dt.timezone(dt.timedelta(hours=9))  # Japan has kept UTC+9 without summer time since 1952
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "fugi.invalid")  # fugi's own namespace for the names' UUIDs
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # an empty feed's date (Atom requires one)
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def stable_id(forms, path: str) -> str:
+    """urn:uuid of the ward, the council and a page path ("agendas/x/", "meetings/y/#item-3")."""
+    name = "/".join((forms.council["自治体"] or "", forms.council["名称"], path))
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
+
+
+def link(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + path if site_url else (path or "./")
+
+
+def clean(text) -> str:
+    """Text as XML may carry it (no control characters), on the lines it was written."""
+    return _NOT_XML.sub("", str(text or ""))
+
+
+def meeting_start(meeting: m.Meeting, *, zone=JST) -> dt.datetime:
+    """The meeting's date with its starting time (midnight when the time is not known), in Japan's time."""
+    hour, minute = (int(part) for part in (meeting.start or "00:00").split(":"))
+    return dt.datetime.combine(meeting.date, dt.time(hour, minute), tzinfo=zone)
+
+
+def meeting_name(meeting: m.Meeting) -> str:
+    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回."""
+    return f"{meeting.council} 第{meeting.number}回"
+
+
+def write_feeds(public: m.Archive, docs: Path, site_url: str = "", site_name: str = "") -> list:
+    """feed.xml and meetings.ics into the generated docs folder (MkDocs copies them to the site's root)."""
+    feed, calendar = Path(docs) / FEED, Path(docs) / CALENDAR
+    feed.write_bytes(atom_feed(public, site_url, site_name))
+    calendar.write_bytes(ical_meetings(public, site_url, site_name))
+    return [feed, calendar]
+
+
+# ---------------------------------------------------------------------------
+# Atom: one entry per decision of a dated public meeting
+
+
+def decisions(public: m.Archive) -> list:
+    """(path, title, meeting, item number, decision, agenda or None) of every decision that has a date:
+    each published item deliberated at a dated public meeting, and each item of such a meeting known by its
+    title alone (its agenda file is missing or unpublished).  Newest first."""
+    found = []
+    for agenda in public.agendas:
+        meeting = agenda.meeting
+        if meeting is not None and meeting.date is not None:
+            item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
+            found.append((f"agendas/{agenda.id}/", agenda.title, meeting, item.number if item else 0,
+                          agenda.decision or v.UNKNOWN, agenda))
+    for meeting in public.meetings:
+        if meeting.date is None:
+            continue
+        for item in meeting.items:
+            if item.agenda is None:
+                found.append((f"meetings/{meeting.id}/#item-{item.number}", item.title, meeting, item.number,
+                              item.decision or v.UNKNOWN, None))
+    return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
+
+
+def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda) -> str:
+    """What a resident reads in a feed reader: the decision, the meeting, and the item's paper and 区分."""
+    lines = [f"{labels.decision}: {decision}", f"会議: {meeting_name(meeting)}（{v.meeting_when(meeting)}）"]
+    if meeting.place and labels.meeting_place:
+        lines.append(f"{labels.meeting_place}: {meeting.place}")
+    if agenda is not None:
+        lines.append(f"{labels.number}: {v.paper_number(agenda, forms)[1]}")
+        if agenda.sheet_categories:
+            lines.append(f"区分: {'・'.join(agenda.sheet_categories)}")
+        if agenda.departments:
+            lines.append(f"{labels.departments}: {v.departments_names(agenda)}")
+    return "\n".join(clean(line) for line in lines)
+
+
+def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> bytes:
+    from feedgen.feed import FeedGenerator
+
+    forms = public.forms
+    labels = v.labels(forms)
+    name = site_name or forms.site["名称"]
+    found = decisions(public)
+    generator = FeedGenerator()
+    generator.id(stable_id(forms, FEED))
+    generator.title(clean(f"{name}（{labels.decision}）"))
+    generator.subtitle(clean(f"{forms.council['名称']}が{labels.decision}した{labels.agenda}と{labels.items}"
+                             f"（会議の日付が新しい順）"))
+    generator.author({"name": clean(forms.council["名称"])})
+    generator.link(href=link(site_url, ""), rel="alternate", type="text/html")
+    if site_url:
+        generator.link(href=link(site_url, FEED), rel="self", type="application/atom+xml")
+    generator.language("ja")
+    generator.generator("fugi")
+    generator.updated(max((meeting_start(d[2]) for d in found), default=EPOCH))
+    for path, title, meeting, _, decision, agenda in reversed(found):  # feedgen prepends each entry added
+        entry = generator.add_entry()
+        entry.id(stable_id(forms, path))
+        entry.title(clean(f"【{decision}】{title}"))
+        entry.link(href=link(site_url, path), rel="alternate", type="text/html")
+        entry.updated(meeting_start(meeting))
+        entry.summary(entry_summary(forms, labels, meeting, decision, agenda))
+    return generator.atom_str(pretty=True, encoding="UTF-8")
+
+
+# ---------------------------------------------------------------------------
+# iCalendar: one event per dated public meeting
+
+
+def ical_meetings(public: m.Archive, site_url: str = "", site_name: str = "") -> bytes:
+    from icalendar import Calendar, Event, Timezone, TimezoneStandard
+
+    forms = public.forms
+    labels = v.labels(forms)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//fugi//{clean(site_name or forms.site['名称'])}//JA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", clean(f"{forms.council['名称']}の会議"))
+    calendar.add("x-wr-timezone", TIMEZONE)
+    zone = Timezone()
+    zone.add("tzid", TIMEZONE)
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=9))
+    standard.add("tzoffsetto", dt.timedelta(hours=9))
+    standard.add("tzname", "JST")
+    zone.add_component(standard)
+    calendar.add_component(zone)
+    for meeting in sorted((mt for mt in public.meetings if mt.date is not None), key=m.meeting_chronology):
+        event = Event()
+        path = f"meetings/{meeting.id}/"
+        event.add("uid", stable_id(forms, path).removeprefix("urn:uuid:"))
+        # DTSTAMP (required) from the content, not the clock: the meeting's start, in UTC
+        event.add("dtstamp", meeting_start(meeting).astimezone(dt.timezone.utc))
+        if meeting.start:
+            event.add("dtstart", meeting_start(meeting, zone=TOKYO))
+            if meeting.end:
+                hour, minute = (int(part) for part in meeting.end.split(":"))
+                event.add("dtend", dt.datetime.combine(meeting.date, dt.time(hour, minute), tzinfo=TOKYO))
+        else:  # the time is not known: an all-day event
+            event.add("dtstart", meeting.date)
+            event.add("dtend", meeting.date + dt.timedelta(days=1))
+        event.add("summary", clean(meeting_name(meeting)))
+        if meeting.place:
+            event.add("location", clean(meeting.place))
+        items = [f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or v.UNKNOWN}"
+                 for item in meeting.items]
+        lines = [f"{labels.items}:", *items] if items else []
+        if site_url:
+            event.add("url", link(site_url, path))
+            lines.append(link(site_url, path))
+        if lines:
+            event.add("description", clean("\n".join(lines)))
+        calendar.add_component(event)
+    return calendar.to_ical()
