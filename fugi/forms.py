@@ -24,7 +24,7 @@ AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks"}
-ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
@@ -32,8 +32,12 @@ REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "de
 PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
 #: What a status word means to fugi (語彙 of the status field, 扱い:).
 STATUS_MEANINGS = ("draft", "submitted", "decided")
-#: What a word of a vocabulary may say besides its name (扱い: what a status means to fugi).
-VOCABULARY_KEYS = ("扱い",)
+#: What a decision word may mean to fugi (扱い: pending — not decided yet, a later meeting decides).
+DECISION_MEANINGS = ("pending",)
+#: Whether a decision word needs the conditions part (但し書き: required / refused / optional, the default).
+CONDITION_RULES = ("required", "refused", "optional")
+#: What a word of a vocabulary may say besides its name, and the values each may take.
+VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き": CONDITION_RULES}
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
@@ -147,6 +151,23 @@ class Forms:
         entry = next((e for e in self.vocabularies.get(field_.vocabulary, ()) if e["名称"] == word), {})
         return entry.get("扱い", "")
 
+    def decision_entry(self, word: str) -> dict:
+        field_ = self.meeting.part("items", "decision")
+        vocabulary = self.vocabularies.get(field_.vocabulary, ()) if field_ else ()
+        return next((e for e in vocabulary if e["名称"] == word), {})
+
+    def condition_rule(self, word: str) -> str:
+        """required / refused / optional: what a decision word says of its conditions (但し書き)."""
+        return self.decision_entry(word).get("但し書き") or "optional"
+
+    def pending(self, word: str) -> bool:
+        """The decision word means the item is not decided yet: a later meeting decides it (扱い: pending)."""
+        return self.decision_entry(word).get("扱い") in DECISION_MEANINGS
+
+    def decision_words(self, rule: str) -> tuple:
+        field_ = self.meeting.part("items", "decision")
+        return tuple(w for w in (self.words(field_.vocabulary) if field_ else ()) if self.condition_rule(w) == rule)
+
     def status_word(self, meaning: str) -> str:
         field_ = self.agenda.role("status")
         return next(e["名称"] for e in self.vocabularies[field_.vocabulary] if e.get("扱い") == meaning)
@@ -231,8 +252,8 @@ def read_vocabularies(reader: Optional[Reader]):
                 reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 〇〇}`")
                 continue
             entry = {"名称": item.string("名称")}
-            entry.update({k: item.map[k] for k in VOCABULARY_KEYS if k in item.map})
-            item.used.update(VOCABULARY_KEYS)
+            entry.update({k: item.choice(k, list(v), required=False) for k, v in VOCABULARY_KEYS.items() if item.has(k)})
+            entry.update({f"{k}の行": item.line(k) for k in VOCABULARY_KEYS if item.has(k)})
             item.finish(["名称", *VOCABULARY_KEYS])
             if entry["名称"]:
                 entries.append(entry)
@@ -391,10 +412,11 @@ def check_forms(top: Reader, forms: Forms) -> None:
         if role not in roles:
             ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
+    check_vocabulary_keys(ctx, forms)
     status = forms.agenda.role("status")
     vocabulary = forms.vocabularies.get(status.vocabulary) if status else None
     meanings = [e.get("扱い") for e in vocabulary or ()]
-    if vocabulary is not None and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
+    if vocabulary is not None and sorted(m for m in meanings if m in STATUS_MEANINGS) != sorted(STATUS_MEANINGS):
         words = top.mapping("語彙", required=False)
         ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
@@ -406,6 +428,25 @@ def check_forms(top: Reader, forms: Forms) -> None:
         line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
         ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
                   "{…} には、会議の書類の項目のキーを書いてください")
+
+
+def check_vocabulary_keys(ctx, forms: Forms) -> None:
+    """扱い and 但し書き mean something only in the vocabulary of the field they are about: 扱い draft/submitted/decided
+    in the status vocabulary, 扱い pending and 但し書き in the decision vocabulary."""
+    status = forms.agenda.role("status")
+    decision = forms.meeting.part("items", "decision")
+    allowed = {status.vocabulary if status else None: {"扱い": STATUS_MEANINGS},
+               decision.vocabulary if decision else None: {"扱い": DECISION_MEANINGS, "但し書き": CONDITION_RULES}}
+    if any(name not in forms.vocabularies for name in allowed if name):
+        return  # a field names a vocabulary that does not exist: reported already, nothing to compare with
+    for name, entries in forms.vocabularies.items():
+        for index, entry in enumerate(entries):
+            for key in VOCABULARY_KEYS:
+                if entry.get(key) and entry[key] not in allowed.get(name, {}).get(key, ()):
+                    owners = "・".join(f"「{v}」" for v, keys in allowed.items() if v and entry[key] in keys.get(key, ()))
+                    ctx.error(entry[f"{key}の行"], f"語彙.{name}[{index + 1}].{key}",
+                              f"語彙「{name}」の言葉には {key}: {entry[key]} を書けません",
+                              f"{key}: {entry[key]} は語彙{owners}にだけ書けます" if owners else f"{key}: の行を消してください")
 
 
 def meeting_title(form: DocumentForm, values: dict) -> str:
