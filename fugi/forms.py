@@ -11,6 +11,8 @@ from . import structures as _structures  # noqa: F401  (registers the kinds role
 from .kinds import KINDS, by_name
 from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
+from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
+                           check_vocabulary_keys, read_vocabularies)
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -30,14 +32,6 @@ REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "de
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
                   "remarks": ("speaker", "text")}
 PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
-#: What a status word means to fugi (語彙 of the status field, 扱い:).
-STATUS_MEANINGS = ("draft", "submitted", "decided")
-#: What a decision word may mean to fugi (扱い: pending — not decided yet, a later meeting decides).
-DECISION_MEANINGS = ("pending",)
-#: Whether a decision word needs the conditions part (但し書き: required / refused / optional, the default).
-CONDITION_RULES = ("required", "refused", "optional")
-#: What a word of a vocabulary may say besides its name, and the values each may take.
-VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き": CONDITION_RULES}
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
@@ -234,33 +228,6 @@ def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dic
     return result if all(result[key] for key in required) else None
 
 
-def read_vocabularies(reader: Optional[Reader]):
-    vocabularies, undecided, parts = {}, "", ()
-    if reader is None:
-        return vocabularies, undecided, parts
-    undecided = reader.string("未定の表示", required=False, default="")
-    parts = reader.names("旬", required=False) or ()
-    for key in list(reader.map):
-        if key in ("未定の表示", "旬"):
-            continue
-        entries = []
-        for item, line in reader.items(key):
-            if isinstance(item, (str, int)):
-                entries.append({"名称": str(item)})
-                continue
-            if not isinstance(item, Reader):
-                reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 〇〇}`")
-                continue
-            entry = {"名称": item.string("名称")}
-            entry.update({k: item.choice(k, list(v), required=False) for k, v in VOCABULARY_KEYS.items() if item.has(k)})
-            entry.update({f"{k}の行": item.line(k) for k in VOCABULARY_KEYS if item.has(k)})
-            item.finish(["名称", *VOCABULARY_KEYS])
-            if entry["名称"]:
-                entries.append(entry)
-        vocabularies[str(key)] = tuple(entries)
-    return vocabularies, undecided, tuple(parts)
-
-
 def read_checklist_form(reader: Optional[Reader]):
     if reader is None:
         return None, (), ()
@@ -428,25 +395,6 @@ def check_forms(top: Reader, forms: Forms) -> None:
         line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
         ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
                   "{…} には、会議の書類の項目のキーを書いてください")
-
-
-def check_vocabulary_keys(ctx, forms: Forms) -> None:
-    """扱い and 但し書き mean something only in the vocabulary of the field they are about: 扱い draft/submitted/decided
-    in the status vocabulary, 扱い pending and 但し書き in the decision vocabulary."""
-    status = forms.agenda.role("status")
-    decision = forms.meeting.part("items", "decision")
-    allowed = {status.vocabulary if status else None: {"扱い": STATUS_MEANINGS},
-               decision.vocabulary if decision else None: {"扱い": DECISION_MEANINGS, "但し書き": CONDITION_RULES}}
-    if any(name not in forms.vocabularies for name in allowed if name):
-        return  # a field names a vocabulary that does not exist: reported already, nothing to compare with
-    for name, entries in forms.vocabularies.items():
-        for index, entry in enumerate(entries):
-            for key in VOCABULARY_KEYS:
-                if entry.get(key) and entry[key] not in allowed.get(name, {}).get(key, ()):
-                    owners = "・".join(f"「{v}」" for v, keys in allowed.items() if v and entry[key] in keys.get(key, ()))
-                    ctx.error(entry[f"{key}の行"], f"語彙.{name}[{index + 1}].{key}",
-                              f"語彙「{name}」の言葉には {key}: {entry[key]} を書けません",
-                              f"{key}: {entry[key]} は語彙{owners}にだけ書けます" if owners else f"{key}: の行を消してください")
 
 
 def meeting_title(form: DocumentForm, values: dict) -> str:
