@@ -319,8 +319,12 @@ class Deliberations(Kind):
     def scaffold(self, field, forms):
         parts = {p.role: p for p in field.parts}
         words = forms.words(parts["decision"].vocabulary)
-        return [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
-                f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        lines = [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
+                 f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        needing = forms.decision_words("required")
+        if "conditions" in parts and needing:
+            lines.append(f"    # {parts['conditions'].key}: …  # {'・'.join(needing)}なら必ず書く（いくつもあれば - の並び）")
+        return lines
 
 
 class Advice(Kind):
