@@ -237,13 +237,17 @@ def name_problem(name: str) -> str:
     return ""
 
 
-def named_files(folder: Path, root: Path, problems: Problems) -> list:
-    """The .md files of a folder whose names can be addresses; the others are reported and left out."""
-    found = []
-    for path in sorted(folder.glob("*.md")):
-        why = name_problem(path.stem)
+def named_files(folder: Path, root: Path, problems: Problems, pattern: str = "*.md", names: bool = True) -> list:
+    """The files of a folder that may be read: inside content/ (a symlink out is refused: whatever it points at
+    would be published) and, for items and meetings, named so that the name can be an address."""
+    found, inside = [], Path(root).resolve()
+    for path in sorted(folder.glob(pattern)):
+        why = name_problem(path.stem) if names else ""
         if why:
             problems.error(display_path(path, root), 1, "ファイル名", f"「{path.name}」はファイル名に使えません", why)
+        elif inside not in path.resolve().parents:
+            problems.error(display_path(path, root), 1, "ファイル", "content/ の外のファイルを指しています（シンボリックリンク）",
+                           "ファイルそのものを content/ の中に置いてください")
         else:
             found.append(path)
     return found
@@ -264,6 +268,6 @@ def load_tree(root: Path, problems: Problems):
         return [], [], []
     agendas = [load_markdown(p, root, "agenda", problems) for p in named_files(root / AGENDA_DIR, root, problems)]
     meetings = [load_markdown(p, root, "meeting", problems) for p in named_files(root / MEETING_DIR, root, problems)]
-    catalog = [load_yaml_file(p, root, problems) for p in sorted((root / CATALOG_DIR).glob("*.yml"))]
+    catalog = [load_yaml_file(p, root, problems) for p in named_files(root / CATALOG_DIR, root, problems, "*.yml", False)]
     keep = lambda files: [f for f in files if f is not None]  # noqa: E731
     return keep(agendas), keep(meetings), keep(catalog)

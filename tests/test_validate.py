@@ -231,3 +231,16 @@ def test_file_names_are_checked_because_they_become_addresses(tmp_path, monkeypa
     archive, problems = load_archive(content)
     assert [str(p) for p in problems] == [f"c/agendas/{name}:1: ファイル名: 「{name}」はファイル名に使えません — {why}"]
     assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+def test_a_content_file_that_points_outside_content_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    secret = tmp_path / "elsewhere.md"
+    secret.write_text((content / "agendas" / "minimal.md").read_text(encoding="utf-8").replace("テスト事業", "よそのひみつ"),
+                      encoding="utf-8")
+    (content / "agendas" / "outside.md").symlink_to(secret)
+    archive, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/agendas/outside.md:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください"]
+    assert [a.id for a in archive.agendas] == ["minimal"]
