@@ -1,6 +1,7 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,6 +225,36 @@ def display_path(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
+#: A content file's name is its page's address (/agendas/<name>/) and its handle in meeting files.
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED = ("index",)  # agendas/index.md and meetings/index.md are the list pages of the site
+
+
+def name_problem(name: str) -> str:
+    """Why a file name cannot be an item's or a meeting's name (it becomes its URL), or ""."""
+    if not NAME.match(name):
+        return "半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）。ファイル名はサイトの URL になります"
+    if name in RESERVED:
+        return f"「{name}」は一覧ページの名前なので使えません。別の名前にしてください"
+    return ""
+
+
+def named_files(folder: Path, root: Path, problems: Problems, pattern: str = "*.md", names: bool = True) -> list:
+    """The files of a folder that may be read: inside content/ (a symlink out is refused: whatever it points at
+    would be published) and, for items and meetings, named so that the name can be an address."""
+    found, inside = [], Path(root).resolve()
+    for path in sorted(folder.glob(pattern)):
+        why = name_problem(path.stem) if names else ""
+        if why:
+            problems.error(display_path(path, root), 1, "ファイル名", f"「{path.name}」はファイル名に使えません", why)
+        elif inside not in path.resolve().parents:
+            problems.error(display_path(path, root), 1, "ファイル", "content/ の外のファイルを指しています（シンボリックリンク）",
+                           "ファイルそのものを content/ の中に置いてください")
+        else:
+            found.append(path)
+    return found
+
+
 def load_tree(root: Path, problems: Problems):
     """Load every agenda, meeting and catalog file under the content root."""
     root = Path(root)
@@ -237,8 +268,8 @@ def load_tree(root: Path, problems: Problems):
                        f"コンテンツのフォルダではありません（{'・'.join(n + '/' for n in missing)} がありません）",
                        "`--content` には agendas/ と meetings/ を含むフォルダ（既定: content/）を指定してください")
         return [], [], []
-    agendas = [load_markdown(p, root, "agenda", problems) for p in sorted((root / AGENDA_DIR).glob("*.md"))]
-    meetings = [load_markdown(p, root, "meeting", problems) for p in sorted((root / MEETING_DIR).glob("*.md"))]
-    catalog = [load_yaml_file(p, root, problems) for p in sorted((root / CATALOG_DIR).glob("*.yml"))]
+    agendas = [load_markdown(p, root, "agenda", problems) for p in named_files(root / AGENDA_DIR, root, problems)]
+    meetings = [load_markdown(p, root, "meeting", problems) for p in named_files(root / MEETING_DIR, root, problems)]
+    catalog = [load_yaml_file(p, root, problems) for p in named_files(root / CATALOG_DIR, root, problems, "*.yml", False)]
     keep = lambda files: [f for f in files if f is not None]  # noqa: E731
     return keep(agendas), keep(meetings), keep(catalog)

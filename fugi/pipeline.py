@@ -1,6 +1,7 @@
 """The one pipeline: load → validate → cross-check → render, writing nothing when content has errors."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from .checks import cross_check
@@ -46,6 +47,32 @@ def checked_forms(content: Path, report=print):
     return forms
 
 
+@contextmanager
+def rendering(report):
+    """A template that cannot be used (site or Word) or a site tool that fails is a problem like a content error:
+    path:line: field: message — hint, printed, and nothing is replaced."""
+    from .outputs import display
+    from .render_docx import TemplateProblem
+    from .site.build import SiteFailure
+    from .site.pages import TemplateFailure
+
+    problems = Problems()
+    try:
+        yield
+    except TemplateFailure as err:
+        problems.error(err.path, err.line, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}",
+                       "テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください")
+    except TemplateProblem as err:
+        problems.error(display(err.path).rstrip("/") if err.path else "templates/docx", 1, "テンプレート", str(err),
+                       "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください")
+    except SiteFailure as err:
+        problems.error("mkdocs.yml", 1, "サイト", str(err), "表示されたメッセージを確かめてください。前回の出力はそのままです")
+    for problem in problems:
+        report(str(problem))
+    if problems:
+        raise ContentError(problems, printed=True)
+
+
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
           strict: bool = False, report=print) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
@@ -56,7 +83,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
-    with writing(targets, content, report) as outputs:  # refuses folders fugi does not own before any work
+    with writing(targets, content, report) as outputs, rendering(report):  # refuses unowned folders before any work
         archive = checked_archive(content, strict, report)
         written = {}
         staged_docx = None

@@ -40,7 +40,11 @@ REQUIRED_TAGS = {
 
 
 class TemplateProblem(Exception):
-    """A Word template that cannot be used (a broken tag, a missing style, a missing part)."""
+    """A Word template that cannot be used (a broken tag, a missing style, a missing part): which, and why."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
 
 
 class Template(DocxTemplate):
@@ -96,14 +100,14 @@ class Template(DocxTemplate):
         try:
             return ooxml.fix_tables(xml)
         except etree.XMLSyntaxError as err:
-            raise TemplateProblem(f"テンプレートから正しい Word の XML ができません: {err}") from err
+            raise TemplateProblem(f"テンプレートから正しい Word の XML ができません: {err}", self.path) from err
 
     def render_bytes(self, context: dict, title: str, subject: str, when=None, author: str = "") -> bytes:
         try:
             self.render(context, jinja_env=self.env, autoescape=True)
         except TemplateError as err:
             where = f"（{err.lineno} 段落目付近）" if getattr(err, "lineno", None) else ""
-            raise TemplateProblem(f"テンプレートのタグを処理できません{where}: {err}") from err
+            raise TemplateProblem(f"テンプレートのタグを処理できません{where}: {err}", self.path) from err
         set_core_properties(self.docx, title, subject, when, author)
         return document_bytes(self.docx)
 
@@ -130,13 +134,13 @@ def load_template(path: Path, kind: str) -> Template:
         try:
             template = Template(path)
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as err:
-            raise TemplateProblem(f"Word のテンプレートとして読めません: {err}") from err
+            raise TemplateProblem(f"Word のテンプレートとして読めません: {err}", path) from err
         missing = [name for name in STYLE_NAMES.values() if name not in template.style_ids]
         if missing:
-            raise TemplateProblem("Markdown の本文に使うスタイルがありません: " + "、".join(missing))
+            raise TemplateProblem("Markdown の本文に使うスタイルがありません: " + "、".join(missing), path)
         lost = [tag for tag in REQUIRED_TAGS[kind] if tag not in template.text]
         if lost:
-            raise TemplateProblem("テンプレートに必要なタグがありません（表や段落を消していませんか）: " + "、".join(lost))
+            raise TemplateProblem("テンプレートに必要なタグがありません（表や段落を消していませんか）: " + "、".join(lost), path)
         _TEMPLATES[key] = template
     return template
 

@@ -1,24 +1,11 @@
 """`build.py new`: a new agenda or meeting file, made from the form definition, that validates as written."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .kinds import KINDS, TODO, q
+from .load import name_problem
 from .reader import Context, hint_choices, parse_date
-
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RESERVED = ("index",)  # agendas/index.md and meetings/index.md are the list pages of the site
-
-
-def name_problem(name: str) -> str:
-    """Why a file name cannot be an item's name (it becomes its URL), or ""."""
-    if not NAME.match(name):
-        return "半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）。ファイル名はサイトの URL になります"
-    if name in RESERVED:
-        return f"「{name}」は一覧ページの名前なので使えません。別の名前にしてください"
-    return ""
-
 
 def scaffold(args) -> int:
     """Check the request, write the file, tell the clerk what to fill in."""

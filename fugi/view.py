@@ -106,7 +106,7 @@ class RowView:
     text: str
     standard: Optional[str]
     position: int
-    state: str  # standard / differs / added / not-needed
+    state: str  # standard / differs / added / not-needed / noted (as the standard, with a reason)
     deviates: bool  # the mark is not the default one
     reason: str = ""  # why the row deviates (理由)
 
@@ -170,6 +170,8 @@ def checklist_view(checklist: m.Checklist, forms) -> ChecklistView:
                 state = row_state(row, default)
                 if state != "standard":
                     tally[state] = tally.get(state, 0) + 1
+                elif row.reason:
+                    state = "noted"  # as the standard, with a note: shown (and searchable), not folded or counted
                 if row.mark != default and state != "not-needed":
                     tally["not-needed"] = tally.get("not-needed", 0) + 1
                 rows.append(RowView(row.mark, forms.mark_meaning(row.mark), row.text, row.standard, row.position, state,

@@ -10,6 +10,7 @@ import yaml
 
 from fugi.forms import load_forms
 from fugi.problems import Problems
+from sitebuild import output_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -122,24 +123,6 @@ def build_all(content: Path, out: Path):
     assert main(["--content", str(content), "--out", str(out)]) == 0
 
 
-def texts_of(folder: Path):
-    """(path, text) of every output file; Word parts unzipped, Pagefind's gzip files decompressed."""
-    import gzip
-    import io
-    import zipfile
-
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        if data[:4] == b"PK\x03\x04":
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                for name in package.namelist():
-                    yield f"{path}!{name}", package.read(name).decode("utf-8", errors="replace")
-            continue
-        yield str(path), data.decode("utf-8", errors="replace")
-
-
 @pytest.fixture(scope="module")
 def fifth(tmp_path_factory):
     """content/ plus a fifth 区分 (its fields, a partner role 提供先, a checklist) and an item that uses it."""
@@ -200,8 +183,8 @@ def test_the_fifth_category_reaches_schema_word_site_search_and_open_data(fifth,
     sheet = schema["properties"]["目的外利用・外部提供"]
     assert sheet["properties"]["提供先"]["description"] == "提供先" and "提供の方法" in sheet["required"]
     assert "目的外利用・外部提供" in schema["properties"]["チェックリスト"]["properties"]
-    word = dict(texts_of(out / "docx" / "agendas"))
-    document = next(t for p, t in word.items() if p.endswith("tokei-teikyo.docx!word/document.xml"))
+    word = dict(output_texts(out / "docx" / "agendas"))
+    document = next(t for p, t in word.items() if str(p).endswith("tokei-teikyo.docx/word/document.xml"))
     for text in ("提供先", "ていきょう統計研究所(プライバシーマーク取得済み)", "6 目的外利用・外部提供にかかる個人情報保護対策チェックリスト"):
         assert text in document, text
     page = (out / "site" / "agendas" / "tokei-teikyo" / "index.html").read_text(encoding="utf-8")
@@ -210,7 +193,7 @@ def test_the_fifth_category_reaches_schema_word_site_search_and_open_data(fifth,
     category = (out / "site" / "browse" / "category" / "index.html").read_text(encoding="utf-8")
     assert 'id="mokuteki-gai"' in category and "tokei-teikyo" in category.split('id="mokuteki-gai"')[1]
     home = (out / "site" / "index.html").read_text(encoding="utf-8")
-    filters = json.loads(html_unescape(re.search(r'data-fugi-filters="([^"]*)"', home).group(1)))
+    filters = json.loads(html_unescape(re.search(r"data-fugi-filters='([^']*)'", home).group(1)))
     assert "目的外利用・外部提供" in next(f for f in filters if f["name"] == "区分")["order"]
     data = json.loads((out / "site" / "data" / "decisions.json").read_text(encoding="utf-8"))
     record = next(r for r in data["records"] if r["id"] == "tokei-teikyo")
@@ -239,7 +222,7 @@ def test_a_second_council_builds_and_nothing_of_shinjuku_appears(tmp_path):
     shinjuku |= {"新宿", "Shinjuku", "shinjuku"}
     assert {"新宿区個人情報保護管理運営会議", "付議事項", "会議概要", "業務委託", "結合の相手方", "条件付承認", "運用上の対策"} <= shinjuku
     leaks, files = [], 0
-    for path, text in texts_of(tmp_path / "out"):
+    for path, text in output_texts(tmp_path / "out"):
         files += 1
         leaks += [f"{path}: 「{w}」" for w in shinjuku if w in text]
     assert files > 50 and not leaks, "\n".join(leaks[:40])
@@ -248,8 +231,8 @@ def test_a_second_council_builds_and_nothing_of_shinjuku_appears(tmp_path):
     assert "審議案件(1)について" in meeting and "夜間の受付は誰が行うのか。" in meeting
     item = html_unescape((tmp_path / "out" / "site" / "agendas" / "toshokan-itaku" / "index.html").read_text(encoding="utf-8"))
     assert "諮問3" in item and "受託者(下請け先)" in item and "令和8年4月前半" in item
-    word = dict(texts_of(tmp_path / "out" / "docx" / "agendas"))
-    document = next(t for p, t in word.items() if p.endswith("toshokan-itaku.docx!word/document.xml"))
+    word = dict(output_texts(tmp_path / "out" / "docx" / "agendas"))
+    document = next(t for p, t in word.items() if str(p).endswith("toshokan-itaku.docx/word/document.xml"))
     assert "個人情報保護審議会　諮問事項" in document and "◇第5条第2項（業務の委託）" in document
 
 

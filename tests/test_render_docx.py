@@ -397,6 +397,27 @@ def test_broken_template_is_reported_and_leaves_earlier_outputs(tmp_path, monkey
     assert {p: p.read_bytes() for p in out.rglob("*.docx")} == before
 
 
+def test_a_template_that_lost_a_table_is_refused(tmp_path, monkeypatch, capsys):
+    """A clerk deletes the sheets' table in Word: every document would silently lose its 別紙; refused instead."""
+    def drop_sheet_table(name, data):
+        if name != "word/document.xml":
+            return data
+        xml = data.decode("utf-8")
+        tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.S)
+        sheet = next(t for t in tables if "for row in sheet.rows" in t)
+        return xml.replace(sheet, "").encode("utf-8")
+
+    out = tmp_path / "docx"
+    build(FIXTURE, docx_out=out, report=lambda _: None)
+    before = {p: p.read_bytes() for p in out.rglob("*.docx")}
+    edited_templates(tmp_path / "templates", monkeypatch, drop_sheet_table)
+    with pytest.raises(ContentError):
+        build(FIXTURE, docx_out=out, report=lambda _: None)
+    err = capsys.readouterr().err
+    assert "テンプレートに必要なタグがありません（表や段落を消していませんか）: for row in sheet.rows" in err
+    assert {p: p.read_bytes() for p in out.rglob("*.docx")} == before
+
+
 def test_restyled_template_changes_every_document(tmp_path, monkeypatch):
     """A clerk changes a font and the grid's borders in Word, and Word renames style ids on saving."""
     def restyle(name, data):

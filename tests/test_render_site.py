@@ -181,8 +181,10 @@ def test_checklist_rows_unlike_the_catalog_are_highlighted(site):
     assert len(re.findall(r'fugi-row--not-needed', nyuji)) >= 1
     kyoju = page(site, "agendas/kyoju-support-system/index.html")
     assert "すべての行が標準チェックリストのとおりです" in kyoju
-    # standard rows are left out of the index; deviating rows stay in
-    assert kyoju.count('<tr class="fugi-row" data-pagefind-ignore>') == 2 * (5 + 11)  # 外部結合: both halves
+    # standard rows are folded (one 「標準どおり」 row per run) and left out of the index; deviating rows stay in
+    assert kyoju.count('<li class="fugi-run__row">') == 2 * (5 + 11)  # 外部結合: both halves
+    assert kyoju.count('<tr class="fugi-run" data-pagefind-ignore>') == 4  # every group is one run
+    assert "標準どおり 11項目" in kyoju and "標準どおり 5項目" in kyoju
     assert all("data-pagefind-ignore" not in row.split("<td", 1)[0] for row in differs)
 
 
@@ -373,3 +375,29 @@ def test_grouped_information_items_show_their_names(site):
     assert "商号、名称、主たる事務所の所在地、電話番号、代表者氏名、生年月日、法人の役員（商号、名称、氏名、生年月日、役名等）" in text
     for source in html_pages(site):
         assert "built-in method" not in source.read_text(encoding="utf-8"), source
+
+
+def test_a_broken_site_template_is_a_problem_with_its_line_and_nothing_is_replaced(tmp_path, monkeypatch):
+    """A clerk edits a page template and leaves a tag open: path:line, no Jinja traceback, the last site stays."""
+    import shutil
+
+    from fugi import pipeline
+    from fugi.problems import ContentError
+    from fugi.site import pages
+
+    out = tmp_path / "site"
+    pipeline.build(sitebuild.CONTENT, site_out=out, report=lambda line: None)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    templates = tmp_path / "templates"
+    shutil.copytree(pages.TEMPLATES, templates)
+    source = (templates / "agenda.md.j2").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "{{ item.basis_text }}" in text)
+    source[line - 1] = source[line - 1].replace("{{ item.basis_text }}", "{{ item.basis_text }")
+    (templates / "agenda.md.j2").write_text("\n".join(source) + "\n", encoding="utf-8")
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    printed = []
+    with pytest.raises(ContentError):
+        pipeline.build(sitebuild.CONTENT, site_out=out, report=printed.append)
+    problems = [p for p in printed if ": テンプレート: " in p]
+    assert problems and problems[0].startswith(f"templates/site/agenda.md.j2:{line}: テンプレート: サイトのテンプレートを処理できません"), printed
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before

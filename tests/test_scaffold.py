@@ -56,3 +56,27 @@ def test_new_refuses_bad_requests_and_never_overwrites(tmp_path, capsys):
     assert "aircon-josei.md:1: name: すでにあります" in out
     assert "--category: 「外部決合」は区分ではありません" in out
     assert (content / "agendas" / "aircon-josei.md").read_bytes() == before
+
+
+def test_new_checks_its_options_before_writing(tmp_path, capsys):
+    """A date is checked (a newline can't inject a key), a 資料番号 already used is refused with the next free one."""
+    content = content_copy(tmp_path)
+    assert main(["new", "meeting", "2026-02", "--number", "7", "--date", "2026-05-11\n公開: true",
+                 "--content", str(content)]) == 1
+    assert main(["new", "meeting", "2026-03", "--number", "7", "--date", "2026-02-30", "--content", str(content)]) == 1
+    assert main(["new", "agenda", "used-number", "-c", "外部結合", "--number", "27", "--content", str(content)]) == 1
+    assert main(["new", "agenda", "index", "-c", "外部結合", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "--date: 「2026-05-11 公開: true」は日付として読めません — YYYY-MM-DD の形で書いてください（例: 2025-09-01）" in out
+    assert "--date: 「2026-02-30」は存在しない日付です" in out
+    assert "--number: 資料27 はすでに使われています — 空いている番号は 61 です" in out
+    assert "name: 「index」はファイル名に使えません — 「index」は一覧ページの名前なので使えません" in out
+    assert sorted(p.name for p in (content / "meetings").iterdir()) == ["2025-05.md"]
+    assert not (content / "agendas" / "used-number.md").exists() and not (content / "agendas" / "index.md").exists()
+
+
+def test_new_agenda_without_a_number_takes_the_next_free_one(tmp_path):
+    content = content_copy(tmp_path)
+    assert main(["new", "agenda", "next-item", "-c", "業務委託", "--content", str(content)]) == 0
+    text = (content / "agendas" / "next-item.md").read_text(encoding="utf-8")
+    assert "資料番号: 61  # 空いている番号です。" in text and "※個人情報の流れは、資料61-1のとおり" in text

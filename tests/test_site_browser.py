@@ -3,50 +3,21 @@ Japanese search finds the right items first, filters narrow, pages and Word down
 request stays on the site's own origin."""
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 import sitebuild
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from browsing import base, browser, needs_chromium, serve  # noqa: F401  (fixtures)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                                reason="Debian の chromium がありません（apt-get install chromium）")
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def archive_url():
+def archive_url(base):
     """content/ as it is, built like `python build.py` (Word files + site)."""
-    server = serve(sitebuild.archive_site())
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    return base
 
 
 @pytest.fixture(scope="module")

@@ -265,3 +265,30 @@ def test_an_image_inside_content_is_accepted_even_through_a_symlink_inside(tmp_p
         "チェックリスト:", "個人情報の流れ:\n  図: images/alias.png\nチェックリスト:"), encoding="utf-8")
     archive, problems = load_archive(content)
     assert not problems and archive.agendas[0].data_flow.image == "images/alias.png"
+
+
+@pytest.mark.parametrize("name, why", [
+    ("index.md", "「index」は一覧ページの名前なので使えません。別の名前にしてください"),
+    ("日本語#?.md", "半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）。ファイル名はサイトの URL になります"),
+    ("Aircon Josei.md", "半角英小文字・数字・ハイフンで書いてください（例: aircon-josei）。ファイル名はサイトの URL になります"),
+])
+def test_file_names_are_checked_because_they_become_addresses(tmp_path, monkeypatch, name, why):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(content / "agendas" / "minimal.md", content / "agendas" / name)
+    archive, problems = load_archive(content)
+    assert [str(p) for p in problems] == [f"c/agendas/{name}:1: ファイル名: 「{name}」はファイル名に使えません — {why}"]
+    assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+def test_a_content_file_that_points_outside_content_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    secret = tmp_path / "elsewhere.md"
+    secret.write_text((content / "agendas" / "minimal.md").read_text(encoding="utf-8").replace("テスト事業", "よそのひみつ"),
+                      encoding="utf-8")
+    (content / "agendas" / "outside.md").symlink_to(secret)
+    archive, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/agendas/outside.md:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください"]
+    assert [a.id for a in archive.agendas] == ["minimal"]

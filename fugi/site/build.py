@@ -57,6 +57,7 @@ def apply_settings(config, archive: m.Archive) -> None:
     """Put the forms' site settings and the search filters into a loaded MkDocs config (also for `mkdocs build`)."""
     for key, value in site_settings(archive).items():
         config[key] = value
+    config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
@@ -88,10 +89,15 @@ def run_mkdocs(config) -> None:
     level = mkdocs_log.level
     if level == logging.NOTSET:
         mkdocs_log.setLevel(logging.WARNING)  # MkDocs' INFO lines are noise in `build.py site`
+    from jinja2 import TemplateError
+
     try:
         build(config)
     except Abort as err:
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
+    except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
+        where = f"{getattr(err, 'name', '') or ''}:{getattr(err, 'lineno', '') or ''}".strip(":")
+        raise SiteFailure(f"テーマのテンプレートを処理できません（{where}）: {err}") from err
     finally:
         mkdocs_log.setLevel(level)
 

@@ -147,6 +147,21 @@ def partner_sort_key(name: str):
     return (bare.casefold(), name)
 
 
+def card_labels_css(labels) -> str:
+    """assets/fugi/labels.css: on a phone, list tables become cards and each cell shows its column's label."""
+    columns = {"fugi-items": {1: labels.number, 3: "区分", 4: labels.sections, 5: "会議", 6: labels.decision},
+               "fugi-meetings": {2: "開催", 3: labels.items, 4: labels.decision}}
+    rules = [f"  .md-typeset .{table} td:nth-child({column})::before {{ content: {css_string(name)}; "
+             f"content: {css_string(name)} / \"\"; }}"
+             for table, cells in columns.items() for column, name in cells.items()]
+    return ("/* the phone cards' labels, from content/forms.yml (the layout is in site.css) */\n"
+            "@media screen and (max-width: 44.9375em) {\n" + "\n".join(rules) + "\n}\n")
+
+
+def css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
 def site_nav(labels) -> list:
     """The site's navigation (MkDocs `nav`), named from the forms."""
     return [{"ホーム": "index.md"}, {"会議": "meetings/index.md"},

@@ -102,6 +102,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     downloads = public_downloads(archive, content_root, docx_dir, docs)
     images = copy_images(agendas, content_root, docs)
     export.write_open_data(archive, docs / "data", site_url, site_name)
+    (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
+    (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
     rows = {ident: c.agenda_row(view) for ident, view in views.items()}
     pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,

@@ -17,6 +17,11 @@ if (BOX) setup(BOX);
 
 function setup(box) {
   const toggle = document.getElementById("__search");
+  const opener = document.querySelector("[data-fugi-search-open]"); // the header's button (phone)
+  const closer = box.querySelector("[data-fugi-search-close]");
+  const inner = box.querySelector(".md-search__inner");
+  const output = box.querySelector(".md-search__output");
+  const wide = window.matchMedia("(min-width: 60em)"); // Material's breakpoint: the box sits in the header
   const form = box.querySelector("form");
   const input = box.querySelector("[data-fugi-search-input]");
   const meta = box.querySelector("[data-fugi-search-meta]");
@@ -65,14 +70,34 @@ function setup(box) {
     return filtersLoading;
   }
 
+  // Keyboard safety: whatever is not shown is inert (no Tab stop lands on it): the results and filters
+  // while the box is closed, and on a phone the whole box until the header's button opens it.
+  function isOpen() {
+    return !toggle || toggle.checked;
+  }
+
+  function sync() {
+    const shown = isOpen();
+    output.inert = !shown;
+    inner.inert = !shown && !wide.matches;
+    if (opener) opener.setAttribute("aria-expanded", String(shown));
+  }
+
   function open() {
     if (toggle && !toggle.checked) toggle.checked = true;
+    sync();
     loadFilters();
   }
 
-  function close() {
+  // Esc, the back arrow, leaving the box: close; the focus goes back to the box (desktop) or to the
+  // header's search button (phone), never into the hidden overlay or nowhere.
+  let closing = false;
+  function close(restoreFocus = true) {
     if (toggle) toggle.checked = false;
-    input.blur();
+    closing = true;
+    if (restoreFocus) (wide.matches || !opener ? input : opener).focus();
+    sync();
+    closing = false;
   }
 
   function currentFilters() {
@@ -215,8 +240,11 @@ function setup(box) {
     moreButton.parentElement.hidden = shown >= results.length;
   }
 
-  input.addEventListener("focus", open);
+  input.addEventListener("focus", () => {
+    if (!closing) open();
+  });
   input.addEventListener("input", (event) => {
+    if (!isOpen()) open();
     if (!event.isComposing) run();
   });
   input.addEventListener("compositionend", () => run());
@@ -224,10 +252,8 @@ function setup(box) {
     if (!event.isComposing) run();
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      close();
-    } else if (event.key === "ArrowDown") {
+    if (event.key === "ArrowDown") {
+      if (!isOpen()) open();
       const first = list.querySelector("a");
       if (first) {
         event.preventDefault();
@@ -245,10 +271,27 @@ function setup(box) {
     } else if (event.key === "ArrowUp") {
       event.preventDefault();
       (index > 0 ? links[index - 1] : input).focus();
-    } else if (event.key === "Escape") {
+    }
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isOpen() && !event.isComposing) {
+      event.preventDefault();
+      event.stopPropagation();
       close();
     }
   });
+  box.addEventListener("focusout", (event) => {
+    const next = event.relatedTarget;
+    if (isOpen() && !closing && next && !box.contains(next)) close(false);
+  });
+  if (closer) closer.addEventListener("click", () => close());
+  if (opener) {
+    opener.addEventListener("click", () => {
+      open();
+      input.focus();
+    });
+  }
+  wide.addEventListener("change", sync);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const first = list.querySelector("a");
@@ -258,17 +301,22 @@ function setup(box) {
   for (const select of selects) select.addEventListener("change", () => run());
   moreButton.addEventListener("click", () => showMore(seq));
   if (toggle) {
+    // the theme's labels (the overlay behind the box) flip the toggle without this script
     toggle.addEventListener("change", () => {
+      sync();
       if (toggle.checked) {
         loadFilters();
         setTimeout(() => input.focus(), 100);
+      } else if (box.contains(document.activeElement) && !wide.matches) {
+        close();
       }
     });
   }
   document.addEventListener("keydown", (event) => {
     const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement && document.activeElement.tagName);
-    if (!typing && (event.key === "/" || event.key === "s")) {
+    if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && (event.key === "/" || event.key === "s")) {
       event.preventDefault();
+      open();
       input.focus();
     }
   });
@@ -280,6 +328,7 @@ function setup(box) {
     else window.addEventListener("load", preload, { once: true });
   }
 
+  sync();
   const params = new URLSearchParams(window.location.search);
   if (params.get("q")) {
     input.value = params.get("q");
