@@ -1,6 +1,7 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,10 +219,12 @@ def display_path(path: Path, root: Path) -> str:
     for base in (Path.cwd(), root.parent if root else None):
         if base is None:
             continue
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+        for mine, theirs in ((Path(os.path.abspath(path)), Path(os.path.abspath(base))),  # a symlink as named
+                             (path.resolve(), base.resolve())):
+            try:
+                return mine.relative_to(theirs).as_posix()
+            except ValueError:
+                continue
     return path.as_posix()
 
 
