@@ -80,3 +80,15 @@ def test_an_items_history_across_meetings():
     assert single["conditions"] == ["印刷の終了後、データを消去した証明書を提出させること。"]  # one: not numbered
     reason = [r for c in printed.checklists for h in c.halves for g in h.groups for r in g.rows if r.reason]
     assert [(r.mark, r.reason) for r in reason] == [("－", "区のシステムに接続しないため")]
+
+
+def test_a_standard_row_with_a_reason_is_noted_not_counted(archive):
+    """A ○ row may carry a reason too: it is shown with its note (never folded away), not counted as a deviation."""
+    from fugi import model as m
+
+    rows = (m.ChecklistRow("○", "標準の文。", "標準の文。", 1, reason="確認済みのため"), m.ChecklistRow("○", "次の文。", "次の文。", 2))
+    half = m.ChecklistHalf("区", "区が行う情報保護対策", (m.ChecklistGroup("運用上の対策", rows),))
+    printed = view.checklist_view(m.Checklist("外部結合", 4, "題", "", "列", "凡例", (half,)), archive.forms)
+    noted, plain = printed.halves[0].groups[0].rows
+    assert (noted.state, noted.reason, plain.state) == ("noted", "確認済みのため", "standard")
+    assert printed.deviation_total == 0
