@@ -9,6 +9,8 @@ from .reader import Context, Reader, hint_choices
 
 #: Keys of a catalog file (besides the forms' halves).
 CATALOG_KEYS = ("区分", "番号", "表題", "副題", "列見出し", "凡例")
+#: Keys of a row override: its mark, its wording, why it deviates, and that it is as the original on purpose.
+ROW_KEYS = ("印", "文言", "理由", "原本どおり")
 
 
 def parse_catalog(src, forms, problems) -> Optional[m.CatalogChecklist]:
@@ -74,8 +76,10 @@ class Checklists(Kind):
 
     def schema(self, field, forms):
         mark = {"enum": [e["印"] for e in forms.marks]}
-        row = {"anyOf": [mark, closed({"印": mark, "文言": {"type": "string"}})]}
-        added = {"type": "array", "items": closed({"印": mark, "文言": {"type": "string"}}, ["文言"])}
+        keys = {"印": mark, "文言": {"type": "string"}, "理由": {"type": "string", "description": "標準と違う理由"},
+                "原本どおり": {"type": "boolean", "description": "文言（と理由のないこと）が原本どおりであること"}}
+        row = {"anyOf": [mark, closed(keys)]}
+        added = {"type": "array", "items": closed(keys, ["文言"])}
         group = {"type": "object", "properties": {"追加": added}, "patternProperties": {"^[0-9]+$": row},
                  "additionalProperties": False}
         half = closed({"凡例": {"type": "string"}, **{g: group for g in forms.groups}})
@@ -132,29 +136,33 @@ def apply_rows(gf: Optional[Reader], standard: tuple, forms) -> tuple:
             gf.error(key, f"行番号「{key}」は標準にありません",
                      f"1〜{len(rows)} の行番号を書くか、新しい行は `追加:` に書いてください")
             continue
-        mark, text = read_row(gf, key, gf.map[key], forms, need_text=False)
+        mark, text, reason, intended = read_row(gf, key, gf.map[key], forms, need_text=False)
         row = rows[key - 1]
-        rows[key - 1] = m.ChecklistRow(mark or row.mark, text or row.text, row.standard, row.position)
-        if text and text != row.standard:
-            gf.ctx.lines[gf.name(key)] = gf.line(key)
-    for item, line in gf.items("追加", required=False):
+        rows[key - 1] = m.ChecklistRow(mark or row.mark, text or row.text, row.standard, row.position, reason, intended)
+        gf.ctx.lines[gf.name(key)] = gf.line(key)
+    for index, (item, line) in enumerate(gf.items("追加", required=False)):
         value = item.map if isinstance(item, Reader) else item
-        mark, text = read_row(gf, "追加", value, forms, need_text=True, line=line)
+        mark, text, reason, intended = read_row(gf, f"追加[{index + 1}]", value, forms, need_text=True, line=line)
+        gf.ctx.lines[gf.name(f"追加[{index + 1}]")] = line
         if text:
-            rows.append(m.ChecklistRow(mark or default, text, None, len(rows) + 1))
+            rows.append(m.ChecklistRow(mark or default, text, None, len(rows) + 1, reason, intended))
     return tuple(rows)
 
 
 def read_row(gf: Reader, key, value, forms, need_text, line=None):
-    """A row override: a bare mark, or {印, 文言}."""
+    """A row override: a bare mark, or {印, 文言, 理由, 原本どおり} -> (mark, text, reason, intended)."""
     line = line or gf.line(key)
     field = gf.name(key)
     marks = [e["印"] for e in forms.marks]
+    reason, intended = "", False
     if isinstance(value, dict):
-        for k in (k for k in value if k not in ("印", "文言")):
-            gf.ctx.error(value.line_of(k), f"{field}.{k}", f"知らない項目「{k}」です", hint_choices(k, ["印", "文言"]))
-        mark, text = value.get("印"), value.get("文言")
-        text = str(text).strip() if text not in (None, "") else None
+        row = Reader(gf.ctx, value, field)
+        mark, text = value.get("印"), row.text("文言", required=False)
+        text = "\n".join(text) if text else None
+        reason = "\n".join(row.text("理由", required=False) or ())
+        intended = bool(row.boolean("原本どおり", required=False))
+        row.used.add("印")
+        row.finish(ROW_KEYS)
         if need_text and not text:
             gf.ctx.error(line, field, "追加する行に文言がありません", "`文言: 対策の文章` を書いてください")
     else:
@@ -166,7 +174,7 @@ def read_row(gf: Reader, key, value, forms, need_text, line=None):
         meanings = "、".join(f"{e['意味']}なら「{e['印']}」" for e in forms.marks)
         gf.ctx.error(line, field, f"印「{mark}」は使えません", f"{meanings}を書いてください")
         mark = None
-    return mark, text
+    return mark, text, reason, intended
 
 
 register(Checklists())

@@ -1,15 +1,13 @@
 """Cross-file checks: meeting references, categories vs sheets and checklists, numbering, catalog drift."""
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from collections import defaultdict
 
 from . import model as m
+from .deliberations import link_meetings
 from .wareki import fiscal_year
-
-TODO = "【要記入】"
 
 
 def cross_check(archive: m.Archive, problems) -> None:
@@ -22,8 +20,6 @@ def cross_check(archive: m.Archive, problems) -> None:
         report_drift(agenda, forms, problems)
     link_meetings(archive, problems)
     check_numbers(archive, problems)
-    for document in [*archive.agendas, *archive.meetings]:
-        check_unfilled(document, problems)
 
 
 def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
@@ -121,46 +117,35 @@ def texts_with_lines(agenda: m.Agenda, forms):
                     yield field, text, agenda.lines.get(field, 1)
 
 
+def row_field(forms, checklist, half, group, row) -> str:
+    """The field path of a checklist row: チェックリスト.外部結合.相手方.運用上の対策.4 (an added row: …追加[1])."""
+    where = f"{forms.agenda.role('checklists').key}.{checklist.category}.{half.key}.{group.name}"
+    if row.added:
+        return f"{where}.追加[{row.position - sum(1 for r in group.rows if not r.added)}]"
+    return f"{where}.{row.position}"
+
+
 def report_drift(agenda: m.Agenda, forms, problems) -> None:
-    """Checklist rows worded unlike the catalog are warnings, with both texts."""
+    """Checklist rows worded unlike the catalog are warnings, with both texts, unless marked 原本どおり; a row whose
+    mark is not the default one needs a reason (理由), unless the original gives none (原本どおり)."""
     key = forms.agenda.role("checklists").key
+    default = forms.default_mark
     for checklist in agenda.checklists:
         for half, group, row in checklist.rows:
-            if row.differs:
-                field = f"{key}.{checklist.category}.{half.key}.{group.name}.{row.position}"
-                problems.warn(agenda.path, agenda.lines.get(field, agenda.lines.get(key, 1)), field,
-                              f"標準の文言と違います: 「{row.text}」（標準: 「{row.standard}」）",
-                              f"原本どおりならそのままで構いません。新しい{forms.agenda.name}なら `文言:` を消して標準の文言にしてください")
-
-
-def link_meetings(archive: m.Archive, problems) -> None:
-    """Each deliberated item that names an agenda file must find it; the agenda learns its meeting and decision."""
-    forms = archive.forms
-    items = forms.meeting.role("items")
-    agenda_key = forms.meeting.part("items", "agenda").key
-    status = forms.agenda.role("status")
-    by_id = {a.id: a for a in archive.agendas}
-    for meeting in sorted(archive.meetings, key=m.meeting_chronology):
-        linked = []
-        for item in meeting.items:
-            field = f"{items.key}[{item.number}].{agenda_key}"
-            agenda = by_id.get(item.agenda_id) if item.agenda_id else None
-            if item.agenda_id and agenda is None:
-                guess = difflib.get_close_matches(item.agenda_id, list(by_id), n=1, cutoff=0.4)
-                hint = f"「{guess[0]}」の誤りではありませんか" if guess else "content/agendas/ にあるファイル名（.md なし）を書いてください"
-                problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{item.agenda_id}」がありません", hint)
-            if agenda is not None:
-                if agenda.status == "draft":
-                    problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{agenda.id}」は{agenda.status_word}です",
-                                   f"{agenda.path} の{status.label}を{forms.status_word('submitted')}か{forms.status_word('decided')}にしてください")
-                agenda.meeting, agenda.decision = meeting, item.decision or None
-            linked.append(dataclasses.replace(item, title=item.title or (agenda.title if agenda else ""), agenda=agenda))
-        meeting.items = tuple(linked)
-    for agenda in archive.agendas:
-        if agenda.status == "decided" and agenda.meeting is None:
-            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
-                          f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
-                          f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")
+            field = row_field(forms, checklist, half, group, row)
+            line = agenda.lines.get(field, agenda.lines.get(key, 1))
+            if row.differs and not row.intended:
+                problems.warn(agenda.path, line, field, f"標準の文言と違います: 「{row.text}」（標準: 「{row.standard}」）",
+                              f"原本どおりなら `原本どおり: true` を書き加えてください。新しい{forms.agenda.name}なら"
+                              " `文言:` を消して標準の文言にしてください")
+            if row.mark != default and not row.reason and not row.intended:
+                example = f"- {{印: {row.mark}, 文言: …, 理由: …}}" if row.added else f"{row.position}: {{印: {row.mark}, 理由: …}}"
+                problems.warn(agenda.path, line, field, f"「{row.mark}」（{forms.mark_meaning(row.mark)}）の理由がありません",
+                              f"`{example}` のように理由を書いてください"
+                              "（原本に理由が書かれていないなら `原本どおり: true`）")
+            if row.intended and not row.differs and (row.mark == default or row.reason):
+                problems.warn(agenda.path, line, field, "原本どおり: true と書かれていますが、標準と違うところがありません",
+                              "`原本どおり: true` を消してください")
 
 
 def check_numbers(archive: m.Archive, problems) -> None:
@@ -187,26 +172,3 @@ def check_numbers(archive: m.Archive, problems) -> None:
         for meeting in meetings[1:]:
             problems.error(meeting.path, meeting.lines.get(meeting_number, 1), meeting_number,
                            f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
-
-
-def strings(value):
-    """Every string inside a model object (dataclasses, tuples, dicts), depth first."""
-    if isinstance(value, str):
-        yield value
-    elif dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            if f.name not in ("meeting", "agenda", "lines", "field"):
-                yield from strings(getattr(value, f.name))
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings(item)
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from strings(item)
-
-
-def check_unfilled(document, problems) -> None:
-    """A scaffold's 【要記入】 left in a file is a warning (an error for anything not a draft)."""
-    if any(TODO in text for text in strings(document)):
-        report = problems.warn if getattr(document, "status", "draft") == "draft" else problems.error
-        report(document.path, 1, "-", f"「{TODO}」のままの箇所があります", f"「{TODO}」を検索して書き込んでください")

@@ -14,6 +14,7 @@ from . import model as m
 from . import view as v
 from .kinds import KINDS
 from .review import deviations, public_review
+from .public import withheld_notice
 
 LIST_SEP = "；"  # joins several values in one CSV cell (names may contain 、)
 #: A cell a spreadsheet would read as a formula starts with one of these (OWASP: CSV injection).
@@ -26,7 +27,7 @@ def fields(forms, vocabulary=None) -> list:
     The review's columns (rows unlike the standard, and one per sensitive class of the vocabulary) come last."""
     a, mt = forms.agenda, forms.meeting
     status_words = " / ".join(forms.words(a.role("status").vocabulary)[1:])
-    decision = mt.part("items", "decision")
+    decision, conditions = mt.part("items", "decision"), mt.part("items", "conditions")
     departments = a.role("departments")
     sections = departments.options.get("課のラベル", departments.label)
     rows = [
@@ -46,7 +47,14 @@ def fields(forms, vocabulary=None) -> list:
         (mt.role("date").label, f"会議の{mt.role('date').label}（ISO 8601）"),
         (v.YEAR, f"会議の{v.YEAR}（4月〜翌3月）。会議が不明なら「{v.UNKNOWN_YEAR}」"),
         (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号"),
-        (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。会議が不明なら「{v.UNKNOWN}」"),
+        (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。決定がまだない（分からない）なら「{forms.undecided}」"),
+        *([(conditions.label, f"{decision.label}の{conditions.label}（{mt.name}に書かれたとおり。いくつもあれば並び）")]
+          if conditions else []),
+        ("経過", f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
+                 f"{decision.label}{'・' + conditions.label if conditions else ''}）"),
+        ("標準と異なる行", f"{a.role('checklists').label}で標準と異なる行（「{forms.marks[1]['印']}」の行・文言の違う行・"
+                          "追加の行）と、その理由"),
+        ("注記", f"載せていないものがあるときの説明（「{withheld_notice(forms)}」）"),
         ("URL", "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
         *review_fields(forms, vocabulary),
     ]
@@ -124,22 +132,53 @@ def periods_of(agenda: m.Agenda) -> list:
     return result
 
 
-def decision_fields(meeting, number, decision, forms, site_url: str) -> list:
-    """The meeting, date, year, item number and decision columns' values."""
+def decision_fields(meeting, item, forms, site_url: str, history=()) -> list:
+    """The meeting, date, year, item number, decision, conditions and history columns' values."""
     date = meeting.date.isoformat() if meeting and meeting.date else None
-    return [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting)[1], number,
-            decision]
+    values = [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting)[1],
+              item.number if item else None, (item.decision if item else "") or forms.undecided]
+    if forms.meeting.part("items", "conditions"):
+        values.append(list(item.conditions) if item else [])
+    return values + [[history_record(mt, one, forms, site_url) for mt, one in history]]
+
+
+def history_record(meeting, item, forms, site_url: str) -> dict:
+    """One meeting of an item's history: the meeting, the item's number there, the decision and its conditions."""
+    items, decision = forms.meeting.role("items").label, forms.meeting.part("items", "decision").label
+    conditions = forms.meeting.part("items", "conditions")
+    record = {"会議": meeting_ref(meeting, forms.meeting.role("date").label, site_url), items: item.number,
+              decision: item.decision or forms.undecided}
+    shown = f"第{meeting.number}回 {record[decision]}"
+    if conditions:
+        record[conditions.label] = list(item.conditions)
+        shown += "".join(f"（{c}）" for c in item.conditions)
+    return dict(record, 表示=shown)
+
+
+def deviations(agenda: m.Agenda, forms) -> list:
+    """Every checklist row that is not the catalog's: its place, mark, wording and the reason given."""
+    result = []
+    for checklist in agenda.checklists:
+        for half, group, row in checklist.rows:
+            if not (row.differs or row.added or row.mark != forms.default_mark):
+                continue
+            number = row.position if not row.added else None
+            shown = f"{checklist.category} {half.key} {group.name} {number or '追加'} {row.mark}"
+            result.append({"区分": checklist.category, "半分": half.key, "グループ": group.name, "番号": number,
+                           "印": row.mark, "文言": row.text, "標準の文言": row.standard, "理由": row.reason or None,
+                           "表示": shown + (f"（理由: {row.reason}）" if row.reason else "")})
+    return result
 
 
 def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
-    view = v.agenda_view(agenda, forms)
     partners = v.partners_by_role(agenda, forms)
     keys = [key for key, _, _ in fields(forms)]
     values = [agenda.id, agenda.title, agenda.number, agenda.status_word, list(agenda.sheet_categories),
               list(agenda.basis), [dep.bu + ka for dep in agenda.departments for ka in dep.ka], v.section_names(agenda),
               *[partners.get(role, []) for role in forms.partner_roles], periods_of(agenda),
-              *decision_fields(agenda.meeting, view.item_number, view.decision, forms, site_url),
-              page_url("agendas", agenda.id, site_url)]
+              *decision_fields(agenda.meeting, agenda.history[-1][1] if agenda.history else None, forms, site_url,
+                               agenda.history),
+              deviations(agenda, forms), "", page_url("agendas", agenda.id, site_url)]
     return dict(zip(keys, values))
 
 
@@ -147,8 +186,8 @@ def title_only_record(meeting: m.Meeting, item: m.Deliberation, forms, site_url:
     """A decision known from the meeting summary alone (no agenda file, or an unpublished one)."""
     keys = [key for key, _, _ in fields(forms)]
     values = [None, item.title, None, None, [], [], [], [], *[[] for _ in forms.partner_roles], [],
-              *decision_fields(meeting, item.number, item.decision or v.UNKNOWN, forms, site_url),
-              page_url("meetings", meeting.id, site_url)]
+              *decision_fields(meeting, item, forms, site_url, [(meeting, item)]), [],
+              withheld_notice(forms) if item.withheld else "", page_url("meetings", meeting.id, site_url)]
     return dict(zip(keys, values))
 
 

@@ -11,6 +11,8 @@ from . import structures as _structures  # noqa: F401  (registers the kinds role
 from .kinds import KINDS, by_name
 from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
+from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
+                           check_vocabulary_keys, read_vocabularies)
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -24,16 +26,12 @@ AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks"}
-ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
                   "remarks": ("speaker", "text")}
 PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
-#: What a status word means to fugi (語彙 of the status field, 扱い:).
-STATUS_MEANINGS = ("draft", "submitted", "decided")
-#: What a word of a vocabulary may say besides its name (扱い: what a status means to fugi).
-VOCABULARY_KEYS = ("扱い",)
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
@@ -147,6 +145,23 @@ class Forms:
         entry = next((e for e in self.vocabularies.get(field_.vocabulary, ()) if e["名称"] == word), {})
         return entry.get("扱い", "")
 
+    def decision_entry(self, word: str) -> dict:
+        field_ = self.meeting.part("items", "decision")
+        vocabulary = self.vocabularies.get(field_.vocabulary, ()) if field_ else ()
+        return next((e for e in vocabulary if e["名称"] == word), {})
+
+    def condition_rule(self, word: str) -> str:
+        """required / refused / optional: what a decision word says of its conditions (但し書き)."""
+        return self.decision_entry(word).get("但し書き") or "optional"
+
+    def pending(self, word: str) -> bool:
+        """The decision word means the item is not decided yet: a later meeting decides it (扱い: pending)."""
+        return self.decision_entry(word).get("扱い") in DECISION_MEANINGS
+
+    def decision_words(self, rule: str) -> tuple:
+        field_ = self.meeting.part("items", "decision")
+        return tuple(w for w in (self.words(field_.vocabulary) if field_ else ()) if self.condition_rule(w) == rule)
+
     def status_word(self, meaning: str) -> str:
         field_ = self.agenda.role("status")
         return next(e["名称"] for e in self.vocabularies[field_.vocabulary] if e.get("扱い") == meaning)
@@ -211,33 +226,6 @@ def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dic
     result.update({key: reader.string(key, required=False, default="") for key in optional})
     reader.finish(list(required) + list(optional) + list(also))
     return result if all(result[key] for key in required) else None
-
-
-def read_vocabularies(reader: Optional[Reader]):
-    vocabularies, undecided, parts = {}, "", ()
-    if reader is None:
-        return vocabularies, undecided, parts
-    undecided = reader.string("未定の表示", required=False, default="")
-    parts = reader.names("旬", required=False) or ()
-    for key in list(reader.map):
-        if key in ("未定の表示", "旬"):
-            continue
-        entries = []
-        for item, line in reader.items(key):
-            if isinstance(item, (str, int)):
-                entries.append({"名称": str(item)})
-                continue
-            if not isinstance(item, Reader):
-                reader.ctx.error(line, reader.name(key), "語彙は `- {名称: …}` の並びで書いてください", "例: `- {名称: 〇〇}`")
-                continue
-            entry = {"名称": item.string("名称")}
-            entry.update({k: item.map[k] for k in VOCABULARY_KEYS if k in item.map})
-            item.used.update(VOCABULARY_KEYS)
-            item.finish(["名称", *VOCABULARY_KEYS])
-            if entry["名称"]:
-                entries.append(entry)
-        vocabularies[str(key)] = tuple(entries)
-    return vocabularies, undecided, tuple(parts)
 
 
 def read_checklist_form(reader: Optional[Reader]):
@@ -391,10 +379,11 @@ def check_forms(top: Reader, forms: Forms) -> None:
         if role not in roles:
             ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
+    check_vocabulary_keys(ctx, forms)
     status = forms.agenda.role("status")
     vocabulary = forms.vocabularies.get(status.vocabulary) if status else None
     meanings = [e.get("扱い") for e in vocabulary or ()]
-    if vocabulary is not None and sorted(m for m in meanings if m) != sorted(STATUS_MEANINGS):
+    if vocabulary is not None and sorted(m for m in meanings if m in STATUS_MEANINGS) != sorted(STATUS_MEANINGS):
         words = top.mapping("語彙", required=False)
         ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",

@@ -103,6 +103,7 @@ class SourceFile:
     kind: str = ""
     stem: str = field(default="")
     path_display: str = ""  # the path as printed in problems
+    front: str = ""  # the front matter as written (comments included), from the file's line 2
 
 
 def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
@@ -189,7 +190,8 @@ def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
         problems.error(rel, 2, "フロントマター", "フロントマターが「項目: 値」の形になっていません",
                        "各行を `項目: 値` のように書いてください")
         return None
-    return SourceFile(path=path, meta=meta, body=body, body_line=body_line, kind=kind, stem=path.stem, path_display=rel)
+    return SourceFile(path=path, meta=meta, body=body, body_line=body_line, kind=kind, stem=path.stem, path_display=rel,
+                      front=yaml_text)
 
 
 def load_yaml_file(path: Path, root: Path, problems: Problems):

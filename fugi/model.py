@@ -153,6 +153,8 @@ class ChecklistRow:
     text: str
     standard: Optional[str]  # the catalog's sentence; None for an added row
     position: int  # 1-based within the group; added rows continue the count
+    reason: str = ""  # why the row deviates (理由), printed after the sentence
+    intended: bool = False  # the item says its wording (and a missing reason) is as the original on purpose
 
     @property
     def differs(self) -> bool:
@@ -240,8 +242,9 @@ class Agenda:
     info_items: Optional[InfoItems] = None
     data_flow: Optional[DataFlow] = None
     # set by the cross-file checks
-    meeting: Optional["Meeting"] = None
+    meeting: Optional["Meeting"] = None  # the latest meeting that deliberated it
     decision: Optional[str] = None
+    history: list = field(default_factory=list, repr=False)  # [(meeting, deliberation)], oldest first
     lines: dict = field(default_factory=dict, repr=False)  # field path -> source line
 
     @property
@@ -283,6 +286,8 @@ class Deliberation:
     line: int = 1
     agenda: Optional[Agenda] = None
     conditions: Text = ()  # the conditions of a conditional approval, one per paragraph
+    withheld: bool = False  # a public meeting publishes its number and decision only (no title, remarks, conditions)
+    notice: str = ""  # set by the public view where it left the conditions out
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,7 @@ class Remark:
 class RemarkGroup:
     item_number: int
     remarks: tuple[Remark, ...]
+    notice: str = ""  # set by the public view where it left the remarks out (the item is withheld)
 
 
 @dataclass
@@ -325,6 +331,22 @@ class Meeting:
 def meeting_chronology(meeting: Meeting):
     """Oldest first; meetings of unknown date before dated ones (an item's latest meeting is its meeting)."""
     return (meeting.date is not None, meeting.date, meeting.number)
+
+
+def record_history(meetings) -> None:
+    """Every agenda item deliberated at these meetings learns its history (oldest first); the latest meeting is
+    its meeting and gives its decision.  Items are those the meetings link (Deliberation.agenda)."""
+    seen = set()
+    for meeting in sorted(meetings, key=meeting_chronology):
+        for item in meeting.items:
+            agenda = item.agenda
+            if agenda is None:
+                continue
+            if id(agenda) not in seen:
+                seen.add(id(agenda))
+                agenda.history = []
+            agenda.history.append((meeting, item))
+            agenda.meeting, agenda.decision = meeting, item.decision or None
 
 
 @dataclass

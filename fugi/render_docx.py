@@ -156,7 +156,7 @@ def legend_lines(legend: str) -> list[str]:
 
 def checklist_context(checklist) -> dict:
     halves = [{"legend": legend_lines(half.legend),
-               "groups": [{"label": g.label, "rows": [{"mark": r.mark, "text": r.text} for r in g.rows]}
+               "groups": [{"label": g.label, "rows": [{"mark": r.mark, "text": r.text, "reason": r.reason} for r in g.rows]}
                           for g in half.groups if g.rows]}
               for half in checklist.halves]
     return {"heading": checklist.heading, "subtitle": checklist.subtitle, "column": checklist.column, "halves": halves}
@@ -223,11 +223,11 @@ def meeting_context(meeting: m.Meeting, forms, template: Template) -> dict:
         "when_place": view.when_place,
         "attendees": view.attendees,
         "basis_text": view.basis_text,
-        "items": [{"number": i["number"], "title": i["title"], "decision": i["decision"]} for i in view.items],
+        "items": [{key: i[key] for key in ("number", "title", "decision", "conditions", "note")} for i in view.items],
         "advice_title": f"【{view.advice_title}】" if view.advice_title else "",
         "advice_intro": view.advice_intro,
         "advice": template.markdown("advice").render(view.advice) if view.advice.strip() else None,
-        "remarks": [{"number": group["number"],
+        "remarks": [{"number": group["number"], "note": group["note"],
                      "remarks": [{"speaker": r["speaker"], "first": r["text"][0] if r["text"] else "",
                                   "rest": r["text"][1:]} for r in group["remarks"]]}
                     for group in view.remarks],

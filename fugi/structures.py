@@ -6,6 +6,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from . import model as m
+from .deliberations import check_item, check_repeated
 from .kinds import KINDS, TODO, Kind, closed, q, register
 from .reader import Reader, clean, hint_choices
 
@@ -114,7 +115,8 @@ class Table(Kind):
         present = {row.field for row in rows}
         if any(p.required and p.default is None and p not in present for p in field.parts):
             return None
-        return m.Overview(tuple(rows), env.src.body.strip("\n"), env.src.body_line)
+        body = env.src.body
+        return m.Overview(tuple(rows), body.strip("\n"), env.src.body_line + len(body) - len(body.lstrip("\n")))
 
     def schema(self, field, forms):
         return fields_schema(field.parts, forms)
@@ -286,7 +288,7 @@ class Deliberations(Kind):
 
     def read(self, reader, field, env):
         parts = {p.role: p for p in field.parts}
-        result = []
+        result, seen = [], {}
         for index, (item, line) in enumerate(reader.items(field.key, field.required)):
             where = f"{field.key}[{index + 1}]"
             ref_key, title_key = parts["agenda"].key, parts["title"].key
@@ -301,8 +303,12 @@ class Deliberations(Kind):
                                  f"`{ref_key}: ファイル名` か、ファイルのない過去の案件なら `{title_key}: …` を書いてください")
             decision = KINDS["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
             conditions = KINDS["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
+            withheld = KINDS["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
             item.finish([p.key for p in field.parts])
-            result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or ()))
+            check_item(item, parts, line, decision, conditions, env.forms)
+            check_repeated(item, parts, field.key, index + 1, ref, title, seen)
+            result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or (),
+                                         withheld=bool(withheld)))
         return tuple(result)
 
     def schema(self, field, forms):
@@ -313,8 +319,12 @@ class Deliberations(Kind):
     def scaffold(self, field, forms):
         parts = {p.role: p for p in field.parts}
         words = forms.words(parts["decision"].vocabulary)
-        return [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
-                f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        lines = [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
+                 f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        needing = forms.decision_words("required")
+        if "conditions" in parts and needing:
+            lines.append(f"    # {parts['conditions'].key}: …  # {'・'.join(needing)}なら必ず書く（いくつもあれば - の並び）")
+        return lines
 
 
 class Advice(Kind):

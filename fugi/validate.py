@@ -9,6 +9,7 @@ from . import model as m
 from .checklists import parse_catalog
 from .forms import meeting_title
 from .kinds import KINDS
+from .placeholders import report_placeholders
 from .reader import Context, Reader
 
 
@@ -39,6 +40,11 @@ def parse_agenda(src, env: Env, problems) -> Optional[m.Agenda]:
     env.src = src
     forms = env.forms
     v = read_document(Reader(ctx, src.meta), forms.agenda, env)
+    public, status = forms.agenda.role("public").key, forms.agenda.role("status").key
+    overview = forms.agenda.role("overview")
+    report_placeholders(src, ctx, v.get("public") is True and forms.status_meaning(v.get("status") or "") not in ("draft", ""),
+                        overview.options.get("本文", overview.key),
+                        f"{public}: true で{status}が{forms.status_word('draft')}でない")
     if any(v.get(role) is None for role in ("title", "number", "status", "public", "overview", "basis")):
         return None
     return m.Agenda(id=src.stem, path=src.path_display, title=v["title"], number=str(v["number"]),
@@ -55,6 +61,8 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
     forms = env.forms
     reader = Reader(ctx, src.meta)
     v = read_document(reader, forms.meeting, env)
+    advice, public = forms.meeting.role("advice"), forms.meeting.role("public").key
+    report_placeholders(src, ctx, v.get("public") is True, advice.key if advice else "-", f"{public}: true な")
     start, end = v.get("start"), v.get("end")
     if start and end and end < start:
         end_key = forms.meeting.role("end").key
@@ -72,7 +80,8 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
                      start=start, end=end, place=v.get("place") or "", attendees=v.get("attendees") or (),
                      basis_text=v.get("basis_text") or forms.council["審議の根拠"], items=v["items"],
                      advice_title=advice_title, advice=src.body.strip("\n"), advice_intro=advice_intro,
-                     remarks=v.get("remarks") or (), public=v["public"], body_line=src.body_line, title=title,
+                     remarks=v.get("remarks") or (), public=v["public"],
+                     body_line=src.body_line + len(src.body) - len(src.body.lstrip("\n")), title=title,
                      lines=ctx.lines)
 
 

@@ -12,7 +12,6 @@ from .wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
 UNKNOWN_YEAR = "年度不明"
 UNKNOWN_DATE = "日付不明"
-UNKNOWN = "不明"
 
 
 def labels(forms) -> SimpleNamespace:
@@ -39,6 +38,7 @@ def labels(forms) -> SimpleNamespace:
         "overview": overview.label, "body": overview.options.get("本文", ""),
         "sheet_title": agenda.role("sheets").options.get("表題のキー", ""),
         "items": items.label, "decision": decision.label if decision else "",
+        "conditions": meeting.part("items", "conditions").label if meeting.part("items", "conditions") else "",
         **{f"meeting_{role}": label(meeting, role) for role in ("number", "date", "place", "attendees", "basis_text",
                                                                  "advice", "remarks")},
         "when": headings.get("日時", label(meeting, "date")), "summary": headings.get("議事", ""),
@@ -106,9 +106,9 @@ class RowView:
     text: str
     standard: Optional[str]
     position: int
-    state: str  # standard / differs / added / not-needed
+    state: str  # standard / differs / added / not-needed / noted (as the standard, with a reason)
     deviates: bool  # the mark is not the default one
-    reason: str = ""  # why the item departs from the standard here (reason_of)
+    reason: str = ""  # why the row deviates (理由)
 
 
 @dataclass
@@ -149,11 +149,6 @@ def checklist_heading(checklist) -> str:
     return f"{checklist.number} {checklist.title}"
 
 
-def reason_of(row: m.ChecklistRow) -> str:
-    """The reason an item gives for a row unlike the standard; empty where none is written (or the model has none yet)."""
-    return getattr(row, "reason", "") or ""
-
-
 def row_state(row: m.ChecklistRow, default_mark: str) -> str:
     if row.added:
         return "added"
@@ -175,10 +170,12 @@ def checklist_view(checklist: m.Checklist, forms) -> ChecklistView:
                 state = row_state(row, default)
                 if state != "standard":
                     tally[state] = tally.get(state, 0) + 1
+                elif row.reason:
+                    state = "noted"  # as the standard, with a note: shown (and searchable), not folded or counted
                 if row.mark != default and state != "not-needed":
                     tally["not-needed"] = tally.get("not-needed", 0) + 1
                 rows.append(RowView(row.mark, forms.mark_meaning(row.mark), row.text, row.standard, row.position, state,
-                                    row.mark != default, reason_of(row)))
+                                    row.mark != default, row.reason))
             groups.append(GroupView(group.name, group_label(half.heading, group.name), rows))
         halves.append(HalfView(half.key, half.heading, checklist.legend_of(half), groups))
     category = forms.category(checklist.category)
@@ -282,12 +279,14 @@ class AgendaView:
     item_number: Optional[int]
     decision: str
     year: str
+    conditions: list = field(default_factory=list)  # the conditions of the decision, as printed
+    history: list = field(default_factory=list)  # every meeting that deliberated it, oldest first (history_entry)
 
 
 def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
     """The printed item.  Its meeting is whatever the agenda was linked to: give it the public view for the public."""
     meeting = agenda.meeting
-    item = next((d for d in meeting.items if d.agenda_id == agenda.id), None) if meeting else None
+    item = agenda.history[-1][1] if agenda.history else None
     checklists = [checklist_view(c, forms) for c in agenda.checklists]
     extra = attachments(agenda, forms)
     return AgendaView(
@@ -301,7 +300,37 @@ def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
         flow=extra["flow"], info=extra["info"], checklists=checklists,
         deviation_total=sum(c.deviation_total for c in checklists),
         meeting=meeting_summary(meeting), item_number=item.number if item else None,
-        decision=(agenda.decision or UNKNOWN) if meeting else UNKNOWN, year=year_of(meeting)[1])
+        decision=agenda.decision or forms.undecided, year=year_of(meeting)[1],
+        conditions=condition_lines(item.conditions) if item else [],
+        history=[history_entry(mt, one, forms) for mt, one in agenda.history])
+
+
+# ---------------------------------------------------------------------------
+# Decisions across meetings
+
+
+def condition_lines(conditions) -> list:
+    """The conditions as a ward prints them under the decision: one as written, several numbered (1) (2)."""
+    if len(conditions) < 2:
+        return list(conditions)
+    return [f"({number}) {text}" for number, text in enumerate(conditions, start=1)]
+
+
+def history_entry(meeting, item, forms) -> dict:
+    """One meeting in an item's history: the meeting, the item's number there, the decision and its conditions."""
+    return {"meeting": meeting_summary(meeting), "item_number": item.number, "decision": item.decision or forms.undecided,
+            "conditions": condition_lines(item.conditions), "pending": forms.pending(item.decision)}
+
+
+def neighbours(meeting, item, forms) -> tuple:
+    """(earlier, later): the same agenda item at the meeting before and after this one (history_entry), or None."""
+    history = item.agenda.history if item.agenda is not None else []
+    index = next((i for i, (mt, one) in enumerate(history) if mt is meeting and one.number == item.number), None)
+    if index is None:
+        return None, None
+    earlier = history_entry(*history[index - 1], forms) if index > 0 else None
+    later = history_entry(*history[index + 1], forms) if index + 1 < len(history) else None
+    return earlier, later
 
 
 # ---------------------------------------------------------------------------
@@ -355,20 +384,21 @@ class MeetingView:
     when_place: str
     attendees: str
     basis_text: str
-    items: list  # [{number, title, decision, agenda_id, agenda_number_text}]
+    items: list  # [{number, title, decision, conditions, note, agenda_id, agenda_number_text, earlier, later}]
     advice_title: str
     advice_intro: str
     advice: str  # Markdown source
-    remarks: list  # [{number, remarks: [{speaker, text: [...]}]}]
+    remarks: list  # [{number, note, remarks: [{speaker, text: [...]}]}]
 
 
 def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
     """The printed meeting; give it the public view for the public (titles of unpublished items masked there)."""
     when = meeting_when(meeting)
     items = [{"number": item.number, "title": item.title or (item.agenda.title if item.agenda else ""),
-              "decision": item.decision,
+              "decision": item.decision, "conditions": condition_lines(item.conditions), "note": item.notice,
               "agenda_id": item.agenda.id if item.agenda else None,
-              "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None}
+              "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None,
+              **dict(zip(("earlier", "later"), neighbours(meeting, item, forms)))}
              for item in meeting.items]
     return MeetingView(
         id=meeting.id, title=meeting.title, number=meeting.number, date=meeting_date(meeting),
@@ -376,5 +406,5 @@ def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
         when_place=f"{when} {meeting.place}" if meeting.place else when, attendees=attendees_text(meeting),
         basis_text=meeting.basis_text, items=items, advice_title=meeting.advice_title,
         advice_intro=meeting.advice_intro, advice=meeting.advice,
-        remarks=[{"number": g.item_number, "remarks": [{"speaker": r.speaker, "text": list(r.text)} for r in g.remarks]}
-                 for g in meeting.remarks])
+        remarks=[{"number": g.item_number, "note": g.notice,
+                  "remarks": [{"speaker": r.speaker, "text": list(r.text)} for r in g.remarks]} for g in meeting.remarks])

@@ -2,7 +2,9 @@
 
 - archive_site(): content/ as it is, through the real pipeline (Word files + site), like `python build.py`.
 - planted_site(): a copy of content/ with a draft, a non-public item, a non-public meeting (each carrying
-  a unique word) and an item full of hostile text, plus fake Word/PDF files for every id.
+  a unique word), a public meeting that withholds the non-public item and the remarks about it (another unique
+  word), an item decided over two meetings (継続審議, then 条件付承認 with conditions; a 「－」 row with its reason)
+  and an item full of hostile text, plus fake Word/PDF files for every id.
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ DRAFT_WORD_JA = "ひみつ下書き語"
 PRIVATE_WORD = "qjvprivateleak"
 PRIVATE_WORD_JA = "ないしょ非公開語"
 MEETING_WORD = "kwmeetingleak"
-SECRET_WORDS = (DRAFT_WORD, DRAFT_WORD_JA, PRIVATE_WORD, PRIVATE_WORD_JA, MEETING_WORD)
+REMARK_WORD = "vxwithheldremark"  # in the remarks a public meeting withholds (about the non-public item)
+REMARK_WORD_JA = "ないしょの発言語"
+SECRET_WORDS = (DRAFT_WORD, DRAFT_WORD_JA, PRIVATE_WORD, PRIVATE_WORD_JA, MEETING_WORD, REMARK_WORD, REMARK_WORD_JA)
 SECRET_IDS = ("zz-draft-item", "zz-private-item", "zz-private-meeting")
 
 HOSTILE_ID = "zz-hostile"
@@ -34,8 +38,8 @@ HOSTILE_ROW = "<b>追加</b>の対策 [x](javascript:alert(3)) {: onclick=alert(
 
 
 def _agenda(title, number, status, public, word, extra_body="", section="総務課", partner="相手方株式会社",
-            added_row=None):
-    added = ""
+            added_row=None, checklist=""):
+    added = checklist
     if added_row:
         added = (
             "    区:\n      運用上の対策:\n        追加:\n"
@@ -94,13 +98,44 @@ PRIVATE_MEETING = f"""---
 - {MEETING_WORD} についての助言
 """
 
-PUBLIC_MEETING = """---
+RECORD_ID = "zz-record-item"
+CONDITION_WORDS = ("ぽんかん運用状況", "きんかん接続先")
+REASON_WORD = "すだち理由語"
+
+PUBLIC_MEETING = f"""---
 回: 98
 開催日: 2026-02-02
 公開: true
 審議内容: 要綱第3条第3号に掲げる事項
 審議事項:
   - 付議事項: zz-private-item
+    決定: 条件付承認
+    条件: {REMARK_WORD} の条件
+    非公開: true
+  - 付議事項: {RECORD_ID}
+    決定: 条件付承認
+    条件:
+      - {CONDITION_WORDS[0]}を年に1回報告すること。
+      - {CONDITION_WORDS[1]}の変更は事前に報告すること。
+発言:
+  - 審議事項: 1
+    発言:
+      - 発言者: 会員
+        内容: {REMARK_WORD} {REMARK_WORD_JA} について伺います。
+  - 審議事項: 2
+    発言:
+      - 発言者: 会員
+        内容: 条件の報告は誰が受けるのか。
+---
+"""
+
+FIRST_MEETING = f"""---
+回: 97
+開催日: 2026-01-20
+公開: true
+審議内容: 要綱第3条第3号に掲げる事項
+審議事項:
+  - 付議事項: {RECORD_ID}
     決定: 継続審議
 ---
 """
@@ -124,8 +159,13 @@ def plant(content: Path) -> None:
         _agenda(f"非公開の付議事項 {PRIVATE_WORD} {PRIVATE_WORD_JA}", 902, "提出済", "false", PRIVATE_WORD,
                 section=f"{PRIVATE_WORD}課", partner=f"{PRIVATE_WORD}株式会社"), encoding="utf-8")
     (content / "meetings" / "zz-private-meeting.md").write_text(PRIVATE_MEETING, encoding="utf-8")
-    # a public meeting that deliberated the non-public item: its title must not show
+    # a public meeting that deliberated the non-public item (withheld: no title, conditions or remarks) and decided
+    # the record item the first meeting had continued
     (content / "meetings" / "zz-public-meeting.md").write_text(PUBLIC_MEETING, encoding="utf-8")
+    (content / "meetings" / "zz-first-meeting.md").write_text(FIRST_MEETING, encoding="utf-8")
+    reason = f"    相手方:\n      運用上の対策:\n        4: {{印: －, 理由: {REASON_WORD}のため}}\n"
+    (content / "agendas" / f"{RECORD_ID}.md").write_text(
+        _agenda("二度審議した付議事項", 904, "決定", "true", "record", checklist=reason), encoding="utf-8")
     (content / "agendas" / f"{HOSTILE_ID}.md").write_text(
         _agenda(HOSTILE_TITLE, 903, "提出済", "true", "hostile", extra_body=HOSTILE_BODY, section=HOSTILE_SECTION,
                 partner=HOSTILE_PARTNER, added_row=HOSTILE_ROW), encoding="utf-8")

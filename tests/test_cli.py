@@ -26,10 +26,21 @@ def test_check_passes_on_the_archive():
     assert "OK: 付議事項 4 件、会議概要 1 件、標準のチェックリスト 3 種" in result.stdout
 
 
-def test_strict_turns_drift_warnings_into_errors():
+def test_the_stock_archive_passes_strict():
+    """Wording that differs from the catalog on purpose is marked 原本どおり: no warning, so CI can use --strict."""
     result = run("check", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[警告]" not in result.stdout
+
+
+def test_strict_turns_drift_warnings_into_errors(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / "agendas" / "nyuji-tsuen-shien.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("適用する。, 原本どおり: true}", "適用する。}"), encoding="utf-8")
+    result = run("check", "--strict", "--content", str(content), cwd=tmp_path)
     assert result.returncode == 1
-    assert "[警告] 標準の文言と違います" in result.stdout
+    assert "content/agendas/nyuji-tsuen-shien.md:40: チェックリスト.外部結合.区.システム上の対策.5: [警告] 標準の文言と違います" in result.stdout
     assert "Traceback" not in result.stderr
 
 

@@ -40,7 +40,7 @@ def test_public_items_with_their_facts(planted_archive):
     assert kyoju["期間"][0]["開始"] == "2025-10-01" and kyoju["期間"][0]["終了"] == "2026-03-31"
     kaigo = rows["kaigo-hoken-hyojunka"]
     assert "富士通 Japan 株式会社" in kaigo["委託先"]
-    assert kaigo["会議"] is None and kaigo["決定"] == "不明" and kaigo["年度"] == "年度不明"  # never invented
+    assert kaigo["会議"] is None and kaigo["決定"] == "審議中" and kaigo["年度"] == "年度不明"  # never invented
     assert rows["aircon-josei"]["区分"] == ["外部結合", "業務委託", "再委託"]
 
 
@@ -112,3 +112,27 @@ def test_the_csv_file_neutralises_every_cell(planted_archive):
     header = table[0]
     assert table[1][header.index("件名")] == """'=HYPERLINK("http://evil.example/","開く")"""
     assert table[1][header.index("担当課")] == "'@SUM(1)；総務課"
+
+
+def test_conditions_history_and_deviations_with_reasons(planted_archive):
+    """The item decided over two meetings: its conditions, its history in date order, its 「－」 row with the reason."""
+    record = by_id(export.records(planted_archive))[sitebuild.RECORD_ID]
+    assert record["決定"] == "条件付承認" and record["審議事項"] == 2
+    assert record["条件"] == [f"{sitebuild.CONDITION_WORDS[0]}を年に1回報告すること。",
+                            f"{sitebuild.CONDITION_WORDS[1]}の変更は事前に報告すること。"]
+    assert [(h["会議"]["id"], h["審議事項"], h["決定"]) for h in record["経過"]] == [
+        ("zz-first-meeting", 1, "継続審議"), ("zz-public-meeting", 2, "条件付承認")]
+    (deviation,) = record["標準と異なる行"]
+    assert (deviation["区分"], deviation["半分"], deviation["グループ"], deviation["番号"], deviation["印"]) == (
+        "外部結合", "相手方", "運用上の対策", 4, "－")
+    assert deviation["理由"] == f"{sitebuild.REASON_WORD}のため" and record["注記"] == ""
+    row = next(r for r in csv.DictReader(io.StringIO(export.to_csv(export.records(planted_archive), planted_archive.forms)))
+               if r["id"] == sitebuild.RECORD_ID)
+    assert row["経過"] == "第97回 継続審議；第98回 条件付承認（" + "）（".join(record["条件"]) + "）"
+    assert row["標準と異なる行"] == f"外部結合 相手方 運用上の対策 4 －（理由: {sitebuild.REASON_WORD}のため）"
+
+
+def test_a_withheld_item_says_so_and_keeps_its_conditions_out(planted_archive):
+    withheld = next(r for r in export.records(planted_archive) if r["件名"] == hidden_title(planted_archive.forms))
+    assert withheld["決定"] == "条件付承認" and withheld["条件"] == []
+    assert withheld["注記"] == "非公開の付議事項のため掲載していません"

@@ -17,7 +17,7 @@ CONTENT = ROOT / "content"
 SEARCH_JS = ROOT / "templates" / "site" / "overrides" / "assets" / "fugi" / "search.js"
 
 #: Keys of forms.yml whose values are fugi's own words or file names, not the council's vocabulary.
-ENGINE_VALUES = {"役割", "種類", "扱い", "ID", "標準", "URL", "Word", "説明", "検索の例"}
+ENGINE_VALUES = {"役割", "種類", "扱い", "但し書き", "ID", "標準", "URL", "Word", "説明", "検索の例"}
 
 
 def terms(definition: dict) -> set:
@@ -262,6 +262,10 @@ MISTAKES = {
     "broken-yaml": ("  名称: 新宿区個人情報保護管理運営会議", "  名称: [新宿区個人情報保護管理運営会議", "YAML: YAMLの書き方に誤りがあります"),
     "status-meanings": ("    - {名称: 下書き, 扱い: draft}", "    - {名称: 下書き}",
                         "語彙.状態: 語彙「状態」に 扱い: draft・submitted・decided が1つずつ必要です"),
+    "condition-rule": ("    - {名称: 条件付承認, 但し書き: required}", "    - {名称: 条件付承認, 但し書き: always}",
+                       "語彙.決定[2].但し書き: 「always」は使えません — 次のいずれかを書いてください: required・refused・optional"),
+    "pending-status": ("    - {名称: 提出済, 扱い: submitted}", "    - {名称: 提出済, 扱い: submitted}\n    - {名称: 保留, 扱い: pending}",
+                       "語彙.状態[3].扱い: 語彙「状態」の言葉には 扱い: pending を書けません — 扱い: pending は語彙「決定」にだけ書けます"),
     "title-placeholder": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回数}回)概要"',
                           "会議.表題: 表題の {回数} は項目にありません — {…} には、会議の書類の項目のキーを書いてください"),
 }

@@ -491,3 +491,97 @@ def test_template_tags_are_where_docxtpl_needs_them():
     assert "{% for row in sheet.rows %}" in tags and "{{ body }}" in tags
     assert any("loop.first" in tag for tag in tags)  # {% vm %} became a vertical merge
     assert not [t for t in tags if re.match(r"{%\s*(p|tr|tc|r)\s", t)], "a {%p %}/{%tr %} tag shares its paragraph/row"
+
+
+# ---------------------------------------------------------------------------
+# The record: conditions under the decision, reasons under the sentence, group labels kept with their rows
+
+RECORD = fixture_copy("record")  # an item deliberated twice: 継続審議, then 条件付承認 with two conditions
+
+
+@pytest.fixture(scope="module")
+def record_docs(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("record-docx")
+    paths = write_documents(archive_of(RECORD), out, RECORD)
+    return {f"{p.parent.name}/{p.stem}": p for p in paths}
+
+
+def paragraph_texts(path: Path) -> list[str]:
+    """Every paragraph's text of the body (table cells included), in document order."""
+    return ["".join(t.text or "" for t in p.iter(q("t"))) for p in body(path).iter(q("p"))]
+
+
+def test_conditions_print_under_the_decision(record_docs):
+    """⇒ 条件付承認, then the condition; several are numbered (1) (2), as a ward writes them."""
+    texts = paragraph_texts(record_docs["meetings/2026-07"])
+    start = texts.index("(1) 案内状の印刷の委託について")
+    assert texts[start:start + 7] == [
+        "(1) 案内状の印刷の委託について", "⇒ 条件付承認", "印刷の終了後、データを消去した証明書を提出させること。",
+        "(2) 記録のテスト事業に係る外部結合について", "⇒ 条件付承認",
+        "(1) 年に1回、運用状況を報告すること。", "(2) 相手方のシステムの変更があれば、事前に報告すること。"]
+    styles = {line.split(": ", 1)[1]: line.split(": ", 1)[0] for line in outline(record_docs["meetings/2026-07"]).splitlines()
+              if ": " in line}
+    assert styles["(1) 年に1回、運用状況を報告すること。"] == "決定の付記"
+    assert "⇒ 継続審議" in paragraph_texts(record_docs["meetings/2026-06"])
+
+
+def test_a_deviation_prints_its_reason_under_the_sentence(record_docs):
+    """The original's checklist has no remarks column: the reason follows the sentence in the row's text cell."""
+    rows = [row for table in tables(record_docs["agendas/record-item"]) for row in table.findall("w:tr", NS)]
+    row = next(r for r in rows if len(r.findall("w:tc", NS)) == 3 and cells_text(r)[1] == "－")
+    sentence, reason = ["".join(t.text or "" for t in p.iter(q("t"))) for p in row.findall("w:tc", NS)[2].findall("w:p", NS)]
+    assert sentence.startswith("業務開始前に、事故、災害、トラブルに対応できる体制")
+    assert reason == "（理由: 区のシステムに接続しないため）"
+    others = [r for r in rows if len(r.findall("w:tc", NS)) == 3 and cells_text(r)[1] == "○"]
+    assert all(len(r.findall("w:tc", NS)[2].findall("w:p", NS)) == 1 for r in others)  # no empty reason paragraph
+
+
+def test_a_groups_rows_keep_with_the_next_but_the_last(built):
+    """Every row of a checklist group but its last keeps with the next row: Word and LibreOffice move the whole
+    group to the next page rather than leave its merged label on one page and rows on the other."""
+    for doc in built.values():
+        for table in tables(doc):
+            rows = [r for r in table.findall("w:tr", NS) if r.find("w:tc/w:tcPr/w:vMerge", NS) is not None]
+            for row, following in zip(rows, rows[1:] + [None]):
+                last = following is None or following.find("w:tc/w:tcPr/w:vMerge", NS).get(q("val")) == "restart"
+                keeps = [p.find("w:pPr/w:keepNext", NS) is not None for p in row.iter(q("p"))]
+                assert keeps == [not last] * len(keeps), cells_text(row)
+
+
+def pdf_pages(pdf: Path):
+    """[(x_min, y_min, x_max, text)] of every word, page by page (pdftotext -bbox)."""
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    data = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(data, etree.XMLParser(recover=True))
+    return [[(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), w.text or "")
+             for w in page.iter(xhtml + "word")] for page in root.iter(xhtml + "page")]
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice and poppler needed")
+def test_group_labels_never_split_from_their_rows_across_pages(built, tmp_path):
+    """Each seed item's Word file through LibreOffice: on every page, the first checklist row's group label is
+    printed whole on that page (the label column is the table's first 30mm; marks sit in the next column)."""
+    from fugi.view import checklist_view
+
+    archive = archive_of(CONTENT)
+    documents = [built[f"agendas/{a.id}"] for a in archive.agendas]
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, documents)], capture_output=True, check=True, timeout=300)
+    left = (ooxml.A4["left"] + ooxml.twips(30)) / 20  # the left margin plus the label column, in points
+    checked = 0
+    for agenda in archive.agendas:
+        labels = [re.sub(r"\s", "", g.label) for c in agenda.checklists for h in checklist_view(c, archive.forms).halves
+                  for g in h.groups for _ in g.rows]
+        index = 0
+        for number, words in enumerate(pdf_pages(tmp_path / f"{agenda.id}.pdf"), 1):
+            legend = [w for w in words if w[3].startswith("・対策")]
+            if not legend:
+                continue
+            top = max(w[1] for w in legend) + 15  # below the repeated header row
+            marks = [w for w in words if left < w[0] < left + 75 and w[1] > top and len(w[3]) == 1]
+            printed = "".join(w[3] for w in sorted(words, key=lambda w: (w[1], w[0])) if w[2] <= left + 2 and w[1] > top)
+            if marks:
+                assert labels[index] in re.sub(r"\s", "", printed), (agenda.id, number, labels[index], printed)
+                index, checked = index + len(marks), checked + 1
+        assert index == len(labels), (agenda.id, index, len(labels))  # every row was found on some page
+    assert checked >= 20

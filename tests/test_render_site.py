@@ -153,9 +153,13 @@ def test_item_page_links_back_to_its_meeting_and_decision(site):
     assert "【賃貸人（法人）】" in source
 
 
-def test_unknown_meeting_is_shown_as_unknown(site):
+def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
+    """No meeting has decided it: 未定の表示 of the forms (審議中) as its decision, in the page and in the lists."""
     source = page(site, "agendas/aircon-josei/index.html")
-    assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 不明", source)
+    assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 審議中", source)
+    assert not re.search(r"決定</strong>: 不明", source)
+    listed = page(site, "agendas/index.html").split('href="aircon-josei/"')[1].split("</tr>")[0]
+    assert listed.rstrip().endswith("<td>審議中</td>")
 
 
 def test_download_links_only_for_published_files(site):
@@ -279,8 +283,9 @@ def test_a_public_meetings_word_download_masks_the_non_public_item(site):
     document = site / "downloads" / "meetings" / "zz-public-meeting.docx"
     with zipfile.ZipFile(document) as package:
         xml = package.read("word/document.xml").decode("utf-8")
-    assert "（非公開の付議事項）" in xml and "継続審議" in xml
+    assert "（非公開の付議事項）" in xml and "条件付承認" in xml
     assert sitebuild.PRIVATE_WORD not in xml and sitebuild.PRIVATE_WORD_JA not in xml
+    assert sitebuild.REMARK_WORD not in xml and xml.count("非公開の付議事項のため掲載していません") == 2  # conditions, remarks
     # its clerks' Word file (build/docx) names the item, so its PDF is not the public one and is not offered
     assert not document.with_suffix(".pdf").exists()
     assert (site / "downloads" / "meetings" / "2025-05.pdf").is_file()
@@ -288,8 +293,51 @@ def test_a_public_meetings_word_download_masks_the_non_public_item(site):
 
 def test_non_public_item_title_is_hidden_in_a_public_meeting(site):
     source = page(site, "meetings/zz-public-meeting/index.html")
-    assert "（非公開の付議事項）" in source and "継続審議" in source
+    assert "（非公開の付議事項）" in source and "条件付承認" in source
     assert "zz-private-item" not in source
+
+
+def test_a_withheld_items_conditions_and_remarks_are_left_out(site):
+    """The public meeting withholds the non-public item (非公開: true): its number and decision show, its conditions
+    and the remarks about it do not, and the page says so where they would be; every byte of the site is checked
+    for their words in test_drafts_and_non_public_items_never_reach_any_output (sitebuild.SECRET_WORDS)."""
+    source = page(site, "meetings/zz-public-meeting/index.html")
+    item = re.search(r'<li id="item-1">(.*?)</li>', source, re.S).group(1)
+    assert "（非公開の付議事項）" in item and "条件付承認" in item and "非公開の付議事項のため掲載していません" in item
+    remarks = source.split('id="remarks-1"')[1].split('id="remarks-2"')[0]
+    assert "非公開の付議事項のため掲載していません" in remarks and "fugi-remark__speaker" not in remarks
+    assert "条件の報告は誰が受けるのか。" in source  # the other item's remarks stay
+
+
+def test_conditions_and_history_on_the_item_and_meeting_pages(site):
+    """継続審議 at the 97th meeting links forward to the 98th, which decides 条件付承認 with two conditions and links
+    back; the item's page shows its history in date order and its conditions, all searchable."""
+    item = page(site, f"agendas/{sitebuild.RECORD_ID}/index.html")
+    facts = item.split('class="fugi-facts"')[1].split("</div>")[0]
+    assert re.search(r"決定</strong>: 条件付承認", facts)
+    assert f"(1) {sitebuild.CONDITION_WORDS[0]}を年に1回報告すること。" in facts
+    assert f"(2) {sitebuild.CONDITION_WORDS[1]}の変更は事前に報告すること。" in facts
+    history = item.split('id="history"')[1].split("</ol>")[0]
+    steps = re.findall(r"<li>(.*?)</li>", history, re.S)
+    assert len(steps) == 3 and "資料904として提出" in steps[0]
+    assert 'href="../../meetings/zz-first-meeting/#item-1"' in steps[1] and "継続審議" in steps[1]
+    assert 'href="../../meetings/zz-public-meeting/#item-2"' in steps[2] and "条件付承認" in steps[2]
+    assert sitebuild.CONDITION_WORDS[1] in steps[2]
+    first = re.search(r'<li id="item-1">(.*?)</li>', page(site, "meetings/zz-first-meeting/index.html"), re.S).group(1)
+    assert "継続審議" in first and 'href="../zz-public-meeting/#item-2"' in first and "→" in first
+    later = re.search(r'<li id="item-2">(.*?)</li>', page(site, "meetings/zz-public-meeting/index.html"), re.S).group(1)
+    assert 'href="../zz-first-meeting/#item-1"' in later and "←" in later
+    assert f"(1) {sitebuild.CONDITION_WORDS[0]}を年に1回報告すること。" in later
+
+
+def test_a_deviations_reason_is_shown_and_searchable(site):
+    source = page(site, f"agendas/{sitebuild.RECORD_ID}/index.html")
+    row = next(r for r in re.findall(r'<tr class="fugi-row[^"]*">(.*?)</tr>', source, re.S) if "－" in r)
+    assert f"{sitebuild.REASON_WORD}のため" in row and "data-pagefind-ignore" not in row.split("<td", 1)[0]
+    # Pagefind's fragments hold the page's text with its Japanese words split by zero-width spaces
+    fragments = [text.replace("\u200b", "") for path, text in sitebuild.output_texts(site) if "fragment" in path.parts]
+    for word in (sitebuild.REASON_WORD, *sitebuild.CONDITION_WORDS):
+        assert any(word in text for text in fragments), word  # in the search index
 
 
 # ---------------------------------------------------------------------------
@@ -304,14 +352,14 @@ def test_theme_search_is_off_and_pagefind_indexes_japanese(site):
     entry = json.loads(page(site, "pagefind/pagefind-entry.json"))
     assert list(entry["languages"]) == ["ja"]
     # items, meetings and the catalog are indexed; lists and browse pages are not
-    # 5 public items (4 + the hostile one), 2 public meetings, the catalog and the open-data page
-    assert entry["languages"]["ja"]["page_count"] == 9
+    # 6 public items (4 + the hostile one + the record one), 3 public meetings, the catalog and the open-data page
+    assert entry["languages"]["ja"]["page_count"] == 11
 
 
 def test_search_filters_and_meta_are_on_item_pages(site):
     source = page(site, "agendas/kaigo-hoken-hyojunka/index.html")
     assert "<div data-pagefind-body>" in source
-    for name, value in (("年度", "年度不明"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "不明")):
+    for name, value in (("年度", "年度不明"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "審議中")):
         assert f'<span data-pagefind-filter="{name}">{value}</span>' in source, (name, value)
     kyoju = page(site, "agendas/kyoju-support-system/index.html")
     assert '<span data-pagefind-filter="年度">令和7年度</span>' in kyoju

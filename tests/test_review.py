@@ -169,18 +169,13 @@ def test_default_review_is_every_item_not_decided_drafts_included(archive):
     assert [r.agenda.id for r in review(archive)] == ["new-item", "draft-item"]
 
 
-def test_the_reason_an_item_gives_is_shown_once_the_model_carries_it(archive):
-    """Issue 9 adds a reason (理由) to each row; the view reads it through view.reason_of (getattr(row, "reason"))."""
-
-    @dataclasses.dataclass(frozen=True)
-    class RowWithReason(m.ChecklistRow):
-        reason: str = ""
-
+def test_the_reason_an_item_gives_is_shown_beside_its_deviation(archive):
+    """A row's 理由 (issue 9) reaches the review's deviation list."""
     agenda = next(a for a in archive.agendas if a.id == "new-item")
     checklist = agenda.checklists[0]
     half = checklist.halves[1]
     group = half.groups[0]
-    rows = tuple(RowWithReason(**dataclasses.asdict(r), reason="結合先は国の機関で、区の指導の対象外のため。")
+    rows = tuple(dataclasses.replace(r, reason="結合先は国の機関で、区の指導の対象外のため。")
                  if r.position == 4 else r for r in group.rows)
     changed = dataclasses.replace(checklist, halves=(checklist.halves[0], dataclasses.replace(
         half, groups=(dataclasses.replace(group, rows=rows), *half.groups[1:]))))

@@ -31,7 +31,12 @@ def test_new_agenda_validates_with_catalog_checklists(tmp_path, capsys):
     assert len(rows) == (5 + 11) * 2 + (13 + 11) * 2
     assert all(row.mark == "○" and not row.differs for row in rows)
     unfilled = [p for p in problems.warnings if p.path.endswith("new-item.md")]
-    assert [p.message for p in unfilled] == ["「【要記入】」のままの箇所があります"]
+    assert {p.message for p in unfilled} == {"「【要記入】」のままの箇所があります"}
+    # every line of the file that holds the placeholder is reported, at that line, once (a draft: warnings)
+    lines = (content / "agendas" / "new-item.md").read_text(encoding="utf-8").split("\n")
+    assert sorted(p.line for p in unfilled) == [n for n, text in enumerate(lines, 1) if "【要記入】" in text]
+    fields = {p.line: p.field for p in unfilled}
+    assert fields[lines.index("担当部課:") + 2] == "担当部課[1].部" and fields[max(fields)] == "事業内容"
 
 
 def test_new_meeting_validates(tmp_path):

@@ -151,7 +151,7 @@ def test_meeting_page_and_item_links(visit, archive_url):
     assert response.status == 200
     page.locator("#item-5 a").first.click()
     page.wait_for_url("**/agendas/kyoju-support-system/")
-    assert page.locator("a[href*='meetings/2025-05/#item-5']").count() == 1
+    assert page.locator("a[href*='meetings/2025-05/#item-5']").count() == 2  # its facts and its history
     for path in ("", "agendas/", "browse/category/", "browse/partner/", "catalog/", "data/", "data/decisions.json"):
         assert page.goto(archive_url + path).status == 200, path
 

@@ -49,28 +49,28 @@ def year_anchor(meeting) -> str:
     return f"fy{year}" if year > 0 else "unknown"
 
 
-def decision_counts(meeting) -> str:
+def decision_counts(meeting, forms) -> str:
     tally = defaultdict(int)
     for item in meeting.items:
-        tally[item.decision or v.UNKNOWN] += 1
+        tally[item.decision or forms.undecided] += 1
     return "、".join(f"{k} {n}件" for k, n in tally.items())
 
 
-def meetings_by_year(meetings) -> list:
+def meetings_by_year(meetings, forms) -> list:
     groups = defaultdict(list)
     for meeting in meetings:
         groups[v.year_of(meeting)].append(meeting)
     result = []
     for (year, label), items in sorted(groups.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0])):
         rows = [dict(v.meeting_summary(mt), place=mt.place, when=v.meeting_when(mt), items=len(mt.items),
-                     decisions=decision_counts(mt)) for mt in items]
+                     decisions=decision_counts(mt, forms)) for mt in items]
         result.append({"id": year_anchor(items[0]), "label": label, "meetings": rows})
     return result
 
 
 def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
     view = v.meeting_view(meeting, forms)
-    items = [dict(item, decision=item["decision"] or v.UNKNOWN) for item in view.items]
+    items = [dict(item, decision=item["decision"] or forms.undecided) for item in view.items]
     return {**vars(view), "items": items, "council": meeting.council,
             "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
@@ -182,4 +182,4 @@ def search_filters(archive: m.Archive, labels) -> list:
             {"name": "区分", "order": [c.name for c in archive.forms.categories]},
             {"name": labels.sections},
             {"name": labels.decision, "prefix": True,
-             "order": [*archive.forms.words(decision.vocabulary), v.UNKNOWN]}]
+             "order": [*archive.forms.words(decision.vocabulary), archive.forms.undecided]}]

@@ -123,7 +123,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     totals = c.counts(archive)
     pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads) if latest else None,
                 counts=totals)
-    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings))
+    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings, forms))
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
                     year_id=c.year_anchor(meeting))

@@ -106,6 +106,7 @@ PARAGRAPH_STYLES = [
     ("FugiCellSmallCenter", "表小文字中央", "Normal", SMALL_LINE + CENTER, _size(16)),
     ("FugiChecklistText", "対策文", "Normal", '<w:spacing w:line="280" w:lineRule="atLeast"/>' + LEFT, _size(20)),
     ("FugiLegend", "凡例", "Normal", SMALL_LINE + LEFT, _size(16)),
+    ("FugiChecklistReason", "対策の理由", "Normal", SMALL_LINE + LEFT, _size(18)),
     # Markdown bodies (fugi/markdown_docx.py)
     ("FugiMdHeading1", "本文見出し 1", "Normal", KEEP + _spacing(60, 0), ""),
     ("FugiMdHeading2", "本文見出し 2", "Normal", KEEP + _spacing(60, 0) + _ind(left=CHAR), ""),
@@ -128,6 +129,7 @@ PARAGRAPH_STYLES = [
     ("FugiMeetingText", "会議本文", "Normal", _ind(left=CHAR), ""),
     ("FugiDeliberation", "議事項目", "Normal", KEEP + _ind(left=CHAR * 3, hanging=CHAR * 2), ""),
     ("FugiDecision", "決定", "Normal", _spacing(0, 60) + _ind(left=CHAR * 4), ""),
+    ("FugiDecisionNote", "決定の付記", "Normal", _spacing(0, 60) + _ind(left=CHAR * 5), ""),
     ("FugiRemarkHeading", "発言見出し", "Normal", KEEP + _spacing(120, 0) + _ind(left=CHAR), ""),
     ("FugiRemark", "発言", "Normal", _ind(left=CHAR * 3, hanging=CHAR), ""),
     ("FugiRemarkMore", "発言続き", "Normal", _ind(left=CHAR * 3, first=CHAR), ""),
@@ -415,7 +417,9 @@ def agenda_body(doc):
     para(doc, "{%p if checklist.subtitle %}")
     para(doc, "{{ checklist.subtitle }}", "対策表の副題")
     para(doc, "{%p endif %}")
-    table = grid_table(doc, [30, 26, 104], 6)
+    # A group's rows keep with the next row (all but its last): the merged group label never ends a page
+    # without its rows, nor do its rows start a page without it (Word and LibreOffice both honour keepNext here).
+    table = grid_table(doc, [30, 26, 104], 10)
     rows = table.rows
     row_props(rows[0], header=True)
     cell_text(rows[0].cells[1], "{%p for line in half.legend %}\n{{ line }}\n{%p endfor %}", "凡例")
@@ -424,16 +428,33 @@ def agenda_body(doc):
         center(cell)
     tag_row(rows[1], "{%tr for group in half.groups %}")
     tag_row(rows[2], "{%tr for row in group.rows %}")
-    row_props(rows[3])
-    cell_text(rows[3].cells[0], "{% vm %}{{ group.label }}", "対策文")
-    center(rows[3].cells[0])
-    cell_text(rows[3].cells[1], "{{ row.mark }}", "表中央")
-    center(rows[3].cells[1])
-    cell_text(rows[3].cells[2], "{{ row.text }}", "対策文")
-    tag_row(rows[4], "{%tr endfor %}")
-    tag_row(rows[5], "{%tr endfor %}")
+    tag_row(rows[3], "{%tr if not loop.last %}")
+    checklist_row(rows[4], keep_with_next=True)
+    tag_row(rows[5], "{%tr else %}")
+    checklist_row(rows[6], keep_with_next=False)
+    tag_row(rows[7], "{%tr endif %}")
+    tag_row(rows[8], "{%tr endfor %}")
+    tag_row(rows[9], "{%tr endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
+
+
+def checklist_row(row, keep_with_next):
+    """A checklist row: the group label (merged down the group), the mark, the sentence and the row's reason."""
+    row_props(row)
+    label, mark, text = row.cells
+    cell_text(label, "{% vm %}{{ group.label }}", "対策文")
+    center(label)
+    cell_text(mark, "{{ row.mark }}", "表中央")
+    center(mark)
+    cell_text(text, "{{ row.text }}", "対策文")
+    # the original's checklist has no remarks column: a reason prints under the sentence, in its cell
+    for line in ("{%p if row.reason %}", "（理由: {{ row.reason }}）", "{%p endif %}"):
+        text.add_paragraph(line, style="対策の理由")
+    if keep_with_next:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 # ---------------------------------------------------------------------------
@@ -455,6 +476,12 @@ def meeting_body(doc):
     para(doc, "{%p if item.decision %}")
     para(doc, "⇒ {{ item.decision }}", "決定")
     para(doc, "{%p endif %}")
+    para(doc, "{%p for line in item.conditions %}")  # 条件付承認: its conditions under the decision, (1) (2) …
+    para(doc, "{{ line }}", "決定の付記")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p if item.note %}")
+    para(doc, "{{ item.note }}", "決定の付記")
+    para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p if advice_title or advice %}")
     para(doc, "{{ advice_title }}", "会議見出し")
@@ -469,6 +496,9 @@ def meeting_body(doc):
     para(doc, "【{{ labels.meeting_remarks }}】", "会議見出し")
     para(doc, "{%p for group in remarks %}")
     para(doc, "{{ labels.items }}({{ group.number }})について", "発言見出し")
+    para(doc, "{%p if group.note %}")
+    para(doc, "{{ group.note }}", "発言続き")
+    para(doc, "{%p endif %}")
     para(doc, "{%p for remark in group.remarks %}")
     para(doc, "・{{ remark.speaker }}: {{ remark.first }}", "発言")
     para(doc, "{%p for text in remark.rest %}")

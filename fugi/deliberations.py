@@ -1,0 +1,119 @@
+"""The items a meeting deliberated: their decisions and conditions, repeats, links to agenda items, an item's
+history across meetings, and what a public meeting may say about an item that is not published."""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+from . import model as m
+
+
+def check_item(item, parts: dict, line: int, decision, conditions, forms) -> None:
+    """A decision word says whether the item's conditions are required, refused or optional (但し書き)."""
+    part = parts.get("conditions")
+    if not decision or part is None:
+        return
+    rule = forms.condition_rule(decision)
+    if rule == "required" and not conditions:
+        item.ctx.error(line, item.name(part.key), f"{decision}には{part.label}が必要です",
+                       f"`{part.key}:` に{part.label}を書いてください（いくつもあるなら `- ` で始まる行の並び）")
+    elif rule == "refused" and conditions:
+        needing = "・".join(f"「{w}」" for w in forms.decision_words("required"))
+        hint = f"{part.label}を付けた{parts['decision'].label}なら「{decision}」を{needing}に直してください。" if needing else ""
+        item.error(part.key, f"{decision}には{part.label}を書けません", f"{hint}{part.label}がなければ `{part.key}:` を消してください")
+
+
+def check_repeated(item, parts: dict, items_key: str, number: int, ref, title, seen: dict) -> None:
+    """The same agenda file (or, for items known by title only, the same title) twice in one meeting."""
+    for role, value in (("agenda", ref), ("title", "" if ref else title)):
+        if not value:
+            continue
+        first = seen.setdefault((role, value), number)
+        if first != number:
+            key = parts[role].key
+            item.error(key, f"{key}「{value}」は{items_key}({first})と同じです",
+                       "同じ会議で同じ案件は1つにまとめてください（2つ目を消すか、別の案件なら書き直してください）")
+
+
+def link_meetings(archive: m.Archive, problems) -> None:
+    """Each deliberated item that names an agenda file must find it; the agenda learns its history across meetings
+    (its latest meeting and decision are its meeting and decision)."""
+    forms = archive.forms
+    items = forms.meeting.role("items")
+    agenda_key = forms.meeting.part("items", "agenda").key
+    status = forms.agenda.role("status")
+    by_id = {a.id: a for a in archive.agendas}
+    for meeting in sorted(archive.meetings, key=m.meeting_chronology):
+        linked = []
+        for item in meeting.items:
+            field = f"{items.key}[{item.number}].{agenda_key}"
+            line = meeting.lines.get(field, item.line)
+            agenda = by_id.get(item.agenda_id) if item.agenda_id else None
+            if item.agenda_id and agenda is None:
+                guess = difflib.get_close_matches(item.agenda_id, list(by_id), n=1, cutoff=0.4)
+                hint = f"「{guess[0]}」の誤りではありませんか" if guess else "content/agendas/ にあるファイル名（.md なし）を書いてください"
+                problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{item.agenda_id}」がありません", hint)
+            if agenda is not None and agenda.status == "draft":
+                problems.error(meeting.path, line, field, f"{forms.agenda.name}「{agenda.id}」は{agenda.status_word}です",
+                               f"{agenda.path} の{status.label}を{forms.status_word('submitted')}か{forms.status_word('decided')}にしてください")
+            elif agenda is not None:
+                check_publication(meeting, item, agenda, forms, problems)
+            linked.append(dataclasses.replace(item, title=item.title or (agenda.title if agenda else ""), agenda=agenda))
+        meeting.items = tuple(linked)
+        check_advice(meeting, forms, problems)
+    m.record_history(archive.meetings)
+    for agenda in archive.agendas:
+        if agenda.status == "decided" and agenda.meeting is None:
+            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
+                          f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
+                          f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")
+        elif agenda.status == "decided" and forms.pending(agenda.decision or ""):
+            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
+                          f"{agenda.status_word}ですが、最後の{forms.meeting.name}（{agenda.meeting.path}）では「{agenda.decision}」です",
+                          f"{status.label}を{forms.status_word('submitted')}にするか、決めた{forms.meeting.name}を加えてください")
+
+
+def check_publication(meeting: m.Meeting, item: m.Deliberation, agenda: m.Agenda, forms, problems) -> None:
+    """A public meeting may name an unpublished agenda item only when it says to withhold it (非公開: true);
+    withholding an item that is published contradicts the item."""
+    items = forms.meeting.role("items")
+    withheld = forms.meeting.part("items", "withheld")
+    public = forms.agenda.role("public")
+    where = f"{items.key}[{item.number}]"
+    if item.withheld and agenda.published:
+        problems.error(meeting.path, meeting.lines.get(f"{where}.{withheld.key}", item.line), f"{where}.{withheld.key}",
+                       f"{forms.agenda.name}「{agenda.id}」は{public.label}されています",
+                       f"`{withheld.key}: true` を消すか、{agenda.path} の{public.label}を false にしてください")
+    elif meeting.public and not agenda.published and not item.withheld:
+        agenda_key = forms.meeting.part("items", "agenda").key
+        how = (f"この{items.label}に `{withheld.key}: true` を書くと、番号と{forms.meeting.part('items', 'decision').label}"
+               f"だけを載せます（{withheld_parts(forms)}は載せません）。" if withheld else "")
+        problems.error(meeting.path, meeting.lines.get(f"{where}.{agenda_key}", item.line), f"{where}.{agenda_key}",
+                       f"{forms.agenda.name}「{agenda.id}」は{public.label}しないものですが、この{forms.meeting.name}は{public.label}されます",
+                       f"{how}{public.label}してよいなら {agenda.path} の{public.label}を true にしてください")
+
+
+def withheld_parts(forms) -> str:
+    """What withholding an item leaves out: 件名・条件・発言 (the labels of the forms)."""
+    parts = [forms.meeting.part("items", "title"), forms.meeting.part("items", "conditions"), forms.meeting.role("remarks")]
+    return "・".join(p.label for p in parts if p is not None)
+
+
+def check_advice(meeting: m.Meeting, forms, problems) -> None:
+    """The advice of a public meeting is not tied to an item: it must not name an item the meeting withholds."""
+    advice = forms.meeting.role("advice")
+    if not meeting.public or advice is None:
+        return
+    for item in meeting.items:
+        if not (item.withheld or (item.agenda is not None and not item.agenda.published)) or not item.title:
+            continue
+        lines = [meeting.lines.get(advice.key, meeting.body_line)] * 2 + [meeting.body_line + i
+                                                                           for i in range(meeting.advice.count("\n") + 1)]
+        texts = [meeting.advice_title, meeting.advice_intro, *meeting.advice.split("\n")]
+        for line, text in zip(lines, texts):
+            if item.title in text:
+                problems.error(meeting.path, line, advice.key,
+                               f"{advice.label}に、載せない{forms.meeting.role('items').label}({item.number})の"
+                               f"{forms.meeting.part('items', 'title').label}「{item.title}」があります",
+                               f"{forms.meeting.role('public').label}する{forms.meeting.name}の{advice.label}から外してください")
+                break
