@@ -15,7 +15,7 @@ from typing import Optional
 import yaml
 
 from . import model as m
-from .checks import TODO
+from .kinds import TODO
 from .collation import bare_name, bare_reading, collation_key, name_key, reading_problem, to_hiragana
 from .load import load_yaml_file
 from .problems import shown
