@@ -52,8 +52,6 @@ def fields(forms, vocabulary=None) -> list:
           if conditions else []),
         ("経過", f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
                  f"{decision.label}{'・' + conditions.label if conditions else ''}）"),
-        ("標準と異なる行", f"{a.role('checklists').label}で標準と異なる行（「{forms.marks[1]['印']}」の行・文言の違う行・"
-                          "追加の行）と、その理由"),
         ("注記", f"載せていないものがあるときの説明（「{withheld_notice(forms)}」）"),
         ("URL", "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
         *review_fields(forms, vocabulary),
@@ -155,21 +153,6 @@ def history_record(meeting, item, forms, site_url: str) -> dict:
     return dict(record, 表示=shown)
 
 
-def deviations(agenda: m.Agenda, forms) -> list:
-    """Every checklist row that is not the catalog's: its place, mark, wording and the reason given."""
-    result = []
-    for checklist in agenda.checklists:
-        for half, group, row in checklist.rows:
-            if not (row.differs or row.added or row.mark != forms.default_mark):
-                continue
-            number = row.position if not row.added else None
-            shown = f"{checklist.category} {half.key} {group.name} {number or '追加'} {row.mark}"
-            result.append({"区分": checklist.category, "半分": half.key, "グループ": group.name, "番号": number,
-                           "印": row.mark, "文言": row.text, "標準の文言": row.standard, "理由": row.reason or None,
-                           "表示": shown + (f"（理由: {row.reason}）" if row.reason else "")})
-    return result
-
-
 def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
     partners = v.partners_by_role(agenda, forms)
     keys = [key for key, _, _ in fields(forms)]
@@ -178,7 +161,7 @@ def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
               *[partners.get(role, []) for role in forms.partner_roles], periods_of(agenda),
               *decision_fields(agenda.meeting, agenda.history[-1][1] if agenda.history else None, forms, site_url,
                                agenda.history),
-              deviations(agenda, forms), "", page_url("agendas", agenda.id, site_url)]
+              "", page_url("agendas", agenda.id, site_url)]
     return dict(zip(keys, values))
 
 
@@ -186,7 +169,7 @@ def title_only_record(meeting: m.Meeting, item: m.Deliberation, forms, site_url:
     """A decision known from the meeting summary alone (no agenda file, or an unpublished one)."""
     keys = [key for key, _, _ in fields(forms)]
     values = [None, item.title, None, None, [], [], [], [], *[[] for _ in forms.partner_roles], [],
-              *decision_fields(meeting, item, forms, site_url, [(meeting, item)]), [],
+              *decision_fields(meeting, item, forms, site_url, [(meeting, item)]),
               withheld_notice(forms) if item.withheld else "", page_url("meetings", meeting.id, site_url)]
     return dict(zip(keys, values))
 
