@@ -162,6 +162,14 @@ def vary_agenda(meta: dict, body: str, number: int, rng: random.Random, years: i
     return re.sub(r"資料\d+(?=-\d)", f"資料{number}", text)
 
 
+
+def decided(agenda: str, decision: str, rng) -> dict:
+    """One deliberated item of a synthetic meeting (a conditional approval states its condition)."""
+    item = {"付議事項": agenda, "決定": decision}
+    if decision == "条件付承認":
+        item["条件"] = f"{rng.choice(WORDS)}の実施状況を年に1回報告すること。"
+    return item
+
 def synthetic_content(target: Path, items: int, seed: int = 7) -> Path:
     """content/ with N varied agenda items and their meetings (checklists copied as they are)."""
     rng = random.Random(seed)
@@ -194,7 +202,7 @@ def synthetic_content(target: Path, items: int, seed: int = 7) -> Path:
         meta = dict(meeting_meta)
         meta.update({"回": number, "開催日": date, "場所": rng.choice(PLACES)})
         titled = [{"件名": f"{rng.choice(TOPICS)}{rng.choice(ACTIONS)}の委託について", "決定": "承認"}]
-        meta["審議事項"] = titled + [{"付議事項": a, "決定": rng.choice(DECISIONS)} for a in agendas]
+        meta["審議事項"] = titled + [decided(a, rng.choice(DECISIONS), rng) for a in agendas]
         meta["発言"] = [{"審議事項": 1, "発言": meeting_meta["発言"][0]["発言"]}]
         advice = f"- {kana_word(rng)}方式の{rng.choice(WORDS)}について、委託先に定期的な確認を求めること。\n\n"
         (target / "meetings" / f"{ident}.md").write_text(dump(meta, advice + meeting_body), encoding="utf-8")

@@ -83,7 +83,8 @@ def review_values(agenda, public: m.Archive) -> dict:
     found = public_review(agenda, public) if agenda is not None else None
     rows = [{"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
              "文言": d.text, "標準の文言": d.standard, "理由": d.reason,
-             "表示": f"{d.category} {d.label}{'' if d.state == 'added' else d.position}「{d.mark}」"}
+             "表示": f"{d.category} {d.label}{'' if d.state == 'added' else d.position}「{d.mark}」"
+                   + (f"（理由: {d.reason}）" if d.reason else "")}
             for d in (deviations(agenda, forms) if agenda is not None else [])]
     values = {DEVIATIONS: rows}
     marked = dict((c.name, list(labels)) for c, labels in found["sensitive"]) if found else {}

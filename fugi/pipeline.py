@@ -4,36 +4,21 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from .checks import cross_check
 from .forms import load_forms
-from .load import load_tree
-from .model import Archive
 from .outputs import writing
 from .problems import ContentError, Problems
-from .validate import validate
-from .readings import check_readings, load_readings
-from .vocabulary import load_vocabulary
 
 
 def load_archive(content: Path):
-    """Load, validate and cross-check everything under content/; returns (Archive, Problems)."""
-    problems = Problems()
-    content = Path(content)
-    if content.is_dir():  # each unchanged file's model and problems come from the build cache (fugi.reload)
-        from .cache import open_cache
-        from .reload import Loader
+    """Load, validate and cross-check everything under content/; returns (Archive, Problems).
 
-        archive, problems, _ = Loader(content, open_cache(content)).load()
-        return archive, problems
-    agendas, meetings, catalog = load_tree(content, problems)
-    forms = load_forms(content, problems) if content.is_dir() else None
-    if forms is None:
-        return Archive(), problems  # the forms say how to read everything else
-    archive = validate(agendas, meetings, catalog, forms, problems, content)
-    archive.vocabulary = load_vocabulary(content, problems)
-    archive.readings = load_readings(content, problems)
-    cross_check(archive, problems)
-    check_readings(archive, problems)
+    fugi.reload.Loader does the stages (load → validate → cross-check); each unchanged file's model and
+    problems come from the build cache."""
+    from .cache import open_cache
+    from .reload import Loader
+
+    content = Path(content)
+    archive, problems, _ = Loader(content, open_cache(content) if content.is_dir() else None).load()
     return archive, problems
 
 

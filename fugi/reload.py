@@ -18,8 +18,9 @@ from .checklists import parse_catalog
 from .checks import cross_check
 from .cache import Cache, code_digest, context_digest, digest as key_of
 from .forms import load_forms
-from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file
+from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file, named_files
 from .problems import Problems
+from .readings import check_readings, load_readings
 from .validate import Env, parse_agenda, parse_meeting
 from .vocabulary import load_vocabulary
 
@@ -30,30 +31,34 @@ class Loader:
     """Loads content/ again and again; `load()` returns (archive, problems, documents that changed since last time)."""
 
     def __init__(self, content: Path, cache: Cache | None = None):
-        self.content = Path(content).resolve()
+        self.given, self.content = Path(content), Path(content).resolve()
         self.cache = cache or Cache(None)
         self.context = None
-        self.shared = None  # (forms, catalog, their problems)
+        self.shared = None  # (forms, catalog, vocabulary, readings, their problems)
         self.memo: dict[Path, tuple] = {}  # file -> (sha256, model or None, [problems])
 
     def load(self):
         problems = Problems()
         root = self.content
         if not all((root / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
-            load_tree(root, problems)  # the folder is wrong: the same problem the pipeline reports
+            load_tree(self.given, problems)  # the folder is wrong: the same problem the pipeline reports
             self.memo.clear()
             return m.Archive(), problems, set()
         context = context_digest(root)
         if context != self.context:
             self.context, self.shared, self.memo = context, self._shared(), {}
-        forms, catalog, vocabulary, shared_problems = self.shared
+        forms, catalog, vocabulary, readings, shared_problems = self.shared
         problems.extend(shared_problems)
-        if forms is None:
+        if forms is None:  # without the forms nothing can be validated; the files' own mistakes are still reported
+            scratch = Problems()
+            load_tree(root, scratch)
+            problems.extend(p for p in scratch if p.path.endswith(".md"))
+            self.memo.clear()
             return m.Archive(), problems, set()
         env = Env(forms, catalog, root)
         documents, changed, seen = {"agendas": [], "meetings": []}, set(), set()
         for kind, folder, word, parse in KINDS:
-            for path in sorted((root / folder).glob("*.md")):
+            for path in named_files(root / folder, root, problems):  # names that can be addresses, nothing outside
                 seen.add(path)
                 data = path.read_bytes()
                 digest = hashlib.sha256(data).hexdigest()
@@ -67,9 +72,9 @@ class Loader:
         for path in set(self.memo) - seen:
             del self.memo[path]
             changed.add(("agendas" if path.parent.name == AGENDA_DIR else "meetings", path.stem))
-        archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms)
-        archive.vocabulary = vocabulary
+        archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms, vocabulary, readings=readings)
         cross_check(archive, problems)
+        check_readings(archive, problems)
         return archive, problems, changed
 
     def _read(self, path: Path, digest: str, word: str, parse, env) -> tuple:
@@ -95,16 +100,17 @@ class Loader:
         """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed)."""
         problems = Problems()
         forms = load_forms(self.content, problems)
-        catalog, vocabulary = {}, None
+        catalog, vocabulary, readings = {}, None, None
         if forms is not None:
-            for path in sorted((self.content / CATALOG_DIR).glob("*.yml")):
+            for path in named_files(self.content / CATALOG_DIR, self.content, problems, "*.yml", False):
                 src = load_yaml_file(path, self.content, problems)
                 entry = parse_catalog(src, forms, problems) if src else None
                 if entry:
                     catalog[entry.category] = entry
             vocabulary = load_vocabulary(self.content, problems)
+            readings = load_readings(self.content, problems)
         self.refs = FormsRefs(forms)
-        return forms, catalog, vocabulary, list(problems)
+        return forms, catalog, vocabulary, readings, list(problems)
 
 
 class FormsRefs:

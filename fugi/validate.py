@@ -83,16 +83,3 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
                      remarks=v.get("remarks") or (), public=v["public"],
                      body_line=src.body_line + len(src.body) - len(src.body.lstrip("\n")), title=title,
                      lines=ctx.lines)
-
-
-def validate(agenda_files, meeting_files, catalog_files, forms, problems, content_root=None) -> m.Archive:
-    """Every file -> the model; problems collected, never raised."""
-    catalog = {}
-    for src in catalog_files:
-        entry = parse_catalog(src, forms, problems)
-        if entry:
-            catalog[entry.category] = entry
-    env = Env(forms, catalog, Path(content_root) if content_root is not None else None)
-    agendas = [a for src in agenda_files if (a := parse_agenda(src, env, problems))]
-    meetings = [mt for src in meeting_files if (mt := parse_meeting(src, env, problems))]
-    return m.Archive(agendas, meetings, catalog, forms)

@@ -125,32 +125,27 @@ def test_the_sites_pdfs_embed_their_japanese_font(built):
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or shutil.which("pdftotext") is None,
                     reason="chromium か poppler-utils がありません")
 def test_a_reader_follows_the_pdf_link_and_gets_the_item(built):
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    site = built / "both" / "site"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    from browsing import launch, serve
+
+    server = serve(built / "both" / "site")
+    root = f"http://127.0.0.1:{server.server_port}"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = launch(p)
             page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}/agendas/aircon-josei/")
+            page.goto(f"{root}/agendas/aircon-josei/")
             href = page.locator("a[href$='.pdf']").first.get_attribute("href")
             response = page.request.get(page.url + href)
-            assert response.ok and response.body()[:5] == b"%PDF-"
-            missing = page.request.get(f"http://127.0.0.1:{server.server_port}/downloads/agendas/zz-private-item.pdf")
-            assert missing.status == 404
+            assert response.ok
+            body = response.body()
+            assert body[:5] == b"%PDF-"
+            assert page.request.get(f"{root}/downloads/agendas/zz-private-item.pdf").status == 404
             browser.close()
     finally:
         server.shutdown()
     pdf = built / "fetched.pdf"
-    pdf.write_bytes(response.body())
+    pdf.write_bytes(body)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "エアコン購入費助成事業" in text.replace("\n", "").replace(" ", "")

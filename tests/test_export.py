@@ -123,13 +123,13 @@ def test_conditions_history_and_deviations_with_reasons(planted_archive):
     assert [(h["会議"]["id"], h["審議事項"], h["決定"]) for h in record["経過"]] == [
         ("zz-first-meeting", 1, "継続審議"), ("zz-public-meeting", 2, "条件付承認")]
     (deviation,) = record["標準と異なる行"]
-    assert (deviation["区分"], deviation["半分"], deviation["グループ"], deviation["番号"], deviation["印"]) == (
-        "外部結合", "相手方", "運用上の対策", 4, "－")
+    assert (deviation["区分"], deviation["見出し"], deviation["番号"], deviation["印"]) == (
+        "外部結合", "結合先に行わせる情報保護対策【運用上の対策】", 4, "－")
     assert deviation["理由"] == f"{sitebuild.REASON_WORD}のため" and record["注記"] == ""
     row = next(r for r in csv.DictReader(io.StringIO(export.to_csv(export.records(planted_archive), planted_archive.forms)))
                if r["id"] == sitebuild.RECORD_ID)
     assert row["経過"] == "第97回 継続審議；第98回 条件付承認（" + "）（".join(record["条件"]) + "）"
-    assert row["標準と異なる行"] == f"外部結合 相手方 運用上の対策 4 －（理由: {sitebuild.REASON_WORD}のため）"
+    assert row["標準と異なる行"] == f"外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」（理由: {sitebuild.REASON_WORD}のため）"
 
 
 def test_a_withheld_item_says_so_and_keeps_its_conditions_out(planted_archive):

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import model as m
 from ..cache import code_digest, digest, tree_digest
 from ..outputs import locked
-from .build import CONFIG_FILE, apply_settings, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
+from .build import CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
 from .pages import TEMPLATES, generate_docs
 from .stash import Stash, StashPlugin
 
@@ -123,6 +123,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
                 run_mkdocs(config, dirty=True)
             finally:
                 logger.removeFilter(quiet)
+            finish_sitemap(built, config.site_url or "")
         key_file.write_text(key, encoding="utf-8")
         if out_dir is not None:
             shutil.copytree(built, out_dir, dirs_exist_ok=True)
