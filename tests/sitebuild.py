@@ -231,3 +231,20 @@ def output_texts(site: Path):
                 for name in package.namelist():
                     yield path / name, package.read(name).decode("utf-8", errors="replace")
         yield path, data.decode("utf-8", errors="replace")
+
+
+@functools.lru_cache(maxsize=None)
+def synthetic_site(items: int = 1000) -> Path:
+    """A site of the benchmark's synthetic archive (bench/bench_site.py: N varied items, N/10 meetings), built
+    through the pipeline with its Word downloads but no PDFs; returns site/."""
+    import sys
+
+    from fugi import pipeline
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_site import synthetic_content
+
+    root = _tmp()
+    content = synthetic_content(root / "content", items)
+    pipeline.build(content, docx_out=root / "docx", site_out=root / "site", site_pdf=False, report=lambda line: None)
+    return root / "site"

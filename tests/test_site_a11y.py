@@ -274,3 +274,52 @@ def test_phone_menu_opens_and_closes_from_the_keyboard(pages, base):
     assert page.evaluate("() => document.activeElement.matches('[data-fugi-drawer-open]')")
     assert page.evaluate("() => !document.getElementById('__drawer').checked"
                          " && document.querySelector('.md-sidebar--primary').inert")
+
+
+# ---------------------------------------------------------------------------
+# A council's decades: a sample of the 1,000-item synthetic archive (the benchmark's)
+
+
+def large_sample(site) -> list[str]:
+    """Every list and browse page, and a spread of item and meeting pages (the first, the last, every 250th)."""
+    pages = site_pages(site)
+    items = [p for p in pages if re.fullmatch(r"agendas/[^/]+/", p)]
+    meetings = [p for p in pages if re.fullmatch(r"meetings/[^/]+/", p)]
+    fixed = [p for p in pages if not re.fullmatch(r"(agendas|meetings)/[^/]+/", p)]
+    return fixed + items[::250] + items[-1:] + meetings[::40] + meetings[-1:]
+
+
+@pytest.fixture(scope="module")
+def large(browser):
+    site = sitebuild.synthetic_site(1000)
+    server = serve(site)
+    yield f"http://127.0.0.1:{server.server_port}/", large_sample(site)
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_violations_on_a_1000_item_archive(browser, large, width):
+    from test_site_layout import SIDEWAYS
+
+    root, sample = large
+    assert len(sample) > 20 and "agendas/" in sample
+    page = browser.new_page(viewport=WIDTHS[width])
+    found, sideways = [], []
+    try:
+        for path in sample:
+            page.goto(root + path)
+            violations = run_axe(page)
+            if violations:
+                found.append(f"/{path} ({width}):\n" + describe_violations(violations))
+            where = page.evaluate(SIDEWAYS)
+            if width == "phone" and (where["page"] > where["screen"] or where["wide"]):
+                sideways.append(f"/{path}: {where}")
+        page.goto(root)
+        open_search(page, "システム")
+        violations = run_axe(page)
+        if violations:
+            found.append(f"search ({width}):\n" + describe_violations(violations))
+    finally:
+        page.close()
+    assert found == [], "\n".join(found)
+    assert sideways == []

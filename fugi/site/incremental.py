@@ -123,7 +123,6 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
                 run_mkdocs(config, dirty=True)
             finally:
                 logger.removeFilter(quiet)
-            finish_sitemap(built, config.site_url or "")
         key_file.write_text(key, encoding="utf-8")
         if out_dir is not None:
             shutil.copytree(built, out_dir, dirs_exist_ok=True)
@@ -137,6 +136,7 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     out_dir = Path(out_dir).resolve()
     base = Path(cache_root) / "site" / site_key(archive)
     build_pages(archive, out_dir, content_root, base, files=files, work=work)
+    finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
     index_pages(out_dir, Path(cache_root))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
 
