@@ -181,7 +181,7 @@ def synthetic_content(target: Path, items: int, seed: int = 7) -> Path:
     seeds = [split(p) for p in sorted((ROOT / "content" / "agendas").glob("*.md"))]
     meeting_meta, meeting_body = split(ROOT / "content" / "meetings" / "2025-05.md")
     per_meeting, first_year = 10, 2019
-    meetings = []  # (id, date, [agenda ids])
+    meetings = []  # (id, date, number, [(agenda id, its decision)])
     count_meetings = max(1, items // per_meeting)
     per_year = max(1, -(-count_meetings // 7))
     for m in range(count_meetings):
@@ -194,15 +194,17 @@ def synthetic_content(target: Path, items: int, seed: int = 7) -> Path:
         meeting = meetings[i // per_meeting] if i // per_meeting < len(meetings) and rng.random() < 0.85 else None
         years = (meeting[1].year - 2025) if meeting else rng.randint(-6, 0)
         ident = f"item-{i + 1:04d}"
-        text = vary_agenda(meta, body, i + 1, rng, years, "決定" if meeting else "提出済")
+        decision = rng.choice(DECISIONS) if meeting else None
+        status = "決定" if decision and decision != "継続審議" else "提出済"  # continued: not decided yet
+        text = vary_agenda(meta, body, i + 1, rng, years, status)
         (target / "agendas" / f"{ident}.md").write_text(text, encoding="utf-8")
         if meeting:
-            meeting[3].append(ident)
+            meeting[3].append((ident, decision))
     for ident, date, number, agendas in meetings:
         meta = dict(meeting_meta)
         meta.update({"回": number, "開催日": date, "場所": rng.choice(PLACES)})
         titled = [{"件名": f"{rng.choice(TOPICS)}{rng.choice(ACTIONS)}の委託について", "決定": "承認"}]
-        meta["審議事項"] = titled + [decided(a, rng.choice(DECISIONS), rng) for a in agendas]
+        meta["審議事項"] = titled + [decided(a, decision, rng) for a, decision in agendas]
         meta["発言"] = [{"審議事項": 1, "発言": meeting_meta["発言"][0]["発言"]}]
         advice = f"- {kana_word(rng)}方式の{rng.choice(WORDS)}について、委託先に定期的な確認を求めること。\n\n"
         (target / "meetings" / f"{ident}.md").write_text(dump(meta, advice + meeting_body), encoding="utf-8")
