@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,25 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from contents import DRAFT, EDITED, PRIVATE, edit, preview_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DRAFT, PRIVATE, EDITED = "aircon-josei", "nyuji-tsuen-shien", "kaigo-hoken-hyojunka"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture
 def workspace(tmp_path):
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    edit(tmp_path / "content" / "agendas" / f"{DRAFT}.md", "状態: 提出済", "状態: 下書き")
-    edit(tmp_path / "content" / "agendas" / f"{PRIVATE}.md", "公開: true", "公開: false")
-    return tmp_path
+    return preview_workspace(tmp_path)
 
 
 class Serve:
