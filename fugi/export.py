@@ -242,11 +242,12 @@ def to_json(rows: list, forms, site_name: str = "", vocabulary=None) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_open_data(public: m.Archive, out_dir: Path, site_url: str = "", site_name: str = "") -> list:
-    """decisions.json and decisions.csv (UTF-8 with BOM, so Excel opens it) under out_dir, from the public view."""
+def write_open_data(public: m.Archive, out_dir: Path, site_url: str = "", site_name: str = "", rows=None) -> list:
+    """decisions.json and decisions.csv (UTF-8 with BOM, so Excel opens it) under out_dir, from the public view
+    (`rows`: its records, when the caller has them already)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = records(public, site_url)
+    rows = records(public, site_url) if rows is None else rows
     json_path, csv_path = out_dir / "decisions.json", out_dir / "decisions.csv"
     json_path.write_text(to_json(rows, public.forms, site_name, public.vocabulary), encoding="utf-8")
     csv_path.write_text(to_csv(rows, public.forms, public.vocabulary), encoding="utf-8-sig", newline="")

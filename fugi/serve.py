@@ -99,8 +99,8 @@ class Preview:
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
         if first:  # the saved documents' pages first, shown at once; then every page (lists, home, data)
-            def some(arch, docs, root, _docx, site_url, site_name, stash, files):
-                generate_some(arch, docs, root, first, stash, files, view=lambda same: same)
+            def some(arch, docs, root, _docx, site_url, site_name, stash, files, memo=None):
+                generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
 
             build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=some, partial=True)
             self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")

@@ -102,3 +102,29 @@ def test_the_sites_word_files_are_the_same_rendered_alone_or_taken_from_the_cler
     subprocess.run([sys.executable, str(REPO / "build.py"), "site", "--out", "alone"], cwd=workspace, env=env,
                    check=True, capture_output=True)
     assert snapshot(workspace / "both" / "site" / "downloads") == snapshot(workspace / "alone" / "downloads")
+
+
+def test_a_page_whose_inputs_did_not_change_is_not_rendered_again(tmp_path, monkeypatch):
+    """The page memo: a second build renders nothing; an edited item renders its own page and the pages that
+    list it, not the other items' pages."""
+    from fugi import pipeline
+    from fugi.site.pages import Pages
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    monkeypatch.setenv("FUGI_CACHE", str(tmp_path / "cache"))
+    rendered = []
+    real = Pages.render
+    monkeypatch.setattr(Pages, "render", lambda self, rel, template, context: rendered.append(rel)
+                        or real(self, rel, template, context))
+
+    def build() -> list:
+        rendered.clear()
+        pipeline.build(tmp_path / "content", site_out=tmp_path / "site", site_pdf=False, report=lambda line: None)
+        return sorted(rendered)
+
+    assert "agendas/aircon-josei.md" in build()
+    assert build() == []
+    edit(tmp_path / "content" / "agendas" / "aircon-josei.md", "件名: 低所得世帯", "件名: 改めた低所得世帯")
+    again = build()
+    assert "agendas/aircon-josei.md" in again and "agendas/index.md" in again
+    assert "agendas/nyuji-tsuen-shien.md" not in again and "agendas/kaigo-hoken-hyojunka.md" not in again

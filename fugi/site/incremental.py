@@ -11,7 +11,9 @@ that changes a title changes the lists too, and they are re-rendered as well.
 from __future__ import annotations
 
 import json
+import io
 import logging
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,7 +22,8 @@ from .. import model as m
 from ..cache import code_digest, digest, tree_digest
 from ..outputs import locked
 from .build import CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
-from .pages import TEMPLATES, generate_docs
+from . import pages
+from .pages import generate_docs
 from .stash import Stash, StashPlugin
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -41,7 +44,7 @@ def site_key(archive: m.Archive, config_file: Path = CONFIG_FILE, scope: str = "
     extra.extra = {}
     apply_settings(extra, archive)
     settings = json.dumps([site_settings(archive), extra.extra.get("fugi_search")], ensure_ascii=False, sort_keys=True)
-    return digest(code_digest(), Path(config_file).read_bytes(), tree_digest(TEMPLATES), settings, scope)[:20]
+    return digest(code_digest(), Path(config_file).read_bytes(), tree_digest(pages.TEMPLATES), settings, scope)[:20]
 
 
 def page_outputs(rel: str) -> list[str]:
@@ -84,6 +87,54 @@ def _remove_outputs(built: Path, rel: str) -> None:
         (built / out).unlink(missing_ok=True)
 
 
+class PageMemo:
+    """Rendered pages kept in base/pages by a digest of (template, place, context, the labels every page gets):
+    a page whose inputs are those of an earlier build is not rendered again.  The site key of `base` covers
+    fugi's code and the templates; entries no page used in a full build are removed after it."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.used = Path(folder), set()
+
+    @staticmethod
+    def fingerprint(value) -> bytes | None:
+        """The bytes a page's inputs are known by; None if they can't be (the page is then rendered every time).
+
+        Pickle without its memo first: equal values give equal bytes whether or not they share objects (a model
+        read from the cache shares fewer strings than one parsed afresh).  A context with cycles needs the memo;
+        its bytes can then differ between equal values, which costs a render, never a wrong page."""
+        for fast in (True, False):
+            out = io.BytesIO()
+            pickler = pickle.Pickler(out, protocol=5)
+            pickler.fast = fast
+            try:
+                pickler.dump(value)
+            except Exception:  # noqa: BLE001 - RecursionError (a cycle), or something pickle cannot write
+                continue
+            return (b"F" if fast else b"M") + out.getvalue()
+        return None
+
+    def key(self, shared: bytes, rel: str, template: str, context: dict) -> str | None:
+        data = self.fingerprint(context)
+        return digest(shared, rel, template, data) if data is not None else None
+
+    def get(self, key: str) -> str | None:
+        self.used.add(key)
+        path = self.folder / key[:2] / key
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def put(self, key: str, page: str) -> None:
+        path = self.folder / key[:2] / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(path)
+
+    def prune(self) -> None:
+        for path in self.folder.glob("*/*"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
                 config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False) -> int:
@@ -110,8 +161,11 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             config = mkdocs_config(kept, built, archive, "pagefind", config_file)
             stash = Stash()
             config.plugins["fugi-stash"] = StashPlugin(stash)
+            memo = PageMemo(base / "pages")
             generate(archive, fresh, Path(content_root), None, site_url=config.site_url or "",
-                     site_name=config.site_name, stash=stash, files=files)
+                     site_name=config.site_name, stash=stash, files=files, memo=memo)
+            if not partial:
+                memo.prune()
             fresh_build = not key_file.is_file()
             key_file.unlink(missing_ok=True)  # back only after MkDocs succeeded: a failed build starts over next time
             changed = sync(fresh, kept, built, partial)
@@ -143,8 +197,8 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
 
 def index_pages(site: Path, cache_root: Path) -> None:
     """Pagefind's bundle for the site's pages: taken from the cache when no page changed, else made and kept."""
-    pages = sorted(p for p in site.rglob("*.html"))
-    key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in pages])
+    html = sorted(p for p in site.rglob("*.html"))
+    key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in html])
     kept = Path(cache_root) / "pagefind" / key[:20]
     if (kept / "pagefind-entry.json").is_file():
         shutil.copytree(kept, site / "pagefind")

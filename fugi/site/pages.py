@@ -62,26 +62,41 @@ def title_yaml(value) -> Markup:
 
 
 class Pages:
-    """Writes the generated docs folder; every page gets the labels of the forms and the category ids."""
+    """Writes the generated docs folder; every page gets the labels of the forms and the category ids.
 
-    def __init__(self, docs: Path, shared: dict, stash=None):
-        self.docs, self.env, self.written, self.stash = docs, environment(), [], stash
+    With a memo (fugi.site.incremental.PageMemo), a page whose template, place and context are those of an
+    earlier build is taken from it instead of rendered again (rendering is the costly part of a build)."""
+
+    def __init__(self, docs: Path, forms, stash=None, memo=None):
+        labels = form_labels(forms)
+        shared = {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
+                  "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}
+        self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
         self.env.globals.update(shared)  # globals reach imported macros too
+        self.shared = memo.fingerprint(shared) if memo is not None else None
 
     def write(self, rel: str, template: str, **context) -> None:
-        depth = rel.count("/")
-        try:
-            page = self.env.get_template(template).render(root="../" * depth, **context)
-        except jinja2.TemplateSyntaxError as err:
-            raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
-        except jinja2.TemplateError as err:
-            raise TemplateFailure(f"templates/site/{template}", template_line(err), str(err))
+        key = self.memo.key(self.shared, rel, template, context) if self.memo is not None and self.shared else None
+        page = self.memo.get(key) if key else None
+        if page is None:
+            page = self.render(rel, template, context)
+            if key:
+                self.memo.put(key, page)
         if self.stash is not None:
             page = self.stash.take(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
         path = self.docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
         self.written.append(path)
+
+    def render(self, rel: str, template: str, context: dict) -> str:
+        depth = rel.count("/")
+        try:
+            return self.env.get_template(template).render(root="../" * depth, **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
+        except jinja2.TemplateError as err:
+            raise TemplateFailure(f"templates/site/{template}", template_line(err), str(err))
 
 
 def template_line(err: Exception) -> int:
@@ -96,7 +111,7 @@ def template_line(err: Exception) -> int:
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
                   site_url: str = "", site_name: str = "", stash=None, files: dict | None = None,
-                  view=public_archive) -> list[Path]:
+                  view=public_archive, memo=None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
@@ -108,7 +123,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     meetings = sorted(archive.meetings, key=c.meeting_order)
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
-    export.write_open_data(archive, docs / "data", site_url, site_name)
+    decisions = export.records(archive, site_url)
+    export.write_open_data(archive, docs / "data", site_url, site_name, decisions)
     write_feeds(archive, docs, site_url, site_name)
     (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
     (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
@@ -116,8 +132,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     rows = {ident: c.agenda_row(view) for ident, view in views.items()}
     for agenda in agendas:
         views[agenda.id]["review"] = public_review(agenda, archive)
-    pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
-                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}, stash)
+    pages = Pages(docs, forms, stash, memo)
 
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
     totals = c.counts(archive)
@@ -137,23 +152,22 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
                 sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],
-                count=len(export.records(archive, site_url)), list_sep=export.LIST_SEP)
+                count=len(decisions), list_sep=export.LIST_SEP)
     return pages.written
 
 
 def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set, stash=None,
-                  files: dict | None = None, view=public_archive) -> None:
+                  files: dict | None = None, view=public_archive, memo=None) -> None:
     """Only the pages of the documents in `only` ({(kind, id)}) and their downloads, as generate_docs writes them:
     `build.py serve` shows the saved item at once and regenerates the lists right after."""
     archive = view(archive)
-    forms, labels = archive.forms, form_labels(archive.forms)
+    forms = archive.forms
     agendas = [a for a in archive.agendas if ("agendas", a.id) in only]
     meetings = [mt for mt in archive.meetings if ("meetings", mt.id) in only]
     subset = m.Archive(agendas, meetings, archive.catalog, forms)
     downloads = public_downloads(subset, content_root, None, docs, files)
     images = copy_images(agendas, content_root, docs)
-    pages = Pages(docs, {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
-                         "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}, stash)
+    pages = Pages(docs, forms, stash, memo)
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
                     year_id=c.year_anchor(meeting))
