@@ -92,7 +92,8 @@ class Pages:
     def render(self, rel: str, template: str, context: dict) -> str:
         depth = rel.count("/")
         try:
-            return self.env.get_template(template).render(root="../" * depth, **context)
+            served = depth + (0 if rel == "index.md" or rel.endswith("/index.md") else 1)  # a.md -> a/index.html
+            return self.env.get_template(template).render(root="../" * depth, page_root="../" * served, **context)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
         except jinja2.TemplateError as err:
