@@ -158,7 +158,7 @@ def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
     source = page(site, "agendas/aircon-josei/index.html")
     assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 審議中", source)
     assert not re.search(r"決定</strong>: 不明", source)
-    listed = page(site, "agendas/index.html").split('href="aircon-josei/"')[1].split("</tr>")[0]
+    listed = page(site, "agendas/index.html").split('href="../agendas/aircon-josei/"')[1].split("</tr>")[0]
     assert listed.rstrip().endswith("<td>審議中</td>")
 
 
