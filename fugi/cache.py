@@ -43,8 +43,21 @@ def _feed(h, value) -> None:
     h.update(data)
 
 
+_DIGESTS: dict = {}  # str(path) -> (its stat signature, SHA-256): files already hashed by this process
+
+
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes; read again only when its size, times or inode changed since this process hashed it
+    (a build asks for the same file's hash several times; `serve` asks after every save)."""
+    path = Path(path)
+    st = path.stat()
+    signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    known = _DIGESTS.get(str(path))
+    if known is not None and known[0] == signature:
+        return known[1]
+    value = hashlib.sha256(path.read_bytes()).hexdigest()
+    _DIGESTS[str(path)] = (signature, value)
+    return value
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,9 +79,13 @@ def context_digest(content_root: Path) -> str:
     """Everything under content/ that is not an item or a meeting file: forms, checklists, images …"""
     root = Path(content_root)
     skip = {"agendas", "meetings"}  # fugi.load.AGENDA_DIR, MEETING_DIR
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not (
-        p.suffix == ".md" and len(p.relative_to(root).parts) == 2 and p.relative_to(root).parts[0] in skip))
-    return digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in files])
+    files = []
+    for top, folders, names in os.walk(root):
+        rel = os.path.relpath(top, root)
+        relative = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        files += [(relative + name, os.path.join(top, name)) for name in names
+                  if not (rel in skip and name.endswith(".md")) and os.path.isfile(os.path.join(top, name))]
+    return digest([(rel, Path(path).read_bytes()) for rel, path in sorted(files)])
 
 
 class Cache:
@@ -115,6 +132,13 @@ class Cache:
         """Remove entries unused for `days`; returns how many."""
         if self.root is None:
             return 0
+        stamp = self.root / ".pruned"  # once a day is enough: listing every entry costs a build time
+        try:
+            if time.time() - stamp.stat().st_mtime < 86400:
+                return 0
+        except OSError:
+            pass
+        stamp.touch()
         limit, removed = time.time() - days * 86400, 0
         for path in self.root.glob("*/*/*"):
             try:

@@ -123,11 +123,24 @@ def apply_catalog(fields: Reader, entry: m.CatalogChecklist, forms) -> m.Checkli
                        entry.legend, tuple(h for h, _ in halves), legends)
 
 
+_STANDARD_ROWS: dict = {}
+
+
+def standard_rows(standard: tuple, default: str) -> tuple:
+    """A catalog group's rows as every item starts with them: one tuple of the same row objects for every item
+    (a cached model refers to them instead of copying them, see fugi.reload.FormsRefs)."""
+    key = (default, tuple(standard))
+    rows = _STANDARD_ROWS.get(key)
+    if rows is None:
+        rows = _STANDARD_ROWS[key] = tuple(m.ChecklistRow(default, text, text, i + 1) for i, text in enumerate(standard))
+    return rows
+
+
 def apply_rows(gf: Optional[Reader], standard: tuple, forms) -> tuple:
     default = forms.default_mark
-    rows = [m.ChecklistRow(default, text, text, i + 1) for i, text in enumerate(standard)]
     if gf is None:
-        return tuple(rows)
+        return standard_rows(standard, default)
+    rows = list(standard_rows(standard, default))
     for key in list(gf.map):
         if key == "追加":
             continue

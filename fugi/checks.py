@@ -10,14 +10,16 @@ from .deliberations import link_meetings
 from .wareki import fiscal_year
 
 
+def check_agenda(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
+    """The checks of one item against the forms and the catalog alone (run when its file is read, kept with it)."""
+    check_categories(agenda, catalog, forms, problems)
+    check_parents(agenda, forms, problems)
+    check_references(agenda, forms, problems)
+    report_drift(agenda, forms, problems)
+
+
 def cross_check(archive: m.Archive, problems) -> None:
-    """Run every check; link meetings and agenda items both ways."""
-    forms = archive.forms
-    for agenda in archive.agendas:
-        check_categories(agenda, archive.catalog, forms, problems)
-        check_parents(agenda, forms, problems)
-        check_references(agenda, forms, problems)
-        report_drift(agenda, forms, problems)
+    """The checks across files (each item's own ran in check_agenda); link meetings and agenda items both ways."""
     link_meetings(archive, problems)
     check_numbers(archive, problems)
 

@@ -36,8 +36,12 @@ def words(argv) -> dict:
     from .forms import load_forms
     from .problems import Problems
 
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
     known, _ = common_options(suppress=False).parse_known_args(argv)
-    forms = load_forms(known.content, Problems()) if Path(known.content).is_dir() else None
+    asked = any(arg in ("-h", "--help") for arg in argv)  # only the help prints them: a build reads the forms once
+    forms = load_forms(known.content, Problems()) if asked and Path(known.content).is_dir() else None
     if forms is None:
         return {"agenda": "議題", "meeting": "会議の書類", "title": "表題", "number": "番号", "date": "日付"}
     return {"agenda": forms.agenda.name, "meeting": forms.meeting.name, "title": forms.agenda.role("title").label,

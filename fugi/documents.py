@@ -19,13 +19,12 @@ from pathlib import Path
 
 from . import model as m
 from .cache import Cache, code_digest, context_digest, digest, file_digest
-from .docx_files import write_bytes_atomic
 from .load import AGENDA_DIR, MEETING_DIR
 from .view import agenda_view, meeting_view
 from .render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
 
 #: Fewer misses than this are rendered in the build's own process (starting workers costs more).
-POOL_THRESHOLD = 8
+POOL_THRESHOLD = 24
 
 
 def jobs() -> int:
@@ -216,10 +215,14 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
 
 
 def write_files(out_dir: Path, files: dict, suffix: str) -> list[Path]:
-    written = []
+    """Write into a staging folder (fugi.outputs): it is swapped in whole, so a file needs no atomic write of its own."""
+    written, folders = [], set()
     for (kind, ident), data in files.items():
         target = Path(out_dir) / kind / f"{ident}{suffix}"
-        write_bytes_atomic(target, data)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
         written.append(target)
     return written
 

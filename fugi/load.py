@@ -245,12 +245,13 @@ def name_problem(name: str) -> str:
 def named_files(folder: Path, root: Path, problems: Problems, pattern: str = "*.md", names: bool = True) -> list:
     """The files of a folder that may be read: inside content/ (a symlink out is refused: whatever it points at
     would be published) and, for items and meetings, named so that the name can be an address."""
-    found, inside = [], Path(root).resolve()
+    found, inside, real_folder = [], Path(root).resolve(), Path(folder).resolve()
     for path in sorted(folder.glob(pattern)):
         why = name_problem(path.stem) if names else ""
+        real = path.resolve() if path.is_symlink() else real_folder / path.name
         if why:
             problems.error(display_path(path, root), 1, "ファイル名", f"「{path.name}」はファイル名に使えません", why)
-        elif inside not in path.resolve().parents:
+        elif inside not in real.parents:
             problems.error(display_path(path, root), 1, "ファイル", "content/ の外のファイルを指しています（シンボリックリンク）",
                            "ファイルそのものを content/ の中に置いてください")
         else:

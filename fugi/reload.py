@@ -8,15 +8,14 @@ whole archive, on fresh copies of the memoised models (the checks link them to e
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import pickle
 from pathlib import Path
 
 from . import model as m
-from .checklists import parse_catalog
-from .checks import cross_check
-from .cache import Cache, code_digest, context_digest, digest as key_of
+from .checklists import parse_catalog, standard_rows
+from .checks import check_agenda, cross_check
+from .cache import Cache, code_digest, context_digest, digest as key_of, file_digest
 from .forms import load_forms
 from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file, named_files
 from .problems import Problems
@@ -56,12 +55,12 @@ class Loader:
             self.memo.clear()
             return m.Archive(), problems, set()
         env = Env(forms, catalog, root)
+        self.shown_root = display_path(root, root)
         documents, changed, seen = {"agendas": [], "meetings": []}, set(), set()
         for kind, folder, word, parse in KINDS:
             for path in named_files(root / folder, root, problems):  # names that can be addresses, nothing outside
                 seen.add(path)
-                data = path.read_bytes()
-                digest = hashlib.sha256(data).hexdigest()
+                digest = file_digest(path)
                 entry = self.memo.get(path)
                 if entry is None or entry[0] != digest:
                     entry = self.memo[path] = (digest, *self._read(path, digest, word, parse, env))
@@ -79,7 +78,7 @@ class Loader:
 
     def _read(self, path: Path, digest: str, word: str, parse, env) -> tuple:
         """(model or None, [problems]) of one file: from the disk cache, else loaded and validated (and kept)."""
-        shown = f"{display_path(self.content, self.content)}/{path.parent.name}/{path.name}"  # as problems print it
+        shown = f"{self.shown_root}/{path.parent.name}/{path.name}"  # as problems print it
         key = key_of(code_digest(), self.context, shown, digest)
         data = self.cache.get("model", key)
         if data is not None:
@@ -89,7 +88,10 @@ class Loader:
                 pass
         found = Problems()
         src = load_markdown(path, self.content, word, found)
-        result = (parse(src, env, found) if src else None, list(found))
+        document = parse(src, env, found) if src else None
+        if document is not None and word == "agenda":
+            check_agenda(document, env.catalog, env.forms, found)  # needs only the forms and the catalog: kept with the file
+        result = (document, list(found))
         if self.cache.enabled:
             out = io.BytesIO()
             _Pickler(out, self.refs).dump(result)
@@ -110,15 +112,27 @@ class Loader:
             vocabulary = load_vocabulary(self.content, problems)
             readings = load_readings(self.content, problems)
         self.refs = FormsRefs(forms)
+        for category in sorted(catalog):  # the rows every item shares with the catalog (fugi.checklists.standard_rows)
+            for half in catalog[category].halves.values():
+                for standard in half.groups.values():
+                    rows = standard_rows(standard, forms.default_mark)
+                    for one in (rows, *rows):
+                        self.refs.add(one)
         return forms, catalog, vocabulary, readings, list(problems)
 
 
 class FormsRefs:
-    """The form definition's objects by their place in it: a pickled model refers to them instead of copying them."""
+    """The form definition's objects (and the catalog's standard rows) by their place in it: a pickled model refers
+    to them instead of copying them."""
 
     def __init__(self, forms):
         self.objects, self.index = [], {}
         self._walk(forms, set())
+
+    def add(self, value) -> None:
+        if id(value) not in self.index:
+            self.index[id(value)] = len(self.objects)
+            self.objects.append(value)
 
     def _walk(self, value, seen) -> None:
         if id(value) in seen:

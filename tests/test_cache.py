@@ -51,3 +51,8 @@ def test_entries_round_trip_and_unused_ones_are_pruned(tmp_path):
     assert cache.prune() == 1
     assert cache.get("docx", "cd" * 32) is None and cache.get("docx", "ab" * 32) == b"one"
     assert Cache(None).get("docx", "ab" * 32) is None
+    os.utime(cache.path("docx", "ab" * 32), (old, old))
+    assert cache.prune() == 0  # the entries are listed once a day, not on every build
+    stamp = cache.root / ".pruned"
+    os.utime(stamp, (old, old))
+    assert cache.prune() == 1
