@@ -87,7 +87,8 @@ def test_save_reloads_the_page_with_the_change_and_errors_show_on_top(served):
         page.wait_for_timeout(500)  # the live-reload script is polling
 
         edit(item, "件名: 地方公共団体", "件名: 保存した地方公共団体")
-        page.wait_for_function("() => document.querySelector('h1').textContent.includes('保存した地方公共団体')",
+        # the page may be between two loads (no h1 yet): ?. keeps waiting
+        page.wait_for_function("() => document.querySelector('h1')?.textContent.includes('保存した地方公共団体')",
                                timeout=60_000)
         server.wait_for("更新しました")
         assert word.read_bytes() != before
