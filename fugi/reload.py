@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import multiprocessing
 import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import model as m
@@ -56,18 +59,29 @@ class Loader:
             return m.Archive(), problems, set()
         env = Env(forms, catalog, root)
         self.shown_root = display_path(root, root)
-        documents, changed, seen = {"agendas": [], "meetings": []}, set(), set()
+        documents, changed, seen, order, missing = {"agendas": [], "meetings": []}, set(), set(), [], []
         for kind, folder, word, parse in KINDS:
             for path in named_files(root / folder, root, problems):  # names that can be addresses, nothing outside
                 seen.add(path)
                 digest = file_digest(path)
+                order.append((kind, path))
                 entry = self.memo.get(path)
                 if entry is None or entry[0] != digest:
-                    entry = self.memo[path] = (digest, *self._read(path, digest, word, parse, env))
                     changed.add((kind, path.stem))
-                problems.extend(entry[2])
-                if entry[1] is not None:
-                    documents[kind].append(dataclasses.replace(entry[1]))
+                    kept = self._cached(path, digest)
+                    if kept is None:
+                        missing.append((path, digest, word, parse))
+                    else:
+                        self.memo[path] = (digest, *kept)
+        for (path, digest, _, _), data in zip(missing, self._parse_all(missing, env)):
+            self.memo[path] = (digest, *_Unpickler(io.BytesIO(data), self.refs).load())
+            if self.cache.enabled:
+                self.cache.put("model", self._key(path, digest), data)
+        for kind, path in order:
+            entry = self.memo[path]
+            problems.extend(entry[2])
+            if entry[1] is not None:
+                documents[kind].append(dataclasses.replace(entry[1]))
         for path in set(self.memo) - seen:
             del self.memo[path]
             changed.add(("agendas" if path.parent.name == AGENDA_DIR else "meetings", path.stem))
@@ -76,27 +90,42 @@ class Loader:
         check_readings(archive, problems)
         return archive, problems, changed
 
-    def _read(self, path: Path, digest: str, word: str, parse, env) -> tuple:
-        """(model or None, [problems]) of one file: from the disk cache, else loaded and validated (and kept)."""
+    def _key(self, path: Path, digest: str) -> str:
         shown = f"{self.shown_root}/{path.parent.name}/{path.name}"  # as problems print it
-        key = key_of(code_digest(), self.context, shown, digest)
-        data = self.cache.get("model", key)
+        return key_of(code_digest(), self.context, shown, digest)
+
+    def _cached(self, path: Path, digest: str):
+        """(model or None, [problems]) of one file from the disk cache, or None."""
+        data = self.cache.get("model", self._key(path, digest))
         if data is not None:
             try:
                 return _Unpickler(io.BytesIO(data), self.refs).load()
             except Exception:  # noqa: BLE001 - an unreadable entry is a miss
                 pass
+        return None
+
+    def _parse_all(self, missing: list, env) -> list:
+        """The pickled (model or None, [problems]) of each file not in the cache: loaded and validated, in worker
+        processes when there are many (a cold build), which share the forms with this one (fork)."""
+        from .documents import jobs
+
+        _JOB.update(loader=self, env=env)
+        try:
+            workers = min(jobs(), len(missing) // POOL_THRESHOLD)
+            if workers > 1 and threading.active_count() == 1:  # never fork beside other threads (serve's watcher)
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return list(pool.map(_parse_job, missing, chunksize=max(1, len(missing) // (workers * 8))))
+            return [_parse_job(one) for one in missing]
+        finally:
+            _JOB.clear()
+
+    def _parse(self, path: Path, word: str, parse, env) -> tuple:
         found = Problems()
         src = load_markdown(path, self.content, word, found)
         document = parse(src, env, found) if src else None
         if document is not None and word == "agenda":
             check_agenda(document, env.catalog, env.forms, found)  # needs only the forms and the catalog: kept with the file
-        result = (document, list(found))
-        if self.cache.enabled:
-            out = io.BytesIO()
-            _Pickler(out, self.refs).dump(result)
-            self.cache.put("model", key, out.getvalue())
-        return result
+        return document, list(found)
 
     def _shared(self):
         """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed)."""
@@ -119,6 +148,19 @@ class Loader:
                     for one in (rows, *rows):
                         self.refs.add(one)
         return forms, catalog, vocabulary, readings, list(problems)
+
+
+#: Fewer files to validate than this (times the workers) are validated in this process.
+POOL_THRESHOLD = 64
+_JOB: dict = {}  # what forked workers validate with: set before the pool starts, inherited by fork
+
+
+def _parse_job(one) -> bytes:
+    path, _, word, parse = one
+    loader = _JOB["loader"]
+    out = io.BytesIO()
+    _Pickler(out, loader.refs).dump(loader._parse(path, word, parse, _JOB["env"]))
+    return out.getvalue()
 
 
 class FormsRefs:

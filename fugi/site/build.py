@@ -134,10 +134,12 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-def run_pagefind(site: Path) -> None:
-    """Index the built site; the bundle lands in site/pagefind/ and is served with the site."""
-    command = [str(pagefind_binary()), "--site", str(site), "--force-language", "ja", "--quiet"]
+def run_pagefind(site: Path, bundle: Path | None = None) -> None:
+    """Index the built site; the bundle lands in `bundle` (default site/pagefind/, served with the site)."""
+    bundle = Path(bundle).resolve() if bundle is not None else Path(site) / "pagefind"
+    command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle), "--force-language", "ja",
+               "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (Path(site) / "pagefind" / "pagefind.js").is_file():
+    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         raise SiteFailure(f"Pagefind の索引づくりに失敗しました:\n{result.stdout}\n{result.stderr}")
-    canonicalize(Path(site) / "pagefind")
+    canonicalize(bundle)

@@ -16,6 +16,7 @@ import logging
 import pickle
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
@@ -137,9 +138,11 @@ class PageMemo:
 
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
-                config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False) -> int:
+                config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False,
+                alongside=None) -> int:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
     into out_dir when given; returns how many generated files changed since the last build in `base`.
+    alongside(built site): run in a thread while the site is copied (the search index is made meanwhile).
 
     base/key records what the kept pages depend on besides themselves; when it differs, base starts empty."""
     base = Path(base)
@@ -178,8 +181,12 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             finally:
                 logger.removeFilter(quiet)
         key_file.write_text(key, encoding="utf-8")
-        if out_dir is not None:
-            shutil.copytree(built, out_dir, dirs_exist_ok=True)
+        with ThreadPoolExecutor(1) as side:
+            job = side.submit(alongside, built) if alongside is not None else None
+            if out_dir is not None:
+                shutil.copytree(built, out_dir, dirs_exist_ok=True)
+            if job is not None:
+                job.result()
     return changed
 
 
@@ -189,22 +196,25 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     search index of every page; returns the written files, relative to out_dir."""
     out_dir = Path(out_dir).resolve()
     base = Path(cache_root) / "site" / site_key(archive)
-    build_pages(archive, out_dir, content_root, base, files=files, work=work)
+    # the pages are indexed where they were built while they are copied: Pagefind and the copy overlap
+    build_pages(archive, out_dir, content_root, base, files=files, work=work,
+                alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind"))
     finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
-    index_pages(out_dir, Path(cache_root))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
 
 
-def index_pages(site: Path, cache_root: Path) -> None:
-    """Pagefind's bundle for the site's pages: taken from the cache when no page changed, else made and kept."""
+def index_pages(site: Path, cache_root: Path, bundle: Path | None = None) -> None:
+    """Pagefind's bundle for the site's pages, into `bundle` (default site/pagefind): taken from the cache when no
+    page changed, else made and kept."""
+    bundle = Path(bundle) if bundle is not None else Path(site) / "pagefind"
     html = sorted(p for p in site.rglob("*.html"))
     key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in html])
     kept = Path(cache_root) / "pagefind" / key[:20]
     if (kept / "pagefind-entry.json").is_file():
-        shutil.copytree(kept, site / "pagefind")
+        shutil.copytree(kept, bundle)
         return
-    run_pagefind(site)
+    run_pagefind(site, bundle)
     shutil.rmtree(Path(cache_root) / "pagefind", ignore_errors=True)  # one bundle kept: the latest
     tmp = kept.with_name(kept.name + ".tmp")
-    shutil.copytree(site / "pagefind", tmp)
+    shutil.copytree(bundle, tmp)
     tmp.rename(kept)

@@ -2,7 +2,7 @@
 // Pagefind loads only the index chunks and result fragments a query needs; the extended build segments
 // Japanese, so 「居住サポート住宅」 or 「生活保護」 are found inside longer words.
 const ROOT = new URL("../../", import.meta.url);
-const PAGE = 10;
+const PAGE = 5; // results shown at first (as Pagefind's own UI): each needs its page's fragment; 「さらに表示」 adds more
 // The filters, their value order and the placeholder come from the form definition (content/forms.yml),
 // written into the search box's data attributes by the build: no council's words live in this file.
 const BOX = document.querySelector("[data-fugi-search]");
