@@ -17,7 +17,7 @@ from ..view import catalog_view, labels as form_labels
 from . import context as c
 from .info_items import PAGE as INFO_PAGE, info_items_context
 from .feeds import write_feeds
-from .markup import anchor, finalize, plain, text, url
+from .markup import anchor, finalize, plain, remembered, text, url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
 
@@ -117,6 +117,11 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
     `build.py serve` passes another view (fugi.preview: everything, marked, never published)."""
+    with remembered(memo):
+        return _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo)
+
+
+def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo) -> list[Path]:
     archive = view(archive)
     forms = archive.forms
     labels = form_labels(forms)
