@@ -159,14 +159,17 @@ def test_a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up(
         return {name: snapshot(workspace / "out" / name) for name in ("docx", "site")}
 
     before = outputs()
+    # without the build cache the pages are rendered into the staging folder (with it, an unchanged build is
+    # over in a moment: too soon to be caught in the middle)
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--out", "out"], cwd=workspace,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, FUGI_CACHE="off"))
     deadline = time.time() + 60
-    while time.time() < deadline:  # kill it while the site is being built in its staging folder
+    while time.time() < deadline and process.poll() is None:  # kill it while the site is built in its staging folder
         staging = list((workspace / "out").glob(".site.fugi-staging-*"))
         if staging and any(staging[0].rglob("*.html")):
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert outputs() == before

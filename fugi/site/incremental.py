@@ -21,10 +21,12 @@ from pathlib import Path
 
 from .. import model as m
 from ..cache import code_digest, digest, tree_digest
+from ..documents import jobs
 from ..outputs import locked
 from .build import CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
 from . import pages
 from .pages import generate_docs
+from .parallel import run_split
 from .stash import Stash, StashPlugin
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -177,7 +179,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             logger = logging.getLogger("mkdocs.commands.build")
             logger.addFilter(quiet)
             try:
-                run_mkdocs(config, dirty=True)
+                run_split(config, kept, built, run_mkdocs, page_outputs, jobs())
             finally:
                 logger.removeFilter(quiet)
         key_file.write_text(key, encoding="utf-8")

@@ -1,0 +1,94 @@
+"""MkDocs on both cores: the pages an incremental build must render, split between this process and a forked one.
+
+MkDocs renders one page after another.  In a dirty build (fugi.site.incremental) a page is rendered only
+when its output is missing, and how it comes out does not depend on which other pages were rendered in
+the same run (the incremental build's byte-identity test rests on that too).  So when many pages must be
+rendered (a cold build), a forked process renders three in five of them into a scratch folder while this
+process renders the rest in place and copies the other files; its pages are then moved in.  A failure on either side fails the build.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+
+#: Fewer pages to render than this are rendered in this process alone (forking costs more).
+SPLIT_THRESHOLD = 200
+
+
+class Share(BasePlugin):
+    """Limits a dirty build to its share of the pages: `skip` are left to the other process; with `only`, this
+    process renders just those pages and no theme file (the other process writes those)."""
+
+    def __init__(self, skip: frozenset = frozenset(), only: frozenset | None = None):
+        super().__init__()
+        self.skip, self.only = skip, only
+
+    def on_files(self, files, config):
+        for file in files:
+            page = file.is_documentation_page()
+            if self.only is not None:
+                file.is_modified = (lambda: True) if page and file.src_uri in self.only else (lambda: False)
+            elif page and file.src_uri in self.skip:
+                file.is_modified = lambda: False
+        return files
+
+
+def pending(docs: Path, built: Path, page_outputs) -> list[str]:
+    """The Markdown files (relative to docs) whose page is not in `built`: what a dirty build renders."""
+    return sorted(rel for rel in (p.relative_to(docs).as_posix() for p in Path(docs).rglob("*.md"))
+                  if not all((Path(built) / out).is_file() for out in page_outputs(rel)))
+
+
+def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: int) -> None:
+    """run_mkdocs(config, dirty=True), the pending pages shared with a forked process when there are many."""
+    todo = pending(docs, built, page_outputs)
+    if jobs < 2 or len(todo) < SPLIT_THRESHOLD or threading.active_count() > 1:
+        run_mkdocs(config, dirty=True)
+        return
+    forked = frozenset(one for index, one in enumerate(todo) if index % 5 in (0, 2, 4))  # 3 in 5: this side
+    # also copies the theme's and the downloads' files and writes the sitemap
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="fugi-pages-", dir=Path(built).parent) as scratch:
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(target=_render_share, args=(config, scratch, forked, run_mkdocs, writer))
+        child.start()
+        writer.close()
+        try:
+            config.plugins["fugi-share"] = Share(skip=forked)
+            run_mkdocs(config, dirty=True)
+        finally:
+            try:
+                failure = reader.recv()
+            except EOFError:
+                failure = "MkDocs の子プロセスが途中で止まりました"
+            child.join()
+        if failure:
+            raise failure if isinstance(failure, Exception) else RuntimeError(failure)
+        for rel in sorted(forked):
+            for out in page_outputs(rel):
+                target = Path(built) / out
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(Path(scratch) / out, target)
+
+
+def _render_share(config, scratch: str, mine: frozenset, run_mkdocs, writer) -> None:
+    """In the forked process: render only its pages, into the scratch folder; report "" or what failed."""
+    try:
+        config["site_dir"] = scratch
+        config.plugins["fugi-share"] = Share(only=mine)
+        run_mkdocs(config, dirty=True)
+        writer.send("")
+    except Exception as err:  # noqa: BLE001 - sent to the parent, which raises it
+        try:
+            writer.send(err)
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+            writer.send("".join(traceback.format_exception_only(type(err), err)).strip())
+    finally:
+        writer.close()
+        os._exit(0)
