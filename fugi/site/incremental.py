@@ -179,7 +179,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             logger = logging.getLogger("mkdocs.commands.build")
             logger.addFilter(quiet)
             try:
-                run_split(config, kept, built, run_mkdocs, page_outputs, jobs())
+                run_split(config, kept, built, run_mkdocs, page_outputs, jobs(), work)
             finally:
                 logger.removeFilter(quiet)
         key_file.write_text(key, encoding="utf-8")

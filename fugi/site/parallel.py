@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import traceback
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
+
+from .build import SiteFailure
 
 #: Fewer pages to render than this are rendered in this process alone (forking costs more).
 SPLIT_THRESHOLD = 200
@@ -45,8 +48,9 @@ def pending(docs: Path, built: Path, page_outputs) -> list[str]:
                   if not all((Path(built) / out).is_file() for out in page_outputs(rel)))
 
 
-def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: int) -> None:
-    """run_mkdocs(config, dirty=True), the pending pages shared with a forked process when there are many."""
+def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: int, work: Path | None = None) -> None:
+    """run_mkdocs(config, dirty=True), the pending pages shared with a forked process when there are many; the
+    forked side writes into a scratch folder under `work` (the build's, removed even after a killed build)."""
     todo = pending(docs, built, page_outputs)
     if jobs < 2 or len(todo) < SPLIT_THRESHOLD or threading.active_count() > 1:
         run_mkdocs(config, dirty=True)
@@ -54,7 +58,7 @@ def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: i
     forked = frozenset(one for index, one in enumerate(todo) if index % 5 in (0, 2, 4))  # 3 in 5: this side
     # also copies the theme's and the downloads' files and writes the sitemap
     context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="fugi-pages-", dir=Path(built).parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix="fugi-pages-", dir=work or Path(built).parent) as scratch:
         reader, writer = context.Pipe(duplex=False)
         child = context.Process(target=_render_share, args=(config, scratch, forked, run_mkdocs, writer))
         child.start()
@@ -69,12 +73,12 @@ def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: i
                 failure = "MkDocs の子プロセスが途中で止まりました"
             child.join()
         if failure:
-            raise failure if isinstance(failure, Exception) else RuntimeError(failure)
+            raise failure if isinstance(failure, Exception) else SiteFailure(f"MkDocs のビルドに失敗しました: {failure}")
         for rel in sorted(forked):
             for out in page_outputs(rel):
                 target = Path(built) / out
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(Path(scratch) / out, target)
+                shutil.move(Path(scratch) / out, target)  # the scratch folder may be on another disk
 
 
 def _render_share(config, scratch: str, mine: frozenset, run_mkdocs, writer) -> None:
