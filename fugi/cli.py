@@ -36,8 +36,6 @@ def words(argv) -> dict:
     from .forms import load_forms
     from .problems import Problems
 
-    import sys
-
     argv = sys.argv[1:] if argv is None else argv
     known, _ = common_options(suppress=False).parse_known_args(argv)
     asked = any(arg in ("-h", "--help") for arg in argv)  # only the help prints them: a build reads the forms once

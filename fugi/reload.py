@@ -140,13 +140,7 @@ class Loader:
                     catalog[entry.category] = entry
             vocabulary = load_vocabulary(self.content, problems)
             readings = load_readings(self.content, problems)
-        self.refs = FormsRefs(forms)
-        for category in sorted(catalog):  # the rows every item shares with the catalog (fugi.checklists.standard_rows)
-            for half in catalog[category].halves.values():
-                for standard in half.groups.values():
-                    rows = standard_rows(standard, forms.default_mark)
-                    for one in (rows, *rows):
-                        self.refs.add(one)
+        self.refs = FormsRefs(forms, catalog)
         return forms, catalog, vocabulary, readings, list(problems)
 
 
@@ -167,9 +161,15 @@ class FormsRefs:
     """The form definition's objects (and the catalog's standard rows) by their place in it: a pickled model refers
     to them instead of copying them."""
 
-    def __init__(self, forms):
+    def __init__(self, forms, catalog: dict | None = None):
         self.objects, self.index = [], {}
         self._walk(forms, set())
+        for category in sorted(catalog or {}):  # the rows every item shares with the catalog (checklists.standard_rows)
+            for half in catalog[category].halves.values():
+                for standard in half.groups.values():
+                    rows = standard_rows(standard, forms.default_mark)
+                    for one in (rows, *rows):
+                        self.add(one)
 
     def add(self, value) -> None:
         if id(value) not in self.index:
@@ -181,8 +181,7 @@ class FormsRefs:
             return
         seen.add(id(value))
         if dataclasses.is_dataclass(value) and type(value).__module__.endswith(".forms"):
-            self.index[id(value)] = len(self.objects)
-            self.objects.append(value)
+            self.add(value)
             for one in dataclasses.fields(value):
                 self._walk(getattr(value, one.name), seen)
         elif isinstance(value, dict):
