@@ -71,6 +71,16 @@ def test_no_page_scrolls_sideways_on_a_phone(phones, base, width):
     assert problems == []
 
 
+@pytest.mark.parametrize("width", ["360", "375"])
+def test_the_open_search_does_not_scroll_sideways_on_a_phone(phones, base, width):
+    page = phones[width]
+    page.goto(base + "?q=" + "生活保護")  # search.js opens the box and searches, as from the home page's form
+    page.wait_for_function("() => document.querySelectorAll('[data-fugi-search-list] li').length > 0", timeout=15000)
+    page.wait_for_timeout(500)  # the overlay's opening transition
+    found = page.evaluate(SIDEWAYS)
+    assert found["page"] <= found["screen"] and not found["wide"], found
+
+
 @pytest.mark.parametrize("path", ["agendas/", "browse/category/", "browse/partner/", "browse/year/", "meetings/"])
 def test_list_tables_become_cards_showing_title_meeting_and_decision(phones, base, path):
     page = phones["360"]
