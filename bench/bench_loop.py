@@ -3,8 +3,8 @@
 
     python bench/bench_loop.py [--items 1000] [--large 5000] [--pdf] [--no-serve]
 
-Every figure is measured on `python build.py …` as a clerk runs it (a fresh process each time, the build
-cache in the workspace's build/cache), on an archive made like bench_site.py's (N items, N/10 meetings):
+Every figure is measured on `python build.py …` as a clerk runs it (a fresh process each time, Python's bytecode
+written and reused as by default, the build cache in the workspace's build/cache), on an archive made like bench_site.py's (N items, N/10 meetings):
   - cold: the full default build (Word + site + search index, --no-pdf) with an empty cache; wall and CPU
     time (CPU/wall shows how much of the two cores it used) and the peak RSS of its largest process;
   - PDF (--pdf): LibreOffice converting every Word file, timed on its own (the build after a cold one);
@@ -42,11 +42,19 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 EDITED = "item-0005"
 
 
+def clerk_env(**extra) -> dict:
+    """The environment of a clerk's `python build.py`: Python writes and reuses its bytecode, as it does by default
+    (a session or CI may set PYTHONDONTWRITEBYTECODE, which makes every process compile fugi from source again)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
 class Run:
     """One `build.py` process: wall time, CPU time (user + system) and peak RSS of its largest process."""
 
     def __init__(self, workspace: Path, *args, cache: bool = True):
-        env = dict(os.environ, FUGI_CACHE=str(workspace / "build" / "cache") if cache else "off")
+        env = clerk_env(FUGI_CACHE=str(workspace / "build" / "cache") if cache else "off")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run([*BUILD, *args], cwd=workspace, env=env, capture_output=True, text=True)
@@ -115,7 +123,7 @@ def measure_serve(ws: Path, label: str, target: float, agenda: str) -> float:
     """Start `build.py serve`, open the item's page, save an edit; seconds until the page shows it."""
     from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
-    env = dict(os.environ, FUGI_CACHE=str(ws / "build" / "cache"), PYTHONUNBUFFERED="1")
+    env = clerk_env(FUGI_CACHE=str(ws / "build" / "cache"), PYTHONUNBUFFERED="1")
     process = subprocess.Popen([*BUILD, "serve", "--port", "0"], cwd=ws, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:

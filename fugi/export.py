@@ -77,15 +77,17 @@ def review_fields(forms, vocabulary) -> list:
     return rows
 
 
-def review_values(agenda, public: m.Archive) -> dict:
-    """The review's columns of one item (fugi.review.public_review: deviations always, sensitivity when decided)."""
+def review_values(agenda, public: m.Archive, found=None) -> dict:
+    """The review's columns of one item (fugi.review.public_review: deviations always, sensitivity when decided);
+    `found`: that item's public_review when the caller has it already."""
     forms = public.forms
-    found = public_review(agenda, public) if agenda is not None else None
+    if found is None and agenda is not None:
+        found = public_review(agenda, public)
     rows = [{"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
              "文言": d.text, "標準の文言": d.standard, "理由": d.reason,
              "表示": f"{d.category} {d.label}{'' if d.state == 'added' else d.position}「{d.mark}」"
                    + (f"（理由: {d.reason}）" if d.reason else "")}
-            for d in (deviations(agenda, forms) if agenda is not None else [])]
+            for d in (found["deviations"] if found else deviations(agenda, forms) if agenda is not None else [])]
     values = {DEVIATIONS: rows}
     marked = dict((c.name, list(labels)) for c, labels in found["sensitive"]) if found else {}
     for data_class in (c for c in (public.vocabulary.classes if public.vocabulary else ()) if c.sensitive):
@@ -175,12 +177,14 @@ def title_only_record(meeting: m.Meeting, item: m.Deliberation, forms, site_url:
     return dict(zip(keys, values))
 
 
-def records(public: m.Archive, site_url: str = "") -> list:
+def records(public: m.Archive, site_url: str = "", reviews: dict | None = None) -> list:
     """Every public decision: published items, then items of public meetings without a published item.
 
-    `public` is the public view of the archive (fugi.public.public_archive)."""
+    `public` is the public view of the archive (fugi.public.public_archive); `reviews`: {item id: its
+    public_review}, when the caller has them already (the site shows them too)."""
     forms = public.forms
-    rows = [{**agenda_record(a, forms, site_url), **review_values(a, public)} for a in public.agendas]
+    reviews = reviews if reviews is not None else {a.id: public_review(a, public) for a in public.agendas}
+    rows = [{**agenda_record(a, forms, site_url), **review_values(a, public, reviews[a.id])} for a in public.agendas]
     for meeting in public.meetings:
         rows += [{**title_only_record(meeting, item, forms, site_url), **review_values(None, public)}
                  for item in meeting.items if item.agenda is None]

@@ -116,6 +116,14 @@ class PageMemo:
             return (b"F" if fast else b"M") + out.getvalue()
         return None
 
+    def bytecode_cache(self):
+        """Jinja's compiled templates, kept beside the pages (a template's entry is checked against its source)."""
+        import jinja2
+
+        folder = self.folder.parent / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder))
+
     def key(self, shared: bytes, rel: str, template: str, context: dict) -> str | None:
         data = self.fingerprint(context)
         return digest(shared, rel, template, data) if data is not None else None
@@ -136,6 +144,18 @@ class PageMemo:
         for path in self.folder.glob("*/*"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class ThemeBytecode:
+    """The MkDocs event that gives the theme's templates (Material's and templates/site/overrides) the bytecode
+    cache of fugi's own: MkDocs compiles them again in every build otherwise."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def on_env(self, env, config=None, files=None):
+        env.bytecode_cache = self.cache
+        return env
 
 
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
@@ -167,6 +187,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             stash = Stash()
             config.plugins["fugi-stash"] = StashPlugin(stash)
             memo = PageMemo(base / "pages")
+            config.plugins["fugi-bytecode"] = ThemeBytecode(memo.bytecode_cache())
             generate(archive, fresh, Path(content_root), None, site_url=config.site_url or "",
                      site_name=config.site_name, stash=stash, files=files, memo=memo)
             if not partial:

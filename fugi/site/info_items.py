@@ -7,16 +7,17 @@ from ..review import public_review
 PAGE = "browse/info-items.md"
 
 
-def info_items_context(public: m.Archive, agendas: list, rows: dict) -> dict:
+def info_items_context(public: m.Archive, agendas: list, rows: dict, reviews: dict | None = None) -> dict:
     """The page's context from the public view: one row per decided item whose information items were matched.
 
-    `agendas` are the published items in the order the lists use; `rows` their list rows (context.agenda_row)."""
+    `agendas` are the published items in the order the lists use; `rows` their list rows (context.agenda_row);
+    `reviews` their public_review by id, when the caller has them already."""
     vocabulary = public.vocabulary
     classes = sorted(vocabulary.classes, key=lambda c: c.rank) if vocabulary else []
     sensitive = [c for c in classes if c.sensitive]
     table, counts = [], {}
     for agenda in agendas:
-        review = public_review(agenda, public)
+        review = reviews[agenda.id] if reviews is not None else public_review(agenda, public)
         found = review["sensitivity"] if review else None
         if found is None or not found.items:
             continue

@@ -73,17 +73,26 @@ class Pages:
                   "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}
         self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
         self.env.globals.update(shared)  # globals reach imported macros too
-        self.shared = memo.fingerprint(shared) if memo is not None else None
+        self.shared = None
+        if memo is not None:
+            self.env.bytecode_cache = memo.bytecode_cache()  # the templates compiled once, not on every build
+            shared_bytes = memo.fingerprint(shared)
+            # a page kept with its raw HTML stashed (fugi.site.stash) is not the page kept without: the key says which
+            self.shared = shared_bytes + (b"stash" if stash is not None else b"") if shared_bytes else None
 
     def write(self, rel: str, template: str, **context) -> None:
         key = self.memo.key(self.shared, rel, template, context) if self.memo is not None and self.shared else None
-        page = self.memo.get(key) if key else None
-        if page is None:
-            page = self.render(rel, template, context)
+        kept = self.memo.get(key) if key else None
+        if kept is None:
+            page, blocks = self.render(rel, template, context), {}
+            if self.stash is not None:
+                page, blocks = self.stash.split(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
             if key:
-                self.memo.put(key, page)
+                self.memo.put(key, json.dumps([page, blocks], ensure_ascii=False))
+        else:
+            page, blocks = json.loads(kept)
         if self.stash is not None:
-            page = self.stash.take(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
+            self.stash.blocks.update(blocks)
         path = self.docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
@@ -129,7 +138,8 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     meetings = sorted(archive.meetings, key=c.meeting_order)
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
-    decisions = export.records(archive, site_url)
+    reviews = {a.id: public_review(a, archive) for a in agendas}
+    decisions = export.records(archive, site_url, reviews)
     export.write_open_data(archive, docs / "data", site_url, site_name, decisions)
     write_feeds(archive, docs, site_url, site_name)
     (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
@@ -137,7 +147,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
     rows = {ident: c.agenda_row(view) for ident, view in views.items()}
     for agenda in agendas:
-        views[agenda.id]["review"] = public_review(agenda, archive)
+        views[agenda.id]["review"] = reviews[agenda.id]
     pages = Pages(docs, forms, stash, memo)
 
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
@@ -154,7 +164,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
-    pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows))
+    pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
     pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
                 sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],

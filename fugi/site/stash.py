@@ -31,23 +31,32 @@ class Stash:
 
     def take(self, page: str) -> str:
         """The page with every top-level raw HTML block replaced by a placeholder."""
+        text, blocks = self.split(page)
+        self.blocks.update(blocks)
+        return text
+
+    @classmethod
+    def split(cls, page: str) -> tuple[str, dict]:
+        """(the page with its raw HTML blocks replaced by placeholders, {placeholder key: block}), stashing nothing:
+        what `take` does, in a form a page memo can keep (a page taken from it needs only `blocks.update`)."""
+        blocks: dict[str, str] = {}
         lines = page.split("\n")
         out, index = [], 0
         while index < len(lines):
             starts = index == 0 or not lines[index - 1].strip()
-            end = self._block_end(lines, index) if starts else None
+            end = cls._block_end(lines, index) if starts else None
             if end is None:
-                inner = self._markdown_end(lines, index) if starts else None  # md_in_html: left whole to Markdown
+                inner = cls._markdown_end(lines, index) if starts else None  # md_in_html: left whole to Markdown
                 stop = index + 1 if inner is None else inner + 1
                 out += lines[index:stop]
                 index = stop
                 continue
             block = "\n".join(lines[index:end + 1])
             key = hashlib.sha1(block.encode("utf-8")).hexdigest()
-            self.blocks[key] = block
+            blocks[key] = block
             out.append(f'<div data-fugi-html="{key}"></div>')
             index = end + 1
-        return "\n".join(out)
+        return "\n".join(out), blocks
 
     @classmethod
     def _block_end(cls, lines: list, start: int):
