@@ -43,6 +43,27 @@ def _feed(h, value) -> None:
     h.update(data)
 
 
+def value_bytes(value) -> bytes | None:
+    """The bytes a value (a view, a page's context) is known by; None if it can't be (then it is never reused).
+
+    Pickle without its memo first: equal values give equal bytes whether or not they share objects (a model
+    read from the cache shares fewer strings than one parsed afresh).  A value with cycles needs the memo; its
+    bytes can then differ between equal values, which costs a render, never a wrong output."""
+    import io
+    import pickle
+
+    for fast in (True, False):
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=5)
+        pickler.fast = fast
+        try:
+            pickler.dump(value)
+        except Exception:  # noqa: BLE001 - RecursionError (a cycle), or something pickle cannot write
+            continue
+        return (b"F" if fast else b"M") + out.getvalue()
+    return None
+
+
 _DIGESTS: dict = {}  # str(path) -> (its stat signature, SHA-256): files already hashed by this process
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from . import model as m
-from .cache import Cache, code_digest, context_digest, digest, file_digest
+from .cache import Cache, code_digest, context_digest, digest, file_digest, value_bytes
 from .load import AGENDA_DIR, MEETING_DIR
 from .view import agenda_view, meeting_view
 from .render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
@@ -115,6 +115,18 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
                   and printed(doc[0], mine[doc], archive.forms) == printed(doc[0], theirs[doc], other.forms)]
         result.update((doc, other_word[doc]) for doc in reused)
         missing = [doc for doc in missing if doc not in result]
+    printing = {}  # doc -> the key of what it prints: a document whose sources changed but whose view did not
+    if missing and cache.enabled:  # (an item of the edited item's meeting) takes the bytes it had
+        mine = documents_by_id(archive)
+        for doc in missing:
+            shown = value_bytes(printed(doc[0], mine[doc], archive.forms))
+            if shown is not None:
+                printing[doc] = digest(keys.base, "printed", doc, shown)
+                data = cache.get("docx-view", printing[doc])
+                if data is not None:
+                    result[doc] = data
+                    reused.append(doc)
+        missing = [doc for doc in missing if doc not in result]
     _JOB.update(archive=archive, content_root=Path(content_root), agendas={a.id: a for a in archive.agendas},
                 meetings={mt.id: mt for mt in archive.meetings})
     try:
@@ -134,6 +146,8 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
                  "元に戻すには git で前の版を取り出してください")
     for doc in [*reused, *missing]:
         cache.put("docx", keys.of(*doc), result[doc])
+        if doc in printing:
+            cache.put("docx-view", printing[doc], result[doc])
     return {doc: result[doc] for doc in wanted}
 
 
@@ -192,8 +206,9 @@ def render_pdfs(word: dict, cache: Cache, work: Path | None = None, workers: int
 
 def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False,
                     work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None,
-                    word: dict | None = None) -> list[Path]:
-    """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs)."""
+                    word: dict | None = None, reuse=None) -> list[Path]:
+    """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs).
+    reuse (fugi.outputs.Reuse): links in the files of the output being replaced that stay the same."""
     out_dir, cache = Path(out_dir), cache or Cache(None)
     if pdf:
         from .pdf import soffice_path
@@ -203,26 +218,30 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
                  "LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui fonts-ipaexfont）。"
                  "Word 文書だけなら `python build.py docx` を使ってください")
     word = word if word is not None else render_word(archive, content_root, cache, "all", keys)
-    written = write_files(out_dir, word, ".docx")
+    written = write_files(out_dir, word, ".docx", reuse)
     if pdf:
         from .pdf import PdfError
 
         try:
-            written += write_files(out_dir, render_pdfs(word, cache, work), ".pdf")
+            written += write_files(out_dir, render_pdfs(word, cache, work), ".pdf", reuse)
         except PdfError as err:
             fail("build.py pdf", str(err), "LibreOffice の出力を確かめてください。Word 文書は作れています")
     return written
 
 
-def write_files(out_dir: Path, files: dict, suffix: str) -> list[Path]:
-    """Write into a staging folder (fugi.outputs): it is swapped in whole, so a file needs no atomic write of its own."""
+def write_files(out_dir: Path, files: dict, suffix: str, reuse=None) -> list[Path]:
+    """Write into a staging folder (fugi.outputs): it is swapped in whole, so a file needs no atomic write of its own.
+    reuse (fugi.outputs.Reuse): a file the current output already holds as it is to be is linked, not written."""
     written, folders = [], set()
     for (kind, ident), data in files.items():
         target = Path(out_dir) / kind / f"{ident}{suffix}"
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        target.write_bytes(data)
+        if reuse is not None:
+            reuse.write(out_dir, f"{kind}/{ident}{suffix}", data)
+        else:
+            target.write_bytes(data)
         written.append(target)
     return written
 

@@ -156,7 +156,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             staged_docx = outputs.stage("docx")
             full = render_word(archive, content, cache, "all", Keys(archive, content, "all"))
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
-                                              cache=cache, word=full)
+                                              cache=cache, word=full, reuse=outputs.reuse("docx", cache.root))
         if site_out is not None:
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
@@ -166,7 +166,8 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
                 from .site.incremental import write_site as write_site_incremental
 
                 written["site"] = write_site_incremental(archive, outputs.stage("site"), content, cache.root,
-                                                         files=files, work=outputs.scratch("site"))
+                                                         files=files, work=outputs.scratch("site"),
+                                                         reuse=outputs.reuse("site", cache.root))
             else:
                 written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
                                              work=outputs.scratch("site"), files=files)

@@ -149,3 +149,28 @@ def test_a_reader_follows_the_pdf_link_and_gets_the_item(built):
     pdf.write_bytes(body)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "エアコン購入費助成事業" in text.replace("\n", "").replace(" ", "")
+
+
+def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered_again(tmp_path, monkeypatch):
+    """A remark added to a meeting changes the key of each item it decided (keys are made from files), not
+    what the item's Word file prints: its bytes come from the cache of printed views, the same as a fresh render."""
+    import fugi.documents as documents
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    cache = Cache(tmp_path / "cache")
+    archive, _ = load_archive(content)
+    render_word(archive, content, cache, "all", workers=1)
+    before = Keys(archive, content, "all").agenda("kyoju-support-system")
+    meeting = content / "meetings" / "2025-05.md"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("債権回収業務を", "債権回収の業務を", 1), encoding="utf-8")  # what the meeting prints
+    rendered = []
+    real = documents._render
+    monkeypatch.setattr(documents, "_render", lambda kind, ident: rendered.append((kind, ident)) or real(kind, ident))
+    edited, _ = load_archive(content)
+    keys = Keys(edited, content, "all")
+    assert keys.agenda("kyoju-support-system") != before
+    word = render_word(edited, content, cache, "all", keys, workers=1)
+    assert rendered == [("meetings", "2025-05")]  # the meeting's own file changed: it is rendered again
+    assert word == render_word(edited, content, Cache(None), "all", workers=1)

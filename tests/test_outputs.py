@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fugi.outputs import MARKER
+from fugi.outputs import MARKER, Outputs, Reuse, writing
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -196,3 +196,57 @@ def test_a_failed_build_changes_neither_output(workspace):
     assert result.returncode == 1
     assert snapshot(workspace / "out") == before
     assert not [p.name for p in (workspace / "out").iterdir() if "fugi-" in p.name]
+
+
+# ---------------------------------------------------------------------------
+# Reuse: files the current output holds as they are to be are linked into the new one, never trusted blindly
+
+
+def _swap(target: Path, cache: Path, files: dict) -> Reuse:
+    """One build of `target` holding `files` ({relative path: bytes}), through Outputs as the pipeline does."""
+    outputs = Outputs({"docx": target})
+    staged = outputs.stage("docx")
+    reuse = outputs.reuse("docx", cache)
+    for rel, data in files.items():
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        reuse.write(staged, rel, data)
+    outputs.commit()
+    return reuse
+
+
+def test_an_unchanged_file_is_linked_and_a_changed_or_touched_one_written(tmp_path):
+    target, cache = tmp_path / "out", tmp_path / "cache"
+    files = {"agendas/a.docx": b"A" * 100, "agendas/b.docx": b"B" * 100, "agendas/c.docx": b"C" * 100}
+    assert _swap(target, cache, files).linked == 0  # nothing recorded yet
+    inode = {rel: (target / rel).stat().st_ino for rel in files}
+    (target / "agendas/c.docx").write_bytes(b"c" * 100)  # a clerk edited it in place: same size, same inode
+    again = _swap(target, cache, {**files, "agendas/b.docx": b"b" * 100})
+    assert again.linked == 1
+    assert (target / "agendas/a.docx").stat().st_ino == inode["agendas/a.docx"]  # linked: the very file
+    assert {rel: (target / rel).read_bytes() for rel in files} == {**files, "agendas/b.docx": b"b" * 100}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]  # no staging or old folder left
+
+
+def test_without_a_cache_every_file_is_written(tmp_path):
+    target = tmp_path / "out"
+    files = {"agendas/a.docx": b"A" * 10}
+    _swap(target, None, files)
+    assert _swap(target, None, files).linked == 0
+    assert (target / "agendas/a.docx").read_bytes() == b"A" * 10
+
+
+def test_a_failed_build_after_linking_leaves_the_previous_output_as_it_was(tmp_path):
+    target, cache = tmp_path / "out", tmp_path / "cache"
+    files = {"agendas/a.docx": b"A" * 10}
+    _swap(target, cache, files)
+    _swap(target, cache, files)
+    with pytest.raises(RuntimeError):
+        with writing({"docx": target}, tmp_path / "content", report=lambda line: None) as outputs:
+            staged = outputs.stage("docx")
+            (staged / "agendas").mkdir()
+            reuse = outputs.reuse("docx", cache)
+            reuse.write(staged, "agendas/a.docx", files["agendas/a.docx"])
+            assert reuse.linked == 1
+            raise RuntimeError("the build fails after the link")
+    assert (target / "agendas/a.docx").read_bytes() == b"A" * 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]

@@ -11,16 +11,14 @@ that changes a title changes the lists too, and they are re-rendered as well.
 from __future__ import annotations
 
 import json
-import io
 import logging
-import pickle
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
-from ..cache import code_digest, digest, tree_digest
+from ..cache import code_digest, digest, tree_digest, value_bytes
 from ..documents import jobs
 from ..outputs import locked
 from .build import CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
@@ -100,21 +98,8 @@ class PageMemo:
 
     @staticmethod
     def fingerprint(value) -> bytes | None:
-        """The bytes a page's inputs are known by; None if they can't be (the page is then rendered every time).
-
-        Pickle without its memo first: equal values give equal bytes whether or not they share objects (a model
-        read from the cache shares fewer strings than one parsed afresh).  A context with cycles needs the memo;
-        its bytes can then differ between equal values, which costs a render, never a wrong page."""
-        for fast in (True, False):
-            out = io.BytesIO()
-            pickler = pickle.Pickler(out, protocol=5)
-            pickler.fast = fast
-            try:
-                pickler.dump(value)
-            except Exception:  # noqa: BLE001 - RecursionError (a cycle), or something pickle cannot write
-                continue
-            return (b"F" if fast else b"M") + out.getvalue()
-        return None
+        """The bytes a page's inputs are known by (fugi.cache.value_bytes); None: rendered every time."""
+        return value_bytes(value)
 
     def bytecode_cache(self):
         """Jinja's compiled templates, kept beside the pages (a template's entry is checked against its source)."""
@@ -161,7 +146,7 @@ class ThemeBytecode:
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
                 config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False,
-                alongside=None) -> int:
+                alongside=None, reuse=None) -> int:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
     into out_dir when given; returns how many generated files changed since the last build in `base`.
     alongside(built site): run in a thread while the site is copied (the search index is made meanwhile).
@@ -206,7 +191,9 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
         key_file.write_text(key, encoding="utf-8")
         with ThreadPoolExecutor(1) as side:
             job = side.submit(alongside, built) if alongside is not None else None
-            if out_dir is not None:
+            if out_dir is not None and reuse is not None:
+                reuse.copy_tree(built, out_dir)  # the pages the current site holds as they are: linked, not copied
+            elif out_dir is not None:
                 shutil.copytree(built, out_dir, dirs_exist_ok=True)
             if job is not None:
                 job.result()
@@ -214,27 +201,31 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root: Path, *, files: dict | None = None,
-               work: Path | None = None) -> list[Path]:
+               work: Path | None = None, reuse=None) -> list[Path]:
     """The public site into out_dir (an empty staging folder), pages re-rendered only where they changed, then the
     search index of every page; returns the written files, relative to out_dir."""
     out_dir = Path(out_dir).resolve()
     base = Path(cache_root) / "site" / site_key(archive)
     # the pages are indexed where they were built while they are copied: Pagefind and the copy overlap
-    build_pages(archive, out_dir, content_root, base, files=files, work=work,
-                alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind"))
+    build_pages(archive, out_dir, content_root, base, files=files, work=work, reuse=reuse,
+                alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind", reuse))
     finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
 
 
-def index_pages(site: Path, cache_root: Path, bundle: Path | None = None) -> None:
+def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=None) -> None:
     """Pagefind's bundle for the site's pages, into `bundle` (default site/pagefind): taken from the cache when no
-    page changed, else made and kept."""
+    page changed, else made and kept.  reuse (fugi.outputs.Reuse, of the site `bundle` is in): the bundle's
+    files are linked from the current site where they stay the same."""
     bundle = Path(bundle) if bundle is not None else Path(site) / "pagefind"
     html = sorted(p for p in site.rglob("*.html"))
     key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in html])
     kept = Path(cache_root) / "pagefind" / key[:20]
     if (kept / "pagefind-entry.json").is_file():
-        shutil.copytree(kept, bundle)
+        if reuse is not None:
+            reuse.copy_tree(kept, bundle.parent, bundle.name)  # the bundle sits at the top of the staged site
+        else:
+            shutil.copytree(kept, bundle)
         return
     run_pagefind(site, bundle)
     shutil.rmtree(Path(cache_root) / "pagefind", ignore_errors=True)  # one bundle kept: the latest
