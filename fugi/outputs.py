@@ -128,6 +128,34 @@ def locked(folders, report=print):
         yield
 
 
+#: Where scratch files that are written and read again at once go when the machine has it: memory (tmpfs).
+MEMORY = Path("/dev/shm")
+MEMORY_PREFIX = "fugi-scratch-"  # fugi-scratch-<pid>-…: a killed build's are removed by the next build
+
+
+@contextmanager
+def memory_scratch(name: str, fallback: Path | None = None):
+    """A scratch folder in memory (tmpfs) when there is one with room, else under `fallback` (the build's work
+    folder): the generated pages of a site build are written and compared again on every build, and a disk
+    write costs ten times a memory one.  Removed when the build ends; a killed build's, at the next one."""
+    import tempfile
+
+    for stale in (MEMORY.glob(f"{MEMORY_PREFIX}*") if MEMORY.is_dir() else ()):
+        pid = stale.name[len(MEMORY_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    place = fallback
+    try:
+        if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) and shutil.disk_usage(MEMORY).free > 1 << 30:
+            place = MEMORY
+    except OSError:
+        pass
+    if place is not None:
+        Path(place).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{MEMORY_PREFIX}{os.getpid()}-{name}-", dir=place) as folder:
+        yield Path(folder)
+
+
 class Reuse:
     """Writes a staged output's files, linking in each file of the output it replaces that is still as fugi wrote it.
 

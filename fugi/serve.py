@@ -203,7 +203,14 @@ def watch(server: PreviewServer, folders, stop: threading.Event) -> None:
 
 def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print) -> int:
     """Build the preview, serve it and rebuild on every save until Ctrl+C."""
-    logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
+    # The server's request lines (a 404 while a page asks for the search index not made yet, say) are logged as
+    # warnings under "mkdocs"; a strict MkDocs build counts every such warning, from any thread, and would fail
+    # when a request lands mid-rebuild.  They go to the terminal by a handler of their own instead.
+    server_log = logging.getLogger("mkdocs.livereload")
+    server_log.setLevel(logging.WARNING)
+    server_log.propagate = False
+    if not server_log.handlers:
+        server_log.addHandler(logging.StreamHandler())
     preview = Preview(content, report)
     if not preview.rebuild() and not (preview.site / "index.html").is_file():
         preview.site.mkdir(parents=True, exist_ok=True)  # nothing built yet: a page to show the errors on

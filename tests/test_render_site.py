@@ -401,3 +401,19 @@ def test_a_broken_site_template_is_a_problem_with_its_line_and_nothing_is_replac
     problems = [p for p in printed if ": テンプレート: " in p]
     assert problems and problems[0].startswith(f"templates/site/agenda.md.j2:{line}: テンプレート: サイトのテンプレートを処理できません"), printed
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_a_strict_mkdocs_failure_says_which_warning(tmp_path):
+    """MkDocs counts the warnings that fail a strict build but prints none of them: fugi's message carries them."""
+    from fugi.pipeline import load_archive
+    from fugi.site.build import SiteFailure, mkdocs_config, run_mkdocs
+
+    archive, _ = load_archive(Path(__file__).resolve().parent.parent / "content")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# 見出し\n\n[会議](meetings/nowhere.md)\n", encoding="utf-8")
+    config = mkdocs_config(docs, tmp_path / "site", archive)
+    config.nav = None
+    with pytest.raises(SiteFailure) as failure:
+        run_mkdocs(config)
+    assert "in strict mode" in str(failure.value) and "meetings/nowhere.md" in str(failure.value)

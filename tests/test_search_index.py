@@ -1,45 +1,157 @@
-"""Pagefind's bundle is canonical: the filter and meta indexes are sorted and named by content, whatever order
-Pagefind wrote them in, and the references to them follow."""
+"""The search index made page by page (fugi.site.search_index): the bundle fugi assembles holds exactly what
+Pagefind's own bundle holds, a page indexed alone is the page indexed with the others, and a bundle made
+from the cache after an edit is byte for byte the bundle of a clean run."""
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
-from fugi.site.search_index import canonicalize, decode, encode
+import pytest
+
+from fugi.site import search_index
+from fugi.site.build import pagefind_binary
+from fugi.site.search_index import decode, index_site, page_url, read_bundle
+
+PAGE = """<!doctype html><html lang="ja"><head><title>{title}</title></head><body>
+<nav>一覧 ナビゲーション</nav>
+<main data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>
+<span data-pagefind-filter="区分">{category}</span><span data-pagefind-meta="kind">付議事項 資料{number}</span>
+<p>{text}</p><p data-pagefind-ignore>標準の文言は索引に入れません</p></main></body></html>"""
+TEXTS = ["高齢者の住まい探しを支援する居住サポート住宅の情報を、国土交通省のシステムと外部結合する。",
+         "生活保護受給世帯にエアコン購入費を助成する。がん検診のアンケート集計を富士通に委託する。",
+         "ぎょうせいに委託して、はたちのつどいの案内を送る。パスワードで保護し、アクセスを制限する。",
+         "介護保険システムの記録項目を変更する。Ｅメールの送付は、ばらばらの宛先にならないようにする。"]
 
 
-def write_bundle(folder, values_order, filters_order):
-    (folder / "filter").mkdir(parents=True)
-    filters = []
-    for name, old in filters_order:
-        values = [["b", [3, 1]], ["a", [2]]] if values_order else [["a", [2]], ["b", [1, 3]]]
-        (folder / "filter" / f"{old}.pf_filter").write_bytes(encode([name, values]))
-        filters.append([name, old])
-    meta = ["1.5.2", [["ja_page", 10]], [["0", "z", "ja_chunk"]], filters, [], ["title"]]
-    (folder / "pagefind.ja_old.pf_meta").write_bytes(encode(meta))
-    entry = {"version": "1.5.2", "languages": {"ja": {"hash": "ja_old", "wasm": None, "page_count": 1}}}
-    (folder / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+def write_site(folder: Path, count: int = 12, edited: int | None = None) -> Path:
+    for i in range(count):
+        text = " ".join(TEXTS[(i + k) % len(TEXTS)] for k in range(3)) + f" 通し番号{i}番。"
+        if i == edited:
+            text += " 改めて記載を直した。"
+        page = PAGE.format(title=f"付議事項{i}について", category=["外部結合", "業務委託", "電算処理"][i % 3],
+                           number=i, text=text)
+        (folder / "agendas" / f"item-{i:02d}").mkdir(parents=True, exist_ok=True)
+        (folder / "agendas" / f"item-{i:02d}" / "index.html").write_text(page, encoding="utf-8")
+    (folder / "index.html").write_text("<html><body><p>一覧のページは索引に入りません</p></body></html>",
+                                       encoding="utf-8")
+    return folder
 
 
-def bundle_bytes(folder):
+def pagefind(site: Path, out: Path) -> Path:
+    subprocess.run([str(pagefind_binary()), "--site", str(site), "--output-path", str(out), "--force-language", "ja",
+                    "--quiet"], check=True, capture_output=True)
+    return out
+
+
+def files(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_two_orders_of_the_same_index_give_the_same_bytes(tmp_path):
-    one, two = tmp_path / "one", tmp_path / "two"
-    write_bundle(one, True, [("年度", "ja_1"), ("区分", "ja_2")])
-    write_bundle(two, False, [("区分", "ja_x"), ("年度", "ja_y")])
-    canonicalize(one)
-    canonicalize(two)
-    assert bundle_bytes(one) == bundle_bytes(two)
+def filters(bundle: Path) -> dict:
+    """{filter: {value: {page address}}} of a bundle."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    meta = decode((bundle / f"pagefind.{info['hash']}.pf_meta").read_bytes())
+    urls = [json.loads(gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())[12:])["url"]
+            for name, _ in meta[1]]
+    found = {}
+    for _, name in meta[3]:
+        filter_name, values = decode((bundle / "filter" / f"{name}.pf_filter").read_bytes())
+        found[filter_name] = {value: {urls[i] for i in pages} for value, pages in values}
+    return found
 
 
-def test_references_follow_the_new_names(tmp_path):
-    write_bundle(tmp_path, True, [("年度", "ja_1"), ("区分", "ja_2")])
-    canonicalize(tmp_path)
-    entry = json.loads((tmp_path / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta = decode((tmp_path / f"pagefind.{entry['languages']['ja']['hash']}.pf_meta").read_bytes())
-    assert [name for name, _ in meta[3]] == ["区分", "年度"]
-    for name, hashed in meta[3]:
-        filter_name, values = decode((tmp_path / "filter" / f"{hashed}.pf_filter").read_bytes())
-        assert filter_name == name and values == [["a", [2]], ["b", [1, 3]]]
-    assert sorted(p.name for p in (tmp_path / "filter").iterdir()) == sorted(f"{h}.pf_filter" for _, h in meta[3])
+def test_the_assembled_bundle_holds_what_pagefinds_own_holds(tmp_path):
+    site = write_site(tmp_path / "site")
+    own = read_bundle(pagefind(site, tmp_path / "own"))
+    index_site(site, tmp_path / "fugi", pagefind_binary())
+    ours = read_bundle(tmp_path / "fugi")
+    assert len(own.pages) == 12 and "/" not in own.pages  # the list page has no data-pagefind-body
+    assert ours.pages == own.pages  # every word, variant, location, fragment and word count
+    assert filters(tmp_path / "fugi") == filters(tmp_path / "own")
+    assert any(page.variants for page in ours.pages.values())  # ば・が… folded to は・か… are covered too
+    assert ours.assets == own.assets and ours.version == own.version
+
+
+def test_a_page_indexed_alone_is_the_page_indexed_with_the_others(tmp_path):
+    site = write_site(tmp_path / "site")
+    alone = tmp_path / "alone"
+    (alone / "agendas" / "item-03").mkdir(parents=True)
+    shutil.copy(site / "agendas" / "item-03" / "index.html", alone / "agendas" / "item-03" / "index.html")
+    whole, one = read_bundle(pagefind(site, tmp_path / "a")), read_bundle(pagefind(alone, tmp_path / "b"))
+    assert one.pages[page_url("agendas/item-03/index.html")] == whole.pages["/agendas/item-03/"]
+
+
+def test_after_an_edit_pagefind_reads_only_the_edited_page_and_the_bundle_is_a_clean_ones(tmp_path, monkeypatch):
+    site, cache = write_site(tmp_path / "site"), tmp_path / "cache"
+    index_site(site, tmp_path / "first", pagefind_binary(), cache, stamp="x")
+    write_site(site, edited=5)
+    (site / "agendas" / "item-11" / "index.html").unlink()  # a deleted item leaves the index
+    shutil.rmtree(site / "agendas" / "item-11")
+    read = []
+    real = search_index._index_folder
+    monkeypatch.setattr(search_index, "_index_folder", lambda binary, folder: read.append(
+        sorted(p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*.html")))
+        or real(binary, folder))
+    index_site(site, tmp_path / "again", pagefind_binary(), cache, stamp="x")
+    assert read == [["agendas/item-05/index.html"]]
+    index_site(site, tmp_path / "clean", pagefind_binary())  # no cache: Pagefind reads every page
+    assert files(tmp_path / "again") == files(tmp_path / "clean")
+    assert "/agendas/item-11/" not in read_bundle(tmp_path / "again").pages
+    assert files(tmp_path / "first") != files(tmp_path / "again")
+
+
+def looked_up_in(term: str, chunks: list) -> str | None:
+    """The chunk the browser loads for a word (pagefind_web's request_indexes): the first whose bounds take it,
+    else the first whose bounds, cut to the word's length, take it."""
+    for low, high, name in chunks:
+        if low <= term <= high:
+            return name
+    for low, high, name in chunks:
+        a, b = min(len(term), len(low)), min(len(term), len(high))
+        if term[:a] >= low[:a] and term[:b] <= high[:b]:
+            return name
+    return None
+
+
+@pytest.mark.parametrize("size", [12, 40, 400])
+def test_every_word_is_in_the_chunk_the_browser_looks_in(tmp_path, monkeypatch, size):
+    """Small chunks (many boundaries, some inside a run of words sharing a first character)."""
+    monkeypatch.setattr(search_index, "CHUNK_SIZE", size)
+    site = write_site(tmp_path / "site")
+    index_site(site, tmp_path / "fugi", pagefind_binary())
+    entry = json.loads((tmp_path / "fugi" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    chunks = decode((tmp_path / "fugi" / f"pagefind.{info['hash']}.pf_meta").read_bytes())[2]
+    assert len(chunks) > (2 if size == 400 else 10)
+    for low, high, name in chunks:
+        (words,) = decode((tmp_path / "fugi" / "index" / f"{name}.pf_index").read_bytes())
+        assert [word for word, _, _ in words if looked_up_in(word, chunks) != name] == []
+
+
+def test_many_new_pages_are_indexed_in_two_halves_with_the_bytes_of_one_run(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site")
+    index_site(site, tmp_path / "one", pagefind_binary())
+    monkeypatch.setattr(search_index, "SPLIT_THRESHOLD", 4)
+    index_site(site, tmp_path / "halves", pagefind_binary())
+    assert files(tmp_path / "one") == files(tmp_path / "halves")
+
+
+def test_the_same_pages_give_the_same_bytes(tmp_path):
+    site = write_site(tmp_path / "site")
+    index_site(site, tmp_path / "one", pagefind_binary())
+    index_site(site, tmp_path / "two", pagefind_binary(), tmp_path / "cache", stamp="x")
+    index_site(site, tmp_path / "three", pagefind_binary(), tmp_path / "cache", stamp="x")
+    assert files(tmp_path / "one") == files(tmp_path / "two") == files(tmp_path / "three")
+
+
+def test_a_pagefind_that_fails_is_a_message(tmp_path):
+    site = write_site(tmp_path / "site", count=1)
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'broken' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(search_index.BundleError, match="Pagefind の索引づくりに失敗しました"):
+        index_site(site, tmp_path / "out", fake)

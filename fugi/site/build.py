@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from ..view import labels as form_labels
 from .context import search_filters, site_nav
 from .feeds import CALENDAR, FEED
 from .pages import generate_docs
-from .search_index import canonicalize
+from .search_index import BundleError, index_site
 from .stash import Stash, StashPlugin
 
 REPO = Path(__file__).resolve().parents[2]
@@ -114,15 +113,29 @@ def run_mkdocs(config, dirty: bool = False) -> None:
         mkdocs_log.setLevel(logging.WARNING)  # MkDocs' INFO lines are noise in `build.py site`
     from jinja2 import TemplateError
 
+    said = _Said()
+    mkdocs_log.addHandler(said)
     try:
         build(config, dirty=dirty)
-    except Abort as err:
-        raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
+    except Abort as err:  # strict mode: the warnings MkDocs counted, said (it prints none of them itself)
+        raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}" + "".join(f"\n  {line}" for line in said.lines)) from err
     except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
         where = f"{getattr(err, 'name', '') or ''}:{getattr(err, 'lineno', '') or ''}".strip(":")
         raise SiteFailure(f"テーマのテンプレートを処理できません（{where}）: {err}") from err
     finally:
+        mkdocs_log.removeHandler(said)
         mkdocs_log.setLevel(level)
+
+
+class _Said(logging.Handler):
+    """The warnings MkDocs logs during one build (those that make a strict build fail)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
 
 
 def pagefind_binary() -> Path:
@@ -134,12 +147,25 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-def run_pagefind(site: Path, bundle: Path | None = None) -> None:
-    """Index the built site; the bundle lands in `bundle` (default site/pagefind/, served with the site)."""
+def pagefind_stamp() -> str:
+    """Which Pagefind indexes the pages: its binary's place, size and time (an upgrade makes every page new)."""
+    binary = pagefind_binary()
+    st = binary.stat()
+    return f"{binary}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def run_pagefind(site: Path, bundle: Path | None = None, cache_root: Path | None = None,
+                 work: Path | None = None, previous: Path | None = None, html: dict | None = None) -> None:
+    """Index the built site; the bundle lands in `bundle` (default site/pagefind/, served with the site).
+
+    Page by page (fugi.site.search_index): with a build cache, Pagefind reads only the pages whose HTML is new;
+    `previous` (an earlier bundle fugi made) lends the files that stay the same; `html`: the site's HTML files
+    ({path under the site: bytes}) when the caller has read them already."""
+    from ..cache import code_digest, digest
+
     bundle = Path(bundle).resolve() if bundle is not None else Path(site) / "pagefind"
-    command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle), "--force-language", "ja",
-               "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise SiteFailure(f"Pagefind の索引づくりに失敗しました:\n{result.stdout}\n{result.stderr}")
-    canonicalize(bundle)
+    try:
+        index_site(Path(site), bundle, pagefind_binary(), cache_root, work, stamp=digest(pagefind_stamp(), code_digest()),
+                   previous=previous, html=html)
+    except BundleError as err:
+        raise SiteFailure(str(err)) from err

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
 from ..cache import code_digest, digest, tree_digest, value_bytes
 from ..documents import jobs
-from ..outputs import locked
-from .build import CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_binary, run_mkdocs, run_pagefind, site_settings
+from ..outputs import locked, memory_scratch
+from .build import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
+                    run_pagefind, site_settings)
 from . import pages
 from .pages import generate_docs
 from .parallel import run_split
@@ -114,15 +115,24 @@ class PageMemo:
         return digest(shared, rel, template, data) if data is not None else None
 
     def get(self, key: str) -> str | None:
-        self.used.add(key)
-        path = self.folder / key[:2] / key
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        data = self.get_data(key)
+        return data.decode("utf-8") if data is not None else None
 
     def put(self, key: str, page: str) -> None:
+        self.put_data(key, page.encode("utf-8"))
+
+    def get_data(self, key: str) -> bytes | None:
+        self.used.add(key)
+        try:
+            return (self.folder / key[:2] / key).read_bytes()
+        except OSError:
+            return None
+
+    def put_data(self, key: str, data: bytes) -> None:
         path = self.folder / key[:2] / key
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(page, encoding="utf-8")
+        tmp.write_bytes(data)
         tmp.replace(path)
 
     def prune(self) -> None:
@@ -165,7 +175,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             return 0  # nothing kept to add to: the full build that follows makes everything
         kept.mkdir(exist_ok=True)
         built.mkdir(exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
+        with memory_scratch("docs", work) as tmp:  # written and compared again on every build: in memory
             fresh = Path(tmp) / "docs"
             fresh.mkdir()
             config = mkdocs_config(kept, built, archive, "pagefind", config_file)
@@ -208,27 +218,34 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     base = Path(cache_root) / "site" / site_key(archive)
     # the pages are indexed where they were built while they are copied: Pagefind and the copy overlap
     build_pages(archive, out_dir, content_root, base, files=files, work=work, reuse=reuse,
-                alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind", reuse))
+                alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind", reuse, work))
     finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
 
 
-def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=None) -> None:
-    """Pagefind's bundle for the site's pages, into `bundle` (default site/pagefind): taken from the cache when no
-    page changed, else made and kept.  reuse (fugi.outputs.Reuse, of the site `bundle` is in): the bundle's
-    files are linked from the current site where they stay the same."""
+def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=None, work: Path | None = None) -> None:
+    """Pagefind's bundle for the site's pages, into `bundle` (default site/pagefind): the one kept in the cache when
+    no page changed, else made there (fugi.site.search_index: Pagefind reads only the pages whose HTML is new; the
+    files the last kept bundle holds under the same content-hash names are linked from it, not written again).
+    reuse (fugi.outputs.Reuse, of the site `bundle` is in): the bundle's files are linked from the current site
+    where they stay the same."""
     bundle = Path(bundle) if bundle is not None else Path(site) / "pagefind"
-    html = sorted(p for p in site.rglob("*.html"))
-    key = digest(str(pagefind_binary()), code_digest(), [(p.relative_to(site).as_posix(), p.read_bytes()) for p in html])
-    kept = Path(cache_root) / "pagefind" / key[:20]
-    if (kept / "pagefind-entry.json").is_file():
-        if reuse is not None:
-            reuse.copy_tree(kept, bundle.parent, bundle.name)  # the bundle sits at the top of the staged site
-        else:
-            shutil.copytree(kept, bundle)
-        return
-    run_pagefind(site, bundle)
-    shutil.rmtree(Path(cache_root) / "pagefind", ignore_errors=True)  # one bundle kept: the latest
-    tmp = kept.with_name(kept.name + ".tmp")
-    shutil.copytree(bundle, tmp)
-    tmp.rename(kept)
+    html = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    key = digest(pagefind_stamp(), code_digest(), sorted(html.items()))
+    folder = Path(cache_root) / "pagefind"
+    kept = folder / key[:20]
+    if not (kept / "pagefind-entry.json").is_file():
+        previous = [p for p in folder.iterdir() if p.is_dir() and (p / "pagefind-entry.json").is_file()] \
+            if folder.is_dir() else []
+        tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        run_pagefind(site, tmp, Path(cache_root), work, previous[0] if previous else None, html)
+        shutil.rmtree(kept, ignore_errors=True)
+        tmp.rename(kept)
+        for other in folder.iterdir():
+            if other != kept:
+                shutil.rmtree(other, ignore_errors=True)  # one bundle kept: the latest
+    if reuse is not None:
+        reuse.copy_tree(kept, bundle.parent, bundle.name)  # the bundle sits at the top of the staged site
+    else:
+        shutil.copytree(kept, bundle)

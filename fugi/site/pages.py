@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -10,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import export
+from ..cache import digest
 from .. import model as m
 from ..public import public_archive
 from ..review import public_review
@@ -82,9 +84,18 @@ class Pages:
 
     def write(self, rel: str, template: str, **context) -> None:
         key = self.memo.key(self.shared, rel, template, context) if self.memo is not None and self.shared else None
+        self._write(rel, template, key, lambda: context)
+
+    def write_keyed(self, rel: str, template: str, known: str, context) -> None:
+        """A page whose inputs are known by `known` (a digest of what they are made from): its context (a function
+        that makes it) is made only when the page must be rendered."""
+        key = digest(self.shared, rel, template, "known", known) if self.memo is not None and self.shared else None
+        self._write(rel, template, key, context)
+
+    def _write(self, rel: str, template: str, key: str | None, context) -> None:
         kept = self.memo.get(key) if key else None
         if kept is None:
-            page, blocks = self.render(rel, template, context), {}
+            page, blocks = self.render(rel, template, context()), {}
             if self.stash is not None:
                 page, blocks = self.stash.split(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
             if key:
@@ -131,23 +142,41 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
 
 
 def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo) -> list[Path]:
-    archive = view(archive)
+    checked, archive = archive, view(archive)
     forms = archive.forms
     labels = form_labels(forms)
     agendas = sorted(archive.agendas, key=c.agenda_order)
     meetings = sorted(archive.meetings, key=c.meeting_order)
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
     images = copy_images(agendas, content_root, docs)
-    reviews = {a.id: public_review(a, archive) for a in agendas}
+    # each item's page context, list row and review; with a memo of the public site, the row and the review of an
+    # item whose sources did not change are taken from it, and its page context is made only if its page must be
+    items = ItemMemo(memo, checked, content_root) if memo is not None and view is public_archive else None
+    contexts, rows, reviews, known = {}, {}, {}, {}
+    for agenda in agendas:
+        found, image = downloads.get(("agendas", agenda.id), []), images.get(agenda.id)
+        key = known[agenda.id] = items.key(agenda.id, found, image) if items else None
+        kept = items.get(key) if key else None
+        if kept is None:
+            context = contexts[agenda.id] = c.agenda_context(agenda, forms, found, image)
+            context["review"] = public_review(agenda, archive)
+            kept = (c.agenda_row(context), context["review"])
+            if key:
+                items.put(key, kept)
+        rows[agenda.id], reviews[agenda.id] = kept
+
+    def page_context(agenda):
+        if agenda.id not in contexts:
+            contexts[agenda.id] = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []),
+                                                   images.get(agenda.id))
+            contexts[agenda.id]["review"] = reviews[agenda.id]
+        return {"item": contexts[agenda.id]}
+
     decisions = export.records(archive, site_url, reviews)
     export.write_open_data(archive, docs / "data", site_url, site_name, decisions)
     write_feeds(archive, docs, site_url, site_name)
     (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
     (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
-    views = {a.id: c.agenda_context(a, forms, downloads.get(("agendas", a.id), []), images.get(a.id)) for a in agendas}
-    rows = {ident: c.agenda_row(view) for ident, view in views.items()}
-    for agenda in agendas:
-        views[agenda.id]["review"] = reviews[agenda.id]
     pages = Pages(docs, forms, stash, memo)
 
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
@@ -160,16 +189,44 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
                     year_id=c.year_anchor(meeting))
     pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
     for agenda in agendas:
-        pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", item=views[agenda.id])
+        if known[agenda.id]:
+            pages.write_keyed(f"agendas/{agenda.id}.md", "agenda.md.j2", known[agenda.id], lambda a=agenda: page_context(a))
+        else:
+            pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", **page_context(agenda))
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
-    pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
+    if items is not None:  # made from the items' rows and reviews and the vocabulary: what their keys cover
+        pages.write_keyed(INFO_PAGE, "info_items.md.j2", digest([known[a.id] for a in agendas]),
+                          lambda: info_items_context(archive, agendas, rows, reviews))
+    else:
+        pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
     pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
                 sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],
                 count=len(decisions), list_sep=export.LIST_SEP)
     return pages.written
+
+
+class ItemMemo:
+    """Each published item's list row and review kept in the page memo under a digest of what they are made from:
+    the item's public Word key (fugi.documents.Keys: its file, the meetings that name it and their items, the rest
+    of content/, fugi's code; the public view of the item is made from no more) with its downloads and figure."""
+
+    def __init__(self, memo, checked: m.Archive, content_root: Path):
+        from ..documents import Keys
+
+        self.memo, self.keys = memo, Keys(checked, content_root, "public")
+
+    def key(self, agenda_id: str, downloads: list, image: str | None) -> str:
+        return digest(self.keys.agenda(agenda_id), "site item", json.dumps([downloads, image], sort_keys=True))
+
+    def get(self, key: str):
+        data = self.memo.get_data(key)
+        return pickle.loads(data) if data is not None else None
+
+    def put(self, key: str, value) -> None:
+        self.memo.put_data(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set, stash=None,
