@@ -48,7 +48,8 @@ class Loader:
             return m.Archive(), problems, set()
         context = context_digest(root)
         if context != self.context:
-            self.context, self.shared, self.memo = context, self._shared(), {}
+            self.context = context  # first: the shared part is kept under it
+            self.shared, self.memo = self._shared(), {}
         forms, catalog, vocabulary, readings, shared_problems = self.shared
         problems.extend(shared_problems)
         if forms is None:  # without the forms nothing can be validated; the files' own mistakes are still reported
@@ -128,7 +129,27 @@ class Loader:
         return document, list(found)
 
     def _shared(self):
-        """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed)."""
+        """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed;
+        kept in the build cache under the hash of those files and fugi's code)."""
+        shown = display_path(self.content, self.content)  # its problems name files as seen from here
+        key = key_of(code_digest(), "shared", self.context, shown) if self.cache.enabled and self.context else None
+        kept = self.cache.get("shared", key) if key else None
+        if kept is not None:
+            try:
+                shared = pickle.loads(kept)
+                self.refs = FormsRefs(shared[0], shared[1])
+                return shared
+            except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+                pass
+        shared = self._read_shared()
+        if key:
+            try:
+                self.cache.put("shared", key, pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:  # noqa: BLE001 - something in the forms pickle cannot write: read them every time
+                pass
+        return shared
+
+    def _read_shared(self):
         problems = Problems()
         forms = load_forms(self.content, problems)
         catalog, vocabulary, readings = {}, None, None
