@@ -155,3 +155,22 @@ def test_a_pagefind_that_fails_is_a_message(tmp_path):
     fake.chmod(0o755)
     with pytest.raises(search_index.BundleError, match="Pagefind の索引づくりに失敗しました"):
         index_site(site, tmp_path / "out", fake)
+
+
+def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
+    """fugi.site.incremental.index_pages links the files of the last kept bundle whose content names match; a
+    bundle a killed build left half written (…tmp) may hold a cut-off file under such a name: it lends nothing."""
+    from fugi.site.incremental import index_pages
+
+    site, cache = write_site(tmp_path / "site"), tmp_path / "cache"
+    index_pages(site, cache, tmp_path / "first")
+    (kept,) = (cache / "pagefind").iterdir()
+    unfinished = kept.with_name(f"{kept.name}.99999.tmp")
+    kept.rename(unfinished)
+    for path in unfinished.rglob("*.pf_*"):
+        path.write_bytes(path.read_bytes()[:10])  # cut off, as by a kill mid-write
+    write_site(site, edited=2)
+    index_pages(site, cache, tmp_path / "again")
+    index_site(site, tmp_path / "clean", pagefind_binary())
+    assert files(tmp_path / "again") == files(tmp_path / "clean")
+    assert not unfinished.exists()  # removed once a bundle is kept

@@ -235,8 +235,9 @@ def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=
     folder = Path(cache_root) / "pagefind"
     kept = folder / key[:20]
     if not (kept / "pagefind-entry.json").is_file():
-        previous = [p for p in folder.iterdir() if p.is_dir() and (p / "pagefind-entry.json").is_file()] \
-            if folder.is_dir() else []
+        # only a bundle that was renamed into place is whole: a killed build's …tmp may hold cut-off files
+        previous = [p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(".tmp")
+                    and (p / "pagefind-entry.json").is_file()] if folder.is_dir() else []
         tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         run_pagefind(site, tmp, Path(cache_root), work, previous[0] if previous else None, html)
