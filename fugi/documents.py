@@ -108,16 +108,16 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
         else:
             result[doc] = data
     reused = []
+    mine = documents_by_id(archive) if missing else {}
     if same_as is not None and missing:
         other, other_word = same_as
-        mine, theirs = documents_by_id(archive), documents_by_id(other)
+        theirs = documents_by_id(other)
         reused = [doc for doc in missing if doc in other_word and doc in theirs
                   and printed(doc[0], mine[doc], archive.forms) == printed(doc[0], theirs[doc], other.forms)]
         result.update((doc, other_word[doc]) for doc in reused)
         missing = [doc for doc in missing if doc not in result]
     printing = {}  # doc -> the key of what it prints: a document whose sources changed but whose view did not
     if missing and cache.enabled:  # (an item of the edited item's meeting) takes the bytes it had
-        mine = documents_by_id(archive)
         for doc in missing:
             shown = value_bytes(printed(doc[0], mine[doc], archive.forms))
             if shown is not None:
