@@ -57,11 +57,7 @@ def decode(data: bytes):
 
 def encode(value) -> bytes:
     """gzip with no name and no time in its header: the same value always gives the same bytes."""
-    return _pack(cbor2.dumps(value))
-
-
-def _pack(payload: bytes) -> bytes:
-    return gzip.compress(SIGNATURE + payload, compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
 
 
 def content_hash(language: str, data: bytes, length: int) -> str:
@@ -237,14 +233,14 @@ def assemble(pages: list, model: Bundle, bundle: Path, previous: Path | None = N
                 entry[1].setdefault(variant, []).append((number, (locs, count, named)))
 
     def packed(postings) -> tuple[bytes, int]:
-        out, previous, size = [_head(len(postings))], 0, 0
+        out, last, size = [_head(len(postings))], 0, 0
         for number, (locs, count, named) in postings:
             metas = _EMPTY
             if named:
                 metas = cbor2.dumps([x for name, positions in named for x in (-index[name] - 1, *positions)])
-            delta = number - previous
+            delta = number - last  # page numbers are stored as steps from the previous posting's
             out += (b"\x83", _INTS[delta] if delta < len(_INTS) else cbor2.dumps(delta), locs, metas)
-            previous = number
+            last = number
             size += count + 1  # locations and the page: what Pagefind counts towards a chunk's size
         return b"".join(out), size
 
