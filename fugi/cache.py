@@ -70,14 +70,15 @@ _DIGESTS: dict = {}  # str(path) -> (its stat signature, SHA-256): files already
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes; read again only when its size, times or inode changed since this process hashed it
     (a build asks for the same file's hash several times; `serve` asks after every save)."""
-    path = Path(path)
-    st = path.stat()
+    name = os.fspath(path)  # plain strings: a build asks thousands of times
+    st = os.stat(name)
     signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-    known = _DIGESTS.get(str(path))
+    known = _DIGESTS.get(name)
     if known is not None and known[0] == signature:
         return known[1]
-    value = hashlib.sha256(path.read_bytes()).hexdigest()
-    _DIGESTS[str(path)] = (signature, value)
+    with open(name, "rb") as file:
+        value = hashlib.sha256(file.read()).hexdigest()
+    _DIGESTS[name] = (signature, value)
     return value
 
 
@@ -114,6 +115,7 @@ class Cache:
 
     def __init__(self, root: Path | None):
         self.root = Path(root).resolve() if root is not None else None
+        self._root = str(self.root) if root is not None else ""
         self.hits = self.misses = 0
         if self.root is not None:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -132,9 +134,10 @@ class Cache:
     def get(self, kind: str, key: str) -> bytes | None:
         if self.root is None:
             return None
-        path = self.path(kind, key)
+        path = f"{self._root}/{kind}/{key[:2]}/{key}"  # self.path(kind, key), without pathlib's cost
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except OSError:
             self.misses += 1
             return None

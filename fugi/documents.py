@@ -42,17 +42,23 @@ class Keys:
         root = Path(content_root)
         templates = [template_path(form).read_bytes() for form in (archive.forms.agenda, archive.forms.meeting)]
         self.base = digest(code_digest(), templates, context_digest(root), scope)
-        self.sources = {("agendas", a.id): file_digest(root / AGENDA_DIR / f"{a.id}.md") for a in archive.agendas}
-        self.sources |= {("meetings", mt.id): file_digest(root / MEETING_DIR / f"{mt.id}.md") for mt in archive.meetings}
+        agendas, meetings = os.path.join(root, AGENDA_DIR), os.path.join(root, MEETING_DIR)
+        self.sources = {("agendas", a.id): file_digest(f"{agendas}/{a.id}.md") for a in archive.agendas}
+        self.sources |= {("meetings", mt.id): file_digest(f"{meetings}/{mt.id}.md") for mt in archive.meetings}
         self.named = {mt.id: sorted({i.agenda_id for i in mt.items if i.agenda_id}) for mt in archive.meetings}
         self.naming = defaultdict(list)
+        self._parts: dict = {}
         for mt in sorted(archive.meetings, key=lambda one: one.id):
             for agenda_id in self.named[mt.id]:
                 self.naming[agenda_id].append(mt.id)
 
-    def _meeting_part(self, meeting_id: str) -> tuple:
-        return (meeting_id, self.sources[("meetings", meeting_id)],
-                [(a, self.sources.get(("agendas", a), "")) for a in self.named[meeting_id]])
+    def _meeting_part(self, meeting_id: str) -> str:
+        """A meeting's file and the files of the items it names (every item of the meeting shares it: made once)."""
+        part = self._parts.get(meeting_id)
+        if part is None:
+            part = self._parts[meeting_id] = digest(meeting_id, self.sources[("meetings", meeting_id)],
+                                                    [(a, self.sources.get(("agendas", a), "")) for a in self.named[meeting_id]])
+        return part
 
     def agenda(self, agenda_id: str) -> str:
         return digest(self.base, "agenda", agenda_id, self.sources[("agendas", agenda_id)],

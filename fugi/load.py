@@ -1,6 +1,7 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -246,12 +247,18 @@ def named_files(folder: Path, root: Path, problems: Problems, pattern: str = "*.
     """The files of a folder that may be read: inside content/ (a symlink out is refused: whatever it points at
     would be published) and, for items and meetings, named so that the name can be an address."""
     found, inside, real_folder = [], Path(root).resolve(), Path(folder).resolve()
-    for path in sorted(folder.glob(pattern)):
+    folder_inside = inside == real_folder or inside in real_folder.parents
+    try:
+        entries = sorted((e.name, e.is_symlink()) for e in os.scandir(folder) if fnmatch.fnmatchcase(e.name, pattern))
+    except OSError:
+        entries = []  # folder.glob(pattern): no folder, no files
+    for name, link in entries:  # os.scandir, not Path.glob: thousands of files are listed on every build
+        path = folder / name
         why = name_problem(path.stem) if names else ""
-        real = path.resolve() if path.is_symlink() else real_folder / path.name
+        real = path.resolve() if link else None  # a file itself is where its folder is
         if why:
             problems.error(display_path(path, root), 1, "ファイル名", f"「{path.name}」はファイル名に使えません", why)
-        elif inside not in real.parents:
+        elif not (folder_inside if real is None else inside in real.parents):
             problems.error(display_path(path, root), 1, "ファイル", "content/ の外のファイルを指しています（シンボリックリンク）",
                            "ファイルそのものを content/ の中に置いてください")
         else:

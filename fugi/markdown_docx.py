@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from xml.sax.saxutils import escape
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -48,6 +47,11 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARSER = MarkdownIt("js-default")
 
 
+def escape(text: str) -> str:
+    """&, < and > as XML entities (xml.sax.saxutils.escape, whose module imports urllib, http and ssl)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def xml_text(text: str) -> str:
     """Text for a <w:t>: XML-escaped, characters XML cannot hold removed."""
     return escape(_INVALID_XML.sub("", text))
@@ -55,7 +59,7 @@ def xml_text(text: str) -> str:
 
 def attr(value: str) -> str:
     """A value for an XML attribute."""
-    return escape(value, {'"': "&quot;"})
+    return escape(value).replace('"', "&quot;")
 
 
 def is_wide(char: str) -> bool:

@@ -1,7 +1,7 @@
 """The council's paperwork as typed objects: agenda items, meetings, the checklist catalog. No I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional, Union
 
 # ---------------------------------------------------------------------------
@@ -222,9 +222,51 @@ class Overview:
         return next((row.value for row in self.rows if row.key == key), None)
 
 
+class Deferred:
+    """A model some of whose fields are read only when first used: fugi.reload loads a cached item without them
+    (`later`, a function giving them; the checks across files never read them), so a build after one edit does not
+    unpickle every item's checklists.  Fields in DEFERRED have no default (a default would hide the missing field)."""
+
+    DEFERRED: tuple = ()
+
+    def __getattr__(self, name):  # only called for a name the instance lacks
+        later = self.__dict__.get("_later") if not name.startswith("__") else None
+        if later is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.settle(later())
+        return getattr(self, name)
+
+    def settle(self, more: dict | None = None) -> None:
+        """Put the deferred fields in place (in the fields' order, so equal items pickle to equal bytes)."""
+        state = {key: value for key, value in self.__dict__.items() if key != "_later"}
+        if more is None and "_later" in self.__dict__:
+            more = self.__dict__["_later"]()
+        for key, value in (more or {}).items():
+            state.setdefault(key, value)  # a copy's own change of a deferred field stands
+        ordered = {f.name: state.pop(f.name) for f in fields(self) if f.name in state}
+        self.__dict__ = {**ordered, **state}
+
+    def __getstate__(self):
+        if "_later" in self.__dict__:
+            self.settle()
+        return self.__dict__
+
+    def __setstate__(self, state):  # defined: unpickling would otherwise look it up through __getattr__
+        self.__dict__.update(state)
+
+    def copy(self, **changes):
+        """A shallow copy with `changes` (dataclasses.replace, without reading the deferred fields)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
+
+
 @dataclass
-class Agenda:
+class Agenda(Deferred):
     """One agenda item (付議事項)."""
+
+    DEFERRED = ("overview", "sheets", "checklists", "lines")
 
     id: str  # the file stem: stable URLs and references
     path: str

@@ -177,13 +177,13 @@ class Reuse:
         self.linked = 0
 
     def write(self, staged: Path, rel: str, data: bytes) -> None:
-        dest = Path(staged) / rel
+        dest = os.path.join(staged, rel)  # plain strings: a build writes thousands of files
         sha = hashlib.sha256(data).hexdigest()
         old = self.known.get(rel)
         if old is not None and old[0] == sha:
-            source = self.target / rel
+            source = os.path.join(self.target, rel)
             try:
-                st = source.stat()
+                st = os.stat(source)
                 if [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] == old[1:]:
                     os.link(source, dest)
                     self.written[rel] = old
@@ -191,8 +191,9 @@ class Reuse:
                     return
             except OSError:
                 pass  # gone, or no links on this disk: written below
-        dest.write_bytes(data)
-        st = dest.stat()
+        with open(dest, "wb") as file:
+            file.write(data)
+        st = os.stat(dest)
         self.written[rel] = [sha, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
     def copy_tree(self, source: Path, staged: Path, prefix: str = "") -> None:

@@ -102,26 +102,35 @@ def checked_forms(content: Path, report=print):
 def rendering(report):
     """A template that cannot be used (site or Word) or a site tool that fails is a problem like a content error:
     path:line: field: message — hint, printed, and nothing is replaced."""
+    problems = Problems()
+    try:
+        yield
+    except Exception as err:  # noqa: BLE001 - the site's modules are imported only when they failed (a Word build
+        if not _rendering_problem(err, problems):  # never loads them)
+            raise
+    for problem in problems:
+        report(str(problem))
+    if problems:
+        raise ContentError(problems, printed=True)
+
+
+def _rendering_problem(err: Exception, problems: Problems) -> bool:
     from .outputs import display
     from .render_docx import TemplateProblem
     from .site.build import SiteFailure
     from .site.pages import TemplateFailure
 
-    problems = Problems()
-    try:
-        yield
-    except TemplateFailure as err:
+    if isinstance(err, TemplateFailure):
         problems.error(err.path, err.line, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}",
                        "テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください")
-    except TemplateProblem as err:
+    elif isinstance(err, TemplateProblem):
         problems.error(display(err.path).rstrip("/") if err.path else "templates/docx", 1, "テンプレート", str(err),
                        "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください")
-    except SiteFailure as err:
+    elif isinstance(err, SiteFailure):
         problems.error("mkdocs.yml", 1, "サイト", str(err), "表示されたメッセージを確かめてください。前回の出力はそのままです")
-    for problem in problems:
-        report(str(problem))
-    if problems:
-        raise ContentError(problems, printed=True)
+    else:
+        return False
+    return True
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
@@ -135,8 +144,6 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
     from .cache import open_cache
     from .documents import Keys, render_word, write_documents
     from .pdf import soffice_path
-    from .public import public_archive
-    from .site.build import write_site
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
@@ -158,6 +165,9 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
                                               cache=cache, word=full, reuse=outputs.reuse("docx", cache.root))
         if site_out is not None:
+            from .public import public_archive
+            from .site.build import write_site
+
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
                                same_as=(archive, full) if full else None)

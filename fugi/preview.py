@@ -31,7 +31,7 @@ def preview_archive(archive: m.Archive):
     agendas = {}
     for agenda in archive.agendas:
         mark = agenda_mark(agenda, forms)
-        agendas[agenda.id] = dataclasses.replace(agenda, title=f"【{mark}】{agenda.title}" if mark else agenda.title)
+        agendas[agenda.id] = agenda.copy(title=f"【{mark}】{agenda.title}" if mark else agenda.title)
         if mark:
             banners[f"agendas/{agenda.id}/"] = (f"この{forms.agenda.name}は「{mark}」です。サイトには載りません"
                                                "（このプレビューにだけ表示しています）。")

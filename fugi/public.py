@@ -24,7 +24,7 @@ def public_archive(archive: m.Archive) -> m.Archive:
     link, its conditions and the remarks about it, and shows hidden_title() instead of its title.  An item's
     history (and so its meeting and decision) is made of public meetings only.
     """
-    agendas = {a.id: dataclasses.replace(a, meeting=None, decision=None, history=[])
+    agendas = {a.id: a.copy(meeting=None, decision=None, history=[])
                for a in archive.agendas if a.published}
     meetings = []
     for meeting in archive.meetings:

@@ -118,30 +118,35 @@ def read_one(rel: str, name: str, line: int, value, problems) -> Optional[str]:
 
 def names_in(archive: m.Archive) -> list:
     """(name, path, line, field) of every partner and section name, in file order (drafts included)."""
+    return [one for agenda in sorted(archive.agendas, key=lambda a: a.path) for one in agenda_names(agenda, archive.forms)]
+
+
+def agenda_names(agenda: m.Agenda, forms) -> list:
+    """names_in() of one item: made from its own file alone (fugi.reload keeps it with the item's cached model)."""
     found = []
-    departments = archive.forms.agenda.role("departments")
-    for agenda in sorted(archive.agendas, key=lambda a: a.path):
-        lines = agenda.lines
-        for index, dep in enumerate(agenda.departments, start=1):
-            field = f"{departments.key}[{index}].課"
-            found += [(ka, agenda.path, lines.get(field, 1), field) for ka in dep.ka]
-        for sheet in agenda.sheets:
-            for row in sheet.rows:
-                if row.kind != "partners" or row.value is None:
-                    continue
-                field = f"{sheet.category}.{row.key}"
-                for index, partner in enumerate(row.value.items, start=1):
-                    line = lines.get(f"{field}[{index}].名称") or lines.get(f"{field}.一覧[{index}].名称") or lines.get(field, 1)
-                    found.append((partner.name, agenda.path, line, field))
+    departments = forms.agenda.role("departments")
+    lines = agenda.lines
+    for index, dep in enumerate(agenda.departments, start=1):
+        field = f"{departments.key}[{index}].課"
+        found += [(ka, agenda.path, lines.get(field, 1), field) for ka in dep.ka]
+    for sheet in agenda.sheets:
+        for row in sheet.rows:
+            if row.kind != "partners" or row.value is None:
+                continue
+            field = f"{sheet.category}.{row.key}"
+            for index, partner in enumerate(row.value.items, start=1):
+                line = lines.get(f"{field}[{index}].名称") or lines.get(f"{field}.一覧[{index}].名称") or lines.get(field, 1)
+                found.append((partner.name, agenda.path, line, field))
     return found
 
 
-def check_readings(archive: m.Archive, problems) -> None:
-    """Names without a reading (a warning with a suggested reading to copy) and readings of names used nowhere."""
+def check_readings(archive: m.Archive, problems, names: list | None = None) -> None:
+    """Names without a reading (a warning with a suggested reading to copy) and readings of names used nowhere.
+    names: names_in(archive) when the caller has it (fugi.reload: from each item's cache entry)."""
     readings = getattr(archive, "readings", None)
     if readings is None or archive.forms is None:
         return
-    names = names_in(archive)
+    names = names_in(archive) if names is None else names
     forms = archive.forms
     departments = forms.agenda.role("departments")
     lists = f"{forms.agenda.texts['相手先の総称']}別・{departments.options.get('課のラベル', departments.label)}別の一覧"

@@ -8,6 +8,7 @@ whole archive, on fresh copies of the memoised models (the checks link them to e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import multiprocessing
 import pickle
@@ -22,7 +23,7 @@ from .cache import Cache, code_digest, context_digest, digest as key_of, file_di
 from .forms import load_forms
 from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file, named_files
 from .problems import Problems
-from .readings import check_readings, load_readings
+from .readings import agenda_names, check_readings, load_readings
 from .validate import Env, parse_agenda, parse_meeting
 from .vocabulary import load_vocabulary
 
@@ -37,7 +38,7 @@ class Loader:
         self.cache = cache or Cache(None)
         self.context = None
         self.shared = None  # (forms, catalog, vocabulary, readings, their problems)
-        self.memo: dict[Path, tuple] = {}  # file -> (sha256, model or None, [problems])
+        self.memo: dict[Path, tuple] = {}  # file -> (sha256, model or None, [problems], its names (readings))
 
     def load(self):
         problems = Problems()
@@ -75,20 +76,23 @@ class Loader:
                     else:
                         self.memo[path] = (digest, *kept)
         for (path, digest, _, _), data in zip(missing, self._parse_all(missing, env)):
-            self.memo[path] = (digest, *_Unpickler(io.BytesIO(data), self.refs).load())
+            self.memo[path] = (digest, *self._unpickle(data))
             if self.cache.enabled:
                 self.cache.put("model", self._key(path, digest), data)
+        names = []  # the names every item uses (fugi.readings.names_in), in file order, from each file's entry
         for kind, path in order:
             entry = self.memo[path]
             problems.extend(entry[2])
+            if entry[1] is not None and kind == "agendas":
+                names += entry[3]
             if entry[1] is not None:
-                documents[kind].append(dataclasses.replace(entry[1]))
+                documents[kind].append(entry[1].copy() if isinstance(entry[1], m.Deferred) else dataclasses.replace(entry[1]))
         for path in set(self.memo) - seen:
             del self.memo[path]
             changed.add(("agendas" if path.parent.name == AGENDA_DIR else "meetings", path.stem))
         archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms, vocabulary, readings=readings)
         cross_check(archive, problems)
-        check_readings(archive, problems)
+        check_readings(archive, problems, names)
         return archive, problems, changed
 
     def _key(self, path: Path, digest: str) -> str:
@@ -100,10 +104,18 @@ class Loader:
         data = self.cache.get("model", self._key(path, digest))
         if data is not None:
             try:
-                return _Unpickler(io.BytesIO(data), self.refs).load()
+                return self._unpickle(data)
             except Exception:  # noqa: BLE001 - an unreadable entry is a miss
                 pass
         return None
+
+    def _unpickle(self, data: bytes) -> tuple:
+        """(model or None, [problems], names) of a pickled entry; an item's deferred fields stay pickled until first
+        used (the checks across files read none of them; the names of its partners and sections come with it)."""
+        document, found, later, names = _Unpickler(io.BytesIO(data), self.refs).load()
+        if later is not None:
+            document.__dict__["_later"] = functools.partial(_unpickled, later, self.refs)
+        return document, found, names
 
     def _parse_all(self, missing: list, env) -> list:
         """The pickled (model or None, [problems]) of each file not in the cache: loaded and validated, in worker
@@ -171,11 +183,27 @@ _JOB: dict = {}  # what forked workers validate with: set before the pool starts
 
 
 def _parse_job(one) -> bytes:
+    """The cache entry of one file: (model or None, [problems], its deferred fields pickled apart or None, the names
+    it uses (fugi.readings.agenda_names; [] for a meeting))."""
     path, _, word, parse = one
     loader = _JOB["loader"]
+    document, found = loader._parse(path, word, parse, _JOB["env"])
+    later, names = None, []
+    if isinstance(document, m.Agenda):
+        names = agenda_names(document, _JOB["env"].forms)
+    if isinstance(document, m.Deferred):
+        later = _pickled({name: document.__dict__.pop(name) for name in document.DEFERRED}, loader.refs)
+    return _pickled((document, found, later, names), loader.refs)
+
+
+def _pickled(value, refs) -> bytes:
     out = io.BytesIO()
-    _Pickler(out, loader.refs).dump(loader._parse(path, word, parse, _JOB["env"]))
+    _Pickler(out, refs).dump(value)
     return out.getvalue()
+
+
+def _unpickled(data: bytes, refs) -> dict:
+    return _Unpickler(io.BytesIO(data), refs).load()
 
 
 class FormsRefs:

@@ -54,3 +54,32 @@ def test_many_files_are_validated_in_worker_processes_with_the_same_result(works
     assert any(p.path.endswith(f"{EDITED}.md") and p.line == 3 for p in pooled_problems.errors)
     assert pools == [2]
     assert [pickle.dumps(a) for a in pooled.agendas] == [pickle.dumps(a) for a in alone.agendas]
+
+
+def test_a_cached_item_reads_its_checklists_only_when_they_are_used(workspace, tmp_path):
+    """An item taken from the build cache arrives without its deferred fields (the checks across files never read
+    them); the first use reads them, and the item is then the one a clean load gives, to the pickled byte."""
+    from fugi.cache import Cache, value_bytes
+    from fugi.model import Agenda
+
+    content = workspace / "content"
+    fresh, _, _ = Loader(content).load()
+    cache = Cache(tmp_path / "cache")
+    Loader(content, cache).load()  # fills the cache
+    cached, problems, _ = Loader(content, cache).load()
+    assert not problems.errors
+    ident = next(a.id for a in fresh.agendas if a.meeting is not None)
+    item = next(a for a in cached.agendas if a.id == ident)
+    assert "_later" in vars(item) and not {"sheets", "checklists", "overview", "lines"} & set(vars(item))
+    assert item.meeting is not None and item.title  # what the checks across files set and read is there
+    copy = item.copy(title="写し")
+    assert copy.title == "写し" and "_later" in vars(copy)
+    same = next(a for a in fresh.agendas if a.id == ident)
+    assert item.checklists == same.checklists and "_later" not in vars(item)
+    assert list(vars(item)) == list(vars(same))  # in the fields' order: equal items pickle to equal bytes
+    unlinked = lambda a: a.copy(meeting=None, history=[])  # noqa: E731 - a meeting links back: pickled with a memo
+    assert value_bytes(unlinked(item)) == value_bytes(unlinked(same))
+    assert value_bytes(unlinked(item)).startswith(b"F")
+    assert [value_bytes(unlinked(a)) for a in cached.agendas] == [value_bytes(unlinked(a)) for a in fresh.agendas]
+    assert value_bytes(copy.sheets) == value_bytes(same.sheets) and copy.title == "写し"  # forms fields: equal by identity
+    assert set(Agenda.DEFERRED) <= {f for f in Agenda.__dataclass_fields__ if f not in vars(Agenda)}  # no defaults
