@@ -266,7 +266,7 @@ class Deferred:
 class Agenda(Deferred):
     """One agenda item (付議事項)."""
 
-    DEFERRED = ("overview", "sheets", "checklists", "lines")
+    DEFERRED = ("overview", "sheets", "checklists", "info_items", "lines")
 
     id: str  # the file stem: stable URLs and references
     path: str
@@ -281,7 +281,7 @@ class Agenda(Deferred):
     overview: Overview
     sheets: tuple[Sheet, ...]
     checklists: tuple[Checklist, ...]
-    info_items: Optional[InfoItems] = None
+    info_items: Optional[InfoItems]  # None: the item lists none (no default: it is deferred)
     data_flow: Optional[DataFlow] = None
     # set by the cross-file checks
     meeting: Optional["Meeting"] = None  # the latest meeting that deliberated it

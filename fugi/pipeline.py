@@ -1,6 +1,7 @@
 """The one pipeline: load → validate → cross-check → render, writing nothing when content has errors."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,9 +61,10 @@ def _outcome_key(content: Path, strict: bool):
     cache = open_cache(content)
     if not cache.enabled or not all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
         return cache, None
-    files = sorted(p for name in (AGENDA_DIR, MEETING_DIR) for p in (content / name).glob("*.md"))
+    files = sorted(f"{name}/{entry.name}" for name in (AGENDA_DIR, MEETING_DIR) for entry in os.scandir(content / name)
+                   if entry.name.endswith(".md"))  # (content / name).glob("*.md"), without pathlib's cost
     return cache, digest(code_digest(), context_digest(content), display_path(content, content), strict,
-                         [(p.relative_to(content).as_posix(), file_digest(p)) for p in files])
+                         [(rel, file_digest(f"{content}/{rel}")) for rel in files])
 
 
 def _keep_outcome(content, strict, archive, problems, where=None) -> str:
