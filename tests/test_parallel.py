@@ -64,3 +64,32 @@ def test_a_failure_in_the_forked_process_fails_the_build(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "SPLIT_THRESHOLD", 2)
     with pytest.raises(RuntimeError, match="子"):
         parallel.run_split(Config(), docs, built, fake_mkdocs, lambda rel: [rel.replace(".md", "/index.html")], 2)
+
+
+def test_item_pages_made_in_two_processes_give_the_same_site_and_memo(tmp_path, monkeypatch):
+    """With many items, a forked process makes 3 in 5 of the items' pages: the site is the one a single process
+    makes, and what it kept in the page memo stays there (the next build renders no page)."""
+    from fugi.site import pages
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    monkeypatch.setenv("FUGI_JOBS", "2")
+    alone = snapshot(build_site(tmp_path, "alone", monkeypatch))
+    forks = []
+    real_both = pages.both
+
+    def counted(here, there):
+        forks.append(1)
+        return real_both(here, there)
+
+    monkeypatch.setattr(pages, "both", counted)
+    monkeypatch.setattr(pages, "SPLIT_THRESHOLD", 2)
+    shared = snapshot(build_site(tmp_path, "shared", monkeypatch))
+    assert forks, "the item pages were not shared"
+    assert shared == alone
+    monkeypatch.setattr(pages, "SPLIT_THRESHOLD", 10 ** 9)  # all in this process: a page the memo lost is rendered
+    rendered = []
+    real_render = pages.Pages.render
+    monkeypatch.setattr(pages.Pages, "render", lambda self, *a: rendered.append(a[0]) or real_render(self, *a))
+    shutil.rmtree(tmp_path / "shared")
+    assert snapshot(build_site(tmp_path, "shared", monkeypatch)) == alone
+    assert rendered == [], "pages kept by the forked process were lost from the memo"

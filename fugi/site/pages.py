@@ -20,6 +20,7 @@ from . import context as c
 from .info_items import PAGE as INFO_PAGE, info_items_context
 from .feeds import write_feeds
 from .markup import anchor, finalize, plain, remembered, text, url
+from .share import SPLIT_THRESHOLD, both, can_fork
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
 
@@ -109,6 +110,33 @@ class Pages:
         path.write_text(page, encoding="utf-8")
         self.written.append(path)
 
+    def each(self, write, documents: list) -> dict:
+        """{document id: write(document)} for documents whose pages `write` writes with this object; with many of
+        them and two cores, a forked process does 3 in 5 (its pages and memo entries land in the same folders;
+        its results, the files it wrote and the blocks it stashed come back)."""
+        from ..documents import jobs
+
+        if not can_fork(jobs()) or len(documents) < SPLIT_THRESHOLD:
+            return {one.id: write(one) for one in documents}
+        theirs = [one for index, one in enumerate(documents) if index % 5 in (0, 2, 4)]
+        mine = [one for index, one in enumerate(documents) if index % 5 not in (0, 2, 4)]
+
+        def there():
+            self.written, used = [], set()
+            if self.stash is not None:
+                self.stash.blocks = {}
+            if self.memo is not None:
+                self.memo.used = used
+            return {one.id: write(one) for one in theirs}, self.written, self.stash.blocks if self.stash else {}, used
+
+        done, (their_done, written, blocks, used) = both(lambda: {one.id: write(one) for one in mine}, there)
+        self.written += written
+        if self.stash is not None:
+            self.stash.blocks.update(blocks)
+        if self.memo is not None:
+            self.memo.used |= used
+        return {**done, **their_done}
+
     def render(self, rel: str, template: str, context: dict) -> str:
         depth = rel.count("/")
         try:
@@ -152,33 +180,43 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
     items = ItemMemo(memo, checked, content_root) if memo is not None and view is public_archive else None
-    contexts, rows, reviews, known = {}, {}, {}, {}
-    for agenda in agendas:
+    pages = Pages(docs, forms, stash, memo)
+
+    def item(agenda):
+        """An item's (list row, review, key) with its page written: the row and review from the item memo when its
+        key is known there, its page context made only if its page must be rendered."""
         found, image = downloads.get(("agendas", agenda.id), []), images.get(agenda.id)
-        key = known[agenda.id] = items.key(agenda.id, found, image) if items else None
+        key = items.key(agenda.id, found, image) if items else None
         kept = items.get(key) if key else None
+        made = {}
         if kept is None:
-            context = contexts[agenda.id] = c.agenda_context(agenda, forms, found, image)
-            context["review"] = public_review(agenda, archive)
-            kept = (c.agenda_row(context), context["review"])
+            made = c.agenda_context(agenda, forms, found, image)
+            made["review"] = public_review(agenda, archive)
+            kept = (c.agenda_row(made), made["review"])
             if key:
                 items.put(key, kept)
-        rows[agenda.id], reviews[agenda.id] = kept
 
-    def page_context(agenda):
-        if agenda.id not in contexts:
-            contexts[agenda.id] = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []),
-                                                   images.get(agenda.id))
-            contexts[agenda.id]["review"] = reviews[agenda.id]
-        return {"item": contexts[agenda.id]}
+        def page_context():
+            if not made:
+                made.update(c.agenda_context(agenda, forms, found, image), review=kept[1])
+            return {"item": made}
+
+        if key:
+            pages.write_keyed(f"agendas/{agenda.id}.md", "agenda.md.j2", key, page_context)
+        else:
+            pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", **page_context())
+        return (*kept, key)
+
+    done = pages.each(item, agendas)
+    rows = {ident: row for ident, (row, _, _) in done.items()}
+    reviews = {ident: review for ident, (_, review, _) in done.items()}
+    known = {ident: key for ident, (_, _, key) in done.items()}
 
     decisions = export.records(archive, site_url, reviews)
     export.write_open_data(archive, docs / "data", site_url, site_name, decisions)
     write_feeds(archive, docs, site_url, site_name)
     (docs / "assets" / "fugi").mkdir(parents=True, exist_ok=True)
     (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
-    pages = Pages(docs, forms, stash, memo)
-
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
     totals = c.counts(archive)
     pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads) if latest else None,
@@ -188,11 +226,6 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
                     year_id=c.year_anchor(meeting))
     pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
-    for agenda in agendas:
-        if known[agenda.id]:
-            pages.write_keyed(f"agendas/{agenda.id}.md", "agenda.md.j2", known[agenda.id], lambda a=agenda: page_context(a))
-        else:
-            pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", **page_context(agenda))
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)

@@ -8,20 +8,14 @@ process renders the rest in place and copies the other files; its pages are then
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import tempfile
-import threading
-import traceback
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
 from .build import SiteFailure
-
-#: Fewer pages to render than this are rendered in this process alone (forking costs more).
-SPLIT_THRESHOLD = 200
+from .share import SPLIT_THRESHOLD, ForkFailure, both, can_fork
 
 
 class Share(BasePlugin):
@@ -52,47 +46,27 @@ def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: i
     """run_mkdocs(config, dirty=True), the pending pages shared with a forked process when there are many; the
     forked side writes into a scratch folder under `work` (the build's, removed even after a killed build)."""
     todo = pending(docs, built, page_outputs)
-    if jobs < 2 or len(todo) < SPLIT_THRESHOLD or threading.active_count() > 1:
+    if not can_fork(jobs) or len(todo) < SPLIT_THRESHOLD:
         run_mkdocs(config, dirty=True)
         return
     forked = frozenset(one for index, one in enumerate(todo) if index % 5 in (0, 2, 4))  # 3 in 5: this side
     # also copies the theme's and the downloads' files and writes the sitemap
-    context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="fugi-pages-", dir=work or Path(built).parent) as scratch:
-        reader, writer = context.Pipe(duplex=False)
-        child = context.Process(target=_render_share, args=(config, scratch, forked, run_mkdocs, writer))
-        child.start()
-        writer.close()
-        try:
+        def there():  # only its pages, into the scratch folder
+            config["site_dir"] = scratch
+            config.plugins["fugi-share"] = Share(only=forked)
+            run_mkdocs(config, dirty=True)
+
+        def here():
             config.plugins["fugi-share"] = Share(skip=forked)
             run_mkdocs(config, dirty=True)
-        finally:
-            try:
-                failure = reader.recv()
-            except EOFError:
-                failure = "MkDocs の子プロセスが途中で止まりました"
-            child.join()
-        if failure:
-            raise failure if isinstance(failure, Exception) else SiteFailure(f"MkDocs のビルドに失敗しました: {failure}")
+
+        try:
+            both(here, there)
+        except ForkFailure as err:
+            raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}") from err
         for rel in sorted(forked):
             for out in page_outputs(rel):
                 target = Path(built) / out
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(Path(scratch) / out, target)  # the scratch folder may be on another disk
-
-
-def _render_share(config, scratch: str, mine: frozenset, run_mkdocs, writer) -> None:
-    """In the forked process: render only its pages, into the scratch folder; report "" or what failed."""
-    try:
-        config["site_dir"] = scratch
-        config.plugins["fugi-share"] = Share(only=mine)
-        run_mkdocs(config, dirty=True)
-        writer.send("")
-    except Exception as err:  # noqa: BLE001 - sent to the parent, which raises it
-        try:
-            writer.send(err)
-        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-            writer.send("".join(traceback.format_exception_only(type(err), err)).strip())
-    finally:
-        writer.close()
-        os._exit(0)
