@@ -224,27 +224,22 @@ class Overview:
 
 class Deferred:
     """A model some of whose fields are read only when first used: fugi.reload loads a cached item without them
-    (`later`, a function giving them; the checks across files never read them), so a build after one edit does not
-    unpickle every item's checklists.  Fields in DEFERRED have no default (a default would hide the missing field)."""
+    (`_later` gives them; the checks across files never read them).  Fields in DEFERRED have no default."""
 
     DEFERRED: tuple = ()
 
     def __getattr__(self, name):  # only called for a name the instance lacks
-        later = self.__dict__.get("_later") if not name.startswith("__") else None
-        if later is None:
+        if name.startswith("__") or "_later" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.settle(later())
+        self.settle()
         return getattr(self, name)
 
-    def settle(self, more: dict | None = None) -> None:
-        """Put the deferred fields in place (in the fields' order, so equal items pickle to equal bytes)."""
-        state = {key: value for key, value in self.__dict__.items() if key != "_later"}
-        if more is None and "_later" in self.__dict__:
-            more = self.__dict__["_later"]()
-        for key, value in (more or {}).items():
+    def settle(self) -> None:
+        """The deferred fields put in place, in the fields' order (equal items pickle to equal bytes)."""
+        state = dict(self.__dict__)
+        for key, value in state.pop("_later")().items():
             state.setdefault(key, value)  # a copy's own change of a deferred field stands
-        ordered = {f.name: state.pop(f.name) for f in fields(self) if f.name in state}
-        self.__dict__ = {**ordered, **state}
+        self.__dict__ = {**{f.name: state.pop(f.name) for f in fields(self) if f.name in state}, **state}
 
     def __getstate__(self):
         if "_later" in self.__dict__:
