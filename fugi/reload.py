@@ -8,7 +8,6 @@ whole archive, on fresh copies of the memoised models (the checks link them to e
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import multiprocessing
 import pickle
@@ -114,7 +113,7 @@ class Loader:
         used (the checks across files read none of them; the names of its partners and sections come with it)."""
         document, found, later, names = _Unpickler(io.BytesIO(data), self.refs).load()
         if later is not None:
-            document.__dict__["_later"] = functools.partial(_unpickled, later, self.refs)
+            document.__dict__["_later"] = _Later(later, self.refs)
         return document, found, names
 
     def _parse_all(self, missing: list, env) -> list:
@@ -202,8 +201,17 @@ def _pickled(value, refs) -> bytes:
     return out.getvalue()
 
 
-def _unpickled(data: bytes, refs) -> dict:
-    return _Unpickler(io.BytesIO(data), refs).load()
+class _Later:
+    """An item's deferred fields, unpickled on the first call only: every copy of the item (one per load in
+    `build.py serve`) shares them, as shallow copies share the rest."""
+
+    def __init__(self, data: bytes, refs):
+        self.data, self.refs, self.value = data, refs, None
+
+    def __call__(self) -> dict:
+        if self.value is None:
+            self.value, self.data = _Unpickler(io.BytesIO(self.data), self.refs).load(), None
+        return self.value
 
 
 class FormsRefs:

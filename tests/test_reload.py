@@ -83,3 +83,18 @@ def test_a_cached_item_reads_its_checklists_only_when_they_are_used(workspace, t
     assert [value_bytes(unlinked(a)) for a in cached.agendas] == [value_bytes(unlinked(a)) for a in fresh.agendas]
     assert value_bytes(copy.sheets) == value_bytes(same.sheets) and copy.title == "写し"  # forms fields: equal by identity
     assert set(Agenda.DEFERRED) <= {f for f in Agenda.__dataclass_fields__ if f not in vars(Agenda)}  # no defaults
+
+
+def test_copies_of_a_cached_item_share_its_deferred_fields(workspace, tmp_path):
+    """`build.py serve` copies every memoised item on each load: the deferred fields are unpickled once, not once
+    per copy and save."""
+    from fugi.cache import Cache
+
+    content = workspace / "content"
+    cache = Cache(tmp_path / "cache")
+    Loader(content, cache).load()
+    loader = Loader(content, cache)
+    first, _, _ = loader.load()
+    again, _, _ = loader.load()
+    one, two = (next(a for a in archive.agendas if a.id == EDITED) for archive in (first, again))
+    assert one is not two and one.checklists is two.checklists and one.sheets is two.sheets
