@@ -126,7 +126,7 @@ def agenda_names(agenda: m.Agenda, forms) -> list:
     found = []
     departments = forms.agenda.role("departments")
     lines = agenda.lines
-    for index, dep in enumerate(agenda.departments, start=1):
+    for index, dep in enumerate(agenda.departments if departments is not None else (), start=1):
         field = f"{departments.key}[{index}].課"
         found += [(ka, agenda.path, lines.get(field, 1), field) for ka in dep.ka]
     for sheet in agenda.sheets:

@@ -188,7 +188,7 @@ def _parse_job(one) -> bytes:
     loader = _JOB["loader"]
     document, found = loader._parse(path, word, parse, _JOB["env"])
     later, names = None, []
-    if isinstance(document, m.Agenda):
+    if isinstance(document, m.Agenda) and loader.shared[3] is not None:  # only a readings file asks for them
         names = agenda_names(document, _JOB["env"].forms)
     if isinstance(document, m.Deferred):
         later = _pickled({name: document.__dict__.pop(name) for name in document.DEFERRED}, loader.refs)
