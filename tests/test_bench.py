@@ -52,7 +52,8 @@ def test_bench_site_against_the_themes_search():
 def test_bench_loop_against_a_full_rebuild():
     out = bench("bench_loop.py", "--items", "10", "--pdf", "--large", "20")
     for label in ("cold (empty cache)", "PDF conversion of every Word file", "check, nothing changed",
-                  "check after one edit", "one edit → `docx`", "one edit → whole default build",
+                  "check after one edit", "one edit → `docx`", "one edit → `docx --out word`",
+                  "one edit → whole default build",
                   "ratios, full rebuild / incremental: default build", "serve, seed archive: save → reloaded page",
                   "serve, 10 items: save → its Word file rewritten", "growth 10 → 20 items"):
         assert label in out, label
