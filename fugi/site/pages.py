@@ -20,7 +20,7 @@ from . import context as c
 from .info_items import PAGE as INFO_PAGE, info_items_context
 from .feeds import write_feeds
 from .markup import anchor, finalize, plain, remembered, text, url
-from .share import SPLIT_THRESHOLD, both, can_fork
+from .share import SPLIT_THRESHOLD, both, can_fork, split
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
 
@@ -118,8 +118,7 @@ class Pages:
 
         if not can_fork(jobs()) or len(documents) < SPLIT_THRESHOLD:
             return {one.id: write(one) for one in documents}
-        theirs = [one for index, one in enumerate(documents) if index % 5 in (0, 2, 4)]
-        mine = [one for index, one in enumerate(documents) if index % 5 not in (0, 2, 4)]
+        theirs, mine = split(documents)
 
         def there():
             self.written, used = [], set()

@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin
 
 from .build import SiteFailure
-from .share import SPLIT_THRESHOLD, ForkFailure, both, can_fork
+from .share import SPLIT_THRESHOLD, ForkFailure, both, can_fork, split
 
 
 class Share(BasePlugin):
@@ -49,8 +49,7 @@ def run_split(config, docs: Path, built: Path, run_mkdocs, page_outputs, jobs: i
     if not can_fork(jobs) or len(todo) < SPLIT_THRESHOLD:
         run_mkdocs(config, dirty=True)
         return
-    forked = frozenset(one for index, one in enumerate(todo) if index % 5 in (0, 2, 4))  # 3 in 5: this side
-    # also copies the theme's and the downloads' files and writes the sitemap
+    forked = frozenset(split(todo)[0])  # this side also copies the theme's and the downloads' files, the sitemap
     with tempfile.TemporaryDirectory(prefix="fugi-pages-", dir=work or Path(built).parent) as scratch:
         def there():  # only its pages, into the scratch folder
             config["site_dir"] = scratch
