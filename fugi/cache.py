@@ -129,12 +129,16 @@ class Cache:
         return self.root is not None
 
     def path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+        return Path(self._file(kind, key))
+
+    def _file(self, kind: str, key: str) -> str:
+        """Where an entry lives, as a plain string (a build looks up thousands: pathlib costs more than the read)."""
+        return f"{self._root}/{kind}/{key[:2]}/{key}"
 
     def get(self, kind: str, key: str) -> bytes | None:
         if self.root is None:
             return None
-        path = f"{self._root}/{kind}/{key[:2]}/{key}"  # self.path(kind, key), without pathlib's cost
+        path = self._file(kind, key)
         try:
             with open(path, "rb") as file:
                 data = file.read()
