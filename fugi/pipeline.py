@@ -104,35 +104,25 @@ def checked_forms(content: Path, report=print):
 def rendering(report):
     """A template that cannot be used (site or Word) or a site tool that fails is a problem like a content error:
     path:line: field: message — hint, printed, and nothing is replaced."""
+    from .outputs import display
+    from .render_docx import TemplateProblem
+    from .site.failures import SiteFailure, TemplateFailure  # not the site's modules: a Word build needs none
+
     problems = Problems()
     try:
         yield
-    except Exception as err:  # noqa: BLE001 - the site's modules are imported only when they failed (a Word build
-        if not _rendering_problem(err, problems):  # never loads them)
-            raise
+    except TemplateFailure as err:
+        problems.error(err.path, err.line, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}",
+                       "テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください")
+    except TemplateProblem as err:
+        problems.error(display(err.path).rstrip("/") if err.path else "templates/docx", 1, "テンプレート", str(err),
+                       "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください")
+    except SiteFailure as err:
+        problems.error("mkdocs.yml", 1, "サイト", str(err), "表示されたメッセージを確かめてください。前回の出力はそのままです")
     for problem in problems:
         report(str(problem))
     if problems:
         raise ContentError(problems, printed=True)
-
-
-def _rendering_problem(err: Exception, problems: Problems) -> bool:
-    from .outputs import display
-    from .render_docx import TemplateProblem
-    from .site.build import SiteFailure
-    from .site.pages import TemplateFailure
-
-    if isinstance(err, TemplateFailure):
-        problems.error(err.path, err.line, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}",
-                       "テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください")
-    elif isinstance(err, TemplateProblem):
-        problems.error(display(err.path).rstrip("/") if err.path else "templates/docx", 1, "テンプレート", str(err),
-                       "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください")
-    elif isinstance(err, SiteFailure):
-        problems.error("mkdocs.yml", 1, "サイト", str(err), "表示されたメッセージを確かめてください。前回の出力はそのままです")
-    else:
-        return False
-    return True
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import model as m
 from ..view import labels as form_labels
 from .context import search_filters, site_nav
+from .failures import SiteFailure
 from .feeds import CALENDAR, FEED
 from .pages import generate_docs
 from .search_index import BundleError, index_site
@@ -15,10 +16,6 @@ from .stash import Stash, StashPlugin
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FILE = REPO / "mkdocs.yml"
-
-
-class SiteFailure(Exception):
-    """MkDocs or Pagefind could not build the site (the message says what they reported)."""
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,

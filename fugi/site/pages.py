@@ -17,20 +17,13 @@ from ..public import public_archive
 from ..review import public_review
 from ..view import catalog_view, labels as form_labels
 from . import context as c
+from .failures import TemplateFailure
 from .info_items import PAGE as INFO_PAGE, info_items_context
 from .feeds import write_feeds
 from .markup import anchor, finalize, plain, remembered, text, url
 from .share import SPLIT_THRESHOLD, both, can_fork, split
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
-
-
-class TemplateFailure(Exception):
-    """A site template that cannot be rendered: which file, which line, what Jinja said."""
-
-    def __init__(self, path: str, line: int, message: str):
-        super().__init__(message)
-        self.path, self.line, self.message = path, line, message
 
 
 def environment() -> jinja2.Environment:
