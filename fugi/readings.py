@@ -116,13 +116,9 @@ def read_one(rel: str, name: str, line: int, value, problems) -> Optional[str]:
 # Checks against the content
 
 
-def names_in(archive: m.Archive) -> list:
-    """(name, path, line, field) of every partner and section name, in file order (drafts included)."""
-    return [one for agenda in sorted(archive.agendas, key=lambda a: a.path) for one in agenda_names(agenda, archive.forms)]
-
-
 def agenda_names(agenda: m.Agenda, forms) -> list:
-    """names_in() of one item: made from its own file alone (fugi.reload keeps it with the item's cached model)."""
+    """(name, path, line, field) of every partner and section name of one item (drafts included): made from its own
+    file alone, when it is parsed (fugi.reload keeps it with the item's cached model)."""
     found = []
     departments = forms.agenda.role("departments")
     lines = agenda.lines
@@ -140,13 +136,12 @@ def agenda_names(agenda: m.Agenda, forms) -> list:
     return found
 
 
-def check_readings(archive: m.Archive, problems, names: list | None = None) -> None:
+def check_readings(archive: m.Archive, problems, names: list) -> None:
     """Names without a reading (a warning with a suggested reading to copy) and readings of names used nowhere.
-    names: names_in(archive) when the caller has it (fugi.reload: from each item's cache entry)."""
+    names: agenda_names() of every item, in file order."""
     readings = getattr(archive, "readings", None)
     if readings is None or archive.forms is None:
         return
-    names = names_in(archive) if names is None else names
     forms = archive.forms
     departments = forms.agenda.role("departments")
     lists = f"{forms.agenda.texts['相手先の総称']}別・{departments.options.get('課のラベル', departments.label)}別の一覧"

@@ -78,7 +78,7 @@ class Loader:
             self.memo[path] = (digest, *self._unpickle(data))
             if self.cache.enabled:
                 self.cache.put("model", self._key(path, digest), data)
-        names = []  # the names every item uses (fugi.readings.names_in), in file order, from each file's entry
+        names = []  # the names every item uses (fugi.readings.agenda_names), in file order, from each file's entry
         for kind, path in order:
             entry = self.memo[path]
             problems.extend(entry[2])
