@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -116,6 +117,7 @@ class Cache:
     def __init__(self, root: Path | None):
         self.root = Path(root).resolve() if root is not None else None
         self._root = str(self.root) if root is not None else ""
+        self._stored: dict[bytes, str] = {}  # SHA-256 of an entry's bytes -> where this process stored them
         self.hits = self.misses = 0
         if self.root is not None:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -153,8 +155,17 @@ class Cache:
         return data
 
     def put(self, kind: str, key: str, data: bytes) -> None:
-        if self.root is not None:
-            write_bytes_atomic(self.path(kind, key), data)
+        """Store an entry; one whose bytes this process stored before under another key (a Word file in its
+        view's entry and in the public build's) is a hard link to that file: new files are what a cold build's
+        disk time goes to, and entries are only ever replaced whole, never changed in place."""
+        if self.root is None:
+            return
+        path = self._file(kind, key)
+        sha = hashlib.sha256(data).digest()
+        same = self._stored.get(sha)
+        if same is None or not _link(same, path):
+            write_bytes_atomic(Path(path), data)
+        self._stored[sha] = path
 
     def prune(self, days: float = PRUNE_DAYS) -> int:
         """Remove entries unused for `days`; returns how many."""
@@ -176,6 +187,22 @@ class Cache:
             except OSError:
                 pass
         return removed
+
+
+def _link(source: str, path: str) -> bool:
+    """`path` made a hard link to `source` (through a temporary name, so it appears whole); False if it cannot be."""
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.link"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.link(source, tmp)
+        os.replace(tmp, path)
+        return True
+    except OSError:  # the first one is gone (pruned), or this disk has no links: written instead
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
 
 
 class Remembered:

@@ -56,3 +56,20 @@ def test_entries_round_trip_and_unused_ones_are_pruned(tmp_path):
     stamp = cache.root / ".pruned"
     os.utime(stamp, (old, old))
     assert cache.prune() == 1
+
+
+def test_the_same_bytes_under_a_second_key_are_one_file(tmp_path):
+    """A cold build stores most Word files four times (all items, the public view, each under its view's key too);
+    the copies are hard links to the first, and replacing or losing one leaves the others as they were."""
+    cache = Cache(tmp_path / "cache")
+    cache.put("docx", "a" * 64, b"word file")
+    cache.put("docx-view", "b" * 64, b"word file")
+    first, second = cache.path("docx", "a" * 64), cache.path("docx-view", "b" * 64)
+    assert first.stat().st_ino == second.stat().st_ino and first.stat().st_nlink == 2
+    assert cache.get("docx-view", "b" * 64) == b"word file"
+    cache.put("docx", "a" * 64, b"another")  # replaced whole: the link is broken, not written through
+    assert cache.get("docx-view", "b" * 64) == b"word file" and cache.get("docx", "a" * 64) == b"another"
+    second.unlink()  # pruned meanwhile: the next copy of those bytes is written, not an error
+    cache.put("docx", "c" * 64, b"word file")
+    assert cache.get("docx", "c" * 64) == b"word file" and cache.path("docx", "c" * 64).stat().st_nlink == 1
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.name.endswith(".link")]
