@@ -27,7 +27,6 @@ import os
 import pickle
 import re
 import subprocess
-import tempfile
 from array import array
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ from itertools import islice
 from pathlib import Path
 
 import cbor2
+
+from ..outputs import memory_scratch
 
 SIGNATURE = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # locations per index chunk (Pagefind's own figure)
@@ -345,7 +346,7 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
     known = {rel: before[rel][1] for rel, key in keys.items() if rel in before and before[rel][0] == key}
     missing = [rel for rel in keys if rel not in known]
     if missing or model is None:
-        with tempfile.TemporaryDirectory(prefix="fugi-pagefind-", dir=work) as scratch:
+        with memory_scratch("pagefind", work) as scratch:  # Pagefind's own bundles: read back, then dropped
             if len(missing) > SPLIT_THRESHOLD:  # two halves, each run and read back in a process of its own
                 folders = [Path(scratch) / str(i) for i in range(2)]
                 for i, folder in enumerate(folders):
@@ -374,8 +375,9 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
 
 def _copy_pages(html: dict, rels: list, pages: Path, site: Path | None = None) -> None:
     """The pages to index into a folder of their own (an empty page when there are none: the bundle's assets
-    still come from a run).  A page whose file under `site` holds its HTML (by size; `html` was read from
-    there) is a hard link to that file: a cold build would otherwise write every page a second time."""
+    still come from a run).  On a disk, a page whose file under `site` holds its HTML (by size; `html` was read
+    from there) is a hard link to that file, not a second copy; in memory (fugi.outputs.memory_scratch) it is
+    written."""
     pages.mkdir(parents=True)
     for rel in rels:
         target = pages / rel
