@@ -303,14 +303,21 @@ def measure(browser, url: str, search: str, queries, site: Path, repeat: int = 1
 def trial(browser, url: str, search: str, query: str, warm_query: str, site: Path) -> dict:
     context = browser.new_context()
     page = context.new_page()
-    fetched = []
+    fetched, finished = [], []
 
     def on_finished(request):
         if is_search_asset(request.url, search):
+            finished.append(request)
+
+    def sizes():
+        """The bytes of the requests recorded so far, asked for after the timed part: each request.sizes() is a
+        round trip to the browser, and asking while the search runs would slow what is being measured."""
+        for request in finished:
             try:
                 fetched.append((request.url, request.sizes()["responseBodySize"]))
             except Exception:  # noqa: BLE001 - a request that ended with the page
                 pass
+        finished.clear()
 
     page.on("requestfinished", on_finished)
     page.goto(url, wait_until="load")
@@ -323,6 +330,7 @@ def trial(browser, url: str, search: str, query: str, warm_query: str, site: Pat
     first = page.evaluate("() => window.__fugi.t1 - window.__fugi.t0")
     found = page.evaluate("() => window.__fugi.found")
     page.wait_for_timeout(300)
+    sizes()
     hits = page.locator(".md-search-result__item").count()
     meta = page.locator(".md-search-result__meta").inner_text().strip()
     cold_bytes = sum(size for _, size in fetched)
@@ -331,12 +339,14 @@ def trial(browser, url: str, search: str, query: str, warm_query: str, site: Pat
     box.fill("")
     page.wait_for_function("() => !document.querySelector('.md-search-result__list li')", timeout=10_000)
     fetched.clear()
+    finished.clear()
     page.evaluate(OBSERVE)
     box.fill(warm_query)
     box.press("End")
     page.wait_for_function("() => window.__fugi.t1 !== null", timeout=300_000)
     warm = page.evaluate("() => window.__fugi.t1 - window.__fugi.t0")
     page.wait_for_timeout(200)
+    sizes()
     warm_bytes = sum(size for _, size in fetched)
     context.close()
     return {"query": query, "found": found, "hits": hits, "meta": meta, "first_ms": first,
