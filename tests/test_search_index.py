@@ -174,17 +174,3 @@ def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
     index_site(site, tmp_path / "clean", pagefind_binary())
     assert files(tmp_path / "again") == files(tmp_path / "clean")
     assert not unfinished.exists()  # removed once a bundle is kept
-
-
-def test_the_pages_pagefind_reads_are_links_to_the_sites_files(tmp_path):
-    """A cold build would write every page a second time for Pagefind; a page whose file holds its HTML is
-    linked instead, and one that does not (or is not there) is written from the HTML given."""
-    site = tmp_path / "site"
-    (site / "a").mkdir(parents=True)
-    (site / "a" / "index.html").write_bytes(b"<main data-pagefind-body>a</main>")
-    (site / "b.html").write_bytes(b"old")
-    html = {"a/index.html": b"<main data-pagefind-body>a</main>", "b.html": b"<main>new</main>", "c.html": b"c"}
-    search_index._copy_pages(html, sorted(html), tmp_path / "pages", site)
-    assert (tmp_path / "pages" / "a" / "index.html").stat().st_ino == (site / "a" / "index.html").stat().st_ino
-    assert {rel: (tmp_path / "pages" / rel).read_bytes() for rel in html} == html
-    assert (tmp_path / "pages" / "b.html").stat().st_nlink == 1

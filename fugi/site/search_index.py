@@ -346,17 +346,17 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
     known = {rel: before[rel][1] for rel, key in keys.items() if rel in before and before[rel][0] == key}
     missing = [rel for rel in keys if rel not in known]
     if missing or model is None:
-        with memory_scratch("pagefind", work) as scratch:  # Pagefind's own bundles: read back, then dropped
+        with memory_scratch("pagefind", work) as scratch:  # the pages it reads and its bundles: read back, then dropped
             if len(missing) > SPLIT_THRESHOLD:  # two halves, each run and read back in a process of its own
                 folders = [Path(scratch) / str(i) for i in range(2)]
                 for i, folder in enumerate(folders):
-                    _copy_pages(html, missing[i::2], folder / "site", site)
+                    _copy_pages(html, missing[i::2], folder / "site")
                 # spawned, not forked: this runs beside the thread that copies the site (fugi.site.incremental)
                 with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
                     read = list(pool.map(_index_folder, [binary] * 2, folders))
             else:
                 folder = Path(scratch) / "0"
-                _copy_pages(html, missing, folder / "site", site)
+                _copy_pages(html, missing, folder / "site")
                 read = [_index_folder(binary, folder)]
         model = Bundle({}, read[0].language, read[0].version, read[0].entry, read[0].wasm, read[0].assets)
         for rel in missing:
@@ -373,24 +373,13 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
         tmp.replace(kept)
 
 
-def _copy_pages(html: dict, rels: list, pages: Path, site: Path | None = None) -> None:
+def _copy_pages(html: dict, rels: list, pages: Path) -> None:
     """The pages to index into a folder of their own (an empty page when there are none: the bundle's assets
-    still come from a run).  On a disk, a page whose file under `site` holds its HTML (by size; `html` was read
-    from there) is a hard link to that file, not a second copy; in memory (fugi.outputs.memory_scratch) it is
-    written."""
+    still come from a run)."""
     pages.mkdir(parents=True)
     for rel in rels:
-        target = pages / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if site is not None:
-            source = os.path.join(site, rel)
-            try:
-                if os.stat(source).st_size == len(html[rel]):
-                    os.link(source, target)
-                    continue
-            except OSError:
-                pass  # not there, or no links between these folders: written below
-        target.write_bytes(html[rel])
+        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pages / rel).write_bytes(html[rel])
     if not rels:
         (pages / "index.html").write_bytes(b"<!doctype html><html lang=ja><body><main data-pagefind-body>-</main>")
 
