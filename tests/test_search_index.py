@@ -132,6 +132,33 @@ def test_every_word_is_in_the_chunk_the_browser_looks_in(tmp_path, monkeypatch, 
         assert [word for word, _, _ in words if looked_up_in(word, chunks) != name] == []
 
 
+def meta_of(bundle: Path) -> list:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    return decode((bundle / f"pagefind.{info['hash']}.pf_meta").read_bytes())
+
+
+@pytest.mark.parametrize("pages, size", [(12, 20000), (12, 12), (150, 20000)])
+def test_the_warm_up_words_have_a_chunk_of_their_own_that_no_word_of_a_page_reaches(tmp_path, monkeypatch, pages, size):
+    """search.js searches WARM_WORDS while the page is idle (so the browser compiles Pagefind's search code before
+    the reader's query): their chunk, and only theirs, holds them; it points at up to WARM_PAGES pages; a page's
+    word never looks in it; Pagefind's own bundle (read back) holds nothing of it."""
+    monkeypatch.setattr(search_index, "CHUNK_SIZE", size)
+    site = write_site(tmp_path / "site", count=pages)
+    index_site(site, tmp_path / "fugi", pagefind_binary())
+    chunks = meta_of(tmp_path / "fugi")[2]
+    held = {name: decode((tmp_path / "fugi" / "index" / f"{name}.pf_index").read_bytes())[0] for _, _, name in chunks}
+    (warm,) = [name for name, words in held.items() if any(word in search_index.WARM_WORDS for word, _, _ in words)]
+    assert sorted(word for word, _, _ in held[warm]) == sorted(search_index.WARM_WORDS)
+    for word, postings, variants in held[warm]:
+        assert len(postings) == min(pages, search_index.WARM_PAGES) and variants == []
+    assert (tmp_path / "fugi" / "index" / f"{warm}.pf_index").stat().st_size < 400
+    for name, words in held.items():
+        for word, _, _ in words:
+            assert (looked_up_in(word, chunks) == warm) == (word in search_index.WARM_WORDS), word
+    assert not any(set(page.keys) & set(search_index.WARM_WORDS) for page in read_bundle(tmp_path / "fugi").pages.values())
+
+
 def test_many_new_pages_are_indexed_in_two_halves_with_the_bytes_of_one_run(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site")
     index_site(site, tmp_path / "one", pagefind_binary())

@@ -3,6 +3,7 @@ Japanese search finds the right items first, filters narrow, pages and Word down
 request stays on the site's own origin."""
 from __future__ import annotations
 
+import json
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -88,17 +89,38 @@ def test_japanese_query_shows_the_right_item_first(visit, archive_url, query, fi
         assert "/meetings/2025-05/" in results  # 審議事項(4) of the meeting mentions it
 
 
-def test_the_idle_page_gets_search_ready_without_fetching_any_words(visit, archive_url):
-    """While the page is idle, Pagefind's script, WebAssembly and meta index load and a warm-up search runs its
-    code once (the first search of a page was 2-4× slower than the next); that search fetches no index chunk and
-    no fragment: the reader's first query still fetches only what it needs."""
+def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(visit, archive_url):
+    """As the page loads, Pagefind's script, WebAssembly and meta index load, and 24 searches for the warm-up words
+    (their own chunk of the index) get the browser to compile Pagefind's search code (the first searches of a page
+    ran 2-4× slower); no other index chunk and no fragment is fetched: the reader's first query still fetches only
+    what it needs."""
+    from fugi.site.search_index import WARM_WORDS, decode
+
     page = visit.page
     page.goto(archive_url)
-    page.wait_for_selector("[data-fugi-search-ready]", state="attached", timeout=15000)
-    fetched = [url for url in visit.requests if "/pagefind/" in url]
-    assert any(url.endswith(".pf_meta") for url in fetched), fetched
-    assert not [url for url in fetched if "/index/" in url or "/fragment/" in url], fetched
+    page.wait_for_selector("[data-fugi-search-warm]", state="attached", timeout=15000)
+    assert page.get_attribute("[data-fugi-search]", "data-fugi-search-warm") == "24"
+    bundle = sitebuild.archive_site() / "pagefind"
+    (info,) = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"].values()
+    (warm,) = [name for low, _, name in decode((bundle / f"pagefind.{info['hash']}.pf_meta").read_bytes())[2]
+               if low == WARM_WORDS[0]]
+    fetched = [urlsplit(url).path for url in visit.requests if "/pagefind/" in url]
+    assert any(path.endswith(".pf_meta") for path in fetched), fetched
+    assert [path for path in fetched if "/index/" in path or "/fragment/" in path] == [f"/pagefind/index/{warm}.pf_index"]
     assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
+
+
+def test_the_warm_up_words_typed_find_nothing(visit, archive_url):
+    """They point at real pages; a reader who pastes them gets the empty box, not those pages."""
+    page = visit.page
+    page.goto(archive_url)
+    page.wait_for_selector("[data-fugi-search-warm]", state="attached", timeout=15000)
+    box = page.locator("[data-fugi-search-input]")
+    box.fill("\ufdd0 \ufdd1")
+    box.press("End")
+    page.wait_for_timeout(500)
+    assert page.locator("[data-fugi-search-list] li").count() == 0
+    assert "見つかりました" not in page.locator("[data-fugi-search-meta]").inner_text()
 
 
 def test_a_word_inside_longer_words_is_still_found(visit, archive_url):

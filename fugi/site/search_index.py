@@ -8,7 +8,8 @@ under the hash of its HTML), runs Pagefind only over the pages whose HTML is new
 there are many), and `assemble()` writes the bundle from the pages as Pagefind lays it out (1.5.2): pages
 numbered in the order of their addresses, words sorted and cut into chunks of about 20,000 locations (each
 starting at the shortest prefix that tells it from the chunk before), filters from the fragments, every file
-named by the hash of its content.  A clean build takes the same path with every page new, so deleting the
+named by the hash of its content; plus one chunk of fugi's, for the page's warm-up search (WARM_WORDS), which
+reading a bundle back leaves out.  A clean build takes the same path with every page new, so deleting the
 cache changes no byte.
 
 The files: gzip of b"pagefind_dcd" + CBOR (the meta index pagefind.<lang>_<hash>.pf_meta, index/*.pf_index,
@@ -42,6 +43,12 @@ CHUNK_SIZE = 20000  # locations per index chunk (Pagefind's own figure)
 #: More new pages than this are indexed by two Pagefind runs side by side (each loads its dictionary: ~1 s).
 SPLIT_THRESHOLD = 200
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
+#: Words for the page's warm-up search (search.js): the browser runs Pagefind's WebAssembly 3-4× slower until it
+#: has compiled the code a search with many results runs, so the idle page searches these a few dozen times
+#: first.  Noncharacters: in no page and no query (search.js strips them from what a reader types); their chunk
+#: points at up to WARM_PAGES pages and is the only one such a search fetches.
+WARM_WORDS = ("\ufdd0", "\ufdd0\ufdd2", "\ufdd1")
+WARM_PAGES = 100
 _BUNDLE_DATA = ("fragment", "index", "filter")
 
 
@@ -126,6 +133,8 @@ def read_bundle(bundle: Path) -> Bundle:
     for _from, _to, name in chunks:
         (chunk,) = decode((bundle / "index" / f"{name}.pf_index").read_bytes())
         for key, postings, more in chunk:
+            if key in WARM_WORDS:
+                continue
             for number, locs, metas in _absolute(postings):
                 words[number][key] = (dumps(locs), len(locs), _named(metas, fields, used[number]) if metas else ())
             for variant, vpostings in more:
@@ -233,6 +242,11 @@ def assemble(pages: list, model: Bundle, bundle: Path, previous: Path | None = N
             for variant, locs, count, named in some:
                 entry[1].setdefault(variant, []).append((number, (locs, count, named)))
 
+    warm = set(WARM_WORDS) if pages else set()
+    named = (("title", (0,)),) if "title" in index else ()
+    for word in warm:
+        words[word] = ([(number, (b"\x81\x00", 1, named)) for number in range(min(WARM_PAGES, len(pages)))], {})
+
     def packed(postings) -> tuple[bytes, int]:
         out, last, size = [_head(len(postings))], 0, 0
         for number, (locs, count, named) in postings:
@@ -245,8 +259,12 @@ def assemble(pages: list, model: Bundle, bundle: Path, previous: Path | None = N
             size += count + 1  # locations and the page: what Pagefind counts towards a chunk's size
         return b"".join(out), size
 
-    chunks, current, size = [], [], 0
+    chunks, current, size, warming = [], [], 0, False
     for key in sorted(words):
+        if (key in warm) != warming and current:  # the warm-up words: a chunk of their own
+            chunks.append(current)
+            current, size = [], 0
+        warming = key in warm
         main, variants = words[key]
         body, weight = packed(main)
         parts = [b"\x83", cbor2.dumps(key), body, _head(len(variants))]
@@ -256,7 +274,7 @@ def assemble(pages: list, model: Bundle, bundle: Path, previous: Path | None = N
             weight += extra
         current.append((key, b"".join(parts)))
         size += weight
-        if size >= CHUNK_SIZE:
+        if size >= CHUNK_SIZE and not warming:
             chunks.append(current)
             current, size = [], 0
     if current:

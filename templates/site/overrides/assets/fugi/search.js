@@ -13,6 +13,15 @@ const BY_YEAR = new Set(FILTERS.filter((f) => f.sort === "year").map((f) => f.na
 const ERAS = { 令和: 2018, 平成: 1988, 昭和: 1925 };
 const COLLATE = new Intl.Collator("ja").compare; // one collator for every sort (localeCompare makes one per call)
 const WIDEN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]{3,}$/u;
+// The warm-up search (see warmUp): noncharacters, the words of a chunk of their own in the index (fugi's
+// search_index.WARM_WORDS).  They are in no page, and stripped from what a reader types.
+const WARM_QUERY = "\uFDD0 \uFDD1";
+const WARM_RUNS = 24;
+const NONCHARACTERS = /[\uFDD0-\uFDEF]/gu;
+// a task of its own, after whatever the page has to do first (rendering, the reader's keys)
+const later = window.scheduler && window.scheduler.postTask
+  ? (callback) => window.scheduler.postTask(callback, { priority: "background" })
+  : (callback) => setTimeout(callback, 0);
 
 if (BOX) setup(BOX);
 
@@ -31,6 +40,7 @@ function setup(box) {
   const selects = [...box.querySelectorAll("select[data-fugi-filter]")];
   let loading = null;
   let seq = 0;
+  let searched = false; // a reader's search has run: the warm-up stops
   let lastKey = null;
   let results = []; // {result, mustContain}: Pagefind results, then the widened ones (see widen)
   let shown = 0;
@@ -40,16 +50,21 @@ function setup(box) {
   let lastCounts = null;
   let filtersLoading = null;
 
-  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load when the page is idle,
-  // so the first query only fetches the index chunk and the fragments it needs.
+  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load with the page (see the end of
+  // setup), so the first query only fetches the index chunk and the fragments it needs.
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
         // no worker: it would be one more script to fetch before the first result; searching is cheap
         await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24, noWorker: true });
         await pagefind.init();
-        await warmUp(pagefind);
-        box.dataset.fugiSearchReady = ""; // for the tests: Pagefind loaded and warmed up
+        if (typeof Intl.Segmenter !== "undefined") {
+          // Pagefind cuts a Japanese query with it; its dictionary loads on first use
+          [...new Intl.Segmenter("ja", { granularity: "word" }).segment("検索の準備")];
+        }
+        await loaded(pagefind);
+        box.dataset.fugiSearchReady = ""; // for the tests: Pagefind loaded
+        later(() => warmUp(pagefind, () => searched).then((runs) => { box.dataset.fugiSearchWarm = String(runs); }));
         return pagefind;
       });
       loading.catch(() => {
@@ -155,7 +170,7 @@ function setup(box) {
   }
 
   async function run(force = false) {
-    const query = input.value.trim();
+    const query = input.value.replace(NONCHARACTERS, "").trim();
     const filters = currentFilters();
     const key = JSON.stringify([query, filters]);
     if (key === lastKey && !force) return;
@@ -171,6 +186,7 @@ function setup(box) {
       if (my === seq) fillFilters(all);
       return;
     }
+    searched = true;
     const pagefind = await load();
     const search = await pagefind.search(query || null, { filters });
     if (my !== seq) return;
@@ -324,12 +340,9 @@ function setup(box) {
     }
   });
 
-  if (/^https?:$/.test(window.location.protocol)) {
-    const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 300));
-    const preload = () => idle(() => load(), { timeout: 2000 });
-    if (document.readyState === "complete") preload();
-    else window.addEventListener("load", preload, { once: true });
-  }
+  // Pagefind loads as this script runs (the page is parsed by then; its fetches and the WebAssembly's
+  // compiling run beside the page's first paint), so it is ready, and warmed up, when the reader reaches the box
+  if (/^https?:$/.test(window.location.protocol)) load();
 
   sync();
   const params = new URLSearchParams(window.location.search);
@@ -341,18 +354,34 @@ function setup(box) {
   }
 }
 
-// The first search of a page ran 2-4× slower than the next one (on 1,000 items: 40-130 ms in Pagefind
-// instead of 10-40): the browser compiles Pagefind's WebAssembly and script as they are first used, and
-// Intl.Segmenter loads its Japanese dictionary.  A search for U+10FFFF, a code point no index chunk reaches
-// (it fetches nothing), runs those paths once while the page is idle, before the reader types.
-async function warmUp(pagefind) {
+// Pagefind's calls made before its files have loaded wait in steps of 50 ms.  Five calls 10 ms apart (for
+// U+10FFFF, a code point no index chunk reaches: nothing is fetched) tell within 10 ms that it is ready.
+function loaded(pagefind) {
+  return new Promise((resolve, reject) => {
+    for (let i = 0; i < 5; i++) setTimeout(() => pagefind.search("\u{10FFFF}").then(resolve, reject), 10 * i);
+  });
+}
+
+// The first searches of a page ran 2-4× slower than later ones (on 1,000 items: 40-80 ms in Pagefind for a word
+// on every page, 13-20 ms later): the browser runs WebAssembly with code compiled fast, and replaces a function
+// with optimised code only once it has done enough work.  So once Pagefind has loaded, it searches the warm-up
+// words (one chunk of ~100 bytes, pointing at up to 100 pages) a couple of dozen times, each search a background
+// task of its own (1-5 ms, the first ~20), and stops as soon as the reader searches.
+async function warmUp(pagefind, busy) {
+  let runs = 0;
+  while (runs < WARM_RUNS && !busy() && (await warmSearch(pagefind))) {
+    runs++;
+    await new Promise((resolve) => later(resolve));
+  }
+  return runs; // for the tests
+}
+
+async function warmSearch(pagefind) {
   try {
-    if (typeof Intl.Segmenter !== "undefined") {
-      [...new Intl.Segmenter("ja", { granularity: "word" }).segment("検索の準備")];
-    }
-    await pagefind.search("\u{10FFFF}");
+    await pagefind.search(WARM_QUERY);
+    return true;
   } catch {
-    // a warm-up that fails changes nothing: the reader's search runs the same code and reports its own error
+    return false; // a warm-up that fails changes nothing: the reader's search runs the same code
   }
 }
 
