@@ -110,6 +110,15 @@ def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(
     assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
 
 
+def test_with_the_data_saver_on_search_loads_only_when_the_box_is_used(visit, archive_url):
+    page = visit.page
+    page.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
+    page.goto(archive_url)
+    page.wait_for_timeout(1000)
+    assert [url for url in visit.requests if "/pagefind/" in url] == []
+    assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
+
+
 def test_the_warm_up_words_typed_find_nothing(visit, archive_url):
     """They point at real pages; a reader who pastes them gets the empty box, not those pages."""
     page = visit.page

@@ -341,8 +341,10 @@ function setup(box) {
   });
 
   // Pagefind loads as this script runs (the page is parsed by then; its fetches and the WebAssembly's
-  // compiling run beside the page's first paint), so it is ready, and warmed up, when the reader reaches the box
-  if (/^https?:$/.test(window.location.protocol)) load();
+  // compiling run beside the page's first paint), so it is ready, and warmed up, when the reader reaches the box;
+  // with the browser's data saver on, only once the reader opens the box
+  const saveData = navigator.connection && navigator.connection.saveData;
+  if (/^https?:$/.test(window.location.protocol) && !saveData) load();
 
   sync();
   const params = new URLSearchParams(window.location.search);
