@@ -78,15 +78,26 @@ _JOB: dict = {}  # what forked workers render from: set before the pool starts, 
 
 
 def _render(kind: str, ident: str):
-    """The .docx bytes of one document, or (template path, message) when its template cannot be used."""
-    archive, content_root = _JOB["archive"], _JOB["content_root"]
+    """(the .docx bytes of one document, or (template path, message) when its template cannot be used; the key of
+    what it prints, or None).  A document whose sources changed but whose view did not (an item of the edited
+    item's meeting) takes the bytes the cache holds under that key."""
+    archive, content_root, cache = _JOB["archive"], _JOB["content_root"], _JOB["cache"]
+    document = _JOB[kind][ident]
+    shown = printed(kind, document, archive.forms)
+    key = None
+    if cache.enabled:
+        data = value_bytes(shown)
+        key = digest(_JOB["base"], "printed", (kind, ident), data) if data is not None else None
+        found = cache.get("docx-view", key) if key is not None else None
+        if found is not None:
+            return found, key
     try:
         if kind == "agendas":
-            return agenda_docx(_JOB["agendas"][ident], archive.forms, content_root)
-        return meeting_docx(_JOB["meetings"][ident], archive.forms)
+            return agenda_docx(document, archive.forms, content_root, shown[0]), key
+        return meeting_docx(document, archive.forms, shown[0]), key
     except TemplateProblem as err:
         form = archive.forms.agenda if kind == "agendas" else archive.forms.meeting
-        return (str(template_path(form)), str(err))
+        return (str(template_path(form)), str(err)), key
 
 
 def printed(kind: str, document, forms) -> tuple:
@@ -114,42 +125,33 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
         else:
             result[doc] = data
     reused = []
-    mine = documents_by_id(archive) if missing else {}
     if same_as is not None and missing:
         other, other_word = same_as
-        theirs = documents_by_id(other)
+        mine, theirs = documents_by_id(archive), documents_by_id(other)
         reused = [doc for doc in missing if doc in other_word and doc in theirs
                   and printed(doc[0], mine[doc], archive.forms) == printed(doc[0], theirs[doc], other.forms)]
         result.update((doc, other_word[doc]) for doc in reused)
         missing = [doc for doc in missing if doc not in result]
-    printing = {}  # doc -> the key of what it prints: a document whose sources changed but whose view did not
-    if missing and cache.enabled:  # (an item of the edited item's meeting) takes the bytes it had
-        for doc in missing:
-            shown = value_bytes(printed(doc[0], mine[doc], archive.forms))
-            if shown is not None:
-                printing[doc] = digest(keys.base, "printed", doc, shown)
-                data = cache.get("docx-view", printing[doc])
-                if data is not None:
-                    result[doc] = data
-                    reused.append(doc)
-        missing = [doc for doc in missing if doc not in result]
-    _JOB.update(archive=archive, content_root=Path(content_root), agendas={a.id: a for a in archive.agendas},
-                meetings={mt.id: mt for mt in archive.meetings})
+    _JOB.update(archive=archive, content_root=Path(content_root), cache=cache, base=keys.base,
+                agendas={a.id: a for a in archive.agendas}, meetings={mt.id: mt for mt in archive.meetings})
     try:
         workers = min(workers or jobs(), len(missing))
         if workers > 1 and len(missing) >= POOL_THRESHOLD:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                made = pool.map(_render, *zip(*missing), chunksize=max(1, len(missing) // (workers * 8)))
-                result.update(zip(missing, made))
+                made = list(pool.map(_render, *zip(*missing), chunksize=max(1, len(missing) // (workers * 8))))
         else:
-            result.update((doc, _render(*doc)) for doc in missing)
+            made = [_render(*doc) for doc in missing]
     finally:
         _JOB.clear()
-    for doc in missing:
-        if isinstance(result[doc], tuple):
-            path, message = result[doc]
+    printing = {}  # doc -> the key of what it prints
+    for doc, (data, key) in zip(missing, made):
+        if isinstance(data, tuple):
+            path, message = data
             fail(_display(path), message, "テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください。"
                  "元に戻すには git で前の版を取り出してください")
+        result[doc] = data
+        if key is not None:
+            printing[doc] = key
     for doc in [*reused, *missing]:
         cache.put("docx", keys.of(*doc), result[doc])
         if doc in printing:

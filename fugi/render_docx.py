@@ -189,8 +189,8 @@ def rows_context(rows) -> list:
     return [{"label": label, "lines": lines or [""]} for label, lines in rows]
 
 
-def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Path) -> dict:
-    view = agenda_view(agenda, forms)
+def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Path, view=None) -> dict:
+    view = view or agenda_view(agenda, forms)
     flow = info = None
     if view.flow is not None:
         image = figure(template, Path(content_root) / view.flow.image) if view.flow.image else None
@@ -215,8 +215,8 @@ def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Pa
     }
 
 
-def meeting_context(meeting: m.Meeting, forms, template: Template) -> dict:
-    view = meeting_view(meeting, forms)
+def meeting_context(meeting: m.Meeting, forms, template: Template, view=None) -> dict:
+    view = view or meeting_view(meeting, forms)
     return {
         "labels": labels(forms),
         "title": view.title,
@@ -238,17 +238,19 @@ def meeting_context(meeting: m.Meeting, forms, template: Template) -> dict:
 # Documents
 
 
-def agenda_docx(agenda: m.Agenda, forms, content_root: Path) -> bytes:
+def agenda_docx(agenda: m.Agenda, forms, content_root: Path, view=None) -> bytes:
+    """view: the item's agenda_view when the caller has made it already."""
+    view = view or agenda_view(agenda, forms)
     template = load_template(template_path(forms.agenda), "agenda")
-    context = agenda_context(agenda, forms, template, content_root)
+    context = agenda_context(agenda, forms, template, content_root, view)
     when = agenda.meeting.date if agenda.meeting and agenda.meeting.date else None
     subject = f"{forms.agenda.texts['表紙の表題'].replace(chr(0x3000), ' ')} {context['number_text']}"
-    return template.render_bytes(context, agenda.title, subject, when, agenda_view(agenda, forms).departments_names)
+    return template.render_bytes(context, agenda.title, subject, when, view.departments_names)
 
 
-def meeting_docx(meeting: m.Meeting, forms) -> bytes:
+def meeting_docx(meeting: m.Meeting, forms, view=None) -> bytes:
     template = load_template(template_path(forms.meeting), "meeting")
-    return template.render_bytes(meeting_context(meeting, forms, template), meeting.title, forms.meeting.name,
+    return template.render_bytes(meeting_context(meeting, forms, template, view), meeting.title, forms.meeting.name,
                                  meeting.date, meeting.council)
 
 

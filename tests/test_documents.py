@@ -166,8 +166,10 @@ def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("債権回収業務を", "債権回収の業務を", 1), encoding="utf-8")  # what the meeting prints
     rendered = []
-    real = documents._render
-    monkeypatch.setattr(documents, "_render", lambda kind, ident: rendered.append((kind, ident)) or real(kind, ident))
+    for kind, name in (("agendas", "agenda_docx"), ("meetings", "meeting_docx")):
+        real = getattr(documents, name)
+        monkeypatch.setattr(documents, name, lambda document, *rest, kind=kind, real=real:
+                            rendered.append((kind, document.id)) or real(document, *rest))
     edited, _ = load_archive(content)
     keys = Keys(edited, content, "all")
     assert keys.agenda("kyoju-support-system") != before
