@@ -437,8 +437,8 @@ def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -
 
     print("search in headless Chromium: a fresh browser context per run (cold cache); 'first result' is from the")
     print("input event to the first result on screen (median of the runs; slowest run beside it); 'fetched' counts")
-    print("every search file the page loaded until then (Pagefind: /pagefind/*, including what it preloads when the")
-    print("page is idle; Material: its worker, lunr and search_index.json); '(gzip)' is the same from a gzip server.")
+    print("every search file the page loaded until then (Pagefind: /pagefind/*, including what it loads with the page")
+    print("and its warm-up chunk; Material: its worker, lunr and search_index.json); '(gzip)': the same from a gzip server.")
     head = f"  {'engine':<9} {'query':<10} {'results':>8} {'first result':>13} {'slowest':>9} {'fetched':>10}" \
            f" {'(gzip)':>10} {'warm next':>10} {'warm bytes':>11}"
     print(head)
