@@ -43,10 +43,9 @@ CHUNK_SIZE = 20000  # locations per index chunk (Pagefind's own figure)
 #: More new pages than this are indexed by two Pagefind runs side by side (each loads its dictionary: ~1 s).
 SPLIT_THRESHOLD = 200
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
-#: Words for the page's warm-up search (search.js): the browser runs Pagefind's WebAssembly 3-4× slower until it
-#: has compiled the code a search with many results runs, so the idle page searches these a few dozen times
-#: first.  Noncharacters: in no page and no query (search.js strips them from what a reader types); their chunk
-#: points at up to WARM_PAGES pages and is the only one such a search fetches.
+#: The words search.js searches two dozen times once Pagefind has loaded, so that the browser optimises the code a
+#: search with many results runs (2-4× slower before).  Noncharacters: in no page and no query (search.js strips
+#: them from what a reader types); their chunk, the only one that search fetches, points at up to WARM_PAGES pages.
 WARM_WORDS = ("\ufdd0", "\ufdd0\ufdd2", "\ufdd1")
 WARM_PAGES = 100
 _BUNDLE_DATA = ("fragment", "index", "filter")
