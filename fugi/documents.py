@@ -20,7 +20,6 @@ from pathlib import Path
 from . import model as m
 from .cache import Cache, code_digest, context_digest, digest, file_digest, value_bytes
 from .load import AGENDA_DIR, MEETING_DIR
-from .outputs import in_threads
 from .view import agenda_view, meeting_view
 from .render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
 
@@ -153,12 +152,10 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
         result[doc] = data
         if key is not None:
             printing[doc] = key
-    def store(doc) -> None:  # both entries from one thread: the second is a link to the first
+    for doc in [*reused, *missing]:
         cache.put("docx", keys.of(*doc), result[doc])
         if doc in printing:
             cache.put("docx-view", printing[doc], result[doc])
-
-    in_threads(store, [*reused, *missing])
     return {doc: result[doc] for doc in wanted}
 
 
@@ -244,21 +241,16 @@ def write_files(out_dir: Path, files: dict, suffix: str, reuse=None) -> list[Pat
     """Write into a staging folder (fugi.outputs): it is swapped in whole, so a file needs no atomic write of its own.
     reuse (fugi.outputs.Reuse): a file the current output already holds as it is to be is linked, not written."""
     written, folders = [], set()
-    for kind, ident in files:
+    for (kind, ident), data in files.items():
         target = Path(out_dir) / kind / f"{ident}{suffix}"
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        written.append(target)
-
-    def one(item) -> None:
-        ((kind, ident), data), target = item
         if reuse is not None:
             reuse.write(out_dir, f"{kind}/{ident}{suffix}", data)
         else:
             target.write_bytes(data)
-
-    in_threads(one, zip(files.items(), written))
+        written.append(target)
     return written
 
 

@@ -114,14 +114,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def _umask() -> int:
-    """The process's umask, read once: reading it sets it for a moment, which a file written meanwhile by another
-    thread (fugi.outputs.in_threads) would get."""
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0)
-        os.umask(_UMASK)
-    return _UMASK
-
-
-_UMASK = None
-_umask()
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -157,21 +156,6 @@ def memory_scratch(name: str, fallback: Path | None = None):
         yield Path(folder)
 
 
-#: Threads for a batch of new files: creating one waits on the disk (0.4-0.5 ms a file on the benchmark machine's
-#: disk, half that with two writers or more), not on the interpreter.
-WRITERS = 4
-
-
-def in_threads(function, items) -> list:
-    """[function(item) for item in items], by WRITERS threads when there are many (writing files; the threads have
-    ended when this returns, so a fork that follows copies none of them)."""
-    items = list(items)
-    if len(items) < 64:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(WRITERS) as pool:
-        return list(pool.map(function, items))
-
-
 class Reuse:
     """Writes a staged output's files, linking in each file of the output it replaces that is still as fugi wrote it.
 
@@ -190,11 +174,7 @@ class Reuse:
         except (OSError, ValueError):
             self.known = {}
         self.written: dict = {}
-        self._links: list = []  # one entry per linked file (appended from several threads: see in_threads)
-
-    @property
-    def linked(self) -> int:
-        return len(self._links)
+        self.linked = 0
 
     def write(self, staged: Path, rel: str, data: bytes) -> None:
         dest = os.path.join(staged, rel)  # plain strings: a build writes thousands of files
@@ -207,7 +187,7 @@ class Reuse:
                 if [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] == old[1:]:
                     os.link(source, dest)
                     self.written[rel] = old
-                    self._links.append(rel)
+                    self.linked += 1
                     return
             except OSError:
                 pass  # gone, or no links on this disk: written below
@@ -219,17 +199,11 @@ class Reuse:
     def copy_tree(self, source: Path, staged: Path, prefix: str = "") -> None:
         """Every file under `source` into `staged`/`prefix` (shutil.copytree's result; folders made as needed)."""
         source, staged = Path(source), Path(staged)
-        files = []
         for top, folders, names in os.walk(source):
             rel_top = Path(prefix) / Path(top).relative_to(source)
             (staged / rel_top).mkdir(parents=True, exist_ok=True)
-            files += [((rel_top / name).as_posix(), os.path.join(top, name)) for name in sorted(names)]
-
-        def copy(item) -> None:
-            with open(item[1], "rb") as file:
-                self.write(staged, item[0], file.read())
-
-        in_threads(copy, files)
+            for name in sorted(names):
+                self.write(staged, (rel_top / name).as_posix(), (Path(top) / name).read_bytes())
 
     def save(self) -> None:
         """Record what the output now holds (after the swap: renaming the folder keeps each file's inode and time)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import model as m
 from ..cache import code_digest, digest, tree_digest, value_bytes
 from ..documents import jobs
-from ..outputs import in_threads, locked, memory_scratch
+from ..outputs import locked, memory_scratch
 from .build import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
                     run_pagefind, site_settings)
 from . import pages
@@ -69,18 +69,15 @@ def sync(fresh: Path, kept: Path, built: Path, partial: bool = False) -> int:
         (kept / rel).unlink()
         _remove_outputs(built, rel)
         changed += 1
-
-    def one(rel: str) -> int:
+    for rel in sorted(fresh_files):
         data = (fresh / rel).read_bytes()
         target = kept / rel
         if rel in kept_files and target.read_bytes() == data:
-            return 0
+            continue
         _remove_outputs(built, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        return 1
-
-    changed += sum(in_threads(one, sorted(fresh_files)))
+        changed += 1
     for folder in sorted((p for p in built.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()  # a deleted item's page folder

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import cbor2
 
-from ..outputs import in_threads, memory_scratch
+from ..outputs import memory_scratch
 
 SIGNATURE = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # locations per index chunk (Pagefind's own figure)
@@ -294,7 +294,8 @@ def assemble(pages: list, model: Bundle, bundle: Path, previous: Path | None = N
     for name, payload in zip(chunk_names, payloads):
         put(f"index/{name}.pf_index", lambda payload=payload: gzip.compress(SIGNATURE + payload, 6, mtime=0))
     fragment_names = _unique_names(language, [page.digest for page in pages], 7)
-    in_threads(lambda pair: put(f"fragment/{pair[0]}.pf_fragment", pair[1].fragment), zip(fragment_names, pages))
+    for name, page in zip(fragment_names, pages):
+        put(f"fragment/{name}.pf_fragment", page.fragment)
     filters: dict = {}
     for number, page in enumerate(pages):
         for name, values in page.filters.items():
