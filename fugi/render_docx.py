@@ -189,8 +189,7 @@ def rows_context(rows) -> list:
     return [{"label": label, "lines": lines or [""]} for label, lines in rows]
 
 
-def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Path, view=None) -> dict:
-    view = view or agenda_view(agenda, forms)
+def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Path, view) -> dict:
     flow = info = None
     if view.flow is not None:
         image = figure(template, Path(content_root) / view.flow.image) if view.flow.image else None
@@ -215,8 +214,7 @@ def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Pa
     }
 
 
-def meeting_context(meeting: m.Meeting, forms, template: Template, view=None) -> dict:
-    view = view or meeting_view(meeting, forms)
+def meeting_context(meeting: m.Meeting, forms, template: Template, view) -> dict:
     return {
         "labels": labels(forms),
         "title": view.title,
@@ -249,6 +247,8 @@ def agenda_docx(agenda: m.Agenda, forms, content_root: Path, view=None) -> bytes
 
 
 def meeting_docx(meeting: m.Meeting, forms, view=None) -> bytes:
+    """view: the meeting's meeting_view when the caller has made it already."""
+    view = view or meeting_view(meeting, forms)
     template = load_template(template_path(forms.meeting), "meeting")
     return template.render_bytes(meeting_context(meeting, forms, template, view), meeting.title, forms.meeting.name,
                                  meeting.date, meeting.council)

@@ -63,7 +63,6 @@ function setup(box) {
           [...new Intl.Segmenter("ja", { granularity: "word" }).segment("検索の準備")];
         }
         await loaded(pagefind);
-        box.dataset.fugiSearchReady = ""; // for the tests: Pagefind loaded
         later(() => warmUp(pagefind, () => searched).then((runs) => { box.dataset.fugiSearchWarm = String(runs); }));
         return pagefind;
       });
