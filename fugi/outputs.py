@@ -15,7 +15,13 @@ from .problems import ContentError, Problems
 #: The file that marks a folder as fugi's output (fugi replaces such a folder whole, and no other).
 MARKER = ".fugi-output"
 MARKER_TEXT = ("このフォルダは fugi が作った出力です。ビルドのたびに丸ごと作り直されます。\n"
-               "ここに置いたファイルは消えます。残したいものは別のフォルダに置いてください。\n")
+               "fugi が書いていないファイルや、書いた後に変えたファイルがあると、fugi は消さずに止まります。\n"
+               "残したいものは別のフォルダに置いてください。\n")
+#: After it in the marker: every file fugi wrote there (size, a tab, the path), for the next build to tell them apart
+#: from a clerk's files.  The files are older than the marker, written last.
+FILES_HEAD = "--- fugi が書いたファイル（バイト数・パス） ---\n"
+#: Files an operating system leaves in any folder it shows: no loss when a build replaces them.
+LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 STAGING = ".fugi-staging-"  # .<target name>.fugi-staging-<pid>: a build in progress
 OLD = ".fugi-old-"  # .<target name>.fugi-old-<pid>: the previous output, between the two renames of a swap
 WORK = ".fugi-work-"  # .<target name>.fugi-work-<pid>: scratch files of a build (generated pages, PDF runs)
@@ -49,19 +55,70 @@ def refusal(target: Path, content: Path, option: str) -> str:
             return f"{name}（またはそれを含むフォルダ）です"
     if _within(target, code) and target.relative_to(code).parts[:1] in (("fugi",), ("templates",), ("tests",)):
         return "fugi のプログラムのフォルダです"
-    if target.is_dir() and not marked(target) and any(target.iterdir()) and not legacy_output(target):
+    if target.is_dir() and not marked(target) and any(target.iterdir()):
         return f"fugi が作ったフォルダではありません（目印の {MARKER} がなく、空でもありません）"
     return ""
 
 
-def legacy_output(folder: Path) -> bool:
-    """A folder written by a fugi from before the marker: Word/PDF under agendas/ and meetings/, or a built site."""
-    if (folder / "pagefind" / "pagefind.js").is_file() and (folder / "assets" / "fugi").is_dir():
-        return True
-    files = [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
-    return bool(files) and all(p.relative_to(folder).parts[0] in ("agendas", "meetings")
-                               and p.suffix in (".docx", ".pdf") and len(p.relative_to(folder).parts) == 2
-                               for p in files)
+def _files(folder: Path):
+    """(relative path, lstat) of every file under folder but the marker, in path order."""
+    root = os.fspath(folder)
+    for top, folders, names in os.walk(root):
+        folders.sort()
+        for name in sorted(names):
+            path = os.path.join(top, name)
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            if rel != MARKER:
+                yield rel, os.lstat(path)
+
+
+def write_marker(folder: Path) -> None:
+    """Mark a staged output as fugi's, listing every file in it; written last, so each of them is older."""
+    listed = "".join(f"{st.st_size}\t{rel}\n" for rel, st in _files(folder))
+    (Path(folder) / MARKER).write_text(MARKER_TEXT + FILES_HEAD + listed, encoding="utf-8")
+
+
+def strangers(folder: Path) -> list:
+    """Files in one of fugi's folders that a build would lose: (path, why) for each file fugi did not write,
+    changed after writing (size, or a time after the marker's) or a Word/LibreOffice lock (a document open).
+    A marker without the list (a fugi from before it) vouches for every file."""
+    marker = Path(folder) / MARKER
+    try:
+        text, since = marker.read_text(encoding="utf-8", errors="replace"), marker.stat().st_mtime_ns
+    except OSError:
+        return []
+    _, listed, files = text.partition(FILES_HEAD)
+    if not listed:
+        return []
+    sizes = {}
+    for line in files.splitlines():
+        size, tab, rel = line.partition("\t")
+        if tab and size.isdigit():
+            sizes[rel] = int(size)
+    found = []
+    for rel, st in _files(folder):
+        name = rel.rsplit("/", 1)[-1]
+        if name.startswith(("~$", ".~lock.")):
+            found.append((Path(folder) / rel, "open"))
+        elif name in LITTER:
+            continue
+        elif rel not in sizes:
+            found.append((Path(folder) / rel, "foreign"))
+        elif st.st_size != sizes[rel] or st.st_mtime_ns > since:
+            found.append((Path(folder) / rel, "changed"))
+    return found
+
+
+STRANGER = {
+    "foreign": ("fugi が書いたファイルではありません（作り直すと消えてしまいます）",
+                "残すなら fugi の出力先の外へ移し、要らなければ消してから、もう一度実行してください。何も変更していません"),
+    "changed": ("fugi が書いた後に変更されています（作り直すと変更が消えてしまいます）",
+                "変更を残すなら出力先の外へコピーし（文書の中身は content/ の Markdown に書きます）、"
+                "要らなければ消してから、もう一度実行してください。何も変更していません"),
+    "open": ("Word か LibreOffice で開いている文書があります（このファイルはその印です）",
+             "文書を閉じてから、もう一度実行してください。閉じても残っているなら、この印のファイルを消してください。"
+             "何も変更していません"),
+}
 
 
 def check_targets(targets: dict, content: Path) -> None:
@@ -73,6 +130,9 @@ def check_targets(targets: dict, content: Path) -> None:
             problems.error(str(target), 1, "--out", f"このフォルダには書き出せません: {reason}",
                            "fugi 専用の出力先（まだないフォルダか空のフォルダ。例: site/、build/docx/）を指定してください。"
                            "何も変更していません")
+        elif Path(target).is_dir():
+            for path, why in strangers(Path(target)):
+                problems.error(shown(path), 1, "--out", *STRANGER[why])
     resolved = [Path(t).resolve() for t in targets.values()]
     for i, one in enumerate(resolved):
         for other in resolved[i + 1:]:
@@ -108,7 +168,43 @@ def recover(target: Path) -> None:
             if kind == OLD and not target.exists() and marked(entry):
                 entry.rename(target)  # killed between the two renames of a swap: the previous output comes back
             else:
+                if kind == WORK:
+                    stop_orphans(entry)
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def stop_orphans(folder: Path) -> None:
+    """Kill what a killed build left running in its work folder (a LibreOffice converting there, whose profile
+    path names the folder), so that the folder can go whole: Linux's /proc; nothing elsewhere."""
+    import signal
+    import time
+
+    needle = os.fsencode(str(folder))
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return
+    stopped = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:
+                if needle in file.read():
+                    os.kill(pid, signal.SIGKILL)
+                    stopped.append(pid)
+        except OSError:
+            continue
+    deadline = time.monotonic() + 5
+    while stopped and time.monotonic() < deadline:
+        stopped = [pid for pid in stopped if os.path.exists(f"/proc/{pid}") and not _zombie(pid)]
+        time.sleep(0.05)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            return file.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except OSError:
+        return True
 
 
 @contextmanager
@@ -231,7 +327,6 @@ class Outputs:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(mode=0o755)
         folder.chmod(0o755)
-        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         self.staging[option] = folder
         return folder
 
@@ -257,6 +352,8 @@ class Outputs:
     def commit(self) -> None:
         """Swap every staged folder in: rename the old output aside, the new one in place, drop the old."""
         olds = []
+        for folder in self.staging.values():
+            write_marker(folder)
         for option, folder in self.staging.items():
             target = self.targets[option]
             old = target.parent / f".{target.name}{OLD}{os.getpid()}"
@@ -308,10 +405,15 @@ def raise_unwritable(err: OSError):
 
 
 def display(path: Path) -> str:
-    """A path as the clerk typed it: relative to the current folder when inside it."""
+    """A folder as the clerk typed it: relative to the current folder when inside it."""
+    return shown(path) + "/"
+
+
+def shown(path: Path) -> str:
+    """A path relative to the current folder when inside it, else absolute."""
     path = Path(path).resolve()
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix() + "/"
+        return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix() + "/"
+        return path.as_posix()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fugi.outputs import MARKER, Outputs, Reuse, writing
+from fugi.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, Reuse, recover, writing
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,6 +53,9 @@ REFUSED = [
     ("site", "--out", "content"),
     ("site", "--out", "notes"),
     ("pdf", "--out", "content/checklists"),
+    ("schema", "--out", "content"),
+    ("schema", "--out", "notes"),
+    ("schema", "--out", "."),
 ]
 
 
@@ -92,21 +95,64 @@ def test_a_wrong_content_folder_is_an_error_and_the_previous_output_stays(worksp
 
 def test_fugis_own_folder_is_replaced_whole_and_marked(workspace):
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
-    assert (workspace / "out" / MARKER).is_file()
-    (workspace / "out" / "agendas" / "stale.docx").write_bytes(b"from an older build")
+    marker = (workspace / "out" / MARKER).read_text(encoding="utf-8")
+    assert marker.startswith(MARKER_TEXT) and f"\tagendas/aircon-josei.docx\n" in marker
+    (workspace / "content" / "agendas" / "aircon-josei.md").unlink()  # a file fugi wrote, no longer made
+    (workspace / "out" / ".DS_Store").write_bytes(b"Finder")  # an operating system's litter
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
-    assert not (workspace / "out" / "agendas" / "stale.docx").exists()
+    assert not (workspace / "out" / "agendas" / "aircon-josei.docx").exists()
+    assert not (workspace / "out" / ".DS_Store").exists()
     assert sorted(p.name for p in workspace.iterdir()) == ["content", "notes", "out"]
 
 
-def test_output_of_an_older_fugi_without_the_marker_is_taken_over(workspace):
-    legacy = workspace / "build" / "docx" / "agendas"
-    legacy.mkdir(parents=True)
-    (legacy / "aircon-josei.docx").write_bytes(b"older fugi")
-    (legacy / "aircon-josei.pdf").write_bytes(b"older fugi")
+def test_a_clerks_files_in_fugis_folder_stop_the_build_and_are_kept(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    out = workspace / "out"
+    (out / "agendas" / "shiryo27-original.docx").write_bytes(b"a form filled by hand")
+    edited = out / "agendas" / "aircon-josei.docx"
+    edited.write_bytes(edited.read_bytes() + b"saved from Word")
+    (out / "meetings" / "~$2025-05.docx").write_bytes(b"Word's lock")
+    before = snapshot(workspace)
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        "out/agendas/aircon-josei.docx:1: --out: fugi が書いた後に変更されています（作り直すと変更が消えてしまいます） — "
+        "変更を残すなら出力先の外へコピーし（文書の中身は content/ の Markdown に書きます）、要らなければ消してから、"
+        "もう一度実行してください。何も変更していません",
+        "out/agendas/shiryo27-original.docx:1: --out: fugi が書いたファイルではありません（作り直すと消えてしまいます） — "
+        "残すなら fugi の出力先の外へ移し、要らなければ消してから、もう一度実行してください。何も変更していません",
+        "out/meetings/~$2025-05.docx:1: --out: Word か LibreOffice で開いている文書があります（このファイルはその印です） — "
+        "文書を閉じてから、もう一度実行してください。閉じても残っているなら、この印のファイルを消してください。何も変更していません",
+    ]
+    assert snapshot(workspace) == before
+
+
+def test_a_file_touched_after_the_build_counts_as_changed(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    later = (workspace / "out" / MARKER).stat().st_mtime + 5
+    os.utime(workspace / "out" / "agendas" / "aircon-josei.docx", (later, later))  # saved again, same size
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1 and "aircon-josei.docx:1: --out: fugi が書いた後に変更されています" in result.stdout
+
+
+def test_a_folder_without_the_marker_is_refused_even_if_it_looks_like_fugis(workspace):
+    """Word files under agendas/ are what a clerk keeps too: only the marker says a folder is fugi's."""
+    mine = workspace / "build" / "docx" / "agendas"
+    mine.mkdir(parents=True)
+    (mine / "aircon-josei.docx").write_bytes(b"the clerk's own")
+    before = snapshot(workspace)
     result = run("docx", cwd=workspace)
-    assert result.returncode == 0, result.stdout
-    assert (workspace / "build" / "docx" / MARKER).is_file()
+    assert result.returncode == 1 and "fugi が作ったフォルダではありません" in result.stdout
+    assert snapshot(workspace) == before
+
+
+def test_the_marker_of_an_older_fugi_without_the_list_still_vouches_for_its_folder(workspace):
+    old = workspace / "out"
+    (old / "agendas").mkdir(parents=True)
+    (old / MARKER).write_text("このフォルダは fugi が作った出力です。\n", encoding="utf-8")
+    (old / "agendas" / "gone.docx").write_bytes(b"older fugi")
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    assert not (old / "agendas" / "gone.docx").exists() and FILES_HEAD in (old / MARKER).read_text(encoding="utf-8")
 
 
 def test_default_command_out_puts_word_and_site_under_it_and_says_where(workspace):
@@ -177,6 +223,26 @@ def test_a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up(
     assert run("--out", "out", cwd=workspace).returncode == 0
     assert sorted(p.name for p in (workspace / "out").iterdir()) == ["docx", "site"]
     assert outputs() == before  # the same content gives the same bytes
+
+
+def test_what_a_killed_build_left_running_is_stopped_before_its_work_folder_goes(tmp_path):
+    """Only the build was killed: the LibreOffice it started still writes in the work folder; the next build
+    stops it, then removes the folder whole."""
+    target = tmp_path / "out"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    work = tmp_path / f".out.fugi-work-{int(dead.stdout)}"  # a pid that has ended
+    (work / "pdfs" / "profile").mkdir(parents=True)
+    orphan = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time, pathlib\n"
+                               "while True: pathlib.Path(sys.argv[1], str(time.time())).touch(); time.sleep(0.01)",
+                               str(work / "pdfs" / "profile")])
+    try:
+        time.sleep(0.3)
+        recover(target)
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+        assert not work.exists()
+    finally:
+        orphan.kill()
 
 
 def test_two_builds_into_the_same_output_at_once(workspace):
