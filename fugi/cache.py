@@ -1,8 +1,9 @@
 """The build cache (build/cache): every output stored under the hash of all it was made from, so a build redoes only what changed.
 
 An entry's key is a SHA-256 over everything its bytes depend on — the content files, the templates, the
-form definition, fugi's own code (the hash of its source, not a version number that could lag behind)
-and, for PDFs, LibreOffice and the font map.  Nothing is ever looked up by time, so deleting the cache
+form definition, fugi's own code (the hash of its source, not a version number that could lag behind), the
+installed packages with their versions (fugi's own, the theme, python-docx …) and, for PDFs, LibreOffice and
+the font map.  Nothing is ever looked up by time, so deleting the cache
 changes no output byte, only the time a build takes.  Entries are written atomically (a second build
 running at once sees an entry whole or not at all); entries unused for PRUNE_DAYS are removed.
 """
@@ -85,10 +86,28 @@ def file_digest(path: Path) -> str:
 
 @functools.lru_cache(maxsize=None)
 def code_digest() -> str:
-    """fugi's own code and data files: any edit to fugi makes every cached output stale."""
+    """fugi's own code and data files, and every installed package's name and version: an edit to fugi, a new
+    version of it or an upgrade of what it runs on (the theme, python-docx, Markdown …) makes every cached output stale."""
     files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".conf")
                    and "__pycache__" not in p.parts)
-    return digest([(p.relative_to(PACKAGE).as_posix(), p.read_bytes()) for p in files])
+    return digest([(p.relative_to(PACKAGE).as_posix(), p.read_bytes()) for p in files], installed())
+
+
+def installed() -> list:
+    """The installed packages, as their metadata folders name them (mkdocs_material-9.8.2.dist-info …): one listing
+    per site-packages folder of sys.path (not the current folder's, which differs with how fugi was started), far
+    cheaper than reading each package's metadata."""
+    import sys
+
+    names = set()
+    for entry in sys.path:
+        if os.path.basename(entry) not in ("site-packages", "dist-packages"):
+            continue
+        try:
+            names.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return sorted(names)
 
 
 def tree_digest(folder: Path, suffixes=None) -> str:
@@ -180,6 +199,8 @@ class Cache:
         stamp.touch()
         limit, removed = time.time() - days * 86400, 0
         for path in self.root.glob("*/*/*"):
+            if not _entry_name(path):
+                continue  # only entries are pruned: whatever else is here, fugi did not write
             try:
                 if path.is_file() and path.stat().st_mtime < limit:
                     path.unlink()
@@ -187,6 +208,12 @@ class Cache:
             except OSError:
                 pass
         return removed
+
+
+def _entry_name(path: Path) -> bool:
+    """<kind>/<key[:2]>/<key>: the name of an entry (a key is hexadecimal)."""
+    name = path.name
+    return len(name) >= 16 and path.parent.name == name[:2] and all(c in "0123456789abcdef" for c in name)
 
 
 def _link(source: str, path: str) -> bool:
@@ -246,6 +273,8 @@ def open_cache(content: Path, folder: Path | None = None) -> Cache:
     content = Path(content).resolve()
     if root == content or content in root.parents or root in content.parents:
         return Cache(None)  # never inside the content folder, never around it
+    if root.is_dir() and not (root / MARKER).is_file() and any(root.iterdir()):
+        return Cache(None)  # a folder of somebody else's files (FUGI_CACHE=~/Documents): never written, never pruned
     try:
         return Cache(root)
     except OSError:

@@ -58,6 +58,26 @@ def test_entries_round_trip_and_unused_ones_are_pruned(tmp_path):
     assert cache.prune() == 1
 
 
+def test_a_folder_of_somebody_elses_files_is_never_a_cache(tmp_path, monkeypatch):
+    """FUGI_CACHE=~/Documents: nothing is written there and no old photo is pruned as an unused entry."""
+    content, mine = tmp_path / "content", tmp_path / "Documents"
+    content.mkdir()
+    photo = mine / "photos" / "2019" / "img.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"precious")
+    old = time.time() - 60 * 86400
+    os.utime(photo, (old, old))
+    monkeypatch.setenv("FUGI_CACHE", str(mine))
+    assert not open_cache(content).enabled
+    assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == ["photos", "photos/2019", "photos/2019/img.jpg"]
+    cache = Cache(tmp_path / "c")  # and within a cache, only the entries' names are pruned
+    stray = cache.root / "notes" / "2019" / "memo.txt"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"kept")
+    os.utime(stray, (old, old))
+    assert cache.prune() == 0 and stray.is_file()
+
+
 def test_the_same_bytes_under_a_second_key_are_one_file(tmp_path):
     """A cold build stores most Word files four times (all items, the public view, each under its view's key too);
     the copies are hard links to the first, and replacing or losing one leaves the others as they were."""
@@ -73,3 +93,18 @@ def test_the_same_bytes_under_a_second_key_are_one_file(tmp_path):
     cache.put("docx", "c" * 64, b"word file")
     assert cache.get("docx", "c" * 64) == b"word file" and cache.path("docx", "c" * 64).stat().st_nlink == 1
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.name.endswith(".link")]
+
+
+def test_every_key_covers_fugis_version_and_the_packages_it_runs_on(monkeypatch):
+    """A new fugi, theme or python-docx makes every entry stale: deleting the cache must never change a byte."""
+    from importlib import metadata
+
+    from fugi import cache
+
+    names = cache.installed()
+    assert f"fugi-{metadata.version('fugi')}.dist-info" in names
+    assert f"mkdocs_material-{metadata.version('mkdocs-material')}.dist-info" in names
+    assert any(n.startswith("python_docx-") for n in names)
+    now = cache.code_digest.__wrapped__()
+    monkeypatch.setattr(cache, "installed", lambda: [n.replace("mkdocs_material-", "mkdocs_material-0") for n in names])
+    assert cache.code_digest.__wrapped__() != now
