@@ -59,11 +59,16 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def environment() -> dict:
+def environment(scratch: Path | None = None) -> dict:
+    """LibreOffice's environment: fugi's font map; UTC, as a PDF's dates are written in the local time zone (the
+    same document would give other bytes on a machine set to another zone); its temporary files in `scratch`."""
     env = dict(os.environ)
     env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    env["TZ"] = "UTC"
     env.setdefault("HOME", tempfile.gettempdir())
     env.pop("DISPLAY", None)
+    if scratch is not None:
+        env["TMPDIR"] = str(scratch)  # a killed run's files go with the build's scratch folder, not into /tmp
     return env
 
 
@@ -82,8 +87,9 @@ def convert(documents: list[Path], work: Path | None = None) -> list[Path]:
         Path(work).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fugi-pdf-", dir=work) as scratch:
         work = Path(scratch)
-        inbox, outbox = work / "in", work / "out"
+        inbox, outbox, temporary = work / "in", work / "out", work / "tmp"
         inbox.mkdir()
+        temporary.mkdir()
         # Files of different folders may share a name (agendas/x.docx, meetings/x.docx): number them.
         staged = []
         for index, document in enumerate(documents):
@@ -94,7 +100,7 @@ def convert(documents: list[Path], work: Path | None = None) -> list[Path]:
                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outbox), *map(str, staged)]
         try:
-            result = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=TIMEOUT)
+            result = subprocess.run(command, env=environment(temporary), capture_output=True, text=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired as err:
             raise PdfError(f"LibreOffice が {TIMEOUT} 秒で終わりませんでした") from err
         pdfs = []

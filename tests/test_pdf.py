@@ -35,13 +35,17 @@ needs_soffice = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """Every document of content/ and of the fixture, converted in one soffice run."""
+    """Every document of content/ and of the fixture, converted in one soffice run (on a machine set to New York
+    time: the PDFs must not know it)."""
+    monkey = pytest.MonkeyPatch()
+    monkey.setenv("TZ", "America/New_York")
     docs = []
     for name, content in (("content", CONTENT), ("fixture", FIXTURE)):
         archive, problems = load_archive(content)
         assert not problems.errors
         docs += write_documents(archive, tmp_path_factory.mktemp(name), content)
     made = pdf.convert(docs)
+    monkey.undo()
     return {f"{p.parent.parent.name}/{p.parent.name}/{p.stem}": p for p in made} | {"_docs": docs}
 
 
@@ -99,3 +103,12 @@ def test_fonts_conf_maps_ms_fonts_to_ipaex():
     assert "<family>ＭＳ 明朝</family>" in conf and "<family>IPAexMincho</family>" in conf
     assert "<family>ＭＳ ゴシック</family>" in conf and "<family>IPAexGothic</family>" in conf
     assert pdf.environment()["FONTCONFIG_FILE"] == str(pdf.FONTS_CONF)
+
+
+@needs_soffice
+def test_the_dates_in_a_pdf_do_not_depend_on_the_machines_time_zone(pdfs):
+    """A PDF's dates are the document's, written in UTC whatever the builder's zone (here New York): the same
+    content gives the same bytes on every machine, and a cached PDF is the one a clean build makes."""
+    for doc in pdfs["_docs"]:
+        dates = re.findall(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)", doc.with_suffix(".pdf").read_bytes())
+        assert dates and all(zone == b"Z'" or zone == b"Z" for _, zone in dates), (doc.name, dates)
