@@ -116,10 +116,26 @@ def targets(command: str, args) -> dict:
     return {}
 
 
+#: The commands that write nowhere --out could move: what they do instead.
+NO_OUT = {
+    "check": "check は何も書き出しません",
+    "review": "review は何も書き出しません（--format md の報告は画面に出します。ファイルにするなら > 報告.md）",
+    "serve": "serve のプレビューは build/preview/ と build/preview-docx/ に作ります",
+    "new": "ひな形はコンテンツのフォルダの中（agendas/・meetings/）に作ります。別の会議のアーカイブなら --content DIR",
+}
+
+
 def run(command: str, args) -> int:
     from . import pipeline
     from .outputs import display
 
+    if command in NO_OUT and args.out is not None:
+        from .problems import Problems
+
+        problems = Problems()
+        problems.error(str(args.out), 1, "--out", f"{command} には書き出し先がありません（{NO_OUT[command]}）",
+                       "--out を外して、もう一度実行してください")
+        raise ContentError(problems)
     if command == "check":
         print(pipeline.check(args.content, args.strict))
         return 0
@@ -146,9 +162,14 @@ def run(command: str, args) -> int:
     if command == "schema":
         from .schema import write_schema
 
+        from .outputs import writing
+
         forms = pipeline.checked_forms(args.content)
-        for path in write_schema(args.out or DEFAULT_SCHEMA, forms):
-            print(f"JSON Schema → {path}")
+        target = args.out or DEFAULT_SCHEMA
+        with writing({"schema": target}, args.content) as outputs:  # a folder of fugi's, like every output
+            names = [path.name for path in write_schema(outputs.stage("schema"), forms)]
+        for name in names:
+            print(f"JSON Schema → {display(target)}{name}")
         return 0
     raise AssertionError(command)
 

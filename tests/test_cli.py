@@ -68,3 +68,16 @@ def test_failed_build_leaves_previous_output(tmp_path):
 def test_missing_content_folder_is_a_problem_not_a_crash(tmp_path):
     result = run("check", "--content", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1 and "コンテンツのフォルダがありません" in result.stdout
+
+
+def test_out_on_a_command_that_writes_nowhere_is_refused_not_ignored(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    result = run("new", "agenda", "x1", "-c", "外部結合", "--out", "elsewhere", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ("elsewhere:1: --out: new には書き出し先がありません（ひな形はコンテンツのフォルダの中"
+                             "（agendas/・meetings/）に作ります。別の会議のアーカイブなら --content DIR） — "
+                             "--out を外して、もう一度実行してください\n")
+    assert not (tmp_path / "content" / "agendas" / "x1.md").exists() and not (tmp_path / "elsewhere").exists()
+    for command in ("check", "review", "serve"):
+        result = run(command, "--out", "elsewhere", cwd=tmp_path)
+        assert result.returncode == 1 and f"elsewhere:1: --out: {command} には書き出し先がありません" in result.stdout
