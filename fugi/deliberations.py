@@ -49,7 +49,7 @@ def link_meetings(archive: m.Archive, problems) -> None:
             field = f"{items.key}[{item.number}].{agenda_key}"
             line = meeting.lines.get(field, item.line)
             agenda = by_id.get(item.agenda_id) if item.agenda_id else None
-            if item.agenda_id and agenda is None:
+            if item.agenda_id and agenda is None and ("agendas", item.agenda_id) not in archive.unread:
                 guess = difflib.get_close_matches(item.agenda_id, list(by_id), n=1, cutoff=0.4)
                 hint = f"「{guess[0]}」の誤りではありませんか" if guess else "content/agendas/ にあるファイル名（.md なし）を書いてください"
                 problems.error(meeting.path, item.line, field, f"{forms.agenda.name}「{item.agenda_id}」がありません", hint)
@@ -62,8 +62,9 @@ def link_meetings(archive: m.Archive, problems) -> None:
         meeting.items = tuple(linked)
         check_advice(meeting, forms, problems)
     m.record_history(archive.meetings)
+    meetings_unread = any(kind == "meetings" for kind, _ in archive.unread)  # the one that deliberated it, perhaps
     for agenda in archive.agendas:
-        if agenda.status == "decided" and agenda.meeting is None:
+        if agenda.status == "decided" and agenda.meeting is None and not meetings_unread:
             problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
                           f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
                           f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")

@@ -396,3 +396,4 @@ class Archive:
     forms: object = None  # fugi.forms.Forms: the council's form definition
     vocabulary: object = None  # fugi.vocabulary.Vocabulary: the data-item vocabulary (None: the content has none)
     readings: object = None  # fugi.readings.Readings: readings of names for 五十音順 (None: the content has none)
+    unread: frozenset = frozenset()  # (folder, name) of files that could not be read: cross-checks don't miss them

@@ -79,9 +79,12 @@ class Loader:
             if self.cache.enabled:
                 self.cache.put("model", self._key(path, digest), data)
         names = []  # the names every item uses (fugi.readings.agenda_names), in file order, from each file's entry
+        unread = set()  # their own problems say why: the checks across files keep quiet about them
         for kind, path in order:
             entry = self.memo[path]
             problems.extend(entry[2])
+            if entry[1] is None:
+                unread.add((kind, path.stem))
             if entry[1] is not None and kind == "agendas":
                 names += entry[3]
             if entry[1] is not None:
@@ -89,7 +92,8 @@ class Loader:
         for path in set(self.memo) - seen:
             del self.memo[path]
             changed.add(("agendas" if path.parent.name == AGENDA_DIR else "meetings", path.stem))
-        archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms, vocabulary, readings=readings)
+        archive = m.Archive(documents["agendas"], documents["meetings"], catalog, forms, vocabulary, readings=readings,
+                            unread=frozenset(unread))
         cross_check(archive, problems)
         check_readings(archive, problems, names)
         return archive, problems, changed

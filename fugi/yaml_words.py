@@ -118,9 +118,23 @@ def describe(err: yaml.YAMLError, lines: list):
             found = full_width(lines[number] if number < len(lines) else "", "':'" in problem)
             if found:
                 return error(number, *found)
+        if "mapping values" in problem and mark.line and _key_without_colon(lines[mark.line - 1], source):
+            above = lines[mark.line - 1]
+            gap = re.search(r"\S(\s)", above)  # `件名 居住…`: the colon belongs after the first word
+            return error(mark.line - 1, gap.start(1) if gap else len(above.rstrip()), *explain("could not find expected ':'"))
     if re.search(r":\s*-\s*$", source):
         hint = "印の「－」は全角で書いてください（半角の - はYAMLの箇条書きになります）"
     return error(mark.line, mark.column, what, hint)
+
+
+def _key_without_colon(before: str, line: str) -> bool:
+    """`件名 居住…` above `資料番号: 27`: YAML read both lines as one key, and the colon missing is the line above's."""
+    def indent(text):
+        return len(text) - len(text.lstrip(" "))
+
+    stripped = before.strip()
+    return (bool(stripped) and not stripped.startswith(("#", "-", "---")) and ":" not in stripped
+            and indent(before) == indent(line))
 
 
 @dataclass(frozen=True)

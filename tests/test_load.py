@@ -56,6 +56,9 @@ EXPECTED = {
         f"4: {WRONG}（4文字目: 「:」の後が全角スペースです） — 「:」の後は半角スペースにしてください（`項目: …`）",
     ],
     "inline-comment.md": [f"2: {COMMENT}", f"16: {COMMENT}"],
+    "missing-colon.md": [  # YAML reads `件名 テスト…` and the next line as one key: the colon missing is line 2's
+        f"2: {WRONG}（3文字目: 「項目: 値」のコロンがありません） — `項目: …` のように、項目名の後に半角のコロンと半角スペースを書いてください",
+    ],
     "no-space-after-colon.md": [
         f"5: {WRONG}（3文字目: 「:」の後に半角スペースがありません） — `項目: …` のように「:」の後に半角スペースを書いてください",
     ],

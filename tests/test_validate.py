@@ -292,3 +292,19 @@ def test_a_content_file_that_points_outside_content_is_refused(tmp_path, monkeyp
     assert [str(p) for p in problems] == [
         "c/agendas/outside.md:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください"]
     assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+@pytest.mark.parametrize("mistake, expected", [
+    (("件名: 居住", "件名 居住"), "kyoju-support-system.md:2: YAML: YAMLの書き方に誤りがあります（3文字目: 「項目: 値」のコロンがありません） — "
+                                 "`項目: …` のように、項目名の後に半角のコロンと半角スペースを書いてください"),
+    (("資料番号: 27", "資料番号: abc"), "kyoju-support-system.md:3: 資料番号: 「abc」は正の整数ではありません — 数字だけを書いてください（例: 27）"),
+])
+def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mistake, expected):
+    """Its meeting does not report it missing (with a guess at another name) and the readings of the names only
+    it uses are not reported unused: the one mistake is the one message."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    item = content / "agendas" / "kyoju-support-system.md"
+    item.write_text(item.read_text(encoding="utf-8").replace(*mistake, 1), encoding="utf-8")
+    _, problems = load_archive(content)
+    assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
