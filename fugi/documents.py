@@ -216,7 +216,7 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
                     work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None,
                     word: dict | None = None, reuse=None) -> list[Path]:
     """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs).
-    reuse (fugi.outputs.Reuse): links in the files of the output being replaced that stay the same."""
+    reuse (fugi.reuse.Reuse): links in the files of the output being replaced that stay the same."""
     out_dir, cache = Path(out_dir), cache or Cache(None)
     if pdf:
         from .pdf import soffice_path
@@ -239,7 +239,7 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
 
 def write_files(out_dir: Path, files: dict, suffix: str, reuse=None) -> list[Path]:
     """Write into a staging folder (fugi.outputs): it is swapped in whole, so a file needs no atomic write of its own.
-    reuse (fugi.outputs.Reuse): a file the current output already holds as it is to be is linked, not written."""
+    reuse (fugi.reuse.Reuse): a file the current output already holds as it is to be is linked, not written."""
     written, folders = [], set()
     for (kind, ident), data in files.items():
         target = Path(out_dir) / kind / f"{ident}{suffix}"

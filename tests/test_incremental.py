@@ -86,7 +86,7 @@ def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_bu
 def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
     cache = workspace / "cache"
     run(workspace, "one", str(cache))
-    # outputs/: what each output folder holds (fugi.outputs.Reuse), one record per folder; "two" is another folder
+    # outputs/: what each output folder holds (fugi.reuse.Reuse), one record per folder; "two" is another folder
     kept = lambda p: p.is_file() and "site" not in p.parts and "outputs" not in p.parts  # noqa: E731
     entries = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if kept(p)}
     run(workspace, "two", str(cache))

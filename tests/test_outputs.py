@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fugi.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, Reuse, recover, writing
+from fugi.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, recover, writing
+from fugi.reuse import Reuse
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

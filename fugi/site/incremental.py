@@ -227,7 +227,7 @@ def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=
     """Pagefind's bundle for the site's pages, into `bundle` (default site/pagefind): the one kept in the cache when
     no page changed, else made there (fugi.site.search_index: Pagefind reads only the pages whose HTML is new; the
     files the last kept bundle holds under the same content-hash names are linked from it, not written again).
-    reuse (fugi.outputs.Reuse, of the site `bundle` is in): the bundle's files are linked from the current site
+    reuse (fugi.reuse.Reuse, of the site `bundle` is in): the bundle's files are linked from the current site
     where they stay the same."""
     bundle = Path(bundle) if bundle is not None else Path(site) / "pagefind"
     html = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
