@@ -152,7 +152,7 @@ def run(command: str, args) -> int:
     if command == "serve":
         from .serve import serve
 
-        return serve(args.content, args.port)
+        return serve(args.content, args.port, strict=args.strict)
     if command == "review":
         return review(args)
     if command == "new":

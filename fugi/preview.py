@@ -26,13 +26,15 @@ def meeting_mark(meeting: m.Meeting, forms) -> str:
 
 
 def preview_archive(archive: m.Archive):
-    """(a copy of the archive with marked titles, {page path: banner text}) — e.g. {"agendas/x/": "…"}."""
-    forms, banners = archive.forms, {}
+    """(a copy of the archive with marked titles, {page path: banner text}) — e.g. {"agendas/x/": "…"}; "*": the
+    banner of every other page when something is marked."""
+    forms, banners, marks = archive.forms, {}, set()
     agendas = {}
     for agenda in archive.agendas:
         mark = agenda_mark(agenda, forms)
         agendas[agenda.id] = agenda.copy(title=f"【{mark}】{agenda.title}" if mark else agenda.title)
         if mark:
+            marks.add(mark)
             banners[f"agendas/{agenda.id}/"] = (f"この{forms.agenda.name}は「{mark}」です。サイトには載りません"
                                                "（このプレビューにだけ表示しています）。")
     meetings = []
@@ -42,8 +44,13 @@ def preview_archive(archive: m.Archive):
         copy.items = tuple(_item(item, agendas) for item in meeting.items)
         meetings.append(copy)
         if mark:
+            marks.add(mark)
             banners[f"meetings/{meeting.id}/"] = (f"この{forms.meeting.name}は「{mark}」です。サイトには載りません"
                                                  "（このプレビューにだけ表示しています）。")
+    if banners:  # every other page: lists, counts and open data here count them too
+        shown = "・".join(f"【{mark}】" for mark in sorted(marks))
+        banners["*"] = (f"このプレビューの一覧・件数・データには、サイトに載らないもの（{shown}の印付き）も含めています。"
+                        "サイトの「公開している」の数には入りません。")
     by_id = {mt.id: mt for mt in meetings}
     for agenda in agendas.values():
         if agenda.meeting is not None:

@@ -9,14 +9,18 @@ and shown at the top of every page, over the last good build.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import html
 import logging
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -25,8 +29,9 @@ from .cache import Remembered, open_cache
 from .documents import Keys, render_word
 from .docx_files import write_bytes_atomic
 from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
+from .pipeline import rendering
 from .preview import preview_archive
-from .problems import Problems
+from .problems import ContentError, Problems
 from .reload import Loader
 from .site.build import pagefind_binary
 from .site.incremental import build_pages
@@ -55,34 +60,55 @@ def own(folder: Path, content: Path) -> Path:
 class Preview:
     """The preview's state: the last good build, the errors of the last failed one, the banners of marked pages."""
 
-    def __init__(self, content: Path, report=print):
+    def __init__(self, content: Path, report=print, strict: bool = False):
         self.content = Path(content).resolve()
         self.report = report
         self.base = own(PREVIEW, self.content)
         self.docx = own(PREVIEW_DOCX, self.content)
         self.site = self.base / "site"
+        self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may empty
         self.cache = Remembered(open_cache(self.content))
         self.loader = Loader(self.content)
+        self.strict = strict
         self.errors: list[str] = []
         self.banners: dict[str, str] = {}
         self.word: dict = {}
+        self.built = False  # a build has succeeded: there are pages (and Word files) to keep showing
         self.indexing = threading.Lock()
-        self.shown = lambda: None  # the server's: reload the open pages now (before the rest is rebuilt)
+        self.shown = lambda pages: None  # the server's: reload these pages now (before the rest is rebuilt)
 
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
         start = time.perf_counter()
-        first_build = not self.word
         archive, problems, changed = self.loader.load()
         saved = {f"{kind}/{ident}.md" for kind, ident in changed}
         for problem in problems.sorted():  # warnings once, and again only for the files just saved
-            if first_build or not problem.warning or any(problem.path.endswith(name) for name in saved):
+            if not self.built or not problem.warning or any(problem.path.endswith(name) for name in saved):
                 self.report(str(problem))
-        if problems.errors:
-            self.errors = [str(p) for p in problems.sorted() if not p.warning]
-            self.report(f"エラー {len(self.errors)} 件。前回のページを表示したままです（エラーはページの先頭にも出ています）。")
-            return False
-        self.errors = []
+        failed = [p for p in problems.sorted() if not p.warning or self.strict]
+        if failed:
+            return self.failed([str(p) for p in failed])
+        self.errors = []  # before the first pages are shown
+        try:
+            with rendering(lambda line: None):  # a template that cannot be used: shown like a content error
+                pages = self.render(archive, changed, start)
+        except ContentError as err:
+            for problem in err.problems.sorted():
+                self.report(str(problem))
+            return self.failed([str(p) for p in err.problems.sorted()])
+        self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
+        threading.Thread(target=self.index, daemon=True).start()
+        return True
+
+    def failed(self, errors: list) -> bool:
+        self.errors = errors
+        kept = "前回のページを表示したままです" if self.built else "直すとページを作ります"
+        self.report(f"エラー {len(errors)} 件。{kept}（エラーはページの先頭にも出ています）。")
+        return False
+
+    def render(self, archive, changed: set, start: float) -> int:
+        """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
+        every page (lists, home, data); returns how many generated pages changed."""
         keys = Keys(archive, self.content, "all")
         word = render_word(archive, self.content, self.cache, "all", keys)
         self.cache.forget_unused()
@@ -90,26 +116,32 @@ class Preview:
             if self.word.get((kind, ident)) != data:
                 target = self.docx / kind / f"{ident}.docx"
                 write_bytes_atomic(target, data)
-                if self.word:
+                if self.built:
                     self.report(f"Word → {display(target)[:-1]}")
-        for kind, ident in set(self.word) - set(word):
-            (self.docx / kind / f"{ident}.docx").unlink(missing_ok=True)
-        self.word = word
+        for kind, ident in sorted(set(self.word) - set(word)):
+            gone = self.docx / kind / f"{ident}.docx"
+            gone.unlink(missing_ok=True)
+            self.report(f"Word を消しました（元のファイルがありません）: {display(gone)[:-1]}")
+        if not self.built:
+            self.report(f"Word: {len(word)} 件 → {display(self.docx)}")
+        self.word, self.built = word, True
         view, self.banners = preview_archive(archive)
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
-        if first:  # the saved documents' pages first, shown at once; then every page (lists, home, data)
+        pages = 0
+        if first:
             def some(arch, docs, root, _docx, site_url, site_name, stash, files, memo=None):
                 generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
 
-            build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=some, partial=True)
-            self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
-            self.shown()
+            done = build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=some,
+                               partial=True)
+            shown = {f"{kind}/{ident}/" for kind, ident in first if (kind, ident) in word}  # not a deleted one's
+            pages += done or 0
+            if done is not None and shown:  # None: nothing was kept to add them to (the full build below makes all)
+                self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
+                self.shown(shown)
         generate = functools.partial(generate_docs, view=lambda same: same)
-        pages = build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=generate)
-        self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
-        threading.Thread(target=self.index, daemon=True).start()
-        return True
+        return pages + build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=generate)
 
     def index(self) -> None:
         """The preview's search index, made after the page is back (niced: the next save comes first)."""
@@ -122,7 +154,7 @@ class Preview:
                        "--force-language", "ja", "--quiet"]
             done = subprocess.run(command, capture_output=True, preexec_fn=lambda: os.nice(10))
             if done.returncode == 0 and (fresh / "pagefind.js").is_file():
-                old = self.site / "pagefind"
+                old = self.search
                 shutil.rmtree(old, ignore_errors=True)
                 fresh.rename(old)
         finally:
@@ -136,7 +168,9 @@ class Preview:
             parts.append(f'<div class="fugi-preview-errors" role="alert" style="{STYLE.format(color="#b00020", background="#fdecea")}">'
                          f"<strong>エラーがあります（このページは前回のビルドのままです）</strong>"
                          f'<pre style="white-space:pre-wrap;margin:.5em 0 0">{lines}</pre></div>')
-        banner = self.banners.get(path.lstrip("/"))
+        page = page_of(path)
+        document = re.fullmatch(r"(agendas|meetings)/[^/]+/", page)  # an item's or a meeting's own page: its own mark
+        banner = self.banners.get(page) if document else self.banners.get("*")
         if banner:
             parts.append(f'<div class="fugi-preview-mark" role="note" style="{STYLE.format(color="#b26a00", background="#fff4e0")}">'
                          f"<strong>プレビュー</strong> {html.escape(banner)}</div>")
@@ -155,34 +189,118 @@ def affected(changed: set, keys: Keys) -> set:
 
 
 class PreviewServer(LiveReloadServer):
-    """MkDocs' live-reload server, adding the preview's notice to every page it serves."""
+    """MkDocs' live-reload server, adding the preview's notice to every page it serves, reloading each open tab once
+    its own page is rebuilt, and never serving a page in the middle of a rebuild.
+
+    MkDocs reloads every tab when the build is over.  fugi shows the saved documents' pages first: their tabs
+    reload then (show()), the other tabs at the end of the build; until then their pages wait, as in MkDocs."""
 
     def __init__(self, preview: Preview, host: str, port: int):
         self.preview = preview
         self._local = threading.local()
-        super().__init__(builder=preview.rebuild, host=host, port=port, root=str(preview.site))
+        self._early: set = set()  # pages made anew before the rest: served and reloaded before the build ends
+        self._early_epoch = 0
+        self._tabs: dict = {}  # the live-reload script's request id -> the page it was served with
+        super().__init__(builder=self.build, host=host, port=port, root=str(preview.site))
         self._watched_paths = {str(preview.content): 1}  # the reload script is added only while something is watched
-
-    def server_bind(self):
-        super().server_bind()
+        self.error_handler = self.not_found
+        try:  # at once (MkDocs binds when it starts serving): a port in use is said before the preview is built
+            self.server_bind()
+            self.server_activate()
+        except BaseException:
+            self.server_close()
+            raise
         self.url = f"http://{self.server_address[0]}:{self.server_port}/"
-        getattr(self, "on_bound", lambda url: None)(self.url)
+
+    def serve(self):
+        """Serve (bound already) and rebuild on every save; watching is fugi's watcher's, not MkDocs' observer."""
+        self.serve_thread.start()
+        self._build_loop()
 
     def serve_request(self, environ, start_response):
         self._local.path = environ.get("PATH_INFO", "")
         return super().serve_request(environ, start_response)
 
+    def _serve_request(self, environ, start_response):
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        poll = re.fullmatch(r"/livereload/([0-9]+)/([0-9]+)", path)
+        if poll:
+            return self._poll(int(poll[1]), self._tabs.get(int(poll[2]), ""), start_response)
+        page = page_of(path)
+        asset = not (path.endswith("/") or path.endswith(".html"))
+
+        def servable():  # a page being rebuilt waits for the build; one shown early (and the files it uses) does not
+            return self._visible_epoch == self._wanted_epoch or bool(self._early) and (asset or page in self._early)
+
+        with self._epoch_cond:
+            self._epoch_cond.wait_for(servable)
+            epoch = self._wanted_epoch if page in self._early else self._visible_epoch
+        root = self.preview.search if path.startswith("/pagefind/") else self.preview.site
+        rel = path[len("/pagefind/"):] if path.startswith("/pagefind/") else path.lstrip("/")
+        rel = posixpath.normpath("/" + rel + ("index.html" if path.endswith("/") else "")).lstrip("/")
+        file = os.path.join(root, rel)
+        if not os.path.isfile(file):
+            if not path.endswith("/") and os.path.isfile(os.path.join(file, "index.html")):
+                start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
+                return []
+            return None  # the preview's own page not found (error_handler)
+        if file.endswith(".html"):
+            with open(file, "rb") as handle:
+                data = self._inject_js_into_html(handle.read(), epoch)
+        else:
+            with open(file, "rb") as handle:
+                data = handle.read()
+        start_response("200 OK", [("Content-Type", self._guess_type(file)), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def _poll(self, epoch: int, page: str, start_response):
+        """A tab asking whether to reload: yes once its page is newer than the one it shows."""
+        def newer():
+            return self._visible_epoch > epoch or (page in self._early and self._early_epoch > epoch)
+
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        with self._epoch_cond:
+            if not newer():
+                self._epoch_cond.wait_for(newer, timeout=self.poll_response_timeout)
+            return [b"%d" % max(self._visible_epoch, self._early_epoch if page in self._early else 0)]
+
+    def not_found(self, code: int) -> bytes:
+        """A page that is not (yet) there: the site's own 404 page, with the errors and the reload script."""
+        page = self.preview.site / "404.html"
+        body = page.read_bytes() if page.is_file() else (
+            "<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>ページがありません</title>"
+            "<body><h1>ページがありません</h1></body></html>").encode("utf-8")
+        with self._epoch_cond:
+            epoch = self._visible_epoch
+        return self._inject_js_into_html(body, epoch)
+
     def _inject_js_into_html(self, content, epoch):
         content = super()._inject_js_into_html(content, epoch)
+        tab = re.search(rb"livereload\([0-9]+, ([0-9]+)\)", content)
+        if tab:
+            if len(self._tabs) > 10_000:
+                self._tabs.clear()
+            self._tabs[int(tab[1])] = page_of(getattr(self._local, "path", ""))
         notice = self.preview.notice(getattr(self._local, "path", "")).encode("utf-8")
         anchor = content.find(b'<article class="md-content__inner')
         start = content.find(b">", anchor) + 1 if anchor >= 0 else content.find(b">", content.find(b"<body")) + 1
         return content[:start] + notice + content[start:] if notice and start > 0 else content
 
-    def show(self) -> None:
-        """Let the open pages reload now, while the build goes on (the build loop's own step, done early)."""
+    def build(self) -> None:
+        """One rebuild (the build loop's); afterwards every page is served as it is now, and MkDocs reloads the
+        tabs not reloaded yet.  A fault of fugi's own is shown like an error, never leaves the server stuck."""
+        try:
+            self.preview.rebuild()
+        except Exception as err:  # noqa: BLE001 - a bug: its traceback in the terminal, the preview goes on
+            logging.getLogger("fugi.serve").exception("fugi の内部エラー")
+            self.preview.errors = [f"fugi の内部エラーです（{type(err).__name__}: {err}）。端末の表示を開発者に伝えてください"]
         with self._epoch_cond:
-            self._visible_epoch = self._wanted_epoch
+            self._early = set()
+
+    def show(self, pages: set) -> None:
+        """Let the tabs of these pages reload now, while the build goes on."""
+        with self._epoch_cond:
+            self._early, self._early_epoch = set(pages), self._wanted_epoch
             self._epoch_cond.notify_all()
 
     def changed(self, paths) -> None:
@@ -190,6 +308,12 @@ class PreviewServer(LiveReloadServer):
         with self._rebuild_cond:
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
+
+
+def page_of(path: str) -> str:
+    """The page a request is for, as the banners name them: /agendas/x/ and /agendas/x/index.html -> agendas/x/."""
+    path = path.lstrip("/")
+    return path[:-len("index.html")] if path.endswith("index.html") else path
 
 
 def watch(server: PreviewServer, folders, stop: threading.Event) -> None:
@@ -201,32 +325,34 @@ def watch(server: PreviewServer, folders, stop: threading.Event) -> None:
             server.changed(paths)
 
 
-def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print) -> int:
-    """Build the preview, serve it and rebuild on every save until Ctrl+C."""
-    # The server's request lines (a 404 while a page asks for the search index not made yet, say) are logged as
-    # warnings under "mkdocs"; a strict MkDocs build counts every such warning, from any thread, and would fail
-    # when a request lands mid-rebuild.  They go to the terminal by a handler of their own instead.
+def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print, strict: bool = False) -> int:
+    """Take the port, build the preview, serve it and rebuild on every save until Ctrl+C."""
+    # The server's request lines ("GET /favicon.ico" code 404 …) are MkDocs' warnings, in English, of no use to a
+    # clerk; a strict MkDocs build would also count them, from any thread.  Only its errors reach the terminal.
     server_log = logging.getLogger("mkdocs.livereload")
-    server_log.setLevel(logging.WARNING)
+    server_log.setLevel(logging.ERROR)
     server_log.propagate = False
     if not server_log.handlers:
         server_log.addHandler(logging.StreamHandler())
-    preview = Preview(content, report)
+    preview = Preview(content, report, strict)
+    try:
+        server = PreviewServer(preview, host, port)  # before the build: a port in use is said at once
+    except (OSError, OverflowError) as err:
+        report(port_problem(port, err))
+        return 1
     if not preview.rebuild() and not (preview.site / "index.html").is_file():
         preview.site.mkdir(parents=True, exist_ok=True)  # nothing built yet: a page to show the errors on
         (preview.site / "index.html").write_text("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\">"
                                                  "<title>プレビュー</title><body><h1>プレビュー</h1></body></html>",
                                                  encoding="utf-8")
-    server = PreviewServer(preview, host, port)
     preview.shown = server.show
     stop = threading.Event()
     folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
     watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)
     watcher.start()
-    server.on_bound = lambda url: report(
-        f"プレビュー: {url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
-        f"Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
-        f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")
+    report(f"プレビュー: {server.url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
+           f"ページ: {display(preview.site)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
+           f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")
     try:
         server.serve()
     except KeyboardInterrupt:
@@ -235,3 +361,15 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
         stop.set()
         server.shutdown()
     return 0
+
+
+def port_problem(port: int, err: Exception) -> str:
+    """Why the port cannot be served on, as `--port: what — how`."""
+    how = "別の番号（--port 8001 など）か、--port 0（空いている番号を使います）を指定してください"
+    if isinstance(err, OverflowError) or not 0 <= port <= 65535:
+        return f"--port: ポート番号 {port} は使えません（0〜65535） — {how}"
+    if getattr(err, "errno", None) == errno.EADDRINUSE:
+        return f"--port: ポート {port} はほかのプログラムが使っています（別のプレビューが動いていませんか） — {how}"
+    if getattr(err, "errno", None) == errno.EACCES:
+        return f"--port: ポート {port} を使う権限がありません（1024 未満の番号は管理者だけが使えます） — {how}"
+    return f"--port: ポート {port} で待ち受けられません（{os.strerror(err.errno) if getattr(err, 'errno', None) else err}） — {how}"

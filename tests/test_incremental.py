@@ -130,3 +130,31 @@ def test_a_page_whose_inputs_did_not_change_is_not_rendered_again(tmp_path, monk
     again = build()
     assert "agendas/aircon-josei.md" in again and "agendas/index.md" in again
     assert "agendas/nyuji-tsuen-shien.md" not in again and "agendas/kaigo-hoken-hyojunka.md" not in again
+
+
+def test_a_template_edit_reaches_every_page_kept_in_the_same_folder(tmp_path, monkeypatch):
+    """The preview builds in one folder (build/preview) however the templates change: an edited template renders
+    every page again (no page is taken from the memo of the old template), and a broken one is an error."""
+    from fugi.pipeline import load_archive, rendering
+    from fugi.problems import ContentError
+    from fugi.site import pages
+    from fugi.site.incremental import build_pages
+
+    templates = tmp_path / "templates"
+    shutil.copytree(pages.TEMPLATES, templates)
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    archive, _ = load_archive(REPO / "content")
+    base = tmp_path / "preview"
+    page = base / "site" / "agendas" / "aircon-josei" / "index.html"
+    build_pages(archive, None, REPO / "content", base, scope="preview")
+    assert "TEMPLATE-MARK" not in page.read_text(encoding="utf-8")
+    agenda = templates / "agenda.md.j2"
+    source = agenda.read_text(encoding="utf-8")
+    agenda.write_text(source.replace("{{ item.status }}", "{{ item.status }} TEMPLATE-MARK", 1), encoding="utf-8")
+    assert source != agenda.read_text(encoding="utf-8")
+    build_pages(archive, None, REPO / "content", base, scope="preview")
+    assert "TEMPLATE-MARK" in page.read_text(encoding="utf-8")
+    agenda.write_text(source.replace("{{ item.status }}", "{{ item.status ", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as raised, rendering(lambda line: None):
+        build_pages(archive, None, REPO / "content", base, scope="preview")
+    assert [p.path for p in raised.value.problems] == ["templates/site/agenda.md.j2"]

@@ -20,5 +20,7 @@ def test_the_preview_view_marks_what_is_not_published(workspace):
     titles = {a.id: a.title for a in view.agendas}
     assert titles[DRAFT].startswith("【下書き】") and titles[PRIVATE].startswith("【非公開】")
     assert not titles[EDITED].startswith("【")
-    assert set(banners) == {f"agendas/{DRAFT}/", f"agendas/{PRIVATE}/"}
+    assert set(banners) == {f"agendas/{DRAFT}/", f"agendas/{PRIVATE}/", "*"}
+    assert banners["*"] == ("このプレビューの一覧・件数・データには、サイトに載らないもの（【下書き】・【非公開】の印付き）も"
+                            "含めています。サイトの「公開している」の数には入りません。")
     assert all(not a.title.startswith("【") for a in archive.agendas)  # the archive itself is untouched

@@ -82,6 +82,8 @@ def test_save_reloads_the_page_with_the_change_and_errors_show_on_top(served):
         assert "下書き" in page.locator(".fugi-preview-mark").inner_text()
         page.goto(server.url + f"agendas/{PRIVATE}/")
         assert "非公開" in page.locator(".fugi-preview-mark").inner_text()
+        page.goto(server.url + "agendas/")  # a list counts them too, and says so
+        assert "サイトに載らないもの（【下書き】・【非公開】の印付き）も含めています" in page.locator(".fugi-preview-mark").inner_text()
         page.goto(server.url + f"agendas/{EDITED}/")
         assert page.locator(".fugi-preview-mark").count() == 0
         page.wait_for_timeout(500)  # the live-reload script is polling
@@ -106,3 +108,68 @@ def test_save_reloads_the_page_with_the_change_and_errors_show_on_top(served):
         page.wait_for_function("() => !document.querySelector('.fugi-preview-errors')", timeout=60_000)
         browser.close()
     assert not (workspace / "site").exists()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian の chromium がありません（apt-get install chromium）")
+def test_every_open_tab_reloads_once_its_own_page_is_rebuilt_and_never_to_a_missing_page(served):
+    """The saved item's tab reloads first; the list, home and other tabs when the whole build is over, each with
+    the change; no tab is ever served a page that the build has not made yet (MkDocs' bare 404)."""
+    from playwright.sync_api import sync_playwright
+
+    workspace, server = served
+    item = workspace / "content" / "agendas" / f"{EDITED}.md"
+    added = workspace / "content" / "agendas" / "added-item.md"
+    served_codes = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tabs = {}
+        for path in ("", "agendas/", f"agendas/{EDITED}/", f"agendas/{DRAFT}/", "browse/category/"):
+            tab = browser.new_page()
+            tab.on("response", lambda r: served_codes.append((r.url, r.status)) if r.request.resource_type == "document" else None)
+            tab.goto(server.url + path)
+            tabs[path] = tab
+        tabs[""].wait_for_timeout(500)  # the live-reload scripts are polling
+        for round_ in range(3):
+            new_title = f"保存{round_}回目の地方公共団体"
+            edit(item, "件名: " + ("地方公共団体" if round_ == 0 else f"保存{round_ - 1}回目の地方公共団体"), "件名: " + new_title)
+            for path in ("agendas/", f"agendas/{EDITED}/", "browse/category/"):
+                tabs[path].wait_for_function(f"() => document.body?.innerText.includes({new_title!r})", timeout=60_000)
+            server.wait_for("更新しました")
+        def another(title):  # the saved item under another name, number and title
+            text = item.read_text(encoding="utf-8").replace("資料番号: 56", "資料番号: 99").replace("資料56-", "資料99-")
+            return text.replace(new_title, title)
+
+        added.write_text(another("追加した付議事項"), encoding="utf-8")
+        tabs["agendas/"].wait_for_function("() => document.body?.innerText.includes('追加した付議事項')", timeout=60_000)
+        server.wait_for("更新しました")
+        tabs[f"agendas/{DRAFT}/"].goto(server.url + "agendas/added-item/")
+        added.unlink()  # the page a tab shows is gone: the preview's own 404 page, which reloads when it is back
+        gone = tabs[f"agendas/{DRAFT}/"]
+        gone.wait_for_function("() => document.querySelector('h1')?.textContent.includes('ページが見つかりません')",
+                               timeout=60_000)
+        server.wait_for("更新しました")
+        gone.wait_for_function("() => [...document.scripts].some(s => s.textContent.includes('livereload('))",
+                               timeout=10_000)  # the preview's 404 page reloads too
+        added.write_text(another("戻した付議事項"), encoding="utf-8")
+        gone.wait_for_function("() => document.body?.innerText.includes('戻した付議事項')", timeout=60_000)
+        browser.close()
+    missing = [(url, code) for url, code in served_codes if code == 404 and "added-item" not in url]
+    assert not missing, missing
+
+
+def test_a_port_in_use_is_said_at_once_without_a_traceback(workspace):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)], cwd=workspace,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout == (f"--port: ポート {port} はほかのプログラムが使っています（別のプレビューが動いていませんか） — "
+                           "別の番号（--port 8001 など）か、--port 0（空いている番号を使います）を指定してください\n")
+    assert not (workspace / "build" / "preview-docx" / "agendas").exists()  # said before anything was built
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", "99999"], cwd=workspace,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout.startswith("--port: ポート番号 99999 は使えません（0〜65535）")

@@ -156,9 +156,10 @@ class ThemeBytecode:
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
                 config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False,
-                alongside=None, reuse=None) -> int:
+                alongside=None, reuse=None) -> int | None:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
-    into out_dir when given; returns how many generated files changed since the last build in `base`.
+    into out_dir when given; returns how many generated files changed since the last build in `base` (None for a
+    partial build with nothing kept to add to).
     alongside(built site): run in a thread while the site is copied (the search index is made meanwhile).
 
     base/key records what the kept pages depend on besides themselves; when it differs, base starts empty."""
@@ -168,11 +169,11 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
     base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
         if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
-            shutil.rmtree(kept, ignore_errors=True)
-            shutil.rmtree(built, ignore_errors=True)
+            for folder in (kept, built, base / "pages"):  # the rendered pages too: a template may have changed
+                shutil.rmtree(folder, ignore_errors=True)
             key_file.unlink(missing_ok=True)
         if partial and not key_file.is_file():
-            return 0  # nothing kept to add to: the full build that follows makes everything
+            return None  # nothing kept to add to: the full build that follows makes everything
         kept.mkdir(exist_ok=True)
         built.mkdir(exist_ok=True)
         with memory_scratch("docs", work) as tmp:  # written and compared again on every build: in memory
