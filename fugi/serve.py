@@ -106,6 +106,19 @@ class Preview:
         self.report(f"エラー {len(errors)} 件。{kept}（エラーはページの先頭にも出ています）。")
         return False
 
+    def kept(self, target: Path, written: bytes | None) -> bool:
+        """A Word file the clerk changed since the preview wrote it (opened in Word and saved): never replaced or
+        removed; said once a save would have replaced it."""
+        try:
+            if written is None or target.read_bytes() == written:
+                return False
+        except OSError:
+            return False
+        self.report(f"{display(target)[:-1]}:1: Word: プレビューが書いた後に変更されています（作り直していません） — "
+                    "変更を残すならプレビューの外へコピーし（文書の中身は content/ の Markdown に書きます）、このファイルを消すと"
+                    "次の保存で作り直します")
+        return True
+
     def render(self, archive, changed: set, start: float) -> int:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
         every page (lists, home, data); returns how many generated pages changed."""
@@ -115,13 +128,16 @@ class Preview:
         for (kind, ident), data in sorted(word.items()):
             if self.word.get((kind, ident)) != data:
                 target = self.docx / kind / f"{ident}.docx"
+                if self.kept(target, self.word.get((kind, ident))):
+                    continue
                 write_bytes_atomic(target, data)
                 if self.built:
                     self.report(f"Word → {display(target)[:-1]}")
         for kind, ident in sorted(set(self.word) - set(word)):
             gone = self.docx / kind / f"{ident}.docx"
-            gone.unlink(missing_ok=True)
-            self.report(f"Word を消しました（元のファイルがありません）: {display(gone)[:-1]}")
+            if not self.kept(gone, self.word[(kind, ident)]):
+                gone.unlink(missing_ok=True)
+                self.report(f"Word を消しました（元のファイルがありません）: {display(gone)[:-1]}")
         if not self.built:
             self.report(f"Word: {len(word)} 件 → {display(self.docx)}")
         self.word, self.built = word, True

@@ -173,3 +173,32 @@ def test_a_port_in_use_is_said_at_once_without_a_traceback(workspace):
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", "99999"], cwd=workspace,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stdout.startswith("--port: ポート番号 99999 は使えません（0〜65535）")
+
+
+def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
+    """The clerk opened the preview's Word file and saved it: the next save of the item leaves it (and says so);
+    once the clerk removes it, the preview writes it again."""
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    lines = []
+    preview = Preview(workspace / "content", lines.append)
+    item = workspace / "content" / "agendas" / f"{EDITED}.md"
+    word = workspace / "build" / "preview-docx" / "agendas" / f"{EDITED}.docx"
+    try:
+        assert preview.rebuild()
+        word.write_bytes(word.read_bytes() + b"saved in Word")
+        mine = word.read_bytes()
+        edit(item, "件名: 地方公共団体", "件名: 保存した地方公共団体")
+        assert preview.rebuild()
+        assert word.read_bytes() == mine
+        assert f"build/preview-docx/agendas/{EDITED}.docx:1: Word: プレビューが書いた後に変更されています（作り直していません） — " \
+               "変更を残すならプレビューの外へコピーし（文書の中身は content/ の Markdown に書きます）、このファイルを消すと" \
+               "次の保存で作り直します" in lines
+        word.unlink()
+        edit(item, "件名: 保存した地方公共団体", "件名: もう一度保存した地方公共団体")
+        assert preview.rebuild()
+        assert word.is_file() and word.read_bytes() != mine
+    finally:
+        with preview.indexing:  # the search index made after each build is done before the folder goes
+            pass
