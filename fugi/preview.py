@@ -50,7 +50,7 @@ def preview_archive(archive: m.Archive):
     if banners:  # every other page: lists, counts and open data here count them too
         shown = "・".join(f"【{mark}】" for mark in sorted(marks))
         banners["*"] = (f"このプレビューの一覧・件数・データには、サイトに載らないもの（{shown}の印付き）も含めています。"
-                        "サイトの「公開している」の数には入りません。")
+                        "サイトの一覧の数には入りません。")
     by_id = {mt.id: mt for mt in meetings}
     for agenda in agendas.values():
         if agenda.meeting is not None:

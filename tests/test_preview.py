@@ -22,5 +22,5 @@ def test_the_preview_view_marks_what_is_not_published(workspace):
     assert not titles[EDITED].startswith("【")
     assert set(banners) == {f"agendas/{DRAFT}/", f"agendas/{PRIVATE}/", "*"}
     assert banners["*"] == ("このプレビューの一覧・件数・データには、サイトに載らないもの（【下書き】・【非公開】の印付き）も"
-                            "含めています。サイトの「公開している」の数には入りません。")
+                            "含めています。サイトの一覧の数には入りません。")
     assert all(not a.title.startswith("【") for a in archive.agendas)  # the archive itself is untouched
