@@ -54,7 +54,7 @@ def refusal(target: Path, content: Path, option: str) -> str:
             return f"{name}（またはそれを含むフォルダ）です"
     if _within(target, code) and target.relative_to(code).parts[:1] in (("fugi",), ("templates",), ("tests",)):
         return "fugi のプログラムのフォルダです"
-    if target.is_dir() and not marked(target) and any(target.iterdir()):
+    if target.is_dir() and not marked(target) and any(p.name not in LITTER for p in target.iterdir()):
         return f"fugi が作ったフォルダではありません（目印の {MARKER} がなく、空でもありません）"
     return ""
 
@@ -111,7 +111,7 @@ def strangers(folder: Path) -> list:
 STRANGER = {
     "foreign": ("fugi が書いたファイルではありません（作り直すと消えてしまいます）",
                 "残すなら fugi の出力先の外へ移し、要らなければ消してから、もう一度実行してください。何も変更していません"),
-    "changed": ("fugi が書いた後に変更されています（作り直すと変更が消えてしまいます）",
+    "changed": ("fugi が書いた後に変更されたか、置き直されています（作り直すと変更が消えてしまいます）",
                 "変更を残すなら出力先の外へコピーし（文書の中身は content/ の Markdown に書きます）、"
                 "要らなければ消してから、もう一度実行してください。何も変更していません"),
     "open": ("Word か LibreOffice で開いている文書があります（このファイルはその印です）",

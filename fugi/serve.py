@@ -10,8 +10,11 @@ and shown at the top of every page, over the last good build.
 from __future__ import annotations
 
 import errno
+import fcntl
 import functools
+import hashlib
 import html
+import json
 import logging
 import os
 import posixpath
@@ -34,12 +37,13 @@ from .preview import preview_archive
 from .problems import ContentError, Problems
 from .reload import Loader
 from .site.build import pagefind_binary
-from .site.incremental import build_pages
+from .site.incremental import build_pages, site_key
 from .site.pages import TEMPLATES as SITE_TEMPLATES, generate_docs, generate_some
 from .render_docx import TEMPLATE_DIR as DOCX_TEMPLATES
 
 PREVIEW = Path("build/preview")
 PREVIEW_DOCX = Path("build/preview-docx")
+RECORD = "word.json"  # in PREVIEW: what the preview wrote into PREVIEW_DOCX
 STYLE = ("margin:0 0 1em;padding:.8em 1em;border-left:.3em solid {color};background:{background};"
          "color:#1a1a1a;font-size:.75rem;line-height:1.6")
 
@@ -63,19 +67,41 @@ class Preview:
     def __init__(self, content: Path, report=print, strict: bool = False):
         self.content = Path(content).resolve()
         self.report = report
-        self.base = own(PREVIEW, self.content)
-        self.docx = own(PREVIEW_DOCX, self.content)
-        self.site = self.base / "site"
-        self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may empty
+        self.base, self.docx = PREVIEW.resolve(), PREVIEW_DOCX.resolve()
+        self.site = self.base / "sites" / "start" / "site"  # the pages served: the last good build's (prepare())
+        self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may replace
         self.cache = Remembered(open_cache(self.content))
         self.loader = Loader(self.content)
         self.strict = strict
         self.errors: list[str] = []
         self.banners: dict[str, str] = {}
-        self.word: dict = {}
+        self.record: dict = {}  # what the preview wrote into build/preview-docx: {relative path: SHA-256}
         self.built = False  # a build has succeeded: there are pages (and Word files) to keep showing
         self.indexing = threading.Lock()
         self.shown = lambda pages: None  # the server's: reload these pages now (before the rest is rebuilt)
+
+    def prepare(self) -> None:
+        """Take the preview's folders (refused unless fugi's; one preview at a time); the last session's pages."""
+        self.base, self.docx = own(PREVIEW, self.content), own(PREVIEW_DOCX, self.content)
+        self.lock = os.open(self.base, os.O_RDONLY)
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            problems = Problems()
+            problems.error(display(self.base)[:-1], 1, "serve", "別のプレビューがこのフォルダで動いています",
+                           "そちらを Ctrl+C で止めてから、もう一度実行してください")
+            raise OutputRefused(problems) from None
+        for older in ("docs", "site", "pages", "jinja"):  # a fugi before per-key folders kept them here
+            shutil.rmtree(self.base / older, ignore_errors=True)
+        (self.base / "key").unlink(missing_ok=True)
+        kept = sorted((p for p in (self.base / "sites").glob("*/site") if (p / "index.html").is_file()),
+                      key=lambda p: p.stat().st_mtime)
+        if kept:
+            self.site = kept[-1]
+        try:
+            self.record = json.loads((self.base / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.record = {}
 
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
@@ -96,8 +122,11 @@ class Preview:
             for problem in err.problems.sorted():
                 self.report(str(problem))
             return self.failed([str(p) for p in err.problems.sorted()])
+        if (self.search / "pagefind.js").is_file():
+            threading.Thread(target=self.index, daemon=True).start()
+        else:
+            self.index()  # none yet: the tabs reload with search working
         self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
-        threading.Thread(target=self.index, daemon=True).start()
         return True
 
     def failed(self, errors: list) -> bool:
@@ -106,18 +135,43 @@ class Preview:
         self.report(f"エラー {len(errors)} 件。{kept}（エラーはページの先頭にも出ています）。")
         return False
 
-    def kept(self, target: Path, written: bytes | None) -> bool:
+    def touched(self, rel: str, gone: bool = False) -> bool:
         """A Word file the clerk changed since the preview wrote it (opened in Word and saved): never replaced or
-        removed; said once a save would have replaced it."""
+        removed (across restarts too: what was written is recorded); said whenever a save would have."""
+        target, written = self.docx / rel, self.record.get(rel)
         try:
-            if written is None or target.read_bytes() == written:
+            if written is None or hashlib.sha256(target.read_bytes()).hexdigest() == written:
                 return False
         except OSError:
             return False
-        self.report(f"{display(target)[:-1]}:1: Word: プレビューが書いた後に変更されています（作り直していません） — "
-                    "変更を残すならプレビューの外へコピーし（文書の中身は content/ の Markdown に書きます）、このファイルを消すと"
-                    "次の保存で作り直します")
+        what = (f"元の{'付議事項' if rel.startswith('agendas/') else '会議概要'}のファイルがなくなりましたが、" if gone else "")
+        self.report(f"{display(target)[:-1]}:1: Word: {what}プレビューが書いた後に変更されています（"
+                    f"{'消して' if gone else '作り直して'}いません） — 変更を残すならプレビューの外へコピーし（文書の中身は "
+                    "content/ の Markdown に書きます）、このファイルを消すと次の保存で作り直します")
         return True
+
+    def write_word(self, word: dict) -> None:
+        """The preview's Word files as they are now: the changed ones written, those of deleted files removed."""
+        made = {f"{kind}/{ident}.docx": data for (kind, ident), data in word.items()}
+        for rel, data in sorted(made.items()):
+            sha = hashlib.sha256(data).hexdigest()
+            if self.record.get(rel) == sha and (self.docx / rel).is_file() or self.touched(rel):
+                continue
+            write_bytes_atomic(self.docx / rel, data)
+            self.record[rel] = sha
+            if self.built:
+                self.report(f"Word → {display(self.docx / rel)[:-1]}")
+        for rel in sorted(set(self.record) - set(made)):
+            if not self.touched(rel, gone=True):
+                if (self.docx / rel).is_file():
+                    (self.docx / rel).unlink()
+                    self.report(f"Word を消しました（元のファイルがありません）: {display(self.docx / rel)[:-1]}")
+                del self.record[rel]
+        if not self.built:
+            self.report(f"Word: {len(word)} 件 → {display(self.docx)}")
+        tmp = self.base / f"{RECORD}.tmp"
+        tmp.write_text(json.dumps(self.record, sort_keys=True), encoding="utf-8")
+        tmp.replace(self.base / RECORD)
 
     def render(self, archive, changed: set, start: float) -> int:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
@@ -125,23 +179,11 @@ class Preview:
         keys = Keys(archive, self.content, "all")
         word = render_word(archive, self.content, self.cache, "all", keys)
         self.cache.forget_unused()
-        for (kind, ident), data in sorted(word.items()):
-            if self.word.get((kind, ident)) != data:
-                target = self.docx / kind / f"{ident}.docx"
-                if self.kept(target, self.word.get((kind, ident))):
-                    continue
-                write_bytes_atomic(target, data)
-                if self.built:
-                    self.report(f"Word → {display(target)[:-1]}")
-        for kind, ident in sorted(set(self.word) - set(word)):
-            gone = self.docx / kind / f"{ident}.docx"
-            if not self.kept(gone, self.word[(kind, ident)]):
-                gone.unlink(missing_ok=True)
-                self.report(f"Word を消しました（元のファイルがありません）: {display(gone)[:-1]}")
-        if not self.built:
-            self.report(f"Word: {len(word)} 件 → {display(self.docx)}")
-        self.word, self.built = word, True
+        self.write_word(word)
+        self.built = True
         view, self.banners = preview_archive(archive)
+        # the pages of each site key in a folder of their own: a template that fails leaves the last good pages
+        base = self.base / "sites" / site_key(view, scope="preview")
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
         pages = 0
@@ -149,7 +191,7 @@ class Preview:
             def some(arch, docs, root, _docx, site_url, site_name, stash, files, memo=None):
                 generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
 
-            done = build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=some,
+            done = build_pages(view, None, self.content, base, files=files, scope="preview", generate=some,
                                partial=True)
             shown = {f"{kind}/{ident}/" for kind, ident in first if (kind, ident) in word}  # not a deleted one's
             pages += done or 0
@@ -157,7 +199,12 @@ class Preview:
                 self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
                 self.shown(shown)
         generate = functools.partial(generate_docs, view=lambda same: same)
-        return pages + build_pages(view, None, self.content, self.base, files=files, scope="preview", generate=generate)
+        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate)
+        self.site = base / "site"
+        for other in (self.base / "sites").iterdir():
+            if other != base:
+                shutil.rmtree(other, ignore_errors=True)
+        return pages
 
     def index(self) -> None:
         """The preview's search index, made after the page is back (niced: the next save comes first)."""
@@ -182,7 +229,7 @@ class Preview:
         if self.errors:
             lines = "\n".join(html.escape(line) for line in self.errors)
             parts.append(f'<div class="fugi-preview-errors" role="alert" style="{STYLE.format(color="#b00020", background="#fdecea")}">'
-                         f"<strong>エラーがあります（このページは前回のビルドのままです）</strong>"
+                         f"<strong>エラーがあります（{'このページは前回のビルドのままです' if self.built else '直すとページを作ります'}）</strong>"
                          f'<pre style="white-space:pre-wrap;margin:.5em 0 0">{lines}</pre></div>')
         page = page_of(path)
         document = re.fullmatch(r"(agendas|meetings)/[^/]+/", page)  # an item's or a meeting's own page: its own mark
@@ -352,10 +399,15 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
         server_log.addHandler(logging.StreamHandler())
     preview = Preview(content, report, strict)
     try:
-        server = PreviewServer(preview, host, port)  # before the build: a port in use is said at once
+        server = PreviewServer(preview, host, port)  # before anything is made: a port in use is said at once
     except (OSError, OverflowError) as err:
         report(port_problem(port, err))
         return 1
+    try:
+        preview.prepare()
+    except BaseException:
+        server.server_close()
+        raise
     if not preview.rebuild() and not (preview.site / "index.html").is_file():
         preview.site.mkdir(parents=True, exist_ok=True)  # nothing built yet: a page to show the errors on
         (preview.site / "index.html").write_text("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\">"

@@ -120,6 +120,9 @@ def describe(err: yaml.YAMLError, lines: list):
                 return error(number, *found)
         if "mapping values" in problem and mark.line and _key_without_colon(lines[mark.line - 1], source):
             above = lines[mark.line - 1]
+            found = full_width(above, True)  # `件名:居住…`: no space after its colon
+            if found:
+                return error(mark.line - 1, *found)
             gap = re.search(r"\S(\s)", above)  # `件名 居住…`: the colon belongs after the first word
             return error(mark.line - 1, gap.start(1) if gap else len(above.rstrip()), *explain("could not find expected ':'"))
     if re.search(r":\s*-\s*$", source):
@@ -128,12 +131,13 @@ def describe(err: yaml.YAMLError, lines: list):
 
 
 def _key_without_colon(before: str, line: str) -> bool:
-    """`件名 居住…` above `資料番号: 27`: YAML read both lines as one key, and the colon missing is the line above's."""
+    """`件名 居住…` (or `件名:居住…`) above `資料番号: 27`: YAML read both lines as one key, and the mistake is the
+    line above's."""
     def indent(text):
         return len(text) - len(text.lstrip(" "))
 
     stripped = before.strip()
-    return (bool(stripped) and not stripped.startswith(("#", "-", "---")) and ":" not in stripped
+    return (bool(stripped) and not stripped.startswith(("#", "-", "---")) and not re.search(r":( |$)", stripped)
             and indent(before) == indent(line))
 
 

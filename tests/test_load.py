@@ -59,6 +59,9 @@ EXPECTED = {
     "missing-colon.md": [  # YAML reads `件名 テスト…` and the next line as one key: the colon missing is line 2's
         f"2: {WRONG}（3文字目: 「項目: 値」のコロンがありません） — `項目: …` のように、項目名の後に半角のコロンと半角スペースを書いてください",
     ],
+    "no-space-after-colon-above.md": [  # `件名:テスト…` above `資料番号: 1`: one key again, the mistake line 2's
+        f"2: {WRONG}（3文字目: 「:」の後に半角スペースがありません） — `項目: …` のように「:」の後に半角スペースを書いてください",
+    ],
     "no-space-after-colon.md": [
         f"5: {WRONG}（3文字目: 「:」の後に半角スペースがありません） — `項目: …` のように「:」の後に半角スペースを書いてください",
     ],

@@ -117,7 +117,7 @@ def test_a_clerks_files_in_fugis_folder_stop_the_build_and_are_kept(workspace):
     result = run("docx", "--out", "out", cwd=workspace)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.splitlines() == [
-        "out/agendas/aircon-josei.docx:1: --out: fugi が書いた後に変更されています（作り直すと変更が消えてしまいます） — "
+        "out/agendas/aircon-josei.docx:1: --out: fugi が書いた後に変更されたか、置き直されています（作り直すと変更が消えてしまいます） — "
         "変更を残すなら出力先の外へコピーし（文書の中身は content/ の Markdown に書きます）、要らなければ消してから、"
         "もう一度実行してください。何も変更していません",
         "out/agendas/shiryo27-original.docx:1: --out: fugi が書いたファイルではありません（作り直すと消えてしまいます） — "
@@ -133,7 +133,13 @@ def test_a_file_touched_after_the_build_counts_as_changed(workspace):
     later = (workspace / "out" / MARKER).stat().st_mtime + 5
     os.utime(workspace / "out" / "agendas" / "aircon-josei.docx", (later, later))  # saved again, same size
     result = run("docx", "--out", "out", cwd=workspace)
-    assert result.returncode == 1 and "aircon-josei.docx:1: --out: fugi が書いた後に変更されています" in result.stdout
+    assert result.returncode == 1 and "aircon-josei.docx:1: --out: fugi が書いた後に変更されたか、置き直されています" in result.stdout
+
+
+def test_a_new_folder_with_only_an_operating_systems_litter_counts_as_empty(workspace):
+    (workspace / "out").mkdir()
+    (workspace / "out" / ".DS_Store").write_bytes(b"Finder")
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
 
 
 def test_a_folder_without_the_marker_is_refused_even_if_it_looks_like_fugis(workspace):

@@ -169,36 +169,88 @@ def test_a_port_in_use_is_said_at_once_without_a_traceback(workspace):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stdout == (f"--port: ポート {port} はほかのプログラムが使っています（別のプレビューが動いていませんか） — "
                            "別の番号（--port 8001 など）か、--port 0（空いている番号を使います）を指定してください\n")
-    assert not (workspace / "build" / "preview-docx" / "agendas").exists()  # said before anything was built
+    assert not (workspace / "build").exists()  # said before anything was made
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", "99999"], cwd=workspace,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stdout.startswith("--port: ポート番号 99999 は使えません（0〜65535）")
 
 
 def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
-    """The clerk opened the preview's Word file and saved it: the next save of the item leaves it (and says so);
-    once the clerk removes it, the preview writes it again."""
+    """The clerk opened the preview's Word file and saved it: no later save of the item, no restart of the preview,
+    no deleting and restoring of the item replaces or removes it (each time it is said); once the clerk removes
+    it, the preview writes it again."""
     from fugi.serve import Preview
 
     monkeypatch.chdir(workspace)
     lines = []
-    preview = Preview(workspace / "content", lines.append)
+
+    def started():
+        preview = Preview(workspace / "content", lines.append)
+        preview.prepare()
+        return preview
+
     item = workspace / "content" / "agendas" / f"{EDITED}.md"
     word = workspace / "build" / "preview-docx" / "agendas" / f"{EDITED}.docx"
+    said = (f"build/preview-docx/agendas/{EDITED}.docx:1: Word: プレビューが書いた後に変更されています（作り直していません） — "
+            "変更を残すならプレビューの外へコピーし（文書の中身は content/ の Markdown に書きます）、このファイルを消すと"
+            "次の保存で作り直します")
+    preview = started()
     try:
         assert preview.rebuild()
         word.write_bytes(word.read_bytes() + b"saved in Word")
         mine = word.read_bytes()
         edit(item, "件名: 地方公共団体", "件名: 保存した地方公共団体")
         assert preview.rebuild()
-        assert word.read_bytes() == mine
-        assert f"build/preview-docx/agendas/{EDITED}.docx:1: Word: プレビューが書いた後に変更されています（作り直していません） — " \
-               "変更を残すならプレビューの外へコピーし（文書の中身は content/ の Markdown に書きます）、このファイルを消すと" \
-               "次の保存で作り直します" in lines
+        assert word.read_bytes() == mine and said in lines
+        os.close(preview.lock)  # the preview stopped and started again
+        preview = started()
+        edit(item, "件名: 保存した地方公共団体", "件名: 再び保存した地方公共団体")
+        lines.clear()
+        assert preview.rebuild()
+        assert word.read_bytes() == mine and said in lines
+        text = item.read_text(encoding="utf-8")
+        item.unlink()  # its item deleted, then restored
+        assert preview.rebuild() and word.read_bytes() == mine
+        assert any("Word: 元の付議事項のファイルがなくなりましたが、プレビューが書いた後に変更されています（消していません）" in line
+                   for line in lines)
+        item.write_text(text, encoding="utf-8")
+        assert preview.rebuild() and word.read_bytes() == mine
         word.unlink()
-        edit(item, "件名: 保存した地方公共団体", "件名: もう一度保存した地方公共団体")
+        edit(item, "件名: 再び保存した地方公共団体", "件名: もう一度保存した地方公共団体")
         assert preview.rebuild()
         assert word.is_file() and word.read_bytes() != mine
     finally:
         with preview.indexing:  # the search index made after each build is done before the folder goes
+            pass
+
+
+def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, monkeypatch):
+    import shutil
+
+    from fugi.serve import Preview
+    from fugi.site import pages
+
+    templates = workspace / "templates-site"
+    shutil.copytree(pages.TEMPLATES, templates)
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    monkeypatch.chdir(workspace)
+    lines = []
+    preview = Preview(workspace / "content", lines.append)
+    preview.prepare()
+    agenda = templates / "agenda.md.j2"
+    source = agenda.read_text(encoding="utf-8")
+    try:
+        assert preview.rebuild()
+        page = preview.site / "agendas" / EDITED / "index.html"
+        good = page.read_bytes()
+        agenda.write_text(source.replace("{{ item.status }}", "{% if %}", 1), encoding="utf-8")
+        assert not preview.rebuild()
+        assert preview.errors and preview.errors[0].startswith("templates/site/agenda.md.j2:")
+        assert (preview.site / "agendas" / EDITED / "index.html").read_bytes() == good  # still served
+        agenda.write_text(source.replace("{{ item.status }}", "{{ item.status }} TEMPLATE-MARK", 1), encoding="utf-8")
+        assert preview.rebuild() and not preview.errors
+        assert b"TEMPLATE-MARK" in (preview.site / "agendas" / EDITED / "index.html").read_bytes()
+        assert [p.name for p in (preview.base / "sites").iterdir()] == [preview.site.parent.name]  # the old pages gone
+    finally:
+        with preview.indexing:
             pass
