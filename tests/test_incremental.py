@@ -158,3 +158,24 @@ def test_a_template_edit_reaches_every_page_kept_in_the_same_folder(tmp_path, mo
     with pytest.raises(ContentError) as raised, rendering(lambda line: None):
         build_pages(archive, None, REPO / "content", base, scope="preview")
     assert [p.path for p in raised.value.problems] == ["templates/site/agenda.md.j2"]
+
+
+def test_a_broken_theme_override_is_reported_at_its_file_and_line(tmp_path):
+    """templates/site/overrides/main.html with a bad tag: the problem names that file and line, not mkdocs.yml."""
+    from fugi.pipeline import load_archive, rendering
+    from fugi.problems import ContentError
+    from fugi.site.incremental import build_pages
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "templates" / "site" / "overrides", overrides)
+    main = overrides / "main.html"
+    lines = main.read_text(encoding="utf-8").splitlines()
+    main.write_text("\n".join(lines + ["{% if %}"]) + "\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8")
+                      .replace("custom_dir: templates/site/overrides", f"custom_dir: {overrides}"), encoding="utf-8")
+    archive, _ = load_archive(REPO / "content")
+    with pytest.raises(ContentError) as raised, rendering(lambda line: None):
+        build_pages(archive, None, REPO / "content", tmp_path / "base", config_file=config)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == ("templates/site/overrides/main.html", len(lines) + 1)

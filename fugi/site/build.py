@@ -8,9 +8,9 @@ from pathlib import Path
 from .. import model as m
 from ..view import labels as form_labels
 from .context import search_filters, site_nav
-from .failures import SiteFailure
+from .failures import SiteFailure, TemplateFailure
 from .feeds import CALENDAR, FEED
-from .pages import generate_docs
+from .pages import TEMPLATES, generate_docs
 from .search_index import BundleError, index_site
 from .stash import Stash, StashPlugin
 
@@ -117,11 +117,17 @@ def run_mkdocs(config, dirty: bool = False) -> None:
     except Abort as err:  # strict mode: the warnings MkDocs counted, said (it prints none of them itself)
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}" + "".join(f"\n  {line}" for line in said.lines)) from err
     except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
-        where = f"{getattr(err, 'name', '') or ''}:{getattr(err, 'lineno', '') or ''}".strip(":")
+        name, line = getattr(err, "name", "") or "", getattr(err, "lineno", None)
+        if name and (OVERRIDES / name).is_file():  # fugi's own override: at its file and line
+            raise TemplateFailure(f"templates/site/overrides/{name}", line or 1, getattr(err, "message", "") or str(err)) from err
+        where = f"{name}:{line or ''}".strip(":")
         raise SiteFailure(f"テーマのテンプレートを処理できません（{where}）: {err}") from err
     finally:
         mkdocs_log.removeHandler(said)
         mkdocs_log.setLevel(level)
+
+
+OVERRIDES = TEMPLATES / "overrides"  # mkdocs.yml's custom_dir
 
 
 class _Said(logging.Handler):
