@@ -17,16 +17,12 @@ import html
 import json
 import logging
 import os
-import posixpath
 import re
 import shutil
 import subprocess
 import threading
 import time
-import urllib.parse
 from pathlib import Path
-
-from mkdocs.livereload import LiveReloadServer
 
 from .cache import Remembered, open_cache
 from .documents import Keys, render_word
@@ -34,6 +30,7 @@ from .docx_files import write_bytes_atomic
 from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
 from .pipeline import rendering
 from .preview import preview_archive
+from .preview_server import PreviewServer, page_of
 from .problems import ContentError, Problems
 from .reload import Loader
 from .site.build import pagefind_binary
@@ -78,6 +75,7 @@ class Preview:
         self.record: dict = {}  # what the preview wrote into build/preview-docx: {relative path: SHA-256}
         self.built = False  # a build has succeeded: there are pages (and Word files) to keep showing
         self.indexing = threading.Lock()
+        self.indexer: threading.Thread | None = None  # making the search index of the last build
         self.shown = lambda pages: None  # the server's: reload these pages now (before the rest is rebuilt)
 
     def prepare(self) -> None:
@@ -91,7 +89,8 @@ class Preview:
             problems.error(display(self.base)[:-1], 1, "serve", "別のプレビューがこのフォルダで動いています",
                            "そちらを Ctrl+C で止めてから、もう一度実行してください")
             raise OutputRefused(problems) from None
-        for older in ("docs", "site", "pages", "jinja"):  # a fugi before per-key folders kept them here
+        for older in ("docs", "site", "pages", "jinja", *(p.name for p in self.base.glob("pagefind-new*"))):
+            # a fugi before per-key folders kept pages here; a stopped preview's unfinished search index
             shutil.rmtree(self.base / older, ignore_errors=True)
         (self.base / "key").unlink(missing_ok=True)
         kept = sorted((p for p in (self.base / "sites").glob("*/site") if (p / "index.html").is_file()),
@@ -123,7 +122,8 @@ class Preview:
                 self.report(str(problem))
             return self.failed([str(p) for p in err.problems.sorted()])
         if (self.search / "pagefind.js").is_file():
-            threading.Thread(target=self.index, daemon=True).start()
+            self.indexer = threading.Thread(target=self.index, daemon=True)
+            self.indexer.start()
         else:
             self.index()  # none yet: the tabs reload with search working
         self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
@@ -206,21 +206,28 @@ class Preview:
                 shutil.rmtree(other, ignore_errors=True)
         return pages
 
+    def settle(self) -> None:
+        """Wait until the search index of the last build is made."""
+        if self.indexer is not None:
+            self.indexer.join()
+
     def index(self) -> None:
         """The preview's search index, made after the page is back (niced: the next save comes first)."""
         if not self.indexing.acquire(blocking=False):
             return
+        fresh = self.base / f"pagefind-new-{os.getpid()}"
         try:
-            fresh = self.base / "pagefind-new"
             shutil.rmtree(fresh, ignore_errors=True)
             command = [str(pagefind_binary()), "--site", str(self.site), "--output-path", str(fresh),
                        "--force-language", "ja", "--quiet"]
             done = subprocess.run(command, capture_output=True, preexec_fn=lambda: os.nice(10))
             if done.returncode == 0 and (fresh / "pagefind.js").is_file():
-                old = self.search
-                shutil.rmtree(old, ignore_errors=True)
-                fresh.rename(old)
+                shutil.rmtree(self.search, ignore_errors=True)
+                fresh.rename(self.search)
+        except OSError:
+            pass  # the pages changed under Pagefind, say: the index made after the next save replaces this one
         finally:
+            shutil.rmtree(fresh, ignore_errors=True)
             self.indexing.release()
 
     def notice(self, path: str) -> str:
@@ -249,134 +256,6 @@ def affected(changed: set, keys: Keys) -> set:
         else:
             found |= {("agendas", a) for a in keys.named.get(ident, [])}
     return found
-
-
-class PreviewServer(LiveReloadServer):
-    """MkDocs' live-reload server, adding the preview's notice to every page it serves, reloading each open tab once
-    its own page is rebuilt, and never serving a page in the middle of a rebuild.
-
-    MkDocs reloads every tab when the build is over.  fugi shows the saved documents' pages first: their tabs
-    reload then (show()), the other tabs at the end of the build; until then their pages wait, as in MkDocs."""
-
-    def __init__(self, preview: Preview, host: str, port: int):
-        self.preview = preview
-        self._local = threading.local()
-        self._early: set = set()  # pages made anew before the rest: served and reloaded before the build ends
-        self._early_epoch = 0
-        self._tabs: dict = {}  # the live-reload script's request id -> the page it was served with
-        super().__init__(builder=self.build, host=host, port=port, root=str(preview.site))
-        self._watched_paths = {str(preview.content): 1}  # the reload script is added only while something is watched
-        self.error_handler = self.not_found
-        try:  # at once (MkDocs binds when it starts serving): a port in use is said before the preview is built
-            self.server_bind()
-            self.server_activate()
-        except BaseException:
-            self.server_close()
-            raise
-        self.url = f"http://{self.server_address[0]}:{self.server_port}/"
-
-    def serve(self):
-        """Serve (bound already) and rebuild on every save; watching is fugi's watcher's, not MkDocs' observer."""
-        self.serve_thread.start()
-        self._build_loop()
-
-    def serve_request(self, environ, start_response):
-        self._local.path = environ.get("PATH_INFO", "")
-        return super().serve_request(environ, start_response)
-
-    def _serve_request(self, environ, start_response):
-        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
-        poll = re.fullmatch(r"/livereload/([0-9]+)/([0-9]+)", path)
-        if poll:
-            return self._poll(int(poll[1]), self._tabs.get(int(poll[2]), ""), start_response)
-        page = page_of(path)
-        asset = not (path.endswith("/") or path.endswith(".html"))
-
-        def servable():  # a page being rebuilt waits for the build; one shown early (and the files it uses) does not
-            return self._visible_epoch == self._wanted_epoch or bool(self._early) and (asset or page in self._early)
-
-        with self._epoch_cond:
-            self._epoch_cond.wait_for(servable)
-            epoch = self._wanted_epoch if page in self._early else self._visible_epoch
-        root = self.preview.search if path.startswith("/pagefind/") else self.preview.site
-        rel = path[len("/pagefind/"):] if path.startswith("/pagefind/") else path.lstrip("/")
-        rel = posixpath.normpath("/" + rel + ("index.html" if path.endswith("/") else "")).lstrip("/")
-        file = os.path.join(root, rel)
-        if not os.path.isfile(file):
-            if not path.endswith("/") and os.path.isfile(os.path.join(file, "index.html")):
-                start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
-                return []
-            return None  # the preview's own page not found (error_handler)
-        if file.endswith(".html"):
-            with open(file, "rb") as handle:
-                data = self._inject_js_into_html(handle.read(), epoch)
-        else:
-            with open(file, "rb") as handle:
-                data = handle.read()
-        start_response("200 OK", [("Content-Type", self._guess_type(file)), ("Content-Length", str(len(data)))])
-        return [data]
-
-    def _poll(self, epoch: int, page: str, start_response):
-        """A tab asking whether to reload: yes once its page is newer than the one it shows."""
-        def newer():
-            return self._visible_epoch > epoch or (page in self._early and self._early_epoch > epoch)
-
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        with self._epoch_cond:
-            if not newer():
-                self._epoch_cond.wait_for(newer, timeout=self.poll_response_timeout)
-            return [b"%d" % max(self._visible_epoch, self._early_epoch if page in self._early else 0)]
-
-    def not_found(self, code: int) -> bytes:
-        """A page that is not (yet) there: the site's own 404 page, with the errors and the reload script."""
-        page = self.preview.site / "404.html"
-        body = page.read_bytes() if page.is_file() else (
-            "<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>ページがありません</title>"
-            "<body><h1>ページがありません</h1></body></html>").encode("utf-8")
-        with self._epoch_cond:
-            epoch = self._visible_epoch
-        return self._inject_js_into_html(body, epoch)
-
-    def _inject_js_into_html(self, content, epoch):
-        content = super()._inject_js_into_html(content, epoch)
-        tab = re.search(rb"livereload\([0-9]+, ([0-9]+)\)", content)
-        if tab:
-            if len(self._tabs) > 10_000:
-                self._tabs.clear()
-            self._tabs[int(tab[1])] = page_of(getattr(self._local, "path", ""))
-        notice = self.preview.notice(getattr(self._local, "path", "")).encode("utf-8")
-        anchor = content.find(b'<article class="md-content__inner')
-        start = content.find(b">", anchor) + 1 if anchor >= 0 else content.find(b">", content.find(b"<body")) + 1
-        return content[:start] + notice + content[start:] if notice and start > 0 else content
-
-    def build(self) -> None:
-        """One rebuild (the build loop's); afterwards every page is served as it is now, and MkDocs reloads the
-        tabs not reloaded yet.  A fault of fugi's own is shown like an error, never leaves the server stuck."""
-        try:
-            self.preview.rebuild()
-        except Exception as err:  # noqa: BLE001 - a bug: its traceback in the terminal, the preview goes on
-            logging.getLogger("fugi.serve").exception("fugi の内部エラー")
-            self.preview.errors = [f"fugi の内部エラーです（{type(err).__name__}: {err}）。端末の表示を開発者に伝えてください"]
-        with self._epoch_cond:
-            self._early = set()
-
-    def show(self, pages: set) -> None:
-        """Let the tabs of these pages reload now, while the build goes on."""
-        with self._epoch_cond:
-            self._early, self._early_epoch = set(pages), self._wanted_epoch
-            self._epoch_cond.notify_all()
-
-    def changed(self, paths) -> None:
-        """A save: ask the build loop for a rebuild (what MkDocs' own watcher does)."""
-        with self._rebuild_cond:
-            self._want_rebuild = True
-            self._rebuild_cond.notify_all()
-
-
-def page_of(path: str) -> str:
-    """The page a request is for, as the banners name them: /agendas/x/ and /agendas/x/index.html -> agendas/x/."""
-    path = path.lstrip("/")
-    return path[:-len("index.html")] if path.endswith("index.html") else path
 
 
 def watch(server: PreviewServer, folders, stop: threading.Event) -> None:

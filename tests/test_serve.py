@@ -202,6 +202,7 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
         edit(item, "件名: 地方公共団体", "件名: 保存した地方公共団体")
         assert preview.rebuild()
         assert word.read_bytes() == mine and said in lines
+        preview.settle()
         os.close(preview.lock)  # the preview stopped and started again
         preview = started()
         edit(item, "件名: 保存した地方公共団体", "件名: 再び保存した地方公共団体")
@@ -220,8 +221,7 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
         assert preview.rebuild()
         assert word.is_file() and word.read_bytes() != mine
     finally:
-        with preview.indexing:  # the search index made after each build is done before the folder goes
-            pass
+        preview.settle()  # the search index made after each build is done before the folder goes
 
 
 def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, monkeypatch):
@@ -252,5 +252,18 @@ def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, m
         assert b"TEMPLATE-MARK" in (preview.site / "agendas" / EDITED / "index.html").read_bytes()
         assert [p.name for p in (preview.base / "sites").iterdir()] == [preview.site.parent.name]  # the old pages gone
     finally:
-        with preview.indexing:
-            pass
+        preview.settle()
+
+
+def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
+    from fugi.problems import ContentError
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    first = Preview(workspace / "content", lambda line: None)
+    first.prepare()
+    with pytest.raises(ContentError) as raised:
+        Preview(workspace / "content", lambda line: None).prepare()
+    assert [str(p) for p in raised.value.problems] == [
+        "build/preview:1: serve: 別のプレビューがこのフォルダで動いています — そちらを Ctrl+C で止めてから、もう一度実行してください"]
+    os.close(first.lock)
