@@ -298,7 +298,7 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)
     watcher.start()
     report(f"プレビュー: {server.url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
-           f"ページ: {display(preview.site)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
+           f"ページ: {display(preview.base)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
            f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")
     try:
         server.serve()
