@@ -72,6 +72,7 @@ class Preview:
         self.strict = strict
         self.errors: list[str] = []
         self.banners: dict[str, str] = {}
+        self.names: dict = {}  # what the forms call an item and a meeting
         self.record: dict = {}  # what the preview wrote into build/preview-docx: {relative path: SHA-256}
         self.built = False  # a build has succeeded: there are pages (and Word files) to keep showing
         self.indexing = threading.Lock()
@@ -144,7 +145,7 @@ class Preview:
                 return False
         except OSError:
             return False
-        what = (f"元の{'付議事項' if rel.startswith('agendas/') else '会議概要'}のファイルがなくなりましたが、" if gone else "")
+        what = f"元の{self.names.get(rel.split('/')[0], '')}のファイルがなくなりましたが、" if gone else ""
         self.report(f"{display(target)[:-1]}:1: Word: {what}プレビューが書いた後に変更されています（"
                     f"{'消して' if gone else '作り直して'}いません） — 変更を残すならプレビューの外へコピーし（文書の中身は "
                     "content/ の Markdown に書きます）、このファイルを消すと次の保存で作り直します")
@@ -179,6 +180,7 @@ class Preview:
         keys = Keys(archive, self.content, "all")
         word = render_word(archive, self.content, self.cache, "all", keys)
         self.cache.forget_unused()
+        self.names = {"agendas": archive.forms.agenda.name, "meetings": archive.forms.meeting.name}  # the forms' words
         self.write_word(word)
         self.built = True
         view, self.banners = preview_archive(archive)
