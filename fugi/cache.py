@@ -104,7 +104,7 @@ def installed() -> list:
         if os.path.basename(entry) not in ("site-packages", "dist-packages"):
             continue
         try:
-            names.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+            names.update(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
         except OSError:
             continue
     return sorted(names)

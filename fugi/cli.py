@@ -160,9 +160,8 @@ def run(command: str, args) -> int:
 
         return scaffold(args)
     if command == "schema":
-        from .schema import write_schema
-
         from .outputs import writing
+        from .schema import write_schema
 
         forms = pipeline.checked_forms(args.content)
         target = args.out or DEFAULT_SCHEMA

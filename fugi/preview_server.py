@@ -18,7 +18,7 @@ class PreviewServer(LiveReloadServer):
     MkDocs reloads every tab when the build is over.  fugi shows the saved documents' pages first: their tabs
     reload then (show()), the other tabs at the end of the build; until then their pages wait, as in MkDocs."""
 
-    def __init__(self, preview: Preview, host: str, port: int):
+    def __init__(self, preview, host: str, port: int):  # preview: fugi.serve.Preview
         self.preview = preview
         self._local = threading.local()
         self._early: set = set()  # pages made anew before the rest: served and reloaded before the build ends
