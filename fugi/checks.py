@@ -41,19 +41,27 @@ def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
                            f"「{category}」の{checklists.label}がありません",
                            f"`{checklists_key}:` の下に `{category}: {{}}`（標準どおりすべて{forms.default_mark}）を書いてください")
     for name in (c.name for c in forms.categories if c.name in sheets and c.basis and c.name not in agenda.basis):
-        problems.error(agenda.path, agenda.lines.get(sheet_title(forms, name), line), name,
+        problems.error(agenda.path, sheet_line(agenda, forms, name, line), name,
                        f"{basis.label}に「{name}」がないのに別紙があります",
-                       f"{basis.label}に「{name}」を加えるか、この別紙を消してください")
+                       f"{basis.label}に「{name}」を加えてください（今回は付議しない区分なら、別紙はこのファイルの"
+                       "外へ写して残し、次に付議するときに戻してください）")
     for checklist in agenda.checklists:
         if checklist.category not in agenda.basis:
-            problems.error(agenda.path, agenda.lines.get(checklists_key, line), f"{checklists_key}.{checklist.category}",
+            field = f"{checklists_key}.{checklist.category}"
+            problems.error(agenda.path, agenda.lines.get(field) or agenda.lines.get(checklists_key, line), field,
                            f"{basis.label}に「{checklist.category}」がないのに{checklists.label}があります",
-                           f"{basis.label}に加えるか、この{checklists.label}を消してください")
+                           f"{basis.label}に「{checklist.category}」を加えてください（今回は付議しない区分なら、"
+                           f"この{checklists.label}はこのファイルの外へ写して残してください）")
 
 
 def sheet_title(forms, category: str) -> str:
     """The field path of a sheet's title (where a sheet's problems are reported)."""
     return f"{category}.{forms.agenda.role('sheets').options.get('表題のキー', '')}"
+
+
+def sheet_line(agenda: m.Agenda, forms, category: str, default: int) -> int:
+    """The line of a sheet's `区分:` key (its title's line when the key's was not recorded)."""
+    return agenda.lines.get(category) or agenda.lines.get(sheet_title(forms, category), default)
 
 
 def check_parents(agenda: m.Agenda, forms, problems) -> None:
@@ -65,7 +73,7 @@ def check_parents(agenda: m.Agenda, forms, problems) -> None:
         if not category.parent:
             continue
         parent = agenda.sheet(category.parent)
-        line = agenda.lines.get(sheet_title(forms, sheet.category), 1)
+        line = sheet_line(agenda, forms, sheet.category, 1)
         if category.parent not in agenda.basis:
             problems.error(agenda.path, line, sheet.category,
                            f"{sheet.category}は{category.parent}の根拠がないと付議できません",

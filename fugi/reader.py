@@ -50,7 +50,8 @@ class Reader:
     def __init__(self, ctx: Context, mapping: LMap, prefix: str = ""):
         self.ctx, self.map, self.prefix, self.used = ctx, mapping, prefix, set()
         for key, line in getattr(mapping, "duplicates", []):
-            ctx.error(line, self.name(key), "同じ項目が2回書かれています", "どちらか一方を消してください")
+            ctx.error(line, self.name(key), "同じ項目が2回書かれています",
+                      f"2か所に書いた値を1つの `{key}:` にまとめてください（YAML では後の値だけが残ります）")
 
     def name(self, key) -> str:
         return f"{self.prefix}.{key}" if self.prefix else str(key)

@@ -69,7 +69,8 @@ def load_readings(content: Path, problems) -> Optional[Readings]:
         return None  # the file's own problem is reported; no warning for every name on top of it
     rel, data, entries = src.path_display, src.meta, {}
     for key, line in data.duplicates:
-        problems.error(rel, line, str(key), "同じ名前の読みが2回書かれています", "どちらか一方を消してください")
+        problems.error(rel, line, str(key), "同じ名前の読みが2回書かれています",
+                       "正しい読みを1行にまとめてください（YAML では後の行の読みだけが使われます）")
     for key, value in data.items():
         name, line = str(key).strip(), data.line_of(key)
         reading = read_one(rel, name, line, value, problems)
