@@ -31,6 +31,18 @@ def common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def site_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options of the commands that make the site (no subcommand and `site`), before or after the subcommand."""
+    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--docx-out", type=Path, default=default(None), metavar="DIR",
+                         help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site では、指定すると Word 文書も"
+                              "このフォルダに作ります）")
+    options.add_argument("--no-pdf", action="store_true", default=default(False),
+                         help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
+    return options
+
+
 def words(argv) -> dict:
     """The names the help speaks of, from the forms of the --content folder (generic words without one)."""
     from .forms import load_forms
@@ -49,26 +61,20 @@ def words(argv) -> dict:
 
 def parser(argv=None) -> argparse.ArgumentParser:
     w = words(argv)
-    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False)],
+    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False), site_options(suppress=False)],
                                   description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
-    top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
-                     help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
-    top.add_argument("--no-pdf", action="store_true",
-                     help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
     sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,schema}")
     common = common_options(suppress=True)
 
-    def add(name, help_text):
+    def add(name, help_text, *more):
         text = help_text + (f"。--out: {OUT_HELP[name]}" if name in OUT_HELP else "")
-        return sub.add_parser(name, help=help_text, description=text, parents=[common])
+        return sub.add_parser(name, help=help_text, description=text, parents=[common, *more])
 
     add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
     add("docx", "Word 文書（.docx）を作ります")
     add("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")
-    site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
-    site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-                      help="指定すると Word 文書もこのフォルダに作ります")
+    add("site", "サイト（載せてよいものだけのアーカイブ）を作ります", site_options(suppress=True))
     serve = add("serve", f"すべての{w['agenda']}・{w['meeting']}（サイトに載せないものは印付き）のプレビューを "
                          "http://127.0.0.1:8000/ で表示し、保存のたびに作り直してページを再読み込みします"
                          "（Word は build/preview-docx/ に作ります）")

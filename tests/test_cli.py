@@ -81,3 +81,17 @@ def test_out_on_a_command_that_writes_nowhere_is_refused_not_ignored(tmp_path):
     for command in ("check", "review", "serve"):
         result = run(command, "--out", "elsewhere", cwd=tmp_path)
         assert result.returncode == 1 and f"elsewhere:1: --out: {command} には書き出し先がありません" in result.stdout
+
+
+def test_options_after_the_subcommand_are_refused():
+    """Issue 25: `build.py site --no-pdf` stopped with `unrecognized arguments`: an option is accepted before and
+    after every subcommand it applies to, with the same meaning."""
+    from fugi.cli import parser
+
+    for options in (["--no-pdf"], ["--docx-out", "w"], ["--strict"], ["--content", "x"], ["--out", "o"]):
+        after = vars(parser([]).parse_args(["site", *options]))
+        before = vars(parser([]).parse_args([*options, "site"]))
+        assert after == before, options
+    assert parser([]).parse_args(["site", "--no-pdf"]).no_pdf is True
+    assert parser([]).parse_args(["site"]).no_pdf is False
+    assert parser([]).parse_args(["site", "--docx-out", "w"]).docx_out == Path("w")
