@@ -96,6 +96,16 @@ def parser(argv=None) -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    try:
+        return checked_main(argv)
+    except Exception as err:  # noqa: BLE001 - a bug: one line for the user, the trace in a file
+        from .problems import INTERNAL_ERROR, internal_error
+
+        print(internal_error(err, sys.argv[1:] if argv is None else argv), file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def checked_main(argv=None) -> int:
     args = parser(argv).parse_args(argv)
     command = args.command or "all"
     try:

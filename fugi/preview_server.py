@@ -1,14 +1,16 @@
 """The preview's web server: MkDocs' live-reload server, reloading each open tab once its own page is rebuilt."""
 from __future__ import annotations
 
-import logging
 import os
 import posixpath
 import re
+import sys
 import threading
 import urllib.parse
 
 from mkdocs.livereload import LiveReloadServer
+
+from .problems import internal_error
 
 
 class PreviewServer(LiveReloadServer):
@@ -114,9 +116,10 @@ class PreviewServer(LiveReloadServer):
         tabs not reloaded yet.  A fault of fugi's own is shown like an error, never leaves the server stuck."""
         try:
             self.preview.rebuild()
-        except Exception as err:  # noqa: BLE001 - a bug: its traceback in the terminal, the preview goes on
-            logging.getLogger("fugi.serve").exception("fugi の内部エラー")
-            self.preview.errors = [f"fugi の内部エラーです（{type(err).__name__}: {err}）。端末の表示を開発者に伝えてください"]
+        except Exception as err:  # noqa: BLE001 - a bug: one line in the terminal and on the page, the preview goes on
+            line = internal_error(err, ["serve"])
+            print(line, file=sys.stderr, flush=True)
+            self.preview.errors = [line]
         with self._epoch_cond:
             self._early = set()
 

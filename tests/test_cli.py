@@ -95,3 +95,24 @@ def test_options_after_the_subcommand_are_refused():
     assert parser([]).parse_args(["site", "--no-pdf"]).no_pdf is True
     assert parser([]).parse_args(["site"]).no_pdf is False
     assert parser([]).parse_args(["site", "--docx-out", "w"]).docx_out == Path("w")
+
+
+def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
+    """Issue 25: an unexpected error is one line (`fugi の内部エラー: …`) naming the file under build/ that holds the
+    full trace; the exit status is not 0 and no traceback is printed."""
+    from fugi import cli, pipeline
+
+    def broken(*args, **kwargs):
+        raise AttributeError("module 'fugi.view' has no attribute 'UNKNOWN'")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "check", broken)
+    status = cli.main(["check"])
+    out, err = capsys.readouterr()
+    assert status not in (0, 1) and out == ""
+    assert err.splitlines() == [
+        "fugi の内部エラー: AttributeError: module 'fugi.view' has no attribute 'UNKNOWN' — fugi の不具合です。"
+        "実行したコマンドと build/fugi-error.log を開発者に送ってください（内容の誤りではありません。コンテンツはそのままです）"]
+    log = (tmp_path / "build" / "fugi-error.log").read_text(encoding="utf-8")
+    assert log.startswith("build.py check\n") and "Traceback (most recent call last)" in log and "def broken" not in err
+    assert "in broken" in log
