@@ -106,8 +106,11 @@ def main(argv=None) -> int:
 
 
 def checked_main(argv=None) -> int:
+    from .load import given_as
+
     args = parser(argv).parse_args(argv)
     command = args.command or "all"
+    given_as(args.content)  # files outside the working folder are printed under the folder's name as given
     try:
         return run(command, args)
     except ContentError as err:

@@ -214,18 +214,33 @@ def problems_for(problems: Problems, rel: str) -> bool:
     return any(p.path == rel for p in problems)
 
 
+#: The content folders as the user gave them (`--content ../other/x`), by their resolved path: see given_as().
+_GIVEN: dict[Path, str] = {}
+
+
+def given_as(content) -> None:
+    """Remember how the user wrote the content folder, so that files outside the working folder are printed under
+    that name (`../other/x/agendas/a.md`, a path that opens from here), not under the folder's bare name."""
+    _GIVEN[Path(content).resolve()] = Path(content).as_posix()
+
+
 def display_path(path: Path, root: Path) -> str:
-    """Path as the clerk sees it: relative to the working directory when possible."""
+    """Path as the clerk sees it: relative to the working directory when possible, else under the content folder as
+    the user gave it (given_as), else relative to the content folder's parent."""
     path = Path(path)
-    for base in (Path.cwd(), root.parent if root else None):
-        if base is None:
+    given = _GIVEN.get(Path(root).resolve()) if root else None
+    for base, prefix in ((Path.cwd(), None), (root, given), (root.parent if root else None, None)):
+        if base is None or (base is root and given is None):
             continue
         for mine, theirs in ((Path(os.path.abspath(path)), Path(os.path.abspath(base))),  # a symlink as named
                              (path.resolve(), base.resolve())):
             try:
-                return mine.relative_to(theirs).as_posix()
+                inside = mine.relative_to(theirs).as_posix()
             except ValueError:
                 continue
+            if prefix is None:
+                return inside
+            return prefix if inside == "." else f"{prefix.rstrip('/')}/{inside}"
     return path.as_posix()
 
 

@@ -274,3 +274,23 @@ def test_hostile_yaml_fails_fast_and_small(tmp_path, kind):
     assert re.search(rf"^content/agendas/x\.md:{line}: YAML: YAMLの書き方に誤りがあります.*{re.escape(words)}",
                      output, re.M), output
     assert seconds < 2 and megabytes < 200, (seconds, megabytes)
+
+
+def test_content_from_another_folder_printed_under_its_bare_name(tmp_path, monkeypatch, capsys):
+    """Issue 25: `--content ../other/x` run from another folder printed `x/agendas/…`, a path that exists neither
+    from the working folder nor absolutely: paths are printed as the user gave the folder."""
+    import shutil
+
+    content = tmp_path / "other" / "x"
+    shutil.copytree(FIXTURES / "base", content)
+    complete(content)
+    shutil.copy(FIXTURES / "mistakes" / "impossible-date.md", content / "agendas")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("FUGI_CACHE", "off")
+    for given in ("../other/x", str(content)):
+        assert main(["check", "--content", given]) == 1
+        (line,) = capsys.readouterr().out.splitlines()
+        path = line.split(":", 1)[0]
+        assert path == f"{given}/agendas/impossible-date.md" and Path(path).is_file()
