@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from .cache import Remembered, open_cache
+from .cache import Cache, Remembered, open_cache
 from .documents import Keys, render_word
 from .docx_files import write_bytes_atomic
 from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
@@ -67,7 +67,7 @@ class Preview:
         self.base, self.docx = PREVIEW.resolve(), PREVIEW_DOCX.resolve()
         self.site = self.base / "sites" / "start" / "site"  # the pages served: the last good build's (prepare())
         self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may replace
-        self.cache = Remembered(open_cache(self.content))
+        self.cache = Remembered(Cache(None))  # the build cache is opened by prepare(): a refused start makes nothing
         self.loader = Loader(self.content)
         self.strict = strict
         self.errors: list[str] = []
@@ -90,6 +90,7 @@ class Preview:
             problems.error(display(self.base)[:-1], 1, "serve", "別のプレビューがこのフォルダで動いています",
                            "そちらを Ctrl+C で止めてから、もう一度実行してください")
             raise OutputRefused(problems) from None
+        self.cache = Remembered(open_cache(self.content))
         for older in ("docs", "site", "pages", "jinja", *(p.name for p in self.base.glob("pagefind-new*"))):
             # a fugi before per-key folders kept pages here; a stopped preview's unfinished search index
             shutil.rmtree(self.base / older, ignore_errors=True)

@@ -267,3 +267,17 @@ def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
     assert [str(p) for p in raised.value.problems] == [
         "build/preview:1: serve: 別のプレビューがこのフォルダで動いています — そちらを Ctrl+C で止めてから、もう一度実行してください"]
     os.close(first.lock)
+
+
+def test_a_serve_stopped_by_a_busy_port_still_creates_build_cache(workspace):
+    """Issue 25: with the default cache folder (build/cache), a serve refused for a port in use made build/cache."""
+    import socket
+
+    env = {k: v for k, v in os.environ.items() if k != "FUGI_CACHE"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", str(taken.getsockname()[1])],
+                              cwd=workspace, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and "はほかのプログラムが使っています" in done.stdout
+    assert not (workspace / "build").exists()
