@@ -33,7 +33,7 @@ def check_repeated(item, parts: dict, items_key: str, number: int, ref, title, s
             key = parts[role].key
             item.error(key, f"{key}「{value}」は{items_key}({first})と同じです",
                        "同じ会議で同じ案件は1つにまとめてください（2つ目に書いたことは1つ目へ移してください。別の案件なら、"
-                       "その件名や付議事項に直してください）")
+                       "その案件を指すように書き直してください）")
 
 
 def link_meetings(archive: m.Archive, problems) -> None:

@@ -91,4 +91,4 @@ def internal_error(err: BaseException, argv) -> str:
         where = Path(name)
     what = " ".join(f"{type(err).__name__}: {err}".split())
     return (f"fugi の内部エラー: {what} — fugi の不具合です。実行したコマンドと {where} を開発者に送ってください"
-            "（内容の誤りではありません。コンテンツはそのままです）")
+            "（書いたものの誤りではありません。コンテンツのフォルダには何も書いていません）")

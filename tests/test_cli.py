@@ -112,7 +112,7 @@ def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
     assert status not in (0, 1) and out == ""
     assert err.splitlines() == [
         "fugi の内部エラー: AttributeError: module 'fugi.view' has no attribute 'UNKNOWN' — fugi の不具合です。"
-        "実行したコマンドと build/fugi-error.log を開発者に送ってください（内容の誤りではありません。コンテンツはそのままです）"]
+        "実行したコマンドと build/fugi-error.log を開発者に送ってください（書いたものの誤りではありません。コンテンツのフォルダには何も書いていません）"]
     log = (tmp_path / "build" / "fugi-error.log").read_text(encoding="utf-8")
     assert log.startswith("build.py check\n") and "Traceback (most recent call last)" in log and "def broken" not in err
     assert "in broken" in log
