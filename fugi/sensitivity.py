@@ -6,8 +6,8 @@ Matching works on whole names, never on loose characters, so that 病院名 is n
    (情報, 等, フラグ …) — a name or 別名 the secretariat wrote for exactly this wording decides alone;
 3. otherwise each part is looked up the same way: the name split at ・, and the words in its brackets
    (世帯構成（乳幼児・障害者等の有無等） → 世帯構成 / 乳幼児 / 障害者等の有無等);
-4. a part not found whole is searched for the vocabulary's 含む words (minus its 除く words); the most serious
-   class wins, then the longest word.
+4. a part not found whole is searched for the vocabulary's 含む words and パターン (regular expressions), minus
+   the entry's 除く words; the most serious class wins, then the longest word.
 A name none of whose parts is found is unknown: the review lists it so the vocabulary grows.
 """
 from __future__ import annotations
@@ -252,15 +252,27 @@ def exact(key: str, vocabulary: Vocabulary) -> Optional[Entry]:
 
 
 def contained(key: str, vocabulary: Vocabulary) -> tuple:
-    """(entry, word) of the most serious 含む word in the name (the longest among equals), or (None, "")."""
+    """(entry, word) of the most serious 含む word or パターン in the name (the longest among equals), or (None, "")."""
+    found = []
     for word, entry in vocabulary.words:
-        if word in key:
-            rest = key
-            for excluded in entry.excludes:
-                rest = rest.replace(excluded, "\0")
-            if word in rest:
-                return entry, word
-    return None, ""
+        if word in key and word in without_excluded(key, entry):
+            found.append((entry, word))
+            break
+    for pattern, entry in vocabulary.patterns:
+        hit = pattern.search(without_excluded(key, entry))
+        if hit is not None:
+            found.append((entry, hit.group(0)))
+            break
+    if not found:
+        return None, ""
+    return min(found, key=lambda ew: (ew[0].data_class.rank, -len(ew[1])))
+
+
+def without_excluded(key: str, entry: Entry) -> str:
+    """The name with the entry's 除く words blanked out (a 含む word or パターン inside one of them does not count)."""
+    for excluded in entry.excludes:
+        key = key.replace(excluded, "\0")
+    return key
 
 
 def sensitivity(agenda: m.Agenda, forms, vocabulary: Optional[Vocabulary]) -> Optional[Sensitivity]:
