@@ -26,6 +26,9 @@ SEPARATORS = "、,，;；/／\n"
 PART_SEPARATORS = SEPARATORS + "・･"
 OPENING, CLOSING = "(（[［{｛「『【〔《〈", ")）]］}｝」』】〕》〉"
 HEADING = re.compile(r"^\s*(【[^】]*】|《[^》]*》|〈[^〉]*〉|［[^］]*］|\[[^\]]*\])\s*")
+#: A word then a space at the start of a paragraph (「記録項目 氏名、生年月日」): a heading unless the vocabulary
+#: knows the word as a data item (「氏名 住所」 is two names written with a space).
+SPACED_HEADING = re.compile(r"^([^\s、,，;；/／(（]+)[ \u3000]+(?=\S)")
 NUMBERING = re.compile(r"^\s*(?:[(（][0-9０-９]+[)）]|[0-9０-９]+[.．、)）]|[0-9０-９]+\s+|[①-⑳])\s*")
 
 
@@ -145,7 +148,8 @@ def information_items(agenda: m.Agenda, forms, vocabulary: Vocabulary) -> list:
 
 def listed_names(paragraphs, vocabulary: Vocabulary):
     """(name, heading) of the names a text field lists; a paragraph that describes (個人の範囲 …) or refers
-    elsewhere (…のとおり) is not a list.  【保護者情報】 at the start of a paragraph heads what follows it."""
+    elsewhere (…のとおり) is not a list.  【保護者情報】 at the start of a paragraph heads what follows it, and so
+    does a word the vocabulary does not know followed by a space (「2 記録項目 氏名、生年月日」)."""
     heading = ""
     for paragraph in paragraphs:
         text = NUMBERING.sub("", paragraph, count=1)
@@ -155,6 +159,9 @@ def listed_names(paragraphs, vocabulary: Vocabulary):
         text = text.strip()
         if not text or skipped(text, vocabulary):
             continue
+        spaced = SPACED_HEADING.match(text)
+        if spaced and not match_item(ItemResult(spaced.group(1)), vocabulary).matches:
+            heading, text = spaced.group(1), text[spaced.end():]  # 「2 記録項目 氏名、…」: 記録項目 heads the list
         for name in split_top(text, SEPARATORS):
             yield name, heading
 
