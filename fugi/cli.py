@@ -162,7 +162,7 @@ def run(command: str, args) -> int:
         where = targets(command, args)
         written = pipeline.build(args.content, docx_out=where.get("docx"), site_out=where.get("site"),
                                  pdf=command == "pdf", strict=args.strict, site_pdf=not args.no_pdf,
-                                 pdf_when_possible=command == "all" and not args.no_pdf)
+                                 pdf_when_possible=command == "all" and not args.no_pdf, keep_pdf=args.no_pdf)
         if "docx" in where:
             print(f"{counts(written['docx'])} → {display(where['docx'])}")
         if "site" in where:

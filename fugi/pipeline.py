@@ -126,15 +126,18 @@ def rendering(report):
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
-          strict: bool = False, report=print, pdf_when_possible: bool = False, site_pdf: bool = True) -> dict:
+          strict: bool = False, report=print, pdf_when_possible: bool = False, site_pdf: bool = True,
+          keep_pdf: bool = False) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
+
+    keep_pdf (`--no-pdf`): no PDF is made, but the PDFs already made of unchanged Word files stay (still current).
 
     pdf=True makes the PDFs (LibreOffice required); pdf_when_possible makes them when LibreOffice is installed
     and says so when it is not.  The site's PDFs are those of its public Word files.  Word and PDF files come
     from the build cache (fugi.cache) when nothing they are made from changed.
     Returns {"docx": files written, "site": files written}."""
     from .cache import open_cache
-    from .documents import Keys, render_word, write_documents
+    from .documents import Keys, current_pdfs, render_word, write_documents
     from .pdf import soffice_path
 
     content = Path(content).resolve()
@@ -154,8 +157,10 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
         if docx_out is not None:
             staged_docx = outputs.stage("docx")
             full = render_word(archive, content, cache, "all", Keys(archive, content, "all"))
+            kept = current_pdfs(full, cache, Path(docx_out)) if keep_pdf and not make_pdf else None
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
-                                              cache=cache, word=full, reuse=outputs.reuse("docx", cache.root))
+                                              cache=cache, word=full, reuse=outputs.reuse("docx", cache.root),
+                                              kept_pdfs=kept)
         if site_out is not None:
             from .public import public_archive
             from .site.build import write_site
@@ -163,7 +168,11 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
                                same_as=(archive, full) if full else None)
-            files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)}
+            if keep_pdf and not site_pdf:  # --no-pdf: the PDFs of unchanged Word files are still current
+                pdfs = current_pdfs(word, cache, Path(site_out) / "downloads")
+            else:
+                pdfs = site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)
+            files = {"docx": word, "pdf": pdfs}
             if cache.enabled:
                 from .site.incremental import write_site as write_site_incremental
 
