@@ -40,6 +40,8 @@ from .render_docx import TEMPLATE_DIR as DOCX_TEMPLATES
 
 PREVIEW = Path("build/preview")
 PREVIEW_DOCX = Path("build/preview-docx")
+#: A problem's path that names an item's or a meeting's file (not the forms, catalog, vocabulary or readings).
+DOCUMENT = re.compile(r"(^|/)(agendas|meetings)/[^/]+\.md$")
 RECORD = "word.json"  # in PREVIEW: what the preview wrote into PREVIEW_DOCX
 STYLE = ("margin:0 0 1em;padding:.8em 1em;border-left:.3em solid {color};background:{background};"
          "color:#1a1a1a;font-size:.75rem;line-height:1.6")
@@ -107,10 +109,13 @@ class Preview:
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
         start = time.perf_counter()
+        context = self.loader.context
         archive, problems, changed = self.loader.load()
         saved = {f"{kind}/{ident}.md" for kind, ident in changed}
+        shared = self.loader.context != context  # forms, catalog, vocabulary or readings saved: their warnings again
         for problem in problems.sorted():  # warnings once, and again only for the files just saved
-            if not self.built or not problem.warning or any(problem.path.endswith(name) for name in saved):
+            if (not self.built or not problem.warning or any(problem.path.endswith(name) for name in saved)
+                    or shared and not DOCUMENT.search(problem.path)):
                 self.report(str(problem))
         failed = [p for p in problems.sorted() if not p.warning or self.strict]
         if failed:
@@ -261,13 +266,23 @@ def affected(changed: set, keys: Keys) -> set:
     return found
 
 
-def watch(server: PreviewServer, folders, stop: threading.Event) -> None:
+def watch(server: PreviewServer, folders, stop: threading.Event, ready: threading.Event | None = None) -> None:
+    """Ask the server for a rebuild on every save.  `ready` is set once the folders are watched (the watcher
+    reports in within WATCH_TICK ms of starting): the first build waits for it, so a save made while the
+    preview starts is seen."""
     import watchfiles
 
-    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False):
+    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False,
+                                    rust_timeout=WATCH_TICK, yield_on_timeout=True):
+        if ready is not None:
+            ready.set()
         paths = [Path(p) for _, p in changes if not Path(p).name.startswith(".")]
         if paths:
             server.changed(paths)
+
+
+#: How often (ms) the watcher reports in when nothing changed (the first report says it is watching).
+WATCH_TICK = 200
 
 
 def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print, strict: bool = False) -> int:
@@ -290,16 +305,17 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     except BaseException:
         server.server_close()
         raise
+    stop, ready = threading.Event(), threading.Event()
+    folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
+    watcher = threading.Thread(target=watch, args=(server, folders, stop, ready), daemon=True)
+    watcher.start()  # before the first build: a save made while it runs makes the next build (serve() starts it)
+    ready.wait(timeout=10)
     if not preview.rebuild() and not (preview.site / "index.html").is_file():
         preview.site.mkdir(parents=True, exist_ok=True)  # nothing built yet: a page to show the errors on
         (preview.site / "index.html").write_text("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\">"
                                                  "<title>プレビュー</title><body><h1>プレビュー</h1></body></html>",
                                                  encoding="utf-8")
     preview.shown = server.show
-    stop = threading.Event()
-    folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
-    watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)
-    watcher.start()
     report(f"プレビュー: {server.url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
            f"ページ: {display(preview.base)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
            f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")

@@ -281,3 +281,74 @@ def test_a_serve_stopped_by_a_busy_port_still_creates_build_cache(workspace):
                               cwd=workspace, capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 1 and "はほかのプログラムが使っています" in done.stdout
     assert not (workspace / "build").exists()
+
+
+def test_serve_partner_lists_ignore_readings_and_a_saved_readings_warning_is_not_printed(workspace, monkeypatch):
+    """Issue 25: the preview's partner and department lists were not in the order of vocabulary/readings.yml (the
+    preview's archive dropped the readings), and a warning about a readings.yml saved while serving was never
+    printed (warnings were said again only for saved items)."""
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    readings = workspace / "content" / "vocabulary" / "readings.yml"
+    edit(readings, "デジタル庁: でじたるちょう", "デジタル庁: ああ")  # first in 五十音順
+    edit(readings, "住宅課: じゅうたくか", "住宅課: ああ")
+    lines = []
+    preview = Preview(workspace / "content", lines.append)
+    preview.prepare()
+    try:
+        assert preview.rebuild()
+        for page, first in (("partner", "デジタル庁"), ("department", "住宅課")):
+            html = (preview.site / "browse" / page / "index.html").read_text(encoding="utf-8")
+            headings = re.findall(r"<h2[^>]*>([^<]+)", html)
+            assert headings[0].strip() == first, (page, headings[:3])
+        lines.clear()
+        readings.write_text(readings.read_text(encoding="utf-8") + "デジタル 庁: ああ\n", encoding="utf-8")
+        assert preview.rebuild()
+        assert [line for line in lines if "readings.yml" in line and "[警告]" in line], lines
+        edit(readings, "デジタル 庁: ああ\n", "")
+        edit(readings, "デジタル庁: ああ", "デジタル庁: でじたるちょう")  # a reading saved while serving
+        assert preview.rebuild()
+        html = (preview.site / "browse" / "partner" / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r"<h2[^>]*>([^<]+)", html)[0].strip() != "デジタル庁"
+    finally:
+        preview.settle()
+        os.close(preview.lock)
+
+
+def test_a_save_made_while_the_preview_starts_is_never_shown(workspace, monkeypatch):
+    """Issue 25: serve started watching only after its first build, so a save made during that build was not
+    shown until the next save.  It watches first: the save makes the next build, and the page shows it."""
+    from fugi import serve as serving
+
+    monkeypatch.chdir(workspace)
+    servers, lines, saved = [], [], threading.Event()
+    item = workspace / "content" / "agendas" / f"{EDITED}.md"
+
+    class Captured(serving.PreviewServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            servers.append(self)
+
+    def report(line):
+        lines.append(line)
+        if line.startswith("Word:") and not saved.is_set():  # the first build, after it read the files
+            edit(item, "件名: ", "件名: 起動中に保存した")
+            saved.set()
+
+    monkeypatch.setattr(serving, "PreviewServer", Captured)
+    thread = threading.Thread(target=serving.serve, args=(workspace / "content", 0), kwargs={"report": report},
+                              daemon=True)
+    thread.start()
+    page = workspace / "build" / "preview" / "sites"
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and sum("更新しました" in line for line in lines) < 2:
+            time.sleep(0.2)
+        assert saved.is_set() and sum("更新しました" in line for line in lines) >= 2, lines
+        (shown,) = [p for p in page.glob(f"*/site/agendas/{EDITED}/index.html")]
+        assert "起動中に保存した" in shown.read_text(encoding="utf-8")
+    finally:
+        if servers:
+            servers[0].shutdown()
+        thread.join(timeout=30)
