@@ -98,6 +98,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     try:
         return checked_main(argv)
+    except KeyboardInterrupt:  # Ctrl+C: outputs are replaced whole or not at all, so nothing is left half-written
+        print("中断しました（出力は前のままです）", file=sys.stderr)
+        return 130
     except Exception as err:  # noqa: BLE001 - a bug: one line for the user, the trace in a file
         from .problems import INTERNAL_ERROR, internal_error
 

@@ -116,3 +116,16 @@ def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
     log = (tmp_path / "build" / "fugi-error.log").read_text(encoding="utf-8")
     assert log.startswith("build.py check\n") and "Traceback (most recent call last)" in log and "def broken" not in err
     assert "in broken" in log
+
+
+def test_ctrl_c_prints_a_traceback(monkeypatch, capsys):
+    """Ctrl+C during a build is one line, exit 130, no traceback."""
+    from fugi import cli, pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "check", interrupted)
+    assert cli.main(["check"]) == 130
+    out, err = capsys.readouterr()
+    assert out == "" and err == "中断しました（出力は前のままです）\n"
