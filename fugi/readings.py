@@ -81,7 +81,7 @@ def load_readings(content: Path, problems) -> Optional[Readings]:
             entries[name_key(name)] = Reading(name, reading, line)
         elif first.reading == reading:
             problems.warn(rel, line, name, f"{first.line}行目の「{shown(first.name)}」と同じ名前です（法人の種類・空白・"
-                          "大文字と小文字の違いは同じ名前とみなします）", "どちらか一方を消してください")
+                          "大文字と小文字の違いは同じ名前とみなします）", "読みも同じなので、1行にまとめてください")
         else:
             problems.error(rel, line, name, f"{first.line}行目の「{shown(first.name)}」と同じ名前なのに、読みが違います"
                            f"（「{first.reading}」と「{reading}」）", "正しい読みの行だけを残してください")

@@ -43,7 +43,7 @@ def problems_of(tmp_path: Path, monkeypatch, name: str) -> list:
     ("same-name-other-reading.yml", f"{WHERE}:3: 富士通Japan: 2行目の「富士通 Japan 株式会社」と同じ名前なのに、読みが違います"
                                     "（「ふじつうじゃぱん」と「ふじつうにっぽん」） — 正しい読みの行だけを残してください"),
     ("same-name-same-reading.yml", f"{WHERE}:3: 富士通Japan株式会社: [警告] 2行目の「富士通 Japan 株式会社」と同じ名前です"
-                                   "（法人の種類・空白・大文字と小文字の違いは同じ名前とみなします） — どちらか一方を消してください"),
+                                   "（法人の種類・空白・大文字と小文字の違いは同じ名前とみなします） — 読みも同じなので、1行にまとめてください"),
     ("not-a-mapping.yml", f"{WHERE}:1: ファイル: 「項目: 値」の形になっていません — YAMLの対応表として書いてください"),
 ])
 def test_each_mistake_is_reported_at_its_line(tmp_path, monkeypatch, name, expected):
