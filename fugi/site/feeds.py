@@ -73,20 +73,20 @@ def decisions(public: m.Archive) -> list:
     """(path, title, meeting, item number, decision, agenda or None) of every decision that has a date:
     each published item deliberated at a dated public meeting, and each item of such a meeting known by its
     title alone (its agenda file is missing or unpublished).  Newest first."""
-    found = []
+    found, undecided = [], public.forms.undecided
     for agenda in public.agendas:
         meeting = agenda.meeting
         if meeting is not None and meeting.date is not None:
             item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
             found.append((f"agendas/{agenda.id}/", agenda.title, meeting, item.number if item else 0,
-                          agenda.decision or v.UNKNOWN, agenda))
+                          agenda.decision or undecided, agenda))
     for meeting in public.meetings:
         if meeting.date is None:
             continue
         for item in meeting.items:
             if item.agenda is None:
                 found.append((f"meetings/{meeting.id}/#item-{item.number}", item.title, meeting, item.number,
-                              item.decision or v.UNKNOWN, None))
+                              item.decision or undecided, None))
     return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
 
 
@@ -174,7 +174,7 @@ def ical_meetings(public: m.Archive, site_url: str = "", site_name: str = "") ->
         event.add("summary", clean(meeting_name(meeting)))
         if meeting.place:
             event.add("location", clean(meeting.place))
-        items = [f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or v.UNKNOWN}"
+        items = [f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or forms.undecided}"
                  for item in meeting.items]
         lines = [f"{labels.items}:", *items] if items else []
         if site_url:
