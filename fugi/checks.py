@@ -36,7 +36,7 @@ def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
         if category not in sheets:
             problems.error(agenda.path, line, basis.key, f"「{category}」の別紙がありません",
                            f"`{category}:` の別紙を書くか、{basis.label}から「{category}」を外してください")
-        if category in catalog and category not in listed:
+        if checklists is not None and category in catalog and category not in listed:
             problems.error(agenda.path, agenda.lines.get(checklists_key) or line, checklists_key,
                            f"「{category}」の{checklists.label}がありません",
                            f"`{checklists_key}:` の下に `{category}: {{}}`（標準どおりすべて{forms.default_mark}）を書いてください")
@@ -130,6 +130,8 @@ def row_field(forms, checklist, half, group, row) -> str:
 def report_drift(agenda: m.Agenda, forms, problems) -> None:
     """Checklist rows worded unlike the catalog are warnings, with both texts, unless marked 原本どおり; a row whose
     mark is not the default one needs a reason (理由), unless the original gives none (原本どおり)."""
+    if not agenda.checklists:
+        return
     key = forms.agenda.role("checklists").key
     default = forms.default_mark
     for checklist in agenda.checklists:

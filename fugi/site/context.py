@@ -134,10 +134,12 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
 
     years = defaultdict(list)
     for agenda in agendas:
-        years[v.year_of(agenda.meeting)].append(rows[agenda.id])
+        years[v.year_of(agenda.meeting, forms)].append(rows[agenda.id])
     yield ("browse/year.md", f"{YEAR}別の{labels.agenda}",
-           f"審議した会議の{YEAR}ごとの{labels.agenda}です。審議した会議が分からない{labels.agenda}は「{v.UNKNOWN_YEAR}」に載せています。",
-           [{"id": f"fy{year}" if year > 0 else "unknown", "heading": label, "note": "", "rows": items}
+           f"審議した会議の{YEAR}ごとの{labels.agenda}です。まだ審議していない{labels.agenda}は「{labels.not_heard}」、"
+           f"審議した会議の日付が分からない{labels.agenda}は「{v.UNKNOWN_YEAR}」に載せています。",
+           [{"id": f"fy{year}" if year > 0 else "not-heard" if year == v.NOT_HEARD_KEY else "unknown", "heading": label,
+             "note": "", "rows": items}
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
 
 
@@ -172,7 +174,7 @@ def site_nav(labels) -> list:
                              {f"{labels.sections}別": "browse/department.md"},
                              {f"{labels.partners}別": "browse/partner.md"}, {f"{YEAR}別": "browse/year.md"},
                              {f"{labels.info_items}から探す": "browse/info-items.md"}]},
-            {f"標準の{labels.checklists}": "catalog.md"}, {"オープンデータ": "data/index.md"}]
+            *([{f"標準の{labels.checklists}": "catalog.md"}] if labels.checklists else []), {"オープンデータ": "data/index.md"}]
 
 
 def search_filters(archive: m.Archive, labels) -> list:
