@@ -167,12 +167,20 @@ def check_numbers(archive: m.Archive, problems) -> None:
             if clash:
                 problems.error(agenda.path, agenda.lines.get(number_key, 1), number_key,
                                f"{word}{number} は {clash.path} と重複しています", f"年度内で重ならない{forms.agenda.role('number').label}にしてください")
-    meeting_number = forms.meeting.role("number").key
+    meeting_number = forms.meeting.role("number")
     numbers = defaultdict(list)
     for meeting in archive.meetings:
         year = fiscal_year(meeting.date) if meeting.date else None
-        numbers[(year, meeting.council, meeting.number)].append(meeting)
+        # a meeting without a number is named by its date: two of one date would bear one name
+        numbers[(year, meeting.council, meeting.number, meeting.date if meeting.number is None else None)].append(meeting)
     for meetings in numbers.values():
         for meeting in meetings[1:]:
-            problems.error(meeting.path, meeting.lines.get(meeting_number, 1), meeting_number,
-                           f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
+            if meeting.number is not None:
+                problems.error(meeting.path, meeting.lines.get(meeting_number.key, 1), meeting_number.key,
+                               f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
+                continue
+            date = forms.meeting.role("date")
+            problems.error(meeting.path, meeting.lines.get(date.key, 1), date.key,
+                           f"{meeting_number.label}のない{forms.meeting.name}で{date.label}（{meeting.date.isoformat()}）も同じものが"
+                           f" {meetings[0].path} にもあります",
+                           f"どちらにも `{meeting_number.key}:`（第何回か）を書いて区別してください")

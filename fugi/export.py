@@ -177,7 +177,7 @@ def history_record(meeting, item, forms, site_url: str) -> dict:
     conditions = forms.meeting.part("items", "conditions")
     record = {"会議": meeting_ref(meeting, forms.meeting.role("date").label, site_url), items: item.number,
               decision: item.decision or forms.undecided}
-    shown = f"第{meeting.number}回 {record[decision]}"
+    shown = f"{v.meeting_name(meeting)} {record[decision]}"
     if conditions:
         record[conditions.label] = list(item.conditions)
         shown += "".join(f"（{c}）" for c in item.conditions)

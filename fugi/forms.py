@@ -433,6 +433,12 @@ def check_checklist_form(top: Reader, forms: Forms) -> None:
                       "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
 
 
-def meeting_title(form: DocumentForm, values: dict) -> str:
-    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
-    return form.texts["表題"].format_map(values)
+def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
+    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
+
+    A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
+    text = form.texts["表題"]
+    number, date = form.role("number"), form.role("date")
+    if not numbered and number is not None and date is not None:
+        text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
+    return text.format_map(values)

@@ -156,7 +156,7 @@ def deliberation(agenda: m.Agenda) -> Optional[m.Deliberation]:
 
 
 def meeting_label(meeting) -> str:
-    return f"第{meeting.number}回（{v.meeting_date(meeting)}）" if meeting else ""
+    return v.meeting_label(meeting) if meeting else ""
 
 
 def cite(agenda: m.Agenda, forms, role: str = "") -> Cite:

@@ -98,6 +98,9 @@ EXPECTED = {
     "meeting-pending-decided.md": [
         "4: 状態: [警告] 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にするか、決めた会議概要を加えてください",
     ],
+    "meeting-without-number-or-date.md": [
+        "2: 回: 回も開催日もありません — `回: 5`（第何回か）か `開催日: 2025-09-01` を書いてください（回がなければ開催日で名前を付けます）",
+    ],
     "meeting-unfilled-public.md": [
         "7: 審議事項[1].件名: 「【要記入】」のままの箇所があります（公開: true なので、残したままにはできません） — 「【要記入】」を消して、代わりに書くべきことを書き込んでください",
     ],
@@ -308,3 +311,45 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
     item.write_text(item.read_text(encoding="utf-8").replace(*mistake, 1), encoding="utf-8")
     _, problems = load_archive(content)
     assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
+
+
+def test_a_meeting_without_a_number_is_named_by_its_date_everywhere(tmp_path, monkeypatch, capsys):
+    """回 may be left out (必須: false): the meeting is kept, and its date (和暦) names it in every artefact."""
+    from fugi import export, view
+    from fugi.cli import main
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / "meetings" / "2025-05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("回: 5\n", "", 1), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    meeting = next(mt for mt in archive.meetings if mt.id == "2025-05")
+    assert meeting.number is None
+    assert meeting.title == "新宿区個人情報保護管理運営会議(令和7年9月1日)概要"
+    assert view.meeting_name(meeting) == view.meeting_label(meeting) == "令和7年9月1日(月)"
+    public = public_archive(archive)
+    assert "会議: 新宿区個人情報保護管理運営会議（令和7年9月1日(月) 午前9時30分" in atom_feed(public).decode()
+    assert "SUMMARY:新宿区個人情報保護管理運営会議 令和7年9月1日(月)" in ical_meetings(public).decode().replace("\r\n ", "")
+    kyoju = next(r for r in export.records(public) if r["id"] == "kyoju-support-system")
+    assert kyoju["会議"]["回"] is None and kyoju["経過"][0]["表示"] == "令和7年9月1日(月) 承認"
+    monkeypatch.chdir(tmp_path)
+    assert main(["docx", "--content", "content", "--out", "out"]) == 0
+    assert (tmp_path / "out" / "meetings" / "2025-05.docx").is_file()
+    assert "Word: 5 件" in capsys.readouterr().out
+    assert main(["check", "--content", "content"]) == 0
+    assert "会議概要 1 件" in capsys.readouterr().out
+
+
+def test_two_meetings_without_numbers_on_one_date_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    text = "---\n開催日: 2026-05-11\n公開: true\n審議事項:\n  - 件名: 案内状の印刷の委託について\n    決定: 承認\n---\n"
+    for name in ("a.md", "b.md"):
+        (content / "meetings" / name).write_text(text, encoding="utf-8")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/meetings/b.md:2: 開催日: 回のない会議概要で開催日（2026-05-11）も同じものが c/meetings/a.md にもあります"
+        " — どちらにも `回:`（第何回か）を書いて区別してください"]

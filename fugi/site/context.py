@@ -20,7 +20,7 @@ def agenda_order(agenda: m.Agenda):
 
 
 def meeting_order(meeting: m.Meeting):
-    return (meeting.date is None, -(meeting.date.toordinal() if meeting.date else 0), -meeting.number, meeting.id)
+    return (meeting.date is None, -(meeting.date.toordinal() if meeting.date else 0), -(meeting.number or 0), meeting.id)
 
 
 def catalog_order(archive: m.Archive):

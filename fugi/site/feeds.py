@@ -53,8 +53,8 @@ def meeting_start(meeting: m.Meeting, *, zone=JST) -> dt.datetime:
 
 
 def meeting_name(meeting: m.Meeting) -> str:
-    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回."""
-    return f"{meeting.council} 第{meeting.number}回"
+    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回 (or its date when it has no number)."""
+    return f"{meeting.council} {v.meeting_name(meeting)}"
 
 
 def write_feeds(public: m.Archive, docs: Path, site_url: str = "", site_name: str = "") -> list:
@@ -92,7 +92,8 @@ def decisions(public: m.Archive) -> list:
 
 def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda) -> str:
     """What a resident reads in a feed reader: the decision, the meeting, and the item's paper and 区分."""
-    lines = [f"{labels.decision}: {decision}", f"会議: {meeting_name(meeting)}（{v.meeting_when(meeting)}）"]
+    name = meeting.council if meeting.number is None else meeting_name(meeting)  # a date-named one: its date once
+    lines = [f"{labels.decision}: {decision}", f"会議: {name}（{v.meeting_when(meeting)}）"]
     if meeting.place and labels.meeting_place:
         lines.append(f"{labels.meeting_place}: {meeting.place}")
     if agenda is not None:
