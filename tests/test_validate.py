@@ -96,7 +96,7 @@ EXPECTED = {
         "14: 助言: 助言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の助言から外してください",
     ],
     "meeting-pending-decided.md": [
-        "4: 状態: [警告] 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にするか、決めた会議概要を加えてください",
+        "4: 状態: 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にしてください（決定かどうかは会議概要の記録から決まります）。決定したなら、決めた会議概要を加えてください",
     ],
     "meeting-without-number-or-date.md": [
         "2: 回: 回も開催日もありません — `回: 5`（第何回か）か `開催日: 2025-09-01` を書いてください（回がなければ開催日で名前を付けます）",
@@ -353,3 +353,30 @@ def test_two_meetings_without_numbers_on_one_date_are_an_error(tmp_path, monkeyp
     assert [str(p) for p in problems] == [
         "c/meetings/b.md:2: 開催日: 回のない会議概要で開催日（2026-05-11）も同じものが c/meetings/a.md にもあります"
         " — どちらにも `回:`（第何回か）を書いて区別してください"]
+
+
+def test_an_items_state_follows_the_meetings_that_heard_it(tmp_path, monkeypatch):
+    """The record decides: 提出済 decided at a meeting shows 決定; not heard yet, it shows the forms' 未審議の表示."""
+    from fugi import view
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "private-item.md", content / "agendas" / "not-heard.md")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    minimal = next(a for a in archive.agendas if a.id == "minimal")  # written 提出済, approved at the meeting
+    assert (minimal.status, minimal.status_word) == ("decided", "決定")
+    assert view.agenda_view(minimal, archive.forms).status == "決定"
+    waiting = next(a for a in archive.agendas if a.id == "not-heard")
+    shown = view.agenda_view(waiting, archive.forms)
+    assert (shown.status, shown.meeting, shown.year, shown.decision) == ("提出済", None, "審議前", "審議中")
+
+
+def test_a_state_the_record_contradicts_is_an_error_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "decided-item.md", content / "agendas" / "decided-item.md")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/agendas/decided-item.md:4: 状態: 決定ですが、この付議事項を審議した会議概要がありません — 状態を提出済にしてください"
+        "（決定かどうかは会議概要の記録から決まります）。決定したなら、その会議概要の審議事項に `付議事項: decided-item` を加えてください"]
