@@ -79,8 +79,8 @@ def follow_record(archive: m.Archive, problems) -> None:
         if agenda.status == "draft":
             continue
         state = "decided" if agenda.decision and not forms.pending(agenda.decision) else "submitted"
-        line = agenda.lines.get(status.key, 1)
         if agenda.status == "decided" and state != "decided" and not meetings_unread:
+            line = agenda.lines.get(status.key, 1)  # read only here: a cached item's lines are read when first used
             if agenda.meeting is None:
                 problems.error(agenda.path, line, status.key,
                                f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
