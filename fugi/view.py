@@ -417,7 +417,8 @@ def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
     """The printed meeting; give it the public view for the public (titles of unpublished items masked there)."""
     when = meeting_when(meeting)
     items = [{"number": item.number, "title": item.title or (item.agenda.title if item.agenda else ""),
-              "decision": item.decision, "conditions": condition_lines(item.conditions), "note": item.notice,
+              "decision": item.decision or forms.undecided, "conditions": condition_lines(item.conditions),
+              "note": item.notice,
               "agenda_id": item.agenda.id if item.agenda else None,
               "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None,
               **dict(zip(("earlier", "later"), neighbours(meeting, item, forms)))}

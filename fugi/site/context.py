@@ -70,8 +70,7 @@ def meetings_by_year(meetings, forms) -> list:
 
 def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
     view = v.meeting_view(meeting, forms)
-    items = [dict(item, decision=item["decision"] or forms.undecided) for item in view.items]
-    return {**vars(view), "items": items, "council": meeting.council,
+    return {**vars(view), "council": meeting.council,
             "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
 
