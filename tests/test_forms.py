@@ -367,3 +367,27 @@ def test_checklists_without_the_checklist_form_are_reported_at_their_lines(tmp_p
     assert lines == [f"content/forms.yml:{where['役割: checklists']}: 議題.チェックリスト: {hint}",
                      *[f"content/forms.yml:{where['標準: ' + f]}: 区分[{i}].標準: {hint}"
                        for i, f in enumerate(("densan-shori.yml", "gaibu-ketsugo.yml", "gyomu-itaku.yml"), start=1)]]
+
+
+def test_removing_the_optional_checklists_line_reports_the_items_that_still_have_one(tmp_path, monkeypatch, capsys):
+    """The trial's step (FORMS.md: optional lines may be removed): no traceback; each item's チェックリスト: is then
+    an unknown key, at its line."""
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    forms = content / "forms.yml"
+    forms.write_text(forms.read_text(encoding="utf-8").replace(
+        "\n    - {キー: チェックリスト, 役割: checklists, 必須: false}", ""), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    found = [line.split(" — ")[0] for line in out.splitlines() if line.startswith("content/")]
+    expected = []
+    for item in sorted((content / "agendas").glob("*.md")):
+        line = item.read_text(encoding="utf-8").split("\n").index("チェックリスト:") + 1
+        expected.append(f"content/agendas/{item.name}:{line}: チェックリスト: 知らない項目「チェックリスト」です")
+    assert found == expected
