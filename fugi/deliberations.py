@@ -63,16 +63,39 @@ def link_meetings(archive: m.Archive, problems) -> None:
         meeting.items = tuple(linked)
         check_advice(meeting, forms, problems)
     m.record_history(archive.meetings)
-    meetings_unread = any(kind == "meetings" for kind, _ in archive.unread)  # the one that deliberated it, perhaps
+    follow_record(archive, problems)
+
+
+def follow_record(archive: m.Archive, problems) -> None:
+    """An item's state follows the meetings that heard it: decided when its latest meeting decided it (a decision
+    that is not pending), submitted otherwise (not heard yet, or heard and not decided).  The record decides: a
+    状態 saying decided where the record does not is an error at its line; a submitted item the record decided is
+    shown decided.  A draft stays a draft (a meeting may not hear one: link_meetings says so)."""
+    forms = archive.forms
+    status, items = forms.agenda.role("status"), forms.meeting.role("items")
+    agenda_key = forms.meeting.part("items", "agenda").key
+    meetings_unread = any(kind == "meetings" for kind, _ in archive.unread)  # the one that heard it, perhaps
+    decided, submitted = forms.status_word("decided"), forms.status_word("submitted")
     for agenda in archive.agendas:
-        if agenda.status == "decided" and agenda.meeting is None and not meetings_unread:
-            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
-                          f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
-                          f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")
-        elif agenda.status == "decided" and forms.pending(agenda.decision or ""):
-            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
-                          f"{agenda.status_word}ですが、最後の{forms.meeting.name}（{agenda.meeting.path}）では「{agenda.decision}」です",
-                          f"{status.label}を{forms.status_word('submitted')}にするか、決めた{forms.meeting.name}を加えてください")
+        if agenda.status == "draft":
+            continue
+        state = "decided" if agenda.decision and not forms.pending(agenda.decision) else "submitted"
+        if agenda.status == "decided" and state != "decided" and not meetings_unread:
+            line = agenda.lines.get(status.key, 1)  # read only here: a cached item's lines are read when first used
+            if agenda.meeting is None:
+                problems.error(agenda.path, line, status.key,
+                               f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
+                               f"{status.label}を{submitted}にしてください（{decided}かどうかは{forms.meeting.name}の記録から"
+                               f"決まります）。{decided}したなら、その{forms.meeting.name}の{items.label}に"
+                               f" `{agenda_key}: {agenda.id}` を加えてください")
+            else:
+                said = f"「{agenda.decision}」です" if agenda.decision else f"{forms.meeting.part('items', 'decision').label}がありません"
+                problems.error(agenda.path, line, status.key,
+                               f"{agenda.status_word}ですが、最後の{forms.meeting.name}（{agenda.meeting.path}）では{said}",
+                               f"{status.label}を{submitted}にしてください（{decided}かどうかは{forms.meeting.name}の記録から"
+                               f"決まります）。{decided}したなら、決めた{forms.meeting.name}を加えてください")
+        if not meetings_unread:
+            agenda.status, agenda.status_word = state, forms.status_word(state)
 
 
 def check_publication(meeting: m.Meeting, item: m.Deliberation, agenda: m.Agenda, forms, problems) -> None:

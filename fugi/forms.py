@@ -86,6 +86,7 @@ class Category:
     checklist: str = ""  # catalog file under content/checklists/
     line: int = 1
     parent_line: int = 1
+    checklist_line: int = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +119,7 @@ class Forms:
     halves: tuple
     groups: tuple
     marks: tuple  # ({印, 意味}, …); the first is the default mark
+    not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -168,7 +170,7 @@ class Forms:
 
     @property
     def default_mark(self) -> str:
-        return self.marks[0]["印"]
+        return self.marks[0]["印"] if self.marks else ""
 
     def mark_meaning(self, mark: str) -> str:
         return next((e["意味"] for e in self.marks if e["印"] == mark), "")
@@ -203,8 +205,8 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
-    vocabularies, undecided, parts = read_vocabularies(top.mapping("語彙"))
-    halves, groups, marks = read_checklist_form(top.mapping("対策表"))
+    vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
+    halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
     agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
                            ["Word", "表紙の表題", "番号の接頭語", "相手先の総称"], lists=["相手先の順"],
@@ -213,7 +215,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks)
+                  halves, groups, marks, not_heard)
     check_forms(top, forms)
     return forms
 
@@ -229,8 +231,9 @@ def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dic
 
 
 def read_checklist_form(reader: Optional[Reader]):
+    """(halves, groups, marks) of 対策表; a council without checklists has none: ((), (), ())."""
     if reader is None:
-        return None, (), ()
+        return (), (), ()
     halves, groups = reader.names("半分"), reader.names("グループ")
     marks = []
     for item, line in reader.items("印"):
@@ -266,7 +269,8 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
         item.finish(["名称", "ID", "親", "根拠", "標準", "項目"])
         if name:
             categories.append(Category(name, ident or f"c{len(categories) + 1}", fields, parent,
-                                       basis if basis is not None else not parent, checklist, line, item.line("親")))
+                                       basis if basis is not None else not parent, checklist, line, item.line("親"),
+                                       item.line("標準")))
     return tuple(categories)
 
 
@@ -380,6 +384,8 @@ def check_forms(top: Reader, forms: Forms) -> None:
             ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
     check_vocabulary_keys(ctx, forms)
+    check_checklist_form(top, forms)
+    check_columns(ctx, forms)
     status = forms.agenda.role("status")
     vocabulary = forms.vocabularies.get(status.vocabulary) if status else None
     meanings = [e.get("扱い") for e in vocabulary or ()]
@@ -397,6 +403,42 @@ def check_forms(top: Reader, forms: Forms) -> None:
                   "{…} には、会議の書類の項目のキーを書いてください")
 
 
-def meeting_title(form: DocumentForm, values: dict) -> str:
-    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
-    return form.texts["表題"].format_map(values)
+def check_columns(ctx, forms: Forms) -> None:
+    """The open data's columns named by the forms (labels, partner roles) must differ from fugi's own columns and
+    from each other: two columns of one name would share one JSON key and make a CSV whose header is ambiguous."""
+    from .export import builtin_columns, forms_columns  # the open data's columns are the export's to name
+
+    builtin, seen = builtin_columns(), {}
+    for name, one, where in forms_columns(forms):
+        option = ("課のラベル" if one.options.get("課のラベル") == name else
+                  "ラベル" if one.label == name and one.label != one.key else "キー")
+        if name in builtin:
+            ctx.error(one.line, where, f"「{name}」はオープンデータに fugi が作る列の名前です",
+                      f"{option}を別の名前にしてください（fugi が作る列: {'・'.join(builtin)}）")
+        elif name in seen and seen[name] is not one:
+            ctx.error(one.line, where, f"「{name}」はオープンデータの列として{seen[name].line}行目の項目と同じ名前です",
+                      f"どちらかの{option}を別の名前にしてください")
+        seen.setdefault(name, one)
+
+
+def check_checklist_form(top: Reader, forms: Forms) -> None:
+    """対策表 may be left out by a council without checklists; a checklists field or a 標準 then has nothing to follow."""
+    if forms.halves or top.has("対策表"):
+        return
+    checklists = forms.agenda.role("checklists")
+    users = ([(checklists.line, f"議題.{checklists.key}")] if checklists else []) + [
+        (c.checklist_line, f"区分[{index}].標準") for index, c in enumerate(forms.categories, start=1) if c.checklist]
+    for line, where in users:
+        top.ctx.error(line, where, "対策表がありません",
+                      "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
+
+
+def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
+    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
+
+    A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
+    text = form.texts["表題"]
+    number, date = form.role("number"), form.role("date")
+    if not numbered and number is not None and date is not None:
+        text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
+    return text.format_map(values)

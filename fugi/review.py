@@ -176,12 +176,12 @@ def deliberation(agenda: m.Agenda) -> Optional[m.Deliberation]:
 
 
 def meeting_label(meeting) -> str:
-    return f"第{meeting.number}回（{v.meeting_date(meeting)}）" if meeting else ""
+    return v.meeting_label(meeting) if meeting else ""
 
 
 def cite(agenda: m.Agenda, forms, role: str = "") -> Cite:
     item = deliberation(agenda)
-    decision = agenda.decision or (item.decision if item else "") or v.UNKNOWN
+    decision = agenda.decision or (item.decision if item else "") or forms.undecided
     return Cite(agenda.id, v.paper_number(agenda, forms)[1], agenda.title, agenda.path,
                 link("agendas", agenda.id, forms.site.get("URL", "")) if agenda.published else "",
                 decision, tuple(item.conditions) if item else (), meeting_label(agenda.meeting), role)

@@ -224,6 +224,29 @@ def test_feed_and_calendar_links_are_absolute(addressed):
     assert str(event["location"]) == "区役所5階 第1委員会室"
 
 
+# ---------------------------------------------------------------------------
+# A meeting item without its decision (content/README.md allows it; `build.py new meeting` writes it so)
+
+
+def test_a_meeting_item_without_a_decision_is_shown_in_the_forms_word_for_undecided(tmp_path):
+    from fugi.pipeline import load_archive
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    content = tmp_path / "content"
+    shutil.copytree(sitebuild.REPO / "content", content)
+    meeting = content / "meetings" / "2025-05.md"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("    決定: 承認", "    # 決定: 承認", 1), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    public = public_archive(archive)
+    undecided = archive.forms.undecided
+    assert undecided == "審議中"
+    feed = atom_feed(public).decode()
+    assert f"【{undecided}】地域広帯域移動無線アクセス" in feed
+    calendar = ical_meetings(public).decode()
+    assert f"⇒ {undecided}" in calendar.replace("\r\n ", "")
 def test_feed_and_calendar_leave_out_the_conditions_of_a_conditional_approval():
     """Issue 25: an Atom entry and a calendar event said 条件付承認 without its conditions."""
     from contents import fixture_copy

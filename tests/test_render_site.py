@@ -156,7 +156,8 @@ def test_item_page_links_back_to_its_meeting_and_decision(site):
 def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
     """No meeting has decided it: 未定の表示 of the forms (審議中) as its decision, in the page and in the lists."""
     source = page(site, "agendas/aircon-josei/index.html")
-    assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 審議中", source)
+    assert re.search(r"会議</strong>: 審議前", source) and re.search(r"決定</strong>: 審議中", source)  # not heard yet
+    assert "不明" not in source
     assert not re.search(r"決定</strong>: 不明", source)
     listed = page(site, "agendas/index.html").split('href="../agendas/aircon-josei/"')[1].split("</tr>")[0]
     assert listed.rstrip().endswith("<td>審議中</td>")
@@ -201,7 +202,8 @@ def test_browse_pages_group_items(site):
     year = page(site, "browse/year/index.html")
     r7 = year.split('id="fy2025"')[1].split("<h2")[0]
     assert "kyoju-support-system" in r7 and "aircon-josei" not in r7
-    assert "年度不明" in year
+    waiting = year.split('id="not-heard"')[1].split("<h2")[0]  # not heard yet: the forms' 未審議の表示, not 年度不明
+    assert "審議前" in waiting and "aircon-josei" in waiting and "kyoju-support-system" not in waiting
 
 
 def test_catalog_page_lists_the_standard_checklists(site):
@@ -359,7 +361,7 @@ def test_theme_search_is_off_and_pagefind_indexes_japanese(site):
 def test_search_filters_and_meta_are_on_item_pages(site):
     source = page(site, "agendas/kaigo-hoken-hyojunka/index.html")
     assert "<div data-pagefind-body>" in source
-    for name, value in (("年度", "年度不明"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "審議中")):
+    for name, value in (("年度", "審議前"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "審議中")):
         assert f'<span data-pagefind-filter="{name}">{value}</span>' in source, (name, value)
     kyoju = page(site, "agendas/kyoju-support-system/index.html")
     assert '<span data-pagefind-filter="年度">令和7年度</span>' in kyoju

@@ -96,7 +96,10 @@ EXPECTED = {
         "14: 助言: 助言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の助言から外してください",
     ],
     "meeting-pending-decided.md": [
-        "4: 状態: [警告] 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にするか、決めた会議概要を加えてください",
+        "4: 状態: 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にしてください（決定かどうかは会議概要の記録から決まります）。決定したなら、決めた会議概要を加えてください",
+    ],
+    "meeting-without-number-or-date.md": [
+        "2: 回: 回も開催日もありません — `回: 5`（第何回か）か `開催日: 2025-09-01` を書いてください（回がなければ開催日で名前を付けます）",
     ],
     "meeting-unfilled-public.md": [
         "7: 審議事項[1].件名: 「【要記入】」のままの箇所があります（公開: true なので、残したままにはできません） — 「【要記入】」を消して、代わりに書くべきことを書き込んでください",
@@ -308,3 +311,72 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
     item.write_text(item.read_text(encoding="utf-8").replace(*mistake, 1), encoding="utf-8")
     _, problems = load_archive(content)
     assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
+
+
+def test_a_meeting_without_a_number_is_named_by_its_date_everywhere(tmp_path, monkeypatch, capsys):
+    """回 may be left out (必須: false): the meeting is kept, and its date (和暦) names it in every artefact."""
+    from fugi import export, view
+    from fugi.cli import main
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / "meetings" / "2025-05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("回: 5\n", "", 1), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    meeting = next(mt for mt in archive.meetings if mt.id == "2025-05")
+    assert meeting.number is None
+    assert meeting.title == "新宿区個人情報保護管理運営会議(令和7年9月1日)概要"
+    assert view.meeting_name(meeting) == view.meeting_label(meeting) == "令和7年9月1日(月)"
+    public = public_archive(archive)
+    assert "会議: 新宿区個人情報保護管理運営会議（令和7年9月1日(月) 午前9時30分" in atom_feed(public).decode()
+    assert "SUMMARY:新宿区個人情報保護管理運営会議 令和7年9月1日(月)" in ical_meetings(public).decode().replace("\r\n ", "")
+    kyoju = next(r for r in export.records(public) if r["id"] == "kyoju-support-system")
+    assert kyoju["会議"]["回"] is None and kyoju["経過"][0]["表示"] == "令和7年9月1日(月) 承認"
+    monkeypatch.chdir(tmp_path)
+    assert main(["docx", "--content", "content", "--out", "out"]) == 0
+    assert (tmp_path / "out" / "meetings" / "2025-05.docx").is_file()
+    assert "Word: 5 件" in capsys.readouterr().out
+    assert main(["check", "--content", "content"]) == 0
+    assert "会議概要 1 件" in capsys.readouterr().out
+
+
+def test_two_meetings_without_numbers_on_one_date_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    text = "---\n開催日: 2026-05-11\n公開: true\n審議事項:\n  - 件名: 案内状の印刷の委託について\n    決定: 承認\n---\n"
+    for name in ("a.md", "b.md"):
+        (content / "meetings" / name).write_text(text, encoding="utf-8")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/meetings/b.md:2: 開催日: 回のない会議概要で開催日（2026-05-11）も同じものが c/meetings/a.md にもあります"
+        " — どちらにも `回:`（第何回か）を書いて区別してください"]
+
+
+def test_an_items_state_follows_the_meetings_that_heard_it(tmp_path, monkeypatch):
+    """The record decides: 提出済 decided at a meeting shows 決定; not heard yet, it shows the forms' 未審議の表示."""
+    from fugi import view
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "private-item.md", content / "agendas" / "not-heard.md")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    minimal = next(a for a in archive.agendas if a.id == "minimal")  # written 提出済, approved at the meeting
+    assert (minimal.status, minimal.status_word) == ("decided", "決定")
+    assert view.agenda_view(minimal, archive.forms).status == "決定"
+    waiting = next(a for a in archive.agendas if a.id == "not-heard")
+    shown = view.agenda_view(waiting, archive.forms)
+    assert (shown.status, shown.meeting, shown.year, shown.decision) == ("提出済", None, "審議前", "審議中")
+
+
+def test_a_state_the_record_contradicts_is_an_error_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "decided-item.md", content / "agendas" / "decided-item.md")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/agendas/decided-item.md:4: 状態: 決定ですが、この付議事項を審議した会議概要がありません — 状態を提出済にしてください"
+        "（決定かどうかは会議概要の記録から決まります）。決定したなら、その会議概要の審議事項に `付議事項: decided-item` を加えてください"]

@@ -53,8 +53,8 @@ def meeting_start(meeting: m.Meeting, *, zone=JST) -> dt.datetime:
 
 
 def meeting_name(meeting: m.Meeting) -> str:
-    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回."""
-    return f"{meeting.council} 第{meeting.number}回"
+    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回 (or its date when it has no number)."""
+    return f"{meeting.council} {v.meeting_name(meeting)}"
 
 
 def write_feeds(public: m.Archive, docs: Path, site_url: str = "", site_name: str = "") -> list:
@@ -73,20 +73,20 @@ def decisions(public: m.Archive) -> list:
     """(path, title, meeting, item number, decision, agenda or None) of every decision that has a date:
     each published item deliberated at a dated public meeting, and each item of such a meeting known by its
     title alone (its agenda file is missing or unpublished).  Newest first."""
-    found = []
+    found, undecided = [], public.forms.undecided
     for agenda in public.agendas:
         meeting = agenda.meeting
         if meeting is not None and meeting.date is not None:
             item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
             found.append((f"agendas/{agenda.id}/", agenda.title, meeting, item.number if item else 0,
-                          agenda.decision or v.UNKNOWN, agenda))
+                          agenda.decision or undecided, agenda))
     for meeting in public.meetings:
         if meeting.date is None:
             continue
         for item in meeting.items:
             if item.agenda is None:
                 found.append((f"meetings/{meeting.id}/#item-{item.number}", item.title, meeting, item.number,
-                              item.decision or v.UNKNOWN, None))
+                              item.decision or undecided, None))
     return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
 
 
@@ -110,8 +110,9 @@ def condition_lines(labels, item) -> list:
 def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda, item=None) -> str:
     """What a resident reads in a feed reader: the decision and its conditions, the meeting, and the item's paper
     and 区分."""
+    name = meeting.council if meeting.number is None else meeting_name(meeting)  # a date-named one: its date once
     lines = [f"{labels.decision}: {decision}", *condition_lines(labels, item),
-             f"会議: {meeting_name(meeting)}（{v.meeting_when(meeting)}）"]
+             f"会議: {name}（{v.meeting_when(meeting)}）"]
     if meeting.place and labels.meeting_place:
         lines.append(f"{labels.meeting_place}: {meeting.place}")
     if agenda is not None:
@@ -194,7 +195,7 @@ def ical_meetings(public: m.Archive, site_url: str = "", site_name: str = "") ->
         if meeting.place:
             event.add("location", clean(meeting.place))
         items = [line for item in meeting.items for line in (
-            f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or v.UNKNOWN}",
+            f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or forms.undecided}",
             *("　" + condition for condition in condition_lines(labels, item)))]
         lines = [f"{labels.items}:", *items] if items else []
         if site_url:

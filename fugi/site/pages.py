@@ -226,9 +226,11 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
                           lambda: info_items_context(archive, agendas, rows, reviews))
     else:
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
-    pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
-    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
-                sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],
+    if forms.agenda.role("checklists"):  # a council without checklists has no catalog page
+        pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
+                deviations=export.DEVIATIONS if forms.agenda.role("checklists") else "", sensitive=export.SENSITIVE,
+                sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
                 count=len(decisions), list_sep=export.LIST_SEP)
     return pages.written
 
