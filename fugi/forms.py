@@ -1,6 +1,7 @@
 """The form definition (content/forms.yml): the council, its documents' fields, 区分 and vocabularies, validated like content."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
 from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
+from .wareki import date_ja
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -388,15 +390,57 @@ def check_forms(top: Reader, forms: Forms) -> None:
         ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
+    meeting = top.map.get("会議")
+    line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
+    keys = {f.key for f in forms.meeting.fields}
     try:
-        meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
-    except KeyError as err:
-        meeting = top.map.get("会議")
-        line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
-        ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
-                  "{…} には、会議の書類の項目のキーを書いてください")
+        pieces = title_pieces(forms.meeting.texts.get("表題", ""))
+    except ValueError as err:
+        ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
+        pieces = []
+    for name in [piece[1] for piece in pieces if piece[0] == "field" and piece[1] not in keys]:
+        ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+                  "{…} には、会議の書類の項目のキーを書いてください（使えるもの: " + "・".join(sorted(keys)) + "）")
+
+
+#: A title format's pieces: {{ and }} (a brace itself), {キー} (a field's value), or a brace left alone.
+TITLE_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def title_pieces(text: str) -> list:
+    """A 表題 format as ("text", …) and ("field", key) pieces; only {キー} is understood — never str.format, which
+    would evaluate {x.attr} and {x[key]} taken from forms.yml. A lone brace raises ValueError (a Japanese message)."""
+    pieces, at = [], 0
+    for match in TITLE_PIECE.finditer(text):
+        if match.start() > at:
+            pieces.append(("text", text[at:match.start()]))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            pieces.append(("text", token[0]))
+        elif token == "{":
+            raise ValueError(f"表題の「{{」（{match.start() + 1}文字目）が }} で閉じていません")
+        elif token == "}":
+            raise ValueError(f"表題の「}}」（{match.start() + 1}文字目）に対応する {{ がありません")
+        elif not match.group(1).strip():
+            raise ValueError("表題に中身のない {} があります")
+        else:
+            pieces.append(("field", match.group(1).strip()))
+        at = match.end()
+    if at < len(text):
+        pieces.append(("text", text[at:]))
+    return pieces
+
+
+def title_value(value) -> str:
+    """A field's value as the title prints it: a date in 和暦 (令和7年9月1日), nothing for an empty field."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return date_ja(value)
+    return str(value)
 
 
 def meeting_title(form: DocumentForm, values: dict) -> str:
     """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
-    return form.texts["表題"].format_map(values)
+    return "".join(title_value(values.get(value)) if kind == "field" else value
+                   for kind, value in title_pieces(form.texts["表題"]))
