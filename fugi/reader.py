@@ -167,6 +167,8 @@ class Reader:
         if not isinstance(value, LList):
             self.error(key, "箇条書き（- で始まる行の並び）で書いてください", f"`{key}:` の下に `- ` で始まる行を並べてください")
             return []
+        for i in range(len(value)):  # each item's line, for checks across fields (a plain item has no key of its own)
+            self.ctx.lines[f"{self.name(key)}[{i + 1}]"] = value.line_of(i)
         return [(Reader(self.ctx, item, f"{self.name(key)}[{i + 1}]") if isinstance(item, LMap) else item,
                  value.line_of(i)) for i, item in enumerate(value)]
 

@@ -95,6 +95,12 @@ EXPECTED = {
     "meeting-advice-names-withheld.md": [
         "14: 助言: 助言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の助言から外してください",
     ],
+    "meeting-place-names-withheld.md": [
+        "4: 場所: 場所に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の場所から外してください",
+        "8: 出席者[2]: 出席会員等に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の出席会員等から外してください",
+        "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
+        "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
+    ],
     "meeting-pending-decided.md": [
         "4: 状態: [警告] 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にするか、決めた会議概要を加えてください",
     ],
@@ -120,6 +126,7 @@ EXPECTED = {
 REPORTED_ON = {"duplicate-number.md": "minimal.md", "meeting-pending-decided.md": "decided-item.md"}
 # Agenda items a meeting fixture needs besides the base one (tests/fixtures/companions/).
 COMPANIONS = {"meeting-private-item.md": ["private-item.md"], "meeting-advice-names-withheld.md": ["private-item.md"],
+              "meeting-place-names-withheld.md": ["private-item.md"],
               "meeting-pending-decided.md": ["decided-item.md"]}
 
 
