@@ -184,7 +184,7 @@ def load_forms(content: Path, problems) -> Optional[Forms]:
     """Read content/forms.yml; every mistake in it is a problem with its line.  None when it cannot be used."""
     content = Path(content)
     path = content / FORMS_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         problems.error(str(content / FORMS_FILE), 1, "様式", "様式の定義ファイルがありません",
                        f"content/ に {FORMS_FILE}（会議の名前・書類の項目・区分・語彙）を置いてください。書き方は {GUIDE_FILE} にあります")
         return None

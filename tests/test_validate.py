@@ -1,6 +1,7 @@
 """Each fixture under tests/fixtures/mistakes/ is one real mistake; the exact message (line, field, text) is asserted."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -315,3 +316,65 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
     item.write_text(item.read_text(encoding="utf-8").replace(*mistake, 1), encoding="utf-8")
     _, problems = load_archive(content)
     assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
+
+
+# ---------------------------------------------------------------------------
+# Every file read comes from inside content/, with or without the cache; never a traceback, never a hang
+
+
+@pytest.mark.parametrize("name", ["forms.yml", "vocabulary/data-items.yml", "vocabulary/readings.yml"])
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_shared_file_that_points_outside_content_is_refused_with_or_without_the_cache(tmp_path, monkeypatch, name, warm):
+    """The tester's forms.yml (and vocabularies) as symlinks to a file outside content/: its text would be published.
+    A warm cache (the same bytes read before as a real file) must not let it through."""
+    from fugi.cache import Cache
+    from fugi.reload import Loader
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    source = REPO / "content" / name
+    target = content / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    cache = Cache(tmp_path / "cache")
+    if warm:
+        _, problems, _ = Loader(content, cache).load()
+        assert not problems.errors, [str(p) for p in problems]
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_bytes(source.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+    _, problems, _ = Loader(content, cache).load()
+    assert f"c/{name}:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください" \
+        in [str(p) for p in problems.errors]
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p.symlink_to(p.parent / "gone.md"),
+     "ファイル: リンク先のファイルがありません（シンボリックリンク） — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.symlink_to(p),
+     "ファイル: シンボリックリンクが循環していて、ファイルにたどり着けません — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.mkdir(), "ファイル: ファイルではなくフォルダです — フォルダの名前を「.md」で終わらない名前に変えてください"),
+    (_fifo, "ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — 文書はエディタでふつうのテキストファイルとして保存してください"),
+], ids=["dangling", "loop", "folder", "fifo"])
+@pytest.mark.parametrize("folder", ["agendas", "meetings"])
+def test_a_md_name_that_is_not_a_readable_file_is_reported_never_opened(tmp_path, monkeypatch, make, expected, folder):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    make(content / folder / "odd.md")
+    archive, problems = load_archive(content)  # a FIFO opened would hang here
+    assert [str(p) for p in problems] == [f"c/{folder}/odd.md:1: {expected}"]
+    assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+def test_an_editors_lock_file_is_ignored(tmp_path, monkeypatch):
+    """Emacs leaves `.#name.md`, a symlink to nowhere, beside a file being edited."""
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    (content / "agendas" / ".#minimal.md").symlink_to("clerk@host.12345:1700000000")
+    archive, problems = load_archive(content)
+    assert not problems and [a.id for a in archive.agendas] == ["minimal"]
