@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .limits import check_body, check_values
 from .problems import Problems
 from .yaml_check import check_text, scan_tokens
 from .yaml_words import describe
@@ -137,7 +138,10 @@ def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
     for finding in findings:
         report = problems.warn if finding.warning else problems.error
         report(path, finding.line + first_line, "YAML", finding.message, finding.hint)
-    return None if any(not f.warning for f in findings) else data
+    if any(not f.warning for f in findings):
+        return None
+    check_values(data, path, problems, line=first_line)  # control characters, sizes, table widths: each at its line
+    return data
 
 
 def file_problem(path: Path, root: Path | None = None) -> tuple:
@@ -218,6 +222,7 @@ def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
     if parts is None:
         return None
     yaml_text, body, body_line = parts
+    check_body(body, body_line, rel, "本文", problems)
     meta = parse_yaml(yaml_text, rel, problems, first_line=2)
     if meta is None and not problems_for(problems, rel):
         problems.error(rel, 2, "フロントマター", "フロントマターが空です", "必須項目を書いてください")
