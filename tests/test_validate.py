@@ -241,7 +241,20 @@ def test_drift_is_a_warning_with_both_texts(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 # Files named in content are published: they must be images inside content/
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def png(width: int, height: int) -> bytes:
+    """A real PNG of width x height black pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    pixels = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+PNG = png(4, 3)
+BROKEN = "画像をもう一度書き出して（保存し直して）から置いてください"
 IMAGE_CASES = {
     "outside": ("../../../../etc/hosts.png", None,
                 "「../../../../etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
@@ -253,6 +266,10 @@ IMAGE_CASES = {
                      "「images/secret.png」の中身はPNG画像ではありません — 画像を保存し直すか、実際の形式に合った拡張子にしてください"),
     "wrong-extension": ("images/notes.txt", b"text",
                         "「images/notes.txt」は画像ファイルではありません — PNG・JPEG・GIF のいずれかを指定してください"),
+    "truncated-png": ("images/cut.png", png(40, 30)[:20], f"「images/cut.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "truncated-jpeg": ("images/cut.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF",
+                       f"「images/cut.jpg」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "empty-png": ("images/zero.png", png(0, 0), f"「images/zero.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
     "missing": ("images/none.png", None,
                 "図のファイル「images/none.png」がありません — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
 }
