@@ -14,7 +14,7 @@ from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
 from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
-from .wareki import date_ja
+from .wareki import date_ja, time_ja
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -392,15 +392,20 @@ def check_forms(top: Reader, forms: Forms) -> None:
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     meeting = top.map.get("会議")
     line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
-    keys = {f.key for f in forms.meeting.fields}
+    kinds = {f.key: f.kind for f in forms.meeting.fields}
+    usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
         pieces = title_pieces(forms.meeting.texts.get("表題", ""))
     except ValueError as err:
         ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
         pieces = []
-    for name in [piece[1] for piece in pieces if piece[0] == "field" and piece[1] not in keys]:
-        ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
-                  "{…} には、会議の書類の項目のキーを書いてください（使えるもの: " + "・".join(sorted(keys)) + "）")
+    for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
+        if name in kinds:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+                      "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
+        else:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+                      "{…} には、会議の書類の項目のキーを書いてください" + usable)
 
 
 #: A title format's pieces: {{ and }} (a brace itself), {キー} (a field's value), or a brace left alone.
@@ -431,16 +436,24 @@ def title_pieces(text: str) -> list:
     return pieces
 
 
-def title_value(value) -> str:
-    """A field's value as the title prints it: a date in 和暦 (令和7年9月1日), nothing for an empty field."""
-    if value is None:
+#: The kinds of field a title can print: one-line values (a list or a Markdown text has no place in a title).
+TITLE_KINDS = ("line", "number", "date", "time", "choice")
+
+
+def title_value(field: Optional[Field], value) -> str:
+    """A field's value as the title prints it: a date in 和暦 (令和7年9月1日), a time as 午前9時30分, nothing for an
+    empty field or one that is not a one-line value (check refuses those in the format)."""
+    if value is None or field is None or field.kind not in TITLE_KINDS:
         return ""
     if isinstance(value, dt.date):
         return date_ja(value)
+    if field.kind == "time":
+        return time_ja(str(value))
     return str(value)
 
 
 def meeting_title(form: DocumentForm, values: dict) -> str:
     """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
-    return "".join(title_value(values.get(value)) if kind == "field" else value
+    fields = {f.key: f for f in form.fields}
+    return "".join(title_value(fields.get(value), values.get(value)) if kind == "field" else value
                    for kind, value in title_pieces(form.texts["表題"]))

@@ -122,8 +122,10 @@ def test_the_title_format_is_filled_by_our_own_parser_never_by_str_format():
     forms = load_forms(CONTENT, Problems())
     values = {"会議名": "新宿区個人情報保護管理運営会議", "回": 3, "開催日": dt.date(2021, 10, 18)}
     assert meeting_title(forms.meeting, values) == "新宿区個人情報保護管理運営会議(第3回)概要"
-    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{{回}} 第{回}回（{開催日}）{終了}"})
-    assert meeting_title(form, values) == "{回} 第3回（令和3年10月18日）"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{{回}} 第{回}回（{開催日} {開始}）{終了}"})
+    assert meeting_title(form, {**values, "開始": "09:30"}) == "{回} 第3回（令和3年10月18日 午前9時30分）"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{出席者}"})
+    assert meeting_title(form, {"出席者": ("会長",)}) == ""  # a list has no place in a title (check refuses it)
     form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{回.__class__.__mro__}"})
     assert meeting_title(form, values) == ""  # an unknown name is refused by check; it never reaches an attribute
 
@@ -288,6 +290,8 @@ MISTAKES = {
     "title-unclosed": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名(第{回}回)概要"',
                        "会議.表題: 表題の「{」（1文字目）が } で閉じていません"),
     "title-position": ('表題: "{会議名}(第{回}回)概要"', '表題: "{0}(第{回}回)概要"', "会議.表題: 表題の {0} は項目にありません"),
+    "title-list": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回}回)概要 {出席者}"',
+                   "会議.表題: 表題の {出席者} は1行の値ではないので表題に入れられません"),
     "title-conversion": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回:d}回)概要"',
                          "会議.表題: 表題の {回:d} は項目にありません"),
 }
