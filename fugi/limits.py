@@ -25,7 +25,7 @@ def text_problems(text: str, limit: int) -> list:
     found = []
     if len(text) > limit:
         found.append((0, f"長すぎます（{len(text):,}文字。{limit:,}文字まで）",
-                      "内容を分けて、別の資料（資料番号の枝番）や別の項目に書いてください"))
+                      "文章を短くするか、いくつかに分けて書いてください"))
     bad = CONTROL.search(text)
     if bad:
         found.append((text.count("\n", 0, bad.start()), f"制御文字（U+{ord(bad.group()):04X}）が入っています",

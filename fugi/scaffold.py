@@ -62,7 +62,7 @@ def title_problems(title: str) -> list:
     """What check would refuse in the title, refused before the file is written: a line break, a control character."""
     found = [(message, hint) for _, message, hint in text_problems(title, MAX_VALUE)]
     if any(mark in title for mark in "\n\r\u2028\u2029"):
-        found.insert(0, ("改行が入っています", "件名は1行で書いてください（改行は印字のときに折り返されます）"))
+        found.insert(0, ("改行が入っています", "--title は1行で書いてください（長い表題は印字のときに折り返されます）"))
     return found
 
 

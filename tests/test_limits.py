@@ -27,7 +27,7 @@ def test_a_huge_field_and_a_huge_table_are_refused_by_check_at_their_line_and_fa
     body = text.split("\n").index("|" + "|".join(["-"] * 5000) + "|") + 1
     assert lines == [
         f"c/agendas/minimal.md:{purpose}: 事業の概要.目的: 長すぎます（1,000,000文字。{MAX_VALUE:,}文字まで） — "
-        "内容を分けて、別の資料（資料番号の枝番）や別の項目に書いてください",
+        "文章を短くするか、いくつかに分けて書いてください",
         f"c/agendas/minimal.md:{body}: 本文: 表の列が多すぎます（5,000列。{MAX_COLUMNS}列まで） — 表を縦長に組み替えるか、いくつかの表に分けてください",
     ], lines
     assert took < 10, took

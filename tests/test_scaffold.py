@@ -78,7 +78,7 @@ def test_new_checks_its_options_before_writing(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("title, expected", [
-    ("一行目\n二行目", "--title: 改行が入っています — 件名は1行で書いてください（改行は印字のときに折り返されます）"),
+    ("一行目\n二行目", "--title: 改行が入っています — --title は1行で書いてください（長い表題は印字のときに折り返されます）"),
     ("ベル\a入り", "--title: 制御文字（U+0007）が入っています"),
 ], ids=["line-break", "control"])
 def test_new_refuses_a_title_check_would_refuse(tmp_path, capsys, title, expected):
