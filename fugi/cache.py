@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -73,7 +74,12 @@ def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes; read again only when its size, times or inode changed since this process hashed it
     (a build asks for the same file's hash several times; `serve` asks after every save)."""
     name = os.fspath(path)  # plain strings: a build asks thousands of times
-    st = os.stat(name)
+    try:
+        st = os.stat(name)
+    except OSError as err:  # a dangling link or a loop: the loader reports it (fugi.load.file_problem)
+        return f"unreadable:{err.errno}"
+    if not stat.S_ISREG(st.st_mode):  # a folder or a FIFO named *.md: never opened (a FIFO would hang)
+        return f"not-a-file:{stat.S_IFMT(st.st_mode)}"
     signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
     known = _DIGESTS.get(name)
     if known is not None and known[0] == signature:
@@ -127,7 +133,14 @@ def context_digest(content_root: Path) -> str:
         relative = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         files += [(relative + name, os.path.join(top, name)) for name in names
                   if not (rel in skip and name.endswith(".md")) and os.path.isfile(os.path.join(top, name))]
-    return digest([(rel, Path(path).read_bytes()) for rel, path in sorted(files)])
+    return digest([(rel + linked(path), Path(path).read_bytes()) for rel, path in sorted(files)])
+
+
+def linked(path: str) -> str:
+    """Where a file reached through a symlink really is, as part of the key: the same bytes through a link (perhaps
+    out of content/, which the loader refuses) are not the same input as a file in its place."""
+    real = os.path.realpath(path)
+    return "" if real == os.path.abspath(path) else f" -> {real}"
 
 
 class Cache:

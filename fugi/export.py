@@ -250,7 +250,7 @@ def to_csv(rows: list, forms) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns = fields(forms)
-    writer.writerow([column for _, column, _ in columns])
+    writer.writerow([neutralise(column) for _, column, _ in columns])  # the forms' labels are typed by a person too
     for row in rows:
         cells = []
         for key, _, _ in columns:

@@ -1,6 +1,7 @@
 """The form definition (content/forms.yml): the council, its documents' fields, 区分 and vocabularies, validated like content."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
 from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
+from .wareki import date_ja, time_ja
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -184,7 +186,7 @@ def load_forms(content: Path, problems) -> Optional[Forms]:
     """Read content/forms.yml; every mistake in it is a problem with its line.  None when it cannot be used."""
     content = Path(content)
     path = content / FORMS_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         problems.error(str(content / FORMS_FILE), 1, "様式", "様式の定義ファイルがありません",
                        f"content/ に {FORMS_FILE}（会議の名前・書類の項目・区分・語彙）を置いてください。書き方は {GUIDE_FILE} にあります")
         return None
@@ -394,13 +396,66 @@ def check_forms(top: Reader, forms: Forms) -> None:
         ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
+    meeting = top.map.get("会議")
+    line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
+    kinds = {f.key: f.kind for f in forms.meeting.fields}
+    usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
-        meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
-    except KeyError as err:
-        meeting = top.map.get("会議")
-        line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
-        ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
-                  "{…} には、会議の書類の項目のキーを書いてください")
+        pieces = title_pieces(forms.meeting.texts.get("表題", ""))
+    except ValueError as err:
+        ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
+        pieces = []
+    for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
+        if name in kinds:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+                      "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
+        else:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+                      "{…} には、会議の書類の項目のキーを書いてください" + usable)
+
+
+#: A title format's pieces: {{ and }} (a brace itself), {キー} (a field's value), or a brace left alone.
+TITLE_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def title_pieces(text: str) -> list:
+    """A 表題 format as ("text", …) and ("field", key) pieces; only {キー} is understood — never str.format, which
+    would evaluate {x.attr} and {x[key]} taken from forms.yml. A lone brace raises ValueError (a Japanese message)."""
+    pieces, at = [], 0
+    for match in TITLE_PIECE.finditer(text):
+        if match.start() > at:
+            pieces.append(("text", text[at:match.start()]))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            pieces.append(("text", token[0]))
+        elif token == "{":
+            raise ValueError(f"表題の「{{」（{match.start() + 1}文字目）が }} で閉じていません")
+        elif token == "}":
+            raise ValueError(f"表題の「}}」（{match.start() + 1}文字目）に対応する {{ がありません")
+        elif not match.group(1).strip():
+            raise ValueError("表題に中身のない {} があります")
+        else:
+            pieces.append(("field", match.group(1).strip()))
+        at = match.end()
+    if at < len(text):
+        pieces.append(("text", text[at:]))
+    return pieces
+
+
+#: The kinds of field a title can print: one-line values (a list or a Markdown text has no place in a title).
+TITLE_KINDS = ("line", "number", "date", "time", "choice")
+
+
+def title_value(field: Optional[Field], value) -> str:
+    """A field's value as the title prints it: a date in 和暦 (令和7年9月1日), a time as 午前9時30分, nothing for an
+    empty field or one that is not a one-line value (check refuses those in the format)."""
+    if value is None or field is None or field.kind not in TITLE_KINDS:
+        return ""
+    if isinstance(value, dt.date):
+        return date_ja(value)
+    if field.kind == "time":
+        return time_ja(str(value))
+    return str(value)
 
 
 def check_columns(ctx, forms: Forms) -> None:
@@ -434,11 +489,13 @@ def check_checklist_form(top: Reader, forms: Forms) -> None:
 
 
 def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
-    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
+    """The meeting's title from the 表題 format, filled by our own parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
 
     A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
     text = form.texts["表題"]
     number, date = form.role("number"), form.role("date")
     if not numbered and number is not None and date is not None:
         text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
-    return text.format_map(values)
+    fields = {f.key: f for f in form.fields}
+    return "".join(title_value(fields.get(value), values.get(value)) if kind == "field" else value
+                   for kind, value in title_pieces(text))

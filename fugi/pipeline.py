@@ -54,17 +54,18 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
 def _outcome_key(content: Path, strict: bool):
     """(the build cache, the key of check's outcome for the content as it is now, or None)."""
-    from .cache import code_digest, context_digest, digest, file_digest, open_cache
+    from .cache import code_digest, context_digest, digest, file_digest, linked, open_cache
     from .load import AGENDA_DIR, MEETING_DIR, display_path
 
     content = Path(content)
     cache = open_cache(content)
     if not cache.enabled or not all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
         return cache, None
-    files = sorted(f"{name}/{entry.name}" for name in (AGENDA_DIR, MEETING_DIR) for entry in os.scandir(content / name)
-                   if entry.name.endswith(".md"))  # (content / name).glob("*.md"), without pathlib's cost
+    files = sorted((f"{name}/{entry.name}", entry.is_symlink()) for name in (AGENDA_DIR, MEETING_DIR)
+                   for entry in os.scandir(content / name) if entry.name.endswith(".md"))  # glob, without pathlib's cost
     return cache, digest(code_digest(), context_digest(content), display_path(content, content), strict,
-                         [(rel, file_digest(f"{content}/{rel}")) for rel in files])
+                         [(rel + (linked(f"{content}/{rel}") if link else ""), file_digest(f"{content}/{rel}"))
+                          for rel, link in files])
 
 
 def _keep_outcome(content, strict, archive, problems, where=None) -> str:

@@ -62,7 +62,7 @@ def unread(names, readings: Optional[Readings]) -> list:
 def load_readings(content: Path, problems) -> Optional[Readings]:
     """The readings file, validated like content; None when the content has none (lists then sort by name)."""
     path = Path(content) / READINGS_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         return None
     src = load_yaml_file(path, Path(content), problems)
     if src is None:

@@ -216,7 +216,23 @@ def image_problem(image: str, content_root) -> tuple | None:
     if not head.startswith(IMAGE_MAGIC[suffix]):
         return (f"「{image}」の中身は{suffix[1:].upper()}画像ではありません",
                 "画像を保存し直すか、実際の形式に合った拡張子にしてください")
-    return None
+    return broken_image(image, resolved)
+
+
+def broken_image(image: str, path: Path) -> tuple | None:
+    """(message, hint) when the image's header cannot be read as Word reads it (python-docx): a file cut short, or a
+    picture of 0 pixels (its size is divided by); None when Word can place it."""
+    from docx.image.image import Image
+
+    try:
+        read = Image.from_file(str(path))
+        ok = read.px_width > 0 and read.px_height > 0 and read.width > 0 and read.height > 0
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds (UnexpectedEndOfFile, struct.error …)
+        ok = False
+    if ok:
+        return None
+    return (f"「{image}」は画像として読めません（途中で切れているか、大きさが 0 です）",
+            "画像をもう一度書き出して（保存し直して）から置いてください")
 
 
 class InfoItems(Kind):

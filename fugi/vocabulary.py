@@ -101,7 +101,7 @@ class Vocabulary:
 def load_vocabulary(content: Path, problems) -> Optional[Vocabulary]:
     """content/vocabulary/data-items.yml, validated like content; None when there is none (or it has errors)."""
     path = Path(content) / VOCABULARY_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         return None
     src = load_yaml_file(path, Path(content), problems)
     if src is None:

@@ -54,6 +54,26 @@ def test_errors_are_reported_together_without_traceback(tmp_path):
     assert "何も書き出していません" in result.stderr
 
 
+def test_odd_md_names_are_reported_twice_alike_without_traceback_or_hang(tmp_path):
+    """An editor's lock `.#x.md` (a dangling link), a FIFO and a folder named *.md: check (and check again, with its
+    outcome in the cache) reports the FIFO and the folder at line 1, ignores the lock, and never opens the FIFO."""
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "agendas" / ".#kyoju-support-system.md").symlink_to("clerk@host.4242:1700000000")
+    os.mkfifo(content / "agendas" / "pipe.md")
+    (content / "meetings" / "old.md").mkdir()
+    for _ in range(2):
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--content", str(content)], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stdout.splitlines() == [
+            "content/agendas/pipe.md:1: ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — "
+            "文書はエディタでふつうのテキストファイルとして保存してください",
+            "content/meetings/old.md:1: ファイル: ファイルではなくフォルダです — フォルダの名前を「.md」で終わらない名前に変えてください"]
+
+
 def test_failed_build_leaves_previous_output(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -138,6 +138,23 @@ def test_a_withheld_item_says_so_and_keeps_its_conditions_out(planted_archive):
     assert withheld["注記"] == "非公開の付議事項のため掲載していません"
 
 
+def test_a_column_named_by_the_forms_is_neutralised_too(planted_archive):
+    """The CSV's header row is the forms' labels: a label typed as a formula must not run in a spreadsheet."""
+    import copy
+    import csv
+    import dataclasses
+    import io
+
+    from fugi.export import records, to_csv
+
+    forms = planted_archive.forms
+    title = forms.agenda.role("title")
+    agenda = dataclasses.replace(forms.agenda, fields=tuple(dataclasses.replace(f, label="=1+1") if f is title else f
+                                                             for f in forms.agenda.fields))
+    archive = copy.copy(planted_archive)
+    archive.forms = dataclasses.replace(forms, agenda=agenda)
+    header = next(csv.reader(io.StringIO(to_csv(records(archive), archive.forms))))
+    assert "'=1+1" in header and "=1+1" not in header
 def test_the_open_data_columns_are_fixed_by_the_forms_whatever_the_content(tmp_path):
     """The same columns with or without a data-item vocabulary (they were 24 and 22): no column per class of it."""
     headers, keys = [], []

@@ -113,6 +113,23 @@ def test_the_stock_definition_loads_cleanly():
     assert forms.partner_roles == ("委託先", "再委託先", "結合の相手方")
 
 
+def test_the_title_format_is_filled_by_our_own_parser_never_by_str_format():
+    """{キー} only: a date reads in 和暦, {{ }} print a brace, and nothing in the format is evaluated."""
+    import dataclasses
+    import datetime as dt
+
+    from fugi.forms import meeting_title
+    forms = load_forms(CONTENT, Problems())
+    values = {"会議名": "新宿区個人情報保護管理運営会議", "回": 3, "開催日": dt.date(2021, 10, 18)}
+    assert meeting_title(forms.meeting, values) == "新宿区個人情報保護管理運営会議(第3回)概要"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{{回}} 第{回}回（{開催日} {開始}）{終了}"})
+    assert meeting_title(form, {**values, "開始": "09:30"}) == "{回} 第3回（令和3年10月18日 午前9時30分）"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{出席者}"})
+    assert meeting_title(form, {"出席者": ("会長",)}) == ""  # a list has no place in a title (check refuses it)
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{回.__class__.__mro__}"})
+    assert meeting_title(form, values) == ""  # an unknown name is refused by check; it never reaches an attribute
+
+
 # ---------------------------------------------------------------------------
 # A fifth 区分 and a second council, with no Python edit
 
@@ -273,6 +290,15 @@ MISTAKES = {
                      "議題.資料番号: 「件名」はオープンデータの列として47行目の項目と同じ名前です — どちらかのラベルを別の名前にしてください"),
     "title-placeholder": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回数}回)概要"',
                           "会議.表題: 表題の {回数} は項目にありません — {…} には、会議の書類の項目のキーを書いてください"),
+    "title-attribute": ('表題: "{会議名}(第{回}回)概要"', '表題: "{回.__class__.__mro__}"',
+                        "会議.表題: 表題の {回.__class__.__mro__} は項目にありません"),
+    "title-unclosed": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名(第{回}回)概要"',
+                       "会議.表題: 表題の「{」（1文字目）が } で閉じていません"),
+    "title-position": ('表題: "{会議名}(第{回}回)概要"', '表題: "{0}(第{回}回)概要"', "会議.表題: 表題の {0} は項目にありません"),
+    "title-list": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回}回)概要 {出席者}"',
+                   "会議.表題: 表題の {出席者} は1行の値ではないので表題に入れられません"),
+    "title-conversion": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回:d}回)概要"',
+                         "会議.表題: 表題の {回:d} は項目にありません"),
 }
 
 

@@ -419,3 +419,57 @@ def test_a_strict_mkdocs_failure_says_which_warning(tmp_path):
     with pytest.raises(SiteFailure) as failure:
         run_mkdocs(config)
     assert "in strict mode" in str(failure.value) and "meetings/nowhere.md" in str(failure.value)
+
+
+class _Elements(HTMLParser):
+    """Every element of a page with its attributes, and the text of each <script>."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.scripts, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_hostile_words_of_the_forms_reach_the_theme_as_text(tmp_path, monkeypatch):
+    """サイト.名称・サイト.説明・相手先の総称 go through the theme's own templates (site_name, site_description, the
+    nav): a description that closes <meta name="description"> must not open a live <script>."""
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(sitebuild.CONTENT, content)
+    forms = content / "forms.yml"
+    text = forms.read_text(encoding="utf-8")
+    hostile = {"  名称: 新宿区個人情報保護管理運営会議 アーカイブ": "  名称: '</title><script>alert(1)</script>'",
+               "  説明: 新宿区個人情報保護管理運営会議の付議事項と会議概要の公開アーカイブ": """  説明: '"><script>alert(2)</script>'""",
+               "  相手先の総称: 相手方 ": "  相手先の総称: '<img src=x onerror=alert(3)>' "}
+    for before, after in hostile.items():
+        assert before in text, before
+        text = text.replace(before, after, 1)
+    forms.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["site", "--content", "content", "--out", "out"]) == 0
+    pages = sorted((tmp_path / "out").rglob("*.html"))
+    assert pages
+    shown = ""
+    for path in pages:
+        parsed = _Elements()
+        parsed.feed(path.read_text(encoding="utf-8"))
+        assert not any("alert(" in script for script in parsed.scripts), path
+        assert not any(tag == "img" and "onerror" in attrs for tag, attrs in parsed.tags), path
+        shown += html.unescape(path.read_text(encoding="utf-8"))
+    assert "</title><script>alert(1)</script>" in shown and '"><script>alert(2)</script>' in shown
+    assert "<img src=x onerror=alert(3)>別" in shown
+    data = json.loads((tmp_path / "out" / "data" / "decisions.json").read_text(encoding="utf-8"))
+    assert data["名称"] == "</title><script>alert(1)</script>"  # open data keeps the words, escaped by JSON alone

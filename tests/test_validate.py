@@ -1,6 +1,7 @@
 """Each fixture under tests/fixtures/mistakes/ is one real mistake; the exact message (line, field, text) is asserted."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -118,11 +119,33 @@ EXPECTED = {
     "unfilled-draft.md": [
         "31: 事業内容: [警告] 「【要記入】」のままの箇所があります — 「【要記入】」を消して、代わりに書くべきことを書き込んでください",
     ],
+    "meeting-place-names-withheld.md": [
+        "4: 場所: 場所に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の場所から外してください",
+        "8: 出席者[2]: 出席会員等に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の出席会員等から外してください",
+        "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
+        "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
+    ],
+    "control-character-title.md": [
+        "2: 件名: 制御文字（U+0007）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
+    ],
+    "control-character-department.md": [
+        "9: 担当部課[1].課[1]: 制御文字（U+001B）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
+    ],
+    "date-out-of-range.md": [
+        "24: 外部結合.結合の開始時期と期間[1].開始: 「0001-01-01」は扱える日付の範囲の外です — 1873-01-01（明治6年1月1日）から 9998-12-31 までの日付を書いてください",
+    ],
+    "meeting-date-out-of-range.md": [
+        "3: 開催日: 「9999-12-31」は扱える日付の範囲の外です — 1873-01-01（明治6年1月1日）から 9998-12-31 までの日付を書いてください",
+    ],
+    "too-many-columns.md": [
+        "34: 本文: 表の列が多すぎます（31列。30列まで） — 表を縦長に組み替えるか、いくつかの表に分けてください",
+    ],
 }
 # Problems reported on the base file rather than on the fixture itself.
 REPORTED_ON = {"duplicate-number.md": "minimal.md", "meeting-pending-decided.md": "decided-item.md"}
 # Agenda items a meeting fixture needs besides the base one (tests/fixtures/companions/).
 COMPANIONS = {"meeting-private-item.md": ["private-item.md"], "meeting-advice-names-withheld.md": ["private-item.md"],
+              "meeting-place-names-withheld.md": ["private-item.md"],
               "meeting-pending-decided.md": ["decided-item.md"]}
 
 
@@ -221,7 +244,20 @@ def test_drift_is_a_warning_with_both_texts(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 # Files named in content are published: they must be images inside content/
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def png(width: int, height: int) -> bytes:
+    """A real PNG of width x height black pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    pixels = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+PNG = png(4, 3)
+BROKEN = "画像をもう一度書き出して（保存し直して）から置いてください"
 IMAGE_CASES = {
     "outside": ("../../../../etc/hosts.png", None,
                 "「../../../../etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
@@ -233,6 +269,10 @@ IMAGE_CASES = {
                      "「images/secret.png」の中身はPNG画像ではありません — 画像を保存し直すか、実際の形式に合った拡張子にしてください"),
     "wrong-extension": ("images/notes.txt", b"text",
                         "「images/notes.txt」は画像ファイルではありません — PNG・JPEG・GIF のいずれかを指定してください"),
+    "truncated-png": ("images/cut.png", png(40, 30)[:20], f"「images/cut.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "truncated-jpeg": ("images/cut.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF",
+                       f"「images/cut.jpg」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "empty-png": ("images/zero.png", png(0, 0), f"「images/zero.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
     "missing": ("images/none.png", None,
                 "図のファイル「images/none.png」がありません — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
 }
@@ -313,6 +353,62 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
     assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
 
 
+@pytest.mark.parametrize("name", ["forms.yml", "vocabulary/data-items.yml", "vocabulary/readings.yml"])
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_shared_file_that_points_outside_content_is_refused_with_or_without_the_cache(tmp_path, monkeypatch, name, warm):
+    """The tester's forms.yml (and vocabularies) as symlinks to a file outside content/: its text would be published.
+    A warm cache (the same bytes read before as a real file) must not let it through."""
+    from fugi.cache import Cache
+    from fugi.reload import Loader
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    source = REPO / "content" / name
+    target = content / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    cache = Cache(tmp_path / "cache")
+    if warm:
+        _, problems, _ = Loader(content, cache).load()
+        assert not problems.errors, [str(p) for p in problems]
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_bytes(source.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+    _, problems, _ = Loader(content, cache).load()
+    assert f"c/{name}:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください" \
+        in [str(p) for p in problems.errors]
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p.symlink_to(p.parent / "gone.md"),
+     "ファイル: リンク先のファイルがありません（シンボリックリンク） — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.symlink_to(p),
+     "ファイル: シンボリックリンクが循環していて、ファイルにたどり着けません — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.mkdir(), "ファイル: ファイルではなくフォルダです — フォルダの名前を「.md」で終わらない名前に変えてください"),
+    (_fifo, "ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — 文書はエディタでふつうのテキストファイルとして保存してください"),
+], ids=["dangling", "loop", "folder", "fifo"])
+@pytest.mark.parametrize("folder", ["agendas", "meetings"])
+def test_a_md_name_that_is_not_a_readable_file_is_reported_never_opened(tmp_path, monkeypatch, make, expected, folder):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    make(content / folder / "odd.md")
+    archive, problems = load_archive(content)  # a FIFO opened would hang here
+    assert [str(p) for p in problems] == [f"c/{folder}/odd.md:1: {expected}"]
+    assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+def test_an_editors_lock_file_is_ignored(tmp_path, monkeypatch):
+    """Emacs leaves `.#name.md`, a symlink to nowhere, beside a file being edited."""
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    (content / "agendas" / ".#minimal.md").symlink_to("clerk@host.12345:1700000000")
+    archive, problems = load_archive(content)
+    assert not problems and [a.id for a in archive.agendas] == ["minimal"]
 def test_a_meeting_without_a_number_is_named_by_its_date_everywhere(tmp_path, monkeypatch, capsys):
     """回 may be left out (必須: false): the meeting is kept, and its date (和暦) names it in every artefact."""
     from fugi import export, view

@@ -157,6 +157,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
     `build.py serve` passes another view (fugi.preview: everything, marked, never published)."""
+    if isinstance(site_name, Markup):  # config.site_name is escaped for the theme (site/build.py); feeds escape their own way
+        site_name = site_name.unescape()
     with remembered(memo):
         return _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo)
 
