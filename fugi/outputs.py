@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+import threading
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -256,6 +257,50 @@ def check_targets(targets: dict, content: Path) -> None:
                 problems.error(str(one), 1, "--out", "出力先が重なっています", "Word とサイトの出力先を別のフォルダにしてください")
     if problems:
         raise OutputRefused(problems)
+
+
+class Listing:
+    """The marker's list and fugi's record of a folder fugi keeps writing into (the preview's), rewritten after each
+    round of writes from what fugi wrote there: {relative path: the SHA-256 fugi wrote, or None when the file now
+    there is fugi's whole (read again, only when it changed)}.  A later build into the folder tells fugi's files
+    from the clerk's as in any output."""
+
+    def __init__(self, folder: Path, cache_root: Path | None):
+        from .reuse import record_path
+
+        self.folder = Path(folder)
+        self.record = record_path(self.folder.resolve(), cache_root) if cache_root is not None else None
+        self.seen: dict = {}  # relative path -> (device, inode, size, time), SHA-256 of its bytes
+        self.lock = threading.Lock()
+
+    def write(self, files: dict) -> None:
+        with self.lock:
+            listed, record = [], {}
+            for rel in sorted(files):
+                path = os.path.join(self.folder, rel)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                key = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+                seen = self.seen.get(rel)
+                sha = seen[1] if seen and seen[0] == key else sha256_of(path)
+                self.seen[rel] = (key, sha)
+                wrote = files[rel] or sha
+                listed.append(f"{wrote}\t{st.st_size}\t{rel}\n")
+                record[rel] = [wrote, *key] if wrote == sha else [wrote, -1, -1, -1, -1]  # changed since: never linked
+            _replace(self.folder / MARKER, MARKER_TEXT + FILES_HEAD + "".join(listed))
+            if self.record is not None:
+                self.record.parent.mkdir(parents=True, exist_ok=True)
+                _replace(self.record, json.dumps(record, sort_keys=True))
+
+
+def _replace(path: Path, text: str) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def _pid_alive(pid: int) -> bool:
