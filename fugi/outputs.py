@@ -297,6 +297,19 @@ class Listing:
                 _replace(self.record, json.dumps(record, sort_keys=True))
 
 
+def forget(target: Path) -> None:
+    """Remove fugi's record of an output about to be replaced (in the cache in use, and in the default one when the
+    cache is off): a record describes one output, never the next one a build without it (or a killed build) left."""
+    from .cache import DEFAULT_DIR
+    from .reuse import record_path
+
+    for root in {cache_root(), Path(DEFAULT_DIR).resolve()} - {None}:
+        try:
+            record_path(Path(target).resolve(), root).unlink()
+        except FileNotFoundError:
+            pass
+
+
 def _replace(path: Path, text: str) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -496,6 +509,8 @@ class Outputs:
         for option, folder in self.staging.items():
             writer = self.writers.get(option)
             write_marker(folder, {rel: entry[0] for rel, entry in writer.written.items()} if writer else None)
+        for target in self.targets.values():
+            forget(target)  # until the new record is saved, each output's own marker (its hashes) speaks for it
         for option, folder in self.staging.items():
             target = self.targets[option]
             old = target.parent / f".{target.name}{OLD}{os.getpid()}"

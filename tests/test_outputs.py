@@ -197,6 +197,27 @@ def test_the_record_decides_over_the_markers_list(workspace):
     assert notes.read_bytes() == b"memo"
 
 
+def test_a_build_without_the_cache_leaves_no_record_to_contradict_its_output(workspace):
+    """A record describes one output: after a build with the cache off, the next cached build does not take the
+    files that build added for a clerk's."""
+    def build(cache: str):
+        env = {k: v for k, v in os.environ.items() if k != "FUGI_CACHE"}
+        if cache:
+            env["FUGI_CACHE"] = cache
+        return subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "out"], cwd=workspace,
+                              capture_output=True, text=True, env=env)
+
+    item = workspace / "content" / "agendas" / "aircon-josei.md"
+    text = item.read_text(encoding="utf-8")
+    item.unlink()
+    assert build("").returncode == 0  # the cache in build/cache records an output without the item
+    item.write_text(text, encoding="utf-8")
+    assert build("off").returncode == 0  # its Word file added, no record kept
+    result = build("")
+    assert result.returncode == 0, result.stdout
+    assert (workspace / "out" / "agendas" / "aircon-josei.docx").is_file()
+
+
 def test_without_the_cache_the_markers_hashes_decide(workspace):
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
     forget_record(workspace / "out")
