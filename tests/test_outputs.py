@@ -314,12 +314,24 @@ def test_a_previous_outputs_copy_left_read_only_is_removed_by_the_next_build(wor
     assert not stale.exists()
 
 
-def test_a_leftover_fugi_cannot_remove_is_said(tmp_path):
-    from fugi.outputs import left
-
-    lines = []
-    left([(tmp_path / ".out.fugi-old-1" / "agendas" / "a.docx", PermissionError(13, "Permission denied"))], lines.append)
-    assert len(lines) == 1 and ".out.fugi-old-1/agendas/a.docx:1: --out: fugi の古いフォルダを消せませんでした" in lines[0]
+def test_a_leftover_fugi_cannot_remove_is_said_at_every_build(workspace):
+    """Nothing hidden stays silently: a copy of an old output fugi cannot remove (here a file made immutable, which
+    even root cannot remove) is named, and the build goes on."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    stale = workspace / ".out.fugi-old-999999999"
+    shutil.copytree(workspace / "out", stale)
+    stuck = stale / "agendas" / "aircon-josei.docx"
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        result = run("docx", "--out", "out", cwd=workspace)
+        assert result.returncode == 0
+        assert (".out.fugi-old-999999999/agendas/aircon-josei.docx:1: --out: fugi の古いフォルダを消せませんでした"
+                in result.stdout), result.stdout
+        assert "fugi が作った古い出力で、あなたのファイルはありません" in result.stdout
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)])
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0 and not stale.exists()
 
 
 def test_an_out_name_too_long_for_the_disk_is_a_message(workspace):
