@@ -27,6 +27,8 @@ FILES_HEAD = "--- fugi が書いたファイル（SHA-256・バイト数・パ�
 SIZES_HEAD = "--- fugi が書いたファイル（バイト数・パス） ---\n"
 #: A folder name longer than this cannot get its staging folder beside it (a name may have 255 bytes).
 NAME_BYTES = 200
+#: A folder path longer than this leaves no room for the files in it (a path may have 4,095 bytes).
+PATH_BYTES = 3500
 #: Files an operating system leaves in any folder it shows: no loss when a build replaces them.
 LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 STAGING = ".fugi-staging-"  # .<target name>.fugi-staging-<pid>: a build in progress
@@ -49,9 +51,12 @@ def _within(path: Path, other: Path) -> bool:
 
 def refusal(target: Path, content: Path, option: str) -> str:
     """Why `target` may not be replaced, or "" when fugi may write it."""
-    too_long = [part for part in Path(os.path.abspath(target)).parts if len(os.fsencode(part)) > NAME_BYTES]
+    absolute = os.fsencode(os.path.abspath(target))
+    too_long = [part for part in absolute.split(b"/") if len(part) > NAME_BYTES]
     if too_long:
-        return f"フォルダの名前が長すぎます（{len(os.fsencode(too_long[0]))} バイト。{NAME_BYTES} バイトまで）"
+        return f"フォルダの名前が長すぎます（{len(too_long[0])} バイト。{NAME_BYTES} バイトまで）"
+    if len(absolute) > PATH_BYTES:
+        return f"フォルダのパスが長すぎます（{len(absolute)} バイト。中に書くファイルの分を残して {PATH_BYTES} バイトまで）"
     try:
         target, content = Path(target).resolve(), Path(content).resolve()
         exists, is_dir = target.exists(), target.is_dir()

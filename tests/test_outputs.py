@@ -340,6 +340,11 @@ def test_an_out_name_too_long_for_the_disk_is_a_message(workspace):
     assert result.stdout.splitlines() == [
         f"{'a' * 300}:1: --out: このフォルダには書き出せません: フォルダの名前が長すぎます（300 バイト。200 バイトまで） — "
         "fugi 専用の出力先（まだないフォルダか空のフォルダ。例: site/、build/docx/）を指定してください。何も変更していません"]
+    deep = "/".join(["b" * 150] * 30)
+    result = run("docx", "--out", deep, cwd=workspace)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "--out: このフォルダには書き出せません: フォルダのパスが長すぎます（" in result.stdout
+    assert sorted(p.name for p in workspace.iterdir()) == ["content", "notes"]
 
 
 def test_default_command_out_puts_word_and_site_under_it_and_says_where(workspace):
