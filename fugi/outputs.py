@@ -285,13 +285,13 @@ class Listing:
                 path = os.path.join(self.folder, rel)
                 try:
                     st = os.lstat(path)
+                    if not stat.S_ISREG(st.st_mode):
+                        continue
+                    key = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+                    seen = self.seen.get(rel)
+                    sha = seen[1] if seen and seen[0] == key else sha256_of(path)
                 except OSError:
-                    continue
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-                key = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
-                seen = self.seen.get(rel)
-                sha = seen[1] if seen and seen[0] == key else sha256_of(path)
+                    continue  # gone while listed (the search index replaced): the next round lists what is there
                 self.seen[rel] = (key, sha)
                 wrote = files[rel] or sha
                 listed.append(f"{wrote}\t{st.st_size}\t{rel}\n")
