@@ -168,7 +168,7 @@ def record_of(folder: Path, root: Path | None = None) -> dict | None:
 
 def strangers(folder: Path, record: dict | None = None) -> list:
     """What in one of fugi's folders a build would lose: (path, why) for each file fugi did not write or that changed
-    since, each symbolic link and empty folder (fugi writes neither), each Word/LibreOffice lock (a document open)
+    since, each symbolic link and empty folder fugi did not make (fugi writes no links), each Word/LibreOffice lock (a document open)
     and each folder made read-only (which fugi could not empty).
 
     A file is fugi's only when its bytes are those fugi wrote at that path.  fugi's own record (`record`, kept in the
@@ -185,6 +185,8 @@ def strangers(folder: Path, record: dict | None = None) -> list:
         return []
     listed = _listed(text)
     found = []
+    made = {rel.rsplit("/", 1)[0] + "/" for rel in (record if record is not None else listed or {}) if "/" in rel}
+    made |= {rel[:i + 1] for rel in made for i, c in enumerate(rel) if c == "/"}  # the folders fugi made
 
     def fugis(rel: str, path: str, st) -> bool:
         mine = (listed or {}).get(rel)
@@ -208,7 +210,8 @@ def strangers(folder: Path, record: dict | None = None) -> list:
         if kind == "link":
             found.append((Path(folder) / rel, "link"))
         elif kind == "folder":
-            found.append((Path(folder) / rel, "folder"))
+            if rel not in made:  # one of fugi's emptied (its files deleted) goes with the output
+                found.append((Path(folder) / rel, "folder"))
         elif name.startswith(("~$", ".~lock.")):
             found.append((Path(folder) / rel, "open"))
         elif name in LITTER:
