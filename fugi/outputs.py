@@ -352,7 +352,7 @@ def recover(target: Path, report=print) -> None:
             else:
                 if kind == WORK:
                     stop_orphans(entry)
-                left(remove(entry), report)
+                left(remove(entry), report, entry)
 
 
 def remove(folder: Path) -> list:
@@ -382,12 +382,12 @@ def remove(folder: Path) -> list:
     return failed
 
 
-def left(failed: list, report) -> None:
-    """Say what of fugi's own folders could not be removed: a leftover is never hidden."""
+def left(failed: list, report, folder: Path) -> None:
+    """Say what of fugi's own `folder` could not be removed: a leftover is never hidden."""
     for path, err in failed[:1]:
         reason = os.strerror(err.errno) if getattr(err, "errno", None) else str(err)
         report(f"{shown(Path(path))}:1: --out: fugi の古いフォルダを消せませんでした（{reason}） — "
-               f"権限を確かめて、{shown(Path(path).parent)} を消してください（fugi が作った古い出力で、"
+               f"権限を確かめて、{display(folder)} を消してください（fugi が作り直す前の出力や作業用のもので、"
                "あなたのファイルはありません）。次のビルドがもう一度消そうとします")
 
 
@@ -522,7 +522,7 @@ class Outputs:
         for option, folder in self.staging.items():
             target = self.targets[option]
             old = target.parent / f".{target.name}{OLD}{os.getpid()}"
-            left(remove(old), self.report)
+            left(remove(old), self.report, old)
             if target.exists():
                 target.rename(old)
                 olds.append(old)
@@ -531,8 +531,8 @@ class Outputs:
         for reuse in self.reused:
             reuse.save()
         for old in olds:
-            left(remove(old), self.report)
-        left(remove(self.work), self.report)
+            left(remove(old), self.report, old)
+        left(remove(self.work), self.report, self.work)
 
 
 @contextmanager

@@ -333,7 +333,7 @@ def test_a_leftover_fugi_cannot_remove_is_said_at_every_build(workspace):
         assert result.returncode == 0
         assert (".out.fugi-old-999999999/agendas/aircon-josei.docx:1: --out: fugi の古いフォルダを消せませんでした"
                 in result.stdout), result.stdout
-        assert "fugi が作った古い出力で、あなたのファイルはありません" in result.stdout
+        assert "権限を確かめて、.out.fugi-old-999999999/ を消してください（fugi が作り直す前の出力や作業用のもので、" in result.stdout
     finally:
         subprocess.run(["chattr", "-i", str(stuck)])
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0 and not stale.exists()
