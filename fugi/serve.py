@@ -27,7 +27,7 @@ from pathlib import Path
 from .cache import Cache, Remembered, open_cache
 from .documents import Keys, render_word
 from .docx_files import write_bytes_atomic
-from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
+from .outputs import FILES_HEAD, MARKER, MARKER_TEXT, Listing, OutputRefused, display, refusal
 from .pipeline import rendering
 from .preview import preview_archive
 from .preview_server import PreviewServer, page_of
@@ -56,7 +56,8 @@ def own(folder: Path, content: Path) -> Path:
                        "build/ の中の fugi のフォルダを消すか、別のフォルダで実行してください")
         raise OutputRefused(problems)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    if not (folder / MARKER).is_file():  # its list, once there is something in it: Preview.listed()
+        (folder / MARKER).write_text(MARKER_TEXT + FILES_HEAD, encoding="utf-8")
     return folder.resolve()
 
 
@@ -93,6 +94,8 @@ class Preview:
                            "そちらを Ctrl+C で止めてから、もう一度実行してください")
             raise OutputRefused(problems) from None
         self.cache = Remembered(open_cache(self.content))
+        # what the preview wrote, listed in each folder's marker like any output's (a later --out there keeps the rest)
+        self.listings = {"base": Listing(self.base, self.cache.root), "docx": Listing(self.docx, self.cache.root)}
         for older in ("docs", "site", "pages", "jinja", *(p.name for p in self.base.glob("pagefind-new*"))):
             # a fugi before per-key folders kept pages here; a stopped preview's unfinished search index
             shutil.rmtree(self.base / older, ignore_errors=True)
@@ -179,6 +182,7 @@ class Preview:
         tmp = self.base / f"{RECORD}.tmp"
         tmp.write_text(json.dumps(self.record, sort_keys=True), encoding="utf-8")
         tmp.replace(self.base / RECORD)
+        self.listings["docx"].write(dict(self.record))
 
     def render(self, archive, changed: set, start: float) -> int:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
@@ -212,7 +216,17 @@ class Preview:
         for other in (self.base / "sites").iterdir():
             if other != base:
                 shutil.rmtree(other, ignore_errors=True)
+        self.listed()
         return pages
+
+    def listed(self) -> None:
+        """List what the preview wrote into build/preview/ in its marker: its pages, search index and record."""
+        files = {RECORD: None}
+        for folder in ("sites", "pagefind"):
+            for top, _, names in os.walk(self.base / folder):
+                rel = Path(top).relative_to(self.base).as_posix()
+                files.update((f"{rel}/{name}", None) for name in names)
+        self.listings["base"].write(files)
 
     def settle(self) -> None:
         """Wait until the search index of the last build is made."""
@@ -232,6 +246,7 @@ class Preview:
             if done.returncode == 0 and (fresh / "pagefind.js").is_file():
                 shutil.rmtree(self.search, ignore_errors=True)
                 fresh.rename(self.search)
+                self.listed()
         except OSError:
             pass  # the pages changed under Pagefind, say: the index made after the next save replaces this one
         finally:

@@ -269,6 +269,39 @@ def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
     os.close(first.lock)
 
 
+def test_what_the_preview_wrote_is_listed_so_a_later_build_there_keeps_the_clerks_files(workspace, monkeypatch):
+    """The tester's case: after `serve`, `docx --out build/preview-docx` deleted the clerk's notes and a Word file
+    saved in Word, silently; `site --out build/preview` would have done the same to build/preview/."""
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    preview = Preview(workspace / "content", lambda line: None)
+    preview.prepare()
+    try:
+        assert preview.rebuild()
+    finally:
+        preview.settle()
+        os.close(preview.lock)
+    docx, base = workspace / "build" / "preview-docx", workspace / "build" / "preview"
+    (docx / "notes.txt").write_text("会議の準備メモ", encoding="utf-8")
+    word = docx / "agendas" / f"{EDITED}.docx"
+    word.write_bytes(word.read_bytes() + b"saved in Word")
+    (base / "notes.txt").write_text("メモ", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "build/preview-docx"],
+                            cwd=workspace, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split(": --out:")[0] for line in result.stdout.splitlines()] == [
+        f"build/preview-docx/agendas/{EDITED}.docx:1", "build/preview-docx/notes.txt:1"]
+    assert (docx / "notes.txt").is_file() and word.read_bytes().endswith(b"saved in Word")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "site", "--out", "build/preview"],
+                            cwd=workspace, capture_output=True, text=True)
+    assert result.returncode == 1 and [line.split(": --out:")[0] for line in result.stdout.splitlines()] == [
+        "build/preview/notes.txt:1"]
+    assert (base / "notes.txt").is_file()
+    (docx / "notes.txt").unlink()
+    word.unlink()  # what the clerk keeps is moved away: the preview's own files are fugi's, replaced
+    assert subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "build/preview-docx"],
+                          cwd=workspace, capture_output=True, text=True).returncode == 0
 def test_a_serve_stopped_by_a_busy_port_still_creates_build_cache(workspace):
     """Issue 25: with the default cache folder (build/cache), a serve refused for a port in use made build/cache."""
     import socket
