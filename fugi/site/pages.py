@@ -247,7 +247,7 @@ class ItemMemo:
         return digest(self.keys.agenda(agenda_id), "site item", json.dumps([downloads, image], sort_keys=True))
 
     def get(self, key: str):
-        data = self.memo.get_data(key)
+        data = self.memo.get_data(key)  # sealed by this machine's key (PageMemo.get_data checks it)
         return pickle.loads(data) if data is not None else None
 
     def put(self, key: str, value) -> None:
