@@ -235,7 +235,8 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
                 run_split(config, kept, built, run_mkdocs, page_outputs, jobs(), work)
             finally:
                 logger.removeFilter(quiet)
-        seal_folder(built)
+        if changed or fresh_build:  # else the folder is the one its manifest was checked against above
+            seal_folder(built)
         key_file.write_text(key, encoding="utf-8")
         with ThreadPoolExecutor(1) as side:
             job = side.submit(alongside, built) if alongside is not None else None
