@@ -445,6 +445,8 @@ def open_cache(content: Path, folder: Path | None = None) -> Cache:
     content = Path(content).resolve()
     if root == content or content in root.parents or root in content.parents:
         return Cache(None)  # never inside the content folder, never around it
+    if root in key_path().parents:
+        return Cache(None)  # the key would travel with the cache: entries anybody could sign
     if root.is_dir() and not (root / MARKER).is_file() and any(root.iterdir()):
         return Cache(None)  # a folder of somebody else's files (FUGI_CACHE=~/Documents): never written, never pruned
     try:
