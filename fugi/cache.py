@@ -111,24 +111,26 @@ def notice_bad(path, report=None) -> None:
     (report or (lambda text: print(text, file=sys.stderr)))(line)
 
 
-MANIFEST = ".fugi-sealed"
+def manifest_path(folder: Path) -> Path:
+    """Where a kept folder's sealed manifest lives: beside it, never in it (the folder is copied into the site)."""
+    folder = Path(folder)
+    return folder.with_name(folder.name + ".sealed")
 
 
 def seal_folder(folder: Path) -> None:
     """Seal a folder kept in the cache (MkDocs' pages, a Pagefind bundle): the hash of each of its files, in a sealed
-    manifest beside them."""
-    folder = Path(folder)
-    files = _folder_files(folder)
-    write_bytes_atomic(folder / MANIFEST, seal(json.dumps(files, sort_keys=True).encode("utf-8")))
+    manifest beside it."""
+    files = _folder_files(Path(folder))
+    write_bytes_atomic(manifest_path(folder), seal(json.dumps(files, sort_keys=True).encode("utf-8")))
 
 
 def folder_intact(folder: Path) -> bool:
     """Whether a kept folder holds exactly the files its sealed manifest lists, with the same bytes."""
     folder = Path(folder)
     try:
-        data = unseal((folder / MANIFEST).read_bytes())
+        data = unseal(manifest_path(folder).read_bytes())
         listed = json.loads(data) if data is not None else None
-        return listed == _folder_files(folder)
+        return listed is not None and listed == _folder_files(folder)
     except (OSError, ValueError):
         return False
 
@@ -139,8 +141,6 @@ def _folder_files(folder: Path) -> dict:
         for name in names:
             path = os.path.join(top, name)
             rel = os.path.relpath(path, folder).replace(os.sep, "/")
-            if rel == MANIFEST:
-                continue
             if os.path.islink(path) or not os.path.isfile(path):
                 files[rel] = None  # never fugi's: the manifest lists none, so the folder is not intact
                 continue
@@ -416,15 +416,15 @@ def misplaced(content: Path, targets: dict | None = None):
     root = cache_folder()
     if root is None:
         return problems
-    places = [(Path(content).resolve(), "content/ の")] + [(Path(t).resolve(), f"出力先（{option}）の")
-                                                          for option, t in (targets or {}).items()]
+    places = [(Path(content).resolve(), "内容のフォルダ")] + [(Path(t).resolve(), "出力先")
+                                                       for t in (targets or {}).values()]
     for place, what in places:
         if root == place or place in root.parents or root in place.parents:
-            where = "フォルダそのもの" if root == place else ("中" if place in root.parents else "外側（出力先を含むフォルダ）")
+            where = "と同じです" if root == place else ("の中にあります" if place in root.parents else "を含んでいます")
             problems.error(_shown(root), 1, "FUGI_CACHE",
-                           f"キャッシュのフォルダが{what}{where}です（{_shown(place)}/）。キャッシュの記録が公開サイトや"
-                           "内容に混ざってしまいます",
-                           "環境変数 FUGI_CACHE で content/ と出力先の外のフォルダを指定するか（例: FUGI_CACHE=build/cache）、"
+                           f"キャッシュのフォルダが{what} {_shown(place)}/ {where}（キャッシュの記録が公開サイトや"
+                           "内容に混ざってしまいます）",
+                           "環境変数 FUGI_CACHE で内容のフォルダと出力先の外のフォルダを指定するか（例: FUGI_CACHE=build/cache）、"
                            "出力先を変えてください。何も変更していません")
     return problems
 

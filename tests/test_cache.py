@@ -193,6 +193,11 @@ def test_a_tampered_cache_is_never_run_or_published(tmp_path):
     assert _snapshot(tmp_path / "round2") == clean
     assert NOTICE in done.stderr and "Traceback" not in done.stderr
 
+    # without the cache: the same bytes (no record of the cache's checks reaches an output)
+    done = _build(tmp_path, "nocache", "off")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _snapshot(tmp_path / "nocache") == clean
+
     # round 3: the whole cache from another machine (another key): everything made again, told in a few lines
     done = _build(tmp_path, "round3", cache, "docx", key="elsewhere")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -207,15 +212,17 @@ def test_a_cache_inside_the_site_or_content_is_refused(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
     env = {key: value for key, value in os.environ.items() if key != "FUGI_CACHE"}
     for place, message in [
-        ("site/cache", "site/cache:1: FUGI_CACHE: キャッシュのフォルダが出力先（site）の中です（site/）。"),
-        ("content/cache", "content/cache:1: FUGI_CACHE: キャッシュのフォルダがcontent/ の中です（content/）。"),
-        ("site", "site:1: FUGI_CACHE: キャッシュのフォルダが出力先（site）のフォルダそのものです（site/）。"),
+        ("site/cache", "site/cache:1: FUGI_CACHE: キャッシュのフォルダが出力先 site/ の中にあります（キャッシュの記録が"
+                       "公開サイトや内容に混ざってしまいます） — 環境変数 FUGI_CACHE で内容のフォルダと出力先の外のフォルダを"
+                       "指定するか（例: FUGI_CACHE=build/cache）、出力先を変えてください。何も変更していません"),
+        ("content/cache", "content/cache:1: FUGI_CACHE: キャッシュのフォルダが内容のフォルダ content/ の中にあります"),
+        ("site", "site:1: FUGI_CACHE: キャッシュのフォルダが出力先 site/ と同じです"),
+        ("build", "build:1: FUGI_CACHE: キャッシュのフォルダが出力先 build/docx/ を含んでいます"),
     ]:
         done = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=tmp_path, capture_output=True, text=True,
                               env=dict(env, FUGI_CACHE=place, XDG_CONFIG_HOME=str(tmp_path / "config")))
         assert done.returncode == 1, done.stdout + done.stderr
         assert message in done.stdout + done.stderr
-        assert "環境変数 FUGI_CACHE で content/ と出力先の外のフォルダを指定するか" in done.stdout + done.stderr
         assert "Traceback" not in done.stderr
         assert not (tmp_path / "site").exists() and not (tmp_path / "build").exists()
         assert not (tmp_path / "content" / "cache").exists()

@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
-from ..cache import code_digest, digest, folder_intact, notice_bad, seal, seal_folder, tree_digest, unseal, value_bytes
+from ..cache import (code_digest, digest, folder_intact, manifest_path, notice_bad, seal, seal_folder, tree_digest, unseal,
+                     value_bytes)
 from ..docx_files import write_bytes_atomic
 from ..documents import jobs
 from ..outputs import locked, memory_scratch
@@ -284,12 +285,14 @@ def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=
         tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         run_pagefind(site, tmp, Path(cache_root), work, previous[0] if previous else None, html)
-        seal_folder(tmp)
         shutil.rmtree(kept, ignore_errors=True)
         tmp.rename(kept)
+        seal_folder(kept)  # a build killed before this leaves a bundle that is not intact: made again
         for other in folder.iterdir():
-            if other != kept:
+            if other.is_dir() and other != kept:
                 shutil.rmtree(other, ignore_errors=True)  # one bundle kept: the latest
+            elif other.name.endswith(".sealed") and other != manifest_path(kept):
+                other.unlink(missing_ok=True)
     if reuse is not None:
         reuse.copy_tree(kept, bundle.parent, bundle.name)  # the bundle sits at the top of the staged site
     else:
