@@ -111,6 +111,51 @@ def notice_bad(path, report=None) -> None:
     (report or (lambda text: print(text, file=sys.stderr)))(line)
 
 
+#: What a cache entry's pickle may name besides fugi's own dataclasses and enums (fugi.model, fugi.forms …).
+_SAFE_GLOBALS = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
+                 ("datetime", "timezone"), ("array", "array"), ("array", "_array_reconstructor"),
+                 ("collections", "OrderedDict"), ("builtins", "set"), ("builtins", "frozenset"),
+                 ("builtins", "bytearray"), ("builtins", "complex"), ("builtins", "range"), ("builtins", "slice")}
+
+
+class DataUnpickler:
+    """An unpickler for sealed cache entries that builds data only (a second wall behind the seal): it can name
+    fugi's dataclasses and enums and a few value types of the standard library, never a function or another class."""
+
+    def __new__(cls, file):
+        import pickle
+
+        class Restricted(pickle.Unpickler):
+            def find_class(self, module, name):
+                if (module, name) in _SAFE_GLOBALS or (module.split(".")[0] == "fugi" and _fugi_data(module, name)):
+                    return super().find_class(module, name)
+                raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+        return Restricted(file)
+
+
+def _fugi_data(module: str, name: str) -> bool:
+    import dataclasses
+    import enum
+    import importlib
+
+    if "." in name or name.startswith("_"):
+        return False
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return False
+    return (isinstance(value, type) and value.__module__ == module
+            and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)))
+
+
+def loads_data(data: bytes):
+    """A sealed entry's pickled data (checked by unseal() first), built by DataUnpickler."""
+    import io
+
+    return DataUnpickler(io.BytesIO(data)).load()
+
+
 def manifest_path(folder: Path) -> Path:
     """Where a kept folder's sealed manifest lives: beside it, never in it (the folder is copied into the site)."""
     folder = Path(folder)

@@ -130,8 +130,10 @@ def test_a_crafted_model_or_forms_entry_is_never_unpickled(workspace, tmp_path, 
     assert len(entries) > 5
     for i, entry in enumerate(entries):
         payload = pickle.dumps(_Planted(str(planted)))
-        # half of them wear the seal's mark with a made-up signature
-        entry.write_bytes(SEAL + b"\0" * 32 + payload if i % 2 else payload)
+        # a third wear the seal's mark with a made-up signature, a third are sealed with the key itself (as if it had
+        # leaked): the unpickler builds fugi's data classes only, never calls a function
+        entry.write_bytes([payload, SEAL + b"\0" * 32 + payload, fugi_cache.seal(payload)][i % 3]
+                          if hasattr(fugi_cache, "seal") else payload)
     capsys.readouterr()
     again, problems, _ = Loader(content, cache).load()
     assert not planted.exists()

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import cbor2
 
-from ..cache import notice_bad, seal, unseal
+from ..cache import loads_data, notice_bad, seal, unseal
 from ..outputs import memory_scratch
 
 SIGNATURE = b"pagefind_dcd"
@@ -362,7 +362,7 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
             notice_bad(kept)
             kept.unlink(missing_ok=True)
         try:
-            model, before = pickle.loads(data) if data is not None else (None, {})
+            model, before = loads_data(data) if data is not None else (None, {})
         except Exception:  # noqa: BLE001 - an unreadable snapshot is an empty one
             model, before = None, {}
     known = {rel: before[rel][1] for rel, key in keys.items() if rel in before and before[rel][0] == key}
