@@ -193,6 +193,15 @@ def test_a_tampered_cache_is_never_run_or_published(tmp_path):
     assert _snapshot(tmp_path / "round2") == clean
     assert NOTICE in done.stderr and "Traceback" not in done.stderr
 
+    # the kept site's record of what it depends on, not UTF-8
+    keys = _entries(cache, "site/*/key")
+    assert keys
+    for entry in keys:
+        entry.write_bytes(b"\xff\xfe\x80")
+    done = _build(tmp_path, "round2b", cache)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _snapshot(tmp_path / "round2b") == clean and "Traceback" not in done.stderr
+
     # without the cache: the same bytes (no record of the cache's checks reaches an output)
     done = _build(tmp_path, "nocache", "off")
     assert done.returncode == 0, done.stdout + done.stderr
