@@ -180,9 +180,25 @@ def folder_intact(folder: Path) -> bool:
         return False
 
 
+def unlink_links(folder: Path) -> bool:
+    """Remove every symbolic link under a folder kept in the cache (fugi writes none: one would make a later write
+    go through it, into a file of the user's); True if there was one."""
+    found = False
+    for top, folders, names in os.walk(folder):
+        for name in folders + names:
+            path = os.path.join(top, name)
+            if os.path.islink(path):
+                os.unlink(path)
+                found = True
+    return found
+
+
 def _folder_files(folder: Path) -> dict:
     files = {}
-    for top, _, names in os.walk(folder):
+    for top, folders, names in os.walk(folder):
+        for name in folders:
+            if os.path.islink(os.path.join(top, name)):  # a link to a folder: its files would be published
+                files[os.path.relpath(os.path.join(top, name), folder).replace(os.sep, "/")] = None
         for name in names:
             path = os.path.join(top, name)
             rel = os.path.relpath(path, folder).replace(os.sep, "/")

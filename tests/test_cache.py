@@ -202,6 +202,20 @@ def test_a_tampered_cache_is_never_run_or_published(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert _snapshot(tmp_path / "round2b") == clean and "Traceback" not in done.stderr
 
+    # links planted in the kept site and in the search bundle: never written through, never published
+    notes, secret = tmp_path / "notes.txt", tmp_path / "secret"
+    notes.write_text("会議の準備メモ（消えてはいけない）", encoding="utf-8")
+    secret.mkdir()
+    (secret / "draft.html").write_text("非公開の下書き", encoding="utf-8")
+    source = next(p for p in sorted(cache.glob("site/*/docs/agendas/*.md")))
+    source.unlink()
+    source.symlink_to(notes)
+    (next(p for p in sorted(cache.glob("pagefind/*")) if p.is_dir()) / "leak").symlink_to(secret)
+    done = _build(tmp_path, "links", cache)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert notes.read_text(encoding="utf-8") == "会議の準備メモ（消えてはいけない）"
+    assert _snapshot(tmp_path / "links") == clean
+
     # without the cache: the same bytes (no record of the cache's checks reaches an output)
     done = _build(tmp_path, "nocache", "off")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
-from ..cache import (code_digest, digest, folder_intact, manifest_path, notice_bad, seal, seal_folder, tree_digest, unseal,
-                     value_bytes)
+from ..cache import (code_digest, digest, folder_intact, manifest_path, notice_bad, seal, seal_folder, tree_digest,
+                     unlink_links, unseal, value_bytes)
 from ..docx_files import write_bytes_atomic
 from ..documents import jobs
 from ..outputs import locked, memory_scratch
@@ -202,9 +202,9 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
     key = site_key(archive, config_file, scope)
     base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
-        if key_file.is_file() and not folder_intact(built):  # a page changed, cut off or added in the cache
+        if unlink_links(base) or (key_file.is_file() and not folder_intact(built)):  # changed, cut off or added
             notice_bad(built)
-            key_file.unlink()
+            key_file.unlink(missing_ok=True)
         if not key_file.is_file() or key_file.read_bytes() != key.encode("utf-8"):
             for folder in (kept, built, base / "pages"):  # the rendered pages too: a template may have changed
                 shutil.rmtree(folder, ignore_errors=True)
