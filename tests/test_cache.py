@@ -173,7 +173,7 @@ def test_a_tampered_cache_is_never_run_or_published(tmp_path):
     assert _snapshot(tmp_path / "round1") == clean
     assert NOTICE in done.stderr and "Traceback" not in done.stderr
 
-    # round 2: a built page, every rendered page (not UTF-8), the search snapshot, the Pagefind bundle, compiled templates
+    # round 2: a built page, every rendered page (not UTF-8), the search snapshot, the Pagefind bundle, the templates
     page = next(p for p in sorted(cache.glob("site/*/site/agendas/*/index.html")))
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>"))
     rendered, searched, compiled = (_entries(cache, "site/*/pages/*/*"), _entries(cache, "search/*"),
