@@ -43,6 +43,7 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
     from .problems import Problem
 
+    refuse_misplaced_cache(Path(content), {}, report)
     cache, key = _outcome_key(content, strict)
     kept = cache.get("check", key) if key else None
     if kept is not None:
@@ -89,6 +90,17 @@ def _outcome(problems, summary: str, strict: bool, report) -> str:
     if problems.errors or (strict and problems.warnings) or not summary:
         raise ContentError(problems, printed=True)
     return summary
+
+
+def refuse_misplaced_cache(content: Path, targets: dict, report=print) -> None:
+    """A cache folder that is, or is inside, content/ or an output folder: every such problem printed, nothing done."""
+    from .cache import misplaced
+
+    problems = misplaced(content, targets)
+    for problem in problems.sorted():
+        report(str(problem))
+    if problems:
+        raise ContentError(problems, printed=True)
 
 
 def checked_forms(content: Path, report=print):
@@ -144,6 +156,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
+    refuse_misplaced_cache(content, targets, report)
     with writing(targets, content, report) as outputs, rendering(report):  # refuses unowned folders before any work
         archive = checked_archive(content, strict, report)
         cache = open_cache(content)

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import export
-from ..cache import digest
+from ..cache import digest, loads_data
 from .. import model as m
 from ..public import public_archive
 from ..review import public_review
@@ -251,8 +251,11 @@ class ItemMemo:
         return digest(self.keys.agenda(agenda_id), "site item", json.dumps([downloads, image], sort_keys=True))
 
     def get(self, key: str):
-        data = self.memo.get_data(key)
-        return pickle.loads(data) if data is not None else None
+        data = self.memo.get_data(key)  # sealed by this machine's key (PageMemo.get_data checks it)
+        try:
+            return loads_data(data) if data is not None else None
+        except Exception:  # noqa: BLE001 - not data after all: made again
+            return None
 
     def put(self, key: str, value) -> None:
         self.memo.put_data(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
