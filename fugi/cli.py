@@ -56,7 +56,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
                      help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
     top.add_argument("--no-pdf", action="store_true",
                      help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text):
@@ -86,6 +86,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
     new.add_argument("--number", type=int, default=None, help=f"{w['number']}（{w['agenda']}）または回（{w['meeting']}）")
     new.add_argument("--date", default=None, help=f"{w['date']} YYYY-MM-DD（{w['meeting']}）")
     add("schema", "エディタ用の JSON Schema を書き出します")
+    imp = add("import", f"{w['agenda']}・{w['meeting']}の Word 文書・PDF・テキスト（フォルダごとでも）をコンテンツのファイルにします"
+                        "（既にあるファイルは上書きしません）")
+    imp.add_argument("sources", nargs="+", metavar="FILE", help="取り込むファイルかフォルダ（いくつでも）")
     return top
 
 
@@ -122,6 +125,7 @@ NO_OUT = {
     "review": "review は何も書き出しません（--format md の報告は画面に出します。ファイルにするなら > 報告.md）",
     "serve": "serve のプレビューは build/preview/ と build/preview-docx/ に作ります",
     "new": "ひな形はコンテンツのフォルダの中（agendas/・meetings/）に作ります。別の会議のアーカイブなら --content DIR",
+    "import": "取り込んだファイルはコンテンツのフォルダの中（agendas/・meetings/）に書きます。別のフォルダなら --content DIR",
 }
 
 
@@ -159,6 +163,10 @@ def run(command: str, args) -> int:
         from .scaffold import scaffold
 
         return scaffold(args)
+    if command == "import":
+        from .importer.run import run_import
+
+        return run_import(args.sources, args.content)
     if command == "schema":
         from .outputs import writing
         from .schema import write_schema

@@ -1,0 +1,248 @@
+"""`build.py import`: read each file, map it to a document, link meetings to items, write new content files, report."""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..load import AGENDA_DIR, split_front_matter
+from ..problems import ContentError, Problems
+from .forms_map import FormsMap, Imported, NotAForm, map_source, norm
+from .sources import Unreadable, read_source
+from .write import document_text, file_stem, free_path, write_new
+
+#: Files a folder import skips without a word: what editors, Word and the system leave beside documents.
+SKIP = (".", "~$", ".~lock")
+
+
+@dataclass
+class Outcome:
+    """One source file: what it became (a document, or why it was refused) and where it was written."""
+
+    source: Path
+    imported: Optional[Imported] = None
+    refused: str = ""
+    written: Optional[Path] = None
+    renamed: bool = False
+    notes: list = field(default_factory=list)
+
+
+def load_forms_and_catalog(content: Path):
+    """(forms, catalog) of the content folder; ContentError with its problems when the forms cannot be used."""
+    from ..checklists import parse_catalog
+    from ..forms import CATALOG_DIR, load_forms
+    from ..load import load_yaml_file
+
+    problems = Problems()
+    forms = load_forms(Path(content), problems)
+    if forms is None:
+        raise ContentError(problems)
+    catalog = {}
+    for category in forms.categories:
+        if not category.checklist:
+            continue
+        src = load_yaml_file(Path(content) / CATALOG_DIR / category.checklist, Path(content), problems)
+        entry = parse_catalog(src, forms, problems) if src is not None else None
+        if entry is not None:
+            catalog[entry.category] = entry
+    if problems.errors:
+        raise ContentError(problems)
+    return forms, catalog
+
+
+# ---------------------------------------------------------------------------
+# Reading (one process, or a pool of them for a folder)
+
+_FM: dict = {}
+
+
+def _init(content: str) -> None:
+    forms, catalog = load_forms_and_catalog(Path(content))
+    _FM["fm"] = FormsMap(forms, catalog)
+
+
+def map_file(path) -> Outcome:
+    """One file mapped with the forms of this process (set by _init); never raises for a bad file."""
+    path = Path(path)
+    try:
+        source = read_source(path)
+        return Outcome(path, imported=map_source(_FM["fm"], source))
+    except (Unreadable, NotAForm) as err:
+        return Outcome(path, refused=str(err))
+    except RecursionError:
+        return Outcome(path, refused="文書の入れ子が深すぎて読めません")
+
+
+def files_of(paths) -> tuple:
+    """(files to import in order, problems for paths that do not exist)."""
+    files, missing = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(SKIP))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(path)
+    return files, missing
+
+
+def map_files(files: list, content: Path, jobs: int = 1, progress=None) -> list:
+    """Outcomes of every file, in the order given; a pool of `jobs` processes when there are many."""
+    if jobs <= 1 or len(files) < 8:
+        _init(str(content))
+        outcomes = []
+        for index, path in enumerate(files, start=1):
+            outcomes.append(map_file(path))
+            if progress:
+                progress(index, len(files), path)
+        return outcomes
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(content),)) as pool:
+        for index, outcome in enumerate(pool.map(map_file, files, chunksize=max(1, len(files) // (jobs * 8))), start=1):
+            outcomes.append(outcome)
+            if progress:
+                progress(index, len(files), outcome.source)
+    return outcomes
+
+
+# ---------------------------------------------------------------------------
+# Linking a meeting's items to the items imported with it or already in content/
+
+
+def existing_titles(content: Path, forms) -> dict:
+    """{norm(件名): file stem} of the items already in content/agendas/."""
+    import yaml
+
+    key = forms.agenda.role("title").key
+    out = {}
+    folder = Path(content) / AGENDA_DIR
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+            meta = yaml.safe_load(front[0]) if front and front[0] else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
+            continue
+        if isinstance(meta, dict) and isinstance(meta.get(key), str):
+            out.setdefault(norm(meta[key]), path.stem)
+    return out
+
+
+def link(outcomes: list, content: Path, forms) -> None:
+    """A meeting's items that name an item (by 件名) point to its file (付議事項:); items it decided become 決定."""
+    items_field = forms.meeting.role("items")
+    parts = {p.role: p for p in items_field.parts}
+    status_key = forms.agenda.role("status").key
+    title_key = forms.agenda.role("title").key
+    decided = forms.status_word("decided")
+    batch = {norm(o.imported.meta.get(title_key, "")): o for o in outcomes if o.imported and o.imported.kind == "agenda"}
+    known = existing_titles(content, forms)
+    for outcome in outcomes:
+        if not outcome.imported or outcome.imported.kind != "meeting":
+            continue
+        items = outcome.imported.meta.get(items_field.key) or []
+        for index, item in enumerate(items):
+            title = norm(item.get(parts["title"].key, ""))
+            target = batch.get(title)
+            stem = target.written.stem if target is not None and target.written else known.get(title)
+            if not stem:
+                continue
+            linked = {parts["agenda"].key: stem}
+            linked.update({k: v for k, v in item.items() if k != parts["title"].key})
+            items[index] = linked
+            word = item.get(parts["decision"].key)
+            if target is not None and word and not forms.pending(word) and decided:
+                target.imported.meta[status_key] = decided
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def place_notes(imported: Imported, forms) -> None:
+    """The notes into the document's 要確認 field (a warning in check until a clerk moves them)."""
+    form = forms.agenda if imported.kind == "agenda" else forms.meeting
+    notes_field = form.role("notes")
+    if not imported.notes:
+        return
+    entries = [{"場所": f"{n.where}（{n.near}）" if n.near else n.where, "文": n.text} for n in imported.notes]
+    if notes_field is not None:
+        imported.meta[notes_field.key] = entries
+    else:  # forms without a notes field: the notes as comments at the end of the body
+        imported.body = (imported.body + "\n\n" if imported.body else "") + "\n".join(
+            f"<!-- 要確認（{e['場所']}）: {e['文']} -->" for e in entries)
+
+
+def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -> int:
+    """The command: 0 when every file was imported (with or without notes), 1 when some were refused."""
+    content = Path(content)
+    forms, _ = load_forms_and_catalog(content)
+    files, missing = files_of(paths)
+    for path in missing:
+        report(f"{path}:1: import: ファイルもフォルダもありません — パスを確かめてください")
+    if not files:
+        if not missing:
+            report("取り込むファイルがありません — Word 文書・PDF・テキストのファイルかフォルダを指定してください")
+        return 1
+    many = len(files) > 1
+    jobs = jobs or (max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+    def progress(index, total, path):
+        if many and sys.stderr.isatty():
+            width = 30
+            done = width * index // total
+            print(f"\r[{'#' * done}{'.' * (width - done)}] {index}/{total} {path.name[:40]:40}", end="", file=sys.stderr)
+        elif many:
+            print(f"[{index}/{total}] {path}", file=sys.stderr)
+
+    outcomes = map_files(files, content, jobs if many else 1, progress)
+    if many and sys.stderr.isatty():
+        print(file=sys.stderr)
+    taken: set = set()
+    for outcome in outcomes:  # names first, so that meetings can name the items imported with them
+        if outcome.imported:
+            stem = file_stem(outcome.source.name)
+            outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
+            taken.add((outcome.imported.kind, outcome.written.stem))
+    link(outcomes, content, forms)
+    for outcome in outcomes:
+        if not outcome.imported:
+            report(f"{outcome.source}:1: import: 取り込めません: {outcome.refused} — 何も書いていません")
+            continue
+        place_notes(outcome.imported, forms)
+        try:
+            write_new(outcome.written, document_text(outcome.imported.meta, outcome.imported.body))
+        except FileExistsError:
+            outcome.refused = f"{outcome.written} ができていたため書きませんでした（上書きはしません）"
+            report(f"{outcome.source}:1: import: {outcome.refused} — もう一度実行してください")
+            outcome.imported, outcome.written = None, None
+            continue
+        except OSError as err:
+            outcome.refused = f"{outcome.written} に書けません（{err.strerror}）"
+            report(f"{outcome.source}:1: import: {outcome.refused} — 書き込めるフォルダを --content で指定してください")
+            outcome.imported, outcome.written = None, None
+            continue
+        kind = forms.agenda.name if outcome.imported.kind == "agenda" else forms.meeting.name
+        renamed = "（同じ名前のファイルがあるため別の名前にしました）" if outcome.renamed else ""
+        report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}")
+        for note in outcome.imported.notes:
+            report(f"  要確認: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
+    report(summary(outcomes, forms))
+    return 1 if missing or any(o.refused for o in outcomes) else 0
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def summary(outcomes: list, forms) -> str:
+    clean = [o for o in outcomes if o.imported and not o.imported.notes]
+    noted = [o for o in outcomes if o.imported and o.imported.notes]
+    refused = [o for o in outcomes if o.refused]
+    lines = ["", "| 結果 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
+             f"| 取り込み済み（要確認あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
+    if noted:
+        lines.append("要確認の文は、各ファイルの「要確認:」にあります。`python build.py check` が警告として示します。")
+    return "\n".join(lines)

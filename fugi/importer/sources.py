@@ -1,0 +1,334 @@
+"""Each source (a .docx, a PDF, the text export of a PDF) as one representation: paragraphs and table rows in reading order."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+
+class Unreadable(Exception):
+    """A file that is not a form fugi can read: its message says why, in Japanese."""
+
+
+@dataclass
+class Para:
+    """One paragraph: its text and a generic style hint (h1-h3 a heading, li1-li3 a list item, more1-3 its next paragraph)."""
+
+    text: str
+    style: str = ""
+
+
+@dataclass
+class Block:
+    """A paragraph (cells == [[para]]) or a table row (one list of paragraphs per cell), with where it was."""
+
+    kind: str  # "p" or "row"
+    cells: list
+    where: str
+    style: str = ""  # the source's own style name of a paragraph (Word), for headings and attachment numbers
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for cell in self.cells for p in cell)
+
+    def cell_texts(self) -> list:
+        return ["\n".join(p.text for p in cell) for cell in self.cells]
+
+
+@dataclass
+class Source:
+    """A read source: its blocks and how it was read (flat: paragraph breaks inside cells may be lost)."""
+
+    path: Path
+    kind: str  # docx / pdf / text
+    blocks: list = field(default_factory=list)
+    flat: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Recognising a file by its bytes
+
+
+def sniff(data: bytes) -> str:
+    """docx / pdf / text / "" (none of them)."""
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if b"\x00" in data[:4096]:
+        return ""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
+    return "text"
+
+
+def read_source(path: Path) -> Source:
+    """The file as a Source; raises Unreadable with a Japanese message for anything else."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise Unreadable(f"ファイルを読めません（{err.strerror}）")
+    kind = sniff(data)
+    if kind == "docx":
+        return read_docx(path, data)
+    if kind == "pdf":
+        return read_pdf(path, data)
+    if kind == "text":
+        return read_text(path, data.decode("utf-8-sig"))
+    raise Unreadable("Word 文書（.docx）・PDF・テキストのどれでもありません")
+
+
+# ---------------------------------------------------------------------------
+# Text export of a PDF (tab-separated cells, <p> paragraphs)
+
+TAG = re.compile(r"</?(?:p|li|ol|ul)\b[^>]*>")
+RULE = re.compile(r"^(?:-{3,}[\t ]*)+$")
+OPEN, CLOSE = "（(", "）)"
+
+
+def cell_paragraphs(text: str) -> list:
+    parts = [p.strip() for p in TAG.split(text)] if TAG.search(text) else [text.strip()]
+    return [Para(p) for p in parts if p] or [Para("")]
+
+
+def unbalanced(text: str) -> bool:
+    return sum(text.count(c) for c in OPEN) > sum(text.count(c) for c in CLOSE)
+
+
+def read_text(path: Path, text: str) -> Source:
+    source = Source(Path(path), "text", flat=True)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pending = None  # a paragraph still open: (text, first line, bold)
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip(" \r\u3000")
+        if pending is not None:
+            joined, first, bold = pending
+            if line.strip():
+                joined = f"{joined}\n{line.strip()}"
+            still_open = (bold and joined.count("**") % 2 == 1) or (not bold and unbalanced(joined))
+            if still_open and line.strip() and number - first < 4:
+                pending = (joined, first, bold)
+                continue
+            pending = None
+            add_paragraph(source, joined, first)
+            continue
+        if not line.strip() or RULE.match(line.strip()):
+            continue
+        if "\t" in line:
+            cells = [cell_paragraphs(cell) for cell in line.split("\t")]
+            while len(cells) > 1 and not any(p.text for p in cells[-1]):
+                cells.pop()
+            source.blocks.append(Block("row", cells, f"{number}行目"))
+            continue
+        stripped = line.strip()
+        bold = stripped.count("**") % 2 == 1
+        if bold or unbalanced(stripped):
+            pending = (stripped, number, bold)
+            continue
+        add_paragraph(source, stripped, number)
+    if pending is not None:
+        add_paragraph(source, pending[0], pending[1])
+    return source
+
+
+def add_paragraph(source: Source, text: str, number: int) -> None:
+    text = re.sub(r"^#+\s*", "", text.replace("**", "")).strip()
+    for part in TAG.split(text) if TAG.search(text) else [text]:
+        if part.strip():
+            source.blocks.append(Block("p", [[Para(part.strip())]], f"{number}行目"))
+
+
+# ---------------------------------------------------------------------------
+# Word
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def q(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+#: Style names of fugi's Word templates -> generic hints (a department's own styles read as plain paragraphs).
+STYLE_HINTS = [(re.compile(r"^本文見出し\s*(\d)$"), "h"), (re.compile(r"^箇条書き続き\s*(\d)$"), "more"),
+               (re.compile(r"^箇条書き\s*(\d)$"), "li"), (re.compile(r"^(?:Heading|見出し)\s*(\d)$"), "h"),
+               (re.compile(r"^List (?:Bullet|Number)\s*(\d)?$"), "li")]
+
+
+def style_hint(name: str) -> str:
+    for pattern, hint in STYLE_HINTS:
+        match = pattern.match(name or "")
+        if match:
+            return f"{hint}{match.group(1) or 1}"
+    return ""
+
+
+def docx_text(node) -> str:
+    out = []
+    for child in node.iter(q("t"), q("br"), q("tab"), q("cr")):
+        if child.tag == q("t"):
+            out.append(child.text or "")
+        elif child.tag == q("tab"):
+            out.append("\t")
+        elif child.get(q("type")) != "page":
+            out.append("\n")
+    return "".join(out)
+
+
+def read_docx(path: Path, data: bytes) -> Source:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = package.namelist()
+            if "word/document.xml" not in names:
+                raise Unreadable("Word 文書ではありません（.docx の中に本文 word/document.xml がありません）")
+            document = package.read("word/document.xml")
+            styles_xml = package.read("word/styles.xml") if "word/styles.xml" in names else None
+        body = etree.fromstring(document).find("w:body", NS)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError, EOFError, ValueError):
+        raise Unreadable("Word 文書が壊れていて開けません（保存し直すか、元の文書をもう一度受け取ってください）")
+    if body is None:
+        raise Unreadable("Word 文書に本文がありません")
+    names = {}
+    if styles_xml is not None:
+        try:
+            for style in etree.fromstring(styles_xml).iter(q("style")):
+                name = style.find("w:name", NS)
+                names[style.get(q("styleId"))] = name.get(q("val")) if name is not None else style.get(q("styleId"))
+        except etree.XMLSyntaxError:
+            names = {}
+
+    def style_of(paragraph) -> str:
+        node = paragraph.find("w:pPr/w:pStyle", NS)
+        return names.get(node.get(q("val")), node.get(q("val"))) if node is not None else ""
+
+    def paras(cell) -> list:
+        out = []
+        for child in cell:
+            if child.tag == q("p"):
+                out.append(Para(docx_text(child).strip(), style_hint(style_of(child))))
+            elif child.tag == q("tbl"):  # a table inside a cell: its rows as lines
+                for row in child.iterfind("w:tr", NS):
+                    out.append(Para(" ".join(" ".join(p.text for p in paras(c)) for c in row.iterfind("w:tc", NS))))
+            elif child.tag == q("sdt"):
+                content = child.find("w:sdtContent", NS)
+                if content is not None:
+                    out += paras(content)
+        while len(out) > 1 and not out[-1].text:
+            out.pop()
+        return out or [Para("")]
+
+    source = Source(Path(path), "docx")
+    tables = paragraphs = 0
+
+    def walk(parent):
+        nonlocal tables, paragraphs
+        for child in parent:
+            if child.tag == q("p"):
+                paragraphs += 1
+                text = docx_text(child).strip()
+                if text:
+                    style = style_of(child)
+                    source.blocks.append(Block("p", [[Para(text, style_hint(style))]], f"段落{paragraphs}", style))
+            elif child.tag == q("tbl"):
+                tables += 1
+                for index, row in enumerate(child.iterfind("w:tr", NS), start=1):
+                    cells = [paras(cell) for cell in row.iterfind("w:tc", NS)]
+                    if any(p.text for cell in cells for p in cell):
+                        source.blocks.append(Block("row", cells, f"表{tables} 行{index}"))
+            elif child.tag == q("sdt"):
+                content = child.find("w:sdtContent", NS)
+                if content is not None:
+                    walk(content)
+
+    walk(body)
+    return source
+
+
+# ---------------------------------------------------------------------------
+# PDF (pdfplumber: words with positions, tables from the ruling lines)
+
+
+def read_pdf(path: Path, data: bytes) -> Source:
+    try:
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+    except ImportError:  # pragma: no cover - a dependency of fugi
+        raise Unreadable("PDF を読むための pdfplumber が入っていません（pip install -e . で入ります）")
+    source = Source(Path(path), "pdf", flat=True)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, Exception) as err:  # noqa: BLE001 - pdfminer raises many kinds for a broken file
+        raise Unreadable(f"PDF が壊れていて開けません（{type(err).__name__}）")
+    with pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                page_blocks(page, number, source)
+            except Exception as err:  # noqa: BLE001 - one unreadable page is reported, not a traceback
+                raise Unreadable(f"PDF の {number} ページを読めません（{type(err).__name__}）")
+    if not any(b.text.strip() for b in source.blocks):
+        raise Unreadable("PDF に文字がありません（画像だけの PDF や空の PDF は読めません。文字を含む PDF か Word 文書を使ってください）")
+    return source
+
+
+def join_lines(lines: list) -> str:
+    """Lines of one cell or paragraph: wrapped lines join without a space between Japanese characters."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and (wide(out[-1]) or wide(line[0])):
+            out += line
+        elif out:
+            out += " " + line
+        else:
+            out = line
+    return out
+
+
+def wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def page_blocks(page, number: int, source: Source) -> None:
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items = []  # (top, order, block)
+    for index, table in enumerate(tables, start=1):
+        rows = table.extract()
+        for r, (row, cells) in enumerate(zip(table.rows, rows), start=1):
+            texts = [c for c in cells]
+            if not any(t and t.strip() for t in texts):
+                continue
+            block = Block("row", [[Para(join_lines((t or "").split("\n")))] for t in texts],
+                          f"{number}ページ 表{index} 行{r}")
+            items.append((row.bbox[1], r, block))
+
+    def outside(word) -> bool:
+        mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+    words = [w for w in page.extract_words(keep_blank_chars=True, use_text_flow=False) if outside(w)]
+    lines: list = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1]["top"] - word["top"]) < 3:
+            line = lines[-1]
+            gap = word["x0"] - line["x1"]
+            line["text"] += (" " if gap > 2 else "") + word["text"]
+            line["x1"] = word["x1"]
+        else:
+            lines.append({"top": word["top"], "bottom": word["bottom"], "x0": word["x0"], "x1": word["x1"],
+                          "text": word["text"]})
+    for line in lines:
+        if line["text"].strip():
+            items.append((line["top"], 0, Block("p", [[Para(line["text"].strip())]], f"{number}ページ")))
+    items.sort(key=lambda one: (round(one[0]), one[1]))
+    source.blocks += [block for _, _, block in items]
