@@ -697,7 +697,7 @@ class AgendaMapper(Mapper):
         for half in forms.halves:
             half_out = {}
             legend = legends.get(half)
-            if legend and norm(legend) != norm(entry.legend):
+            if legend and re.sub(r"\s+", "", legend) != re.sub(r"\s+", "", entry.legend):
                 half_out["凡例"] = tidy(legend)
             for group in forms.groups:
                 standard = list(halves[half].groups.get(group, ()))
@@ -1082,7 +1082,11 @@ class MeetingMapper(Mapper):
                 out.append("  " + line)
             else:
                 out.append(line)
-        return "\n\n".join(out)
+        text = ""
+        for k, line in enumerate(out):  # nested list items follow each other; other blocks are a blank line apart
+            text += ("\n" if line.startswith("  - ") and out[k - 1].startswith("  - ") else "\n\n") if k else ""
+            text += line
+        return text
 
 
 # ---------------------------------------------------------------------------

@@ -35,7 +35,12 @@ def scalar(value, flow: bool = False) -> str:
 
 def short_list(value) -> bool:
     """Names (課, 項目 …) go on one line as in content/; sentences and labelled lines one per line."""
-    return all(isinstance(v, str) and scalar(v, True) == v and "。" not in v and len(v) < 40 for v in value)
+    return len(value) <= NUMBERED and all(isinstance(v, str) and scalar(v, True) == v and "。" not in v and len(v) < 40
+                                          and not re.match(r"^\d+\s", v) for v in value)
+
+
+#: A longer list of names is written one per line with its number as a comment (`- 住民情報  # 1`), as in content/.
+NUMBERED = 40
 
 
 def emit(value, indent: int = 0) -> list:
@@ -73,6 +78,8 @@ def is_row(item: dict) -> bool:
 def emit_list(items: list, indent: int) -> list:
     pad = "  " * indent
     lines = []
+    if len(items) > NUMBERED and all(isinstance(v, str) for v in items):
+        return [f"{pad}- {scalar(v)}  # {n}" for n, v in enumerate(items, start=1)]
     for item in items:
         if isinstance(item, dict):
             if is_row(item):
