@@ -839,6 +839,11 @@ class AgendaMapper(Mapper):
                     check_out[entry.category].setdefault(half, {}).update(groups)
             else:
                 check_out[entry.category] = found
+        for category in forms.categories:  # a sheet whose checklist the source lacks: the standard one, to be confirmed
+            if category.name in sheet_out and category.name in self.fm.catalog and category.name not in check_out:
+                check_out[category.name] = {}
+                self.note("", f"原本に{category.name}のチェックリストがありません（標準どおりとしました）",
+                          f"{fm.checklists_field.key}.{category.name}")
         if number is None:
             refs = re.findall(rf"{re.escape(fm.prefix)}\s*(\d+)\s*[-－‐]\s*\d+", body + " " + repr(sheet_out))
             number = max(set(refs), key=refs.count) if refs else None

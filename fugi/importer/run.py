@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..load import AGENDA_DIR, split_front_matter
+from ..load import AGENDA_DIR, MEETING_DIR, split_front_matter
 from ..problems import ContentError, Problems
 from .forms_map import FormsMap, Imported, NotAForm, map_source, norm
 from .sources import Unreadable, read_source
@@ -207,6 +207,9 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
             outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
             taken.add((outcome.imported.kind, outcome.written.stem))
     link(outcomes, content, forms)
+    if any(o.imported for o in outcomes):  # an archive has both folders, even when only one kind came in
+        for folder in (AGENDA_DIR, MEETING_DIR):
+            (content / folder).mkdir(parents=True, exist_ok=True)
     for outcome in outcomes:
         if not outcome.imported:
             report(f"{outcome.source}:1: import: 取り込めません: {outcome.refused} — 何も書いていません")

@@ -1,0 +1,353 @@
+"""`build.py import`: the ward's published documents (the seeds), fugi's Word and PDF files and a department's
+edited Word file come back as content files; what is not a form is refused; nothing is ever overwritten."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPORT
+from fugi.docx_outline import plain_text
+from fugi.importer.run import run_import
+from fugi.load import split_front_matter
+from fugi.pipeline import load_archive
+from fugi.problems import Problems
+from fugi.render_docx import agenda_docx, meeting_docx
+
+from test_seeds import SEEDS, normalise, seed_file, seed_sentences
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+
+
+def empty_archive(folder: Path) -> Path:
+    """A content folder with the stock forms, checklists and vocabulary, and no documents."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    shutil.copy(CONTENT / "forms.yml", content / "forms.yml")
+    shutil.copytree(CONTENT / "checklists", content / "checklists")
+    shutil.copytree(CONTENT / "vocabulary", content / "vocabulary")
+    return content
+
+
+def run(paths, content) -> tuple:
+    lines = []
+    code = run_import([str(p) for p in paths], content, report=lines.append, jobs=1)
+    return code, "\n".join(lines)
+
+
+def document(path: Path) -> tuple:
+    """(front matter, body) of a content file."""
+    yaml_text, body, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+    return yaml.safe_load(yaml_text), body
+
+
+# ---------------------------------------------------------------------------
+# Fields compared after normalising spaces and width
+
+NOT_PRINTED = ("状態", "公開")  # the Word and PDF forms do not print them: imported as 提出済 / true
+
+
+def flat(value, path="") -> dict:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out.update(flat(item, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for index, item in enumerate(value):
+            out.update(flat(item, f"{path}[{index}]"))
+        return out
+    return {path: fold(str(value))}
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def fields(path: Path, skip=NOT_PRINTED) -> dict:
+    meta, body = document(path)
+    out = flat({k: v for k, v in meta.items() if k not in skip})
+    for index, block in enumerate(b for b in re.split(r"\n\s*\n", body.strip()) if b.strip()):
+        out[f"本文[{index}]"] = fold(block)
+    return out
+
+
+def agreement(expected: dict, got: dict) -> tuple:
+    keys = sorted(set(expected) | set(got))
+    differ = [(k, expected.get(k), got.get(k)) for k in keys if expected.get(k) != got.get(k)]
+    return (len(keys) - len(differ)) / len(keys), differ
+
+
+# ---------------------------------------------------------------------------
+# The five seeds into an empty archive
+
+
+@pytest.fixture(scope="module")
+def seeds_imported(tmp_path_factory):
+    content = empty_archive(tmp_path_factory.mktemp("seeds"))
+    folder = tmp_path_factory.mktemp("sources")
+    for number, (kind, stem) in SEEDS.items():  # named as the hand-written files, so that the two can be compared
+        shutil.copy(seed_file(number), folder / f"{stem}.txt")
+    code, out = run([folder], content)
+    assert code == 0, out
+    return content, out
+
+
+def test_seeds_import_and_pass_check(seeds_imported):
+    content, out = seeds_imported
+    assert "取り込めず | 0" in out
+    archive, problems = load_archive(content)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    assert all("要確認" in str(p) for p in problems.warnings), "\n".join(map(str, problems.warnings))
+    assert len(archive.agendas) == 4 and len(archive.meetings) == 1
+    meeting = archive.meetings[0]
+    linked = [item for item in meeting.items if item.agenda is not None]
+    assert [item.agenda.id for item in linked] == ["kyoju-support-system"]  # item (5) found by its 件名
+
+
+@pytest.mark.parametrize("number", sorted(SEEDS))
+def test_seed_word_file_holds_the_seed(seeds_imported, number):
+    """The Word file built from the imported content holds ≥ 99 % of the seed's sentences (tests/test_seeds.py)."""
+    content, _ = seeds_imported
+    archive, _ = load_archive(content)
+    kind, stem = SEEDS[number]
+    if kind == "agenda":
+        docx = agenda_docx(next(a for a in archive.agendas if a.id == stem), archive.forms, content)
+    else:
+        docx = meeting_docx(next(m for m in archive.meetings if m.id == stem), archive.forms)
+    text = normalise(plain_text(docx))
+    sentences = seed_sentences(number, seed_file(number).read_text(encoding="utf-8"))
+    missing = [s for s in sentences if s not in text]
+    share = 1 - len(missing) / len(sentences)
+    REPORT.append(f"import seed {number}: Word file holds {share:.1%} of {len(sentences)} sentences")
+    assert share >= 0.99, "\n".join(missing)
+
+
+def test_seeds_agree_with_the_hand_written_content(seeds_imported):
+    """Field by field (spaces and width folded) against content/: ≥ 98 %, each difference listed."""
+    content, _ = seeds_imported
+    equal = total = 0
+    report = []
+    for number, (kind, stem) in sorted(SEEDS.items()):
+        folder = "agendas" if kind == "agenda" else "meetings"
+        expected, got = fields(CONTENT / folder / f"{stem}.md", ()), fields(content / folder / f"{stem}.md", ())
+        share, differ = agreement(expected, got)
+        keys = len(set(expected) | set(got))
+        equal += keys - len(differ)
+        total += keys
+        report += [f"  {stem}: {key}: {a!r} / {b!r}" for key, a, b in differ]
+    share = equal / total
+    REPORT.append(f"import seeds vs content/: {equal}/{total} fields equal ({share:.1%})")
+    REPORT.extend(report)
+    assert share >= 0.98, "\n".join(report)
+
+
+# ---------------------------------------------------------------------------
+# Round trips through fugi's own Word files
+
+
+@pytest.fixture(scope="module")
+def word_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("word")
+    archive, _ = load_archive(CONTENT)
+    for agenda in archive.agendas:
+        (folder / f"{agenda.id}.docx").write_bytes(agenda_docx(agenda, archive.forms, CONTENT))
+    for meeting in archive.meetings:
+        (folder / f"{meeting.id}.docx").write_bytes(meeting_docx(meeting, archive.forms))
+    return folder
+
+
+def test_word_round_trip_gives_the_same_content(word_files, tmp_path):
+    content = empty_archive(tmp_path)
+    code, out = run([word_files], content)
+    assert code == 0, out
+    for path in sorted(CONTENT.glob("*s/*.md")):
+        got = content / path.parent.name / path.name
+        share, differ = agreement(fields(path), fields(got))
+        assert share == 1.0, differ
+        assert document(got)[1].strip() == document(path)[1].strip()  # the body, byte for byte
+
+
+def edit_docx(data: bytes, replace: list) -> bytes:
+    """The .docx with its document.xml edited as a department would in Word: (old, new) replacements."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = body.decode("utf-8")
+                for old, new in replace:
+                    assert old in text, old
+                    text = text.replace(old, new, 1)
+                body = text.encode("utf-8")
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_departments_edits_in_word_survive(word_files, tmp_path):
+    """Text added to a field, ○ → －, a row's wording changed, a reason written: kept; nothing else changes."""
+    original = (word_files / "nyuji-tsuen-shien.docx").read_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode("utf-8")
+    # the third row of the ward's 運用上の対策 (外部結合): its mark cell is the first ○ after the sentence before it
+    sentence = "システム上で不要となった電子データを削除し、電子データの消去を行ったことの報告書を提出するよう指導する。"
+    start = xml.index(sentence)
+    row_start = xml.rindex("<w:tr", 0, start)
+    mark_at = xml.index(">○<", row_start)
+    reason = "（理由: 電子データを保存しないため）"
+    edited_xml = (xml[:mark_at] + ">－<" + xml[mark_at + 3:start] + sentence + xml[start + len(sentence):])
+    edited_xml = edited_xml.replace(sentence + "</w:t></w:r></w:p>",
+                                    sentence + f"</w:t></w:r></w:p><w:p><w:r><w:t>{reason}</w:t></w:r></w:p>", 1)
+    data = edit_docx(original, [])
+    data = replace_document(data, edited_xml)
+    data = edit_docx(data, [
+        ("利用者 約200名", "利用者 約250名（令和8年度見込み）"),
+        ("ネットワーク機器やサーバを制御し、通信できるシステムを限定する。",
+         "ネットワーク機器やサーバを制御し、通信できるシステムと端末を限定する。"),
+    ])
+    source = tmp_path / "nyuji-tsuen-shien.docx"
+    source.write_bytes(data)
+    content = empty_archive(tmp_path / "c")
+    code, out = run([source], content)
+    assert code == 0, out
+    got = fields(content / "agendas" / "nyuji-tsuen-shien.md")
+    expected = fields(CONTENT / "agendas" / "nyuji-tsuen-shien.md")
+    _, differ = agreement(expected, got)
+    changed = {key: new for key, _, new in differ}
+    assert changed == {
+        "本文[7]": fold("利用者 約250名（令和8年度見込み）"),
+        "チェックリスト.外部結合.区.運用上の対策.3.印": fold("－"),
+        "チェックリスト.外部結合.区.運用上の対策.3.理由": fold("電子データを保存しないため"),
+        "チェックリスト.外部結合.区.システム上の対策.2.文言": fold("ネットワーク機器やサーバを制御し、通信できるシステムと端末を限定する。"),
+        "チェックリスト.外部結合.区.システム上の対策.2.原本どおり": "True",
+    }, differ
+    archive, problems = load_archive(content)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+
+
+def replace_document(data: bytes, xml: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, xml.encode("utf-8") if info.filename == "word/document.xml" else source.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# What is not a form, and what must not be overwritten
+
+
+def test_files_that_are_not_forms_are_refused(tmp_path):
+    content = empty_archive(tmp_path / "c")
+    sources = tmp_path / "in"
+    sources.mkdir()
+    (sources / "letter.txt").write_text("拝啓\n\n時下ますますご清栄のこととお喜び申し上げます。\n\n敬具\n", encoding="utf-8")
+    (sources / "broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    (sources / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (sources / "empty.pdf").write_bytes(blank_pdf())
+    code, out = run([sources], content)
+    assert code == 1
+    assert "letter.txt:1: import: 取り込めません: 付議事項・会議概要の様式ではありません" in out
+    assert "broken.docx:1: import: 取り込めません: Word 文書が壊れていて開けません" in out
+    assert "photo.png:1: import: 取り込めません: Word 文書（.docx）・PDF・テキストのどれでもありません" in out
+    assert "empty.pdf:1: import: 取り込めません: PDF に文字がありません" in out
+    assert "取り込めず | 4" in out
+    assert "Traceback" not in out
+    assert not (content / "agendas").exists() and not (content / "meetings").exists()
+
+
+def blank_pdf() -> bytes:
+    """A one-page PDF with no text (what a scan without OCR or an empty export gives)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_an_import_never_overwrites_a_content_file(tmp_path):
+    content = empty_archive(tmp_path / "c")
+    source = tmp_path / "kyoju-support-system.txt"
+    shutil.copy(seed_file("000"), source)
+    assert run([source], content)[0] == 0
+    first = (content / "agendas" / "kyoju-support-system.md").read_bytes()
+    code, out = run([source], content)
+    assert code == 0
+    assert "kyoju-support-system-2.md" in out and "同じ名前のファイルがあるため別の名前にしました" in out
+    assert (content / "agendas" / "kyoju-support-system.md").read_bytes() == first
+    assert (content / "agendas" / "kyoju-support-system-2.md").read_bytes() == first
+
+
+def test_text_that_cannot_be_placed_is_kept_and_check_warns(tmp_path):
+    """A paragraph the form has no place for goes to 要確認 with where it was; check names it as a warning."""
+    content = empty_archive(tmp_path / "c")
+    code, out = run([FIXTURES / "stray-paragraph.txt"], content)
+    assert code == 0, out
+    assert "要確認: 12行目（表紙）: 「添付資料は別途送付します。」" in out
+    meta, _ = document(content / "agendas" / "stray-paragraph.md")
+    assert meta["要確認"] == [{"場所": "12行目（表紙）", "文": "添付資料は別途送付します。"}]
+    archive, problems = load_archive(content)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    assert [str(p) for p in problems.warnings if "要確認" in p.field] == [
+        "content/agendas/stray-paragraph.md:57: 要確認[1]: [警告] 取り込みで置き場所が決まらなかった文です（元の文書の12行目（表紙））:"
+        " 「添付資料は別途送付します。」 — 内容を確かめて正しい欄に書き移し、済んだらこの 要確認 の項目から外してください"]
+
+
+def test_the_command_line(tmp_path):
+    content = empty_archive(tmp_path / "c")
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(seed_file("004")), "--content", str(content)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "→" in done.stdout and "取り込み済み | 1" in done.stdout
+    missing = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(tmp_path / "nothing.pdf"),
+                              "--content", str(content)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 1 and "ファイルもフォルダもありません" in missing.stdout
+    assert "Traceback" not in missing.stderr
+
+
+# ---------------------------------------------------------------------------
+# PDF (fugi's own, made by LibreOffice)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice がありません")
+def test_pdf_round_trip(word_files, tmp_path):
+    """fugi's PDF of an item → import → ≥ 99 % of the fields of the content it was made from."""
+    pdfs = tmp_path / "pdf"
+    pdfs.mkdir()
+    for name in ("kyoju-support-system", "nyuji-tsuen-shien"):
+        shutil.copy(word_files / f"{name}.docx", pdfs / f"{name}.docx")
+    profile = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, sorted(pdfs.glob("*.docx")))],
+                   capture_output=True, timeout=600, check=True)
+    for docx in pdfs.glob("*.docx"):
+        docx.unlink()
+    content = empty_archive(tmp_path / "c")
+    code, out = run([pdfs], content)
+    assert code == 0, out
+    for pdf in sorted(pdfs.glob("*.pdf")):
+        share, differ = agreement(fields(CONTENT / "agendas" / f"{pdf.stem}.md"), fields(content / "agendas" / f"{pdf.stem}.md"))
+        REPORT.append(f"import PDF {pdf.stem}: {share:.1%} of fields equal")
+        assert share >= 0.99, differ
