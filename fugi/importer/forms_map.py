@@ -258,6 +258,8 @@ class FormsMap:
         self.joined = {c.name: {norm(f.joined_label): f for f in c.fields if f.joined_label} for c in forms.categories}
         self.fixed = fixed_texts(forms) | {norm(agenda.texts["表紙の表題"]), norm(self.basis.label)}
         self.checklist_headings = {norm(f"{e.number} {e.title}"): e for e in catalog.values()}
+        # a PDF line can hold the heading and its subtitle side by side
+        self.checklist_headings.update({norm(f"{e.number} {e.title}{e.subtitle}"): e for e in catalog.values() if e.subtitle})
         self.marks = {norm(m["印"]): m["印"] for m in forms.marks}
         template = meeting.texts["表題"]
         pattern, names = "", []
@@ -528,6 +530,9 @@ class AgendaMapper(Mapper):
             if block.kind == "row":
                 cells = block.cells
                 label = norm(" ".join(p.text for p in cells[0]))
+                if phase == "body" and not label and len(cells) > 1:  # the body's row goes on over a page break
+                    body_paras += [p for c in cells[1:] for p in c]
+                    continue
                 if phase == "cover" and label == norm(fm.title_field.label) and len(cells) > 1:
                     values["title"] = tidy(" ".join(p.text for c in cells[1:] for p in c))
                     continue
@@ -631,6 +636,8 @@ class AgendaMapper(Mapper):
         cells = [tidy(t) for t in block.cell_texts()]
         info["info_started"] = True
         filled = [c for c in cells if c]
+        if len(filled) == 1 and info.get("表題") and norm(filled[0]) == norm(info["表題"]):
+            return  # the table's heading row, repeated on the next page
         if len(filled) == 1 and not re.match(r"^\d+$", filled[0]) and "一覧" not in info:
             info["表題"] = filled[0]
             return
@@ -1083,6 +1090,8 @@ class MeetingMapper(Mapper):
                 out.append("- " + top.group(1))
             elif sub and out:
                 out.append("  - " + sub.group(1))
+            elif re.match(r"^[①-⑳]", line) and out and (out[-1].startswith("- ") or out[-1].startswith("  ")):
+                out.append("  - " + line)
             elif out and out[-1].lstrip().startswith("- "):
                 out.append("  " + line)
             else:
@@ -1097,8 +1106,23 @@ class MeetingMapper(Mapper):
 # ---------------------------------------------------------------------------
 
 
+def split_numbers(fm: FormsMap, source: Source) -> None:
+    """A PDF line holding the paper number and the title beside it (「資料27 個人情報保護管理運営会議 付議事項」): two paragraphs."""
+    pattern = re.compile(rf"^({re.escape(fm.prefix)}\s*\d+(?:\s*[-－‐]\s*\d+)?)\s*(.+)$")
+    out = []
+    for block in source.blocks:
+        match = pattern.match(block.text.strip()) if block.kind == "p" else None
+        if match and norm(match.group(2)) in fm.fixed:
+            out.append(Block("p", [[Para(match.group(1))]], block.where))
+            out.append(Block("p", [[Para(match.group(2))]], block.where))
+        else:
+            out.append(block)
+    source.blocks = out
+
+
 def map_source(fm: FormsMap, source: Source) -> Imported:
     """The document a source holds, or NotAForm."""
+    split_numbers(fm, source)
     head = [norm(b.text) for b in source.blocks[:12]]
     if any(text == fm.cover_title for text in head):
         return AgendaMapper(fm, source).run()

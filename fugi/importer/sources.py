@@ -292,6 +292,29 @@ def join_lines(lines: list) -> str:
     return out
 
 
+def width(text: str) -> int:
+    return sum(2 if wide(c) else 1 for c in text)
+
+
+def cell_paras(text: str) -> list:
+    """A table cell's lines as paragraphs: a line much shorter than the cell's longest ends its paragraph."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return [Para("")]
+    longest = max(width(line) for line in lines)
+    out, current = [], []
+    for index, line in enumerate(lines):
+        current.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        starts = re.match(r"^(?:[・※【《①-⑳]|\d+[ \u3000]|[^\s:：、。]{1,10}[:：][ \u3000])", following)
+        if width(line) < 0.8 * longest or (line.endswith("。") and width(line) < 0.95 * longest) or starts:
+            out.append(Para(join_lines(current)))
+            current = []
+    if current:
+        out.append(Para(join_lines(current)))
+    return out
+
+
 def wide(char: str) -> bool:
     import unicodedata
 
@@ -308,8 +331,7 @@ def page_blocks(page, number: int, source: Source) -> None:
             texts = [c for c in cells]
             if not any(t and t.strip() for t in texts):
                 continue
-            block = Block("row", [[Para(join_lines((t or "").split("\n")))] for t in texts],
-                          f"{number}ページ 表{index} 行{r}")
+            block = Block("row", [cell_paras(t or "") for t in texts], f"{number}ページ 表{index} 行{r}")
             items.append((row.bbox[1], r, block))
 
     def outside(word) -> bool:
@@ -327,8 +349,23 @@ def page_blocks(page, number: int, source: Source) -> None:
         else:
             lines.append({"top": word["top"], "bottom": word["bottom"], "x0": word["x0"], "x1": word["x1"],
                           "text": word["text"]})
+    right = max((line["x1"] for line in lines), default=0)
+    paragraph = None
     for line in lines:
-        if line["text"].strip():
-            items.append((line["top"], 0, Block("p", [[Para(line["text"].strip())]], f"{number}ページ")))
+        text = line["text"].strip()
+        if not text:
+            continue
+        height = line["bottom"] - line["top"]
+        if paragraph is not None and paragraph["x1"] >= right - 2 * height and \
+                line["top"] - paragraph["bottom"] < height and not text.startswith(("・", "※", "【")):
+            paragraph["lines"].append(text)  # a wrapped line: the paragraph goes on
+            paragraph["x1"], paragraph["bottom"] = line["x1"], line["bottom"]
+            continue
+        paragraph = {"top": line["top"], "bottom": line["bottom"], "x1": line["x1"], "lines": [text]}
+        items.append((line["top"], 0, Block("p", [[Para("")]], f"{number}ページ")))
+        items[-1][2].cells[0][0] = paragraph  # filled below
+    for top, order, block in items:
+        if block.kind == "p" and isinstance(block.cells[0][0], dict):
+            block.cells[0][0] = Para(join_lines(block.cells[0][0]["lines"]))
     items.sort(key=lambda one: (round(one[0]), one[1]))
     source.blocks += [block for _, _, block in items]
