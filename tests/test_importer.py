@@ -304,14 +304,14 @@ def test_text_that_cannot_be_placed_is_kept_and_check_warns(tmp_path):
     content = empty_archive(tmp_path / "c")
     code, out = run([FIXTURES / "stray-paragraph.txt"], content)
     assert code == 0, out
-    assert "要確認: 12行目（表紙）: 「添付資料は別途送付します。」" in out
+    assert "置けなかった文: 12行目（表紙）: 「添付資料は別途送付します。」" in out
     meta, _ = document(content / "agendas" / "stray-paragraph.md")
-    assert meta["要確認"] == [{"場所": "12行目（表紙）", "文": "添付資料は別途送付します。"}]
+    assert meta["要確認"] == [{"出典": "12行目（表紙）", "文": "添付資料は別途送付します。"}]
     archive, problems = load_archive(content)
     assert not problems.errors, "\n".join(map(str, problems.errors))
     assert [str(p) for p in problems.warnings if "要確認" in p.field] == [
-        "content/agendas/stray-paragraph.md:57: 要確認[1]: [警告] 取り込みで置き場所が決まらなかった文です（元の文書の12行目（表紙））:"
-        " 「添付資料は別途送付します。」 — 内容を確かめて正しい欄に書き移し、済んだらこの 要確認 の項目から外してください"]
+        "content/agendas/stray-paragraph.md:57: 要確認[1]: [警告] 取り込みで置き先の決まらなかった文です（元の文書の12行目（表紙））:"
+        " 「添付資料は別途送付します。」 — 書かれたことを確かめて正しい欄に書き移し、済んだらこの 要確認 の項目から外してください"]
 
 
 def test_the_command_line(tmp_path):

@@ -581,7 +581,7 @@ class AgendaMapper(Mapper):
                     continue
             self.note(block, text)
         if not values.get("title") and not sheets and not checklists:
-            raise NotAForm(f"{agenda.name}の様式として読める欄がありません（{fm.title_field.label}・別紙・チェックリストが見つかりません）")
+            raise NotAForm(f"{agenda.name}の様式として読める欄がありません（{fm.title_field.label}・別紙・{fm.checklists_field.label}が見つかりません）")
         body = markdown(body_paras, self.source.flat)
         return self.assemble(values, overview, body, sheets, flow, info, checklists, number)
 
@@ -849,7 +849,7 @@ class AgendaMapper(Mapper):
         for category in forms.categories:  # a sheet whose checklist the source lacks: the standard one, to be confirmed
             if category.name in sheet_out and category.name in self.fm.catalog and category.name not in check_out:
                 check_out[category.name] = {}
-                self.note("", f"原本に{category.name}のチェックリストがありません（標準どおりとしました）",
+                self.note("", f"原本に{category.name}の{fm.checklists_field.label}がありません（標準どおりとしました）",
                           f"{fm.checklists_field.key}.{category.name}")
         if number is None:
             refs = re.findall(rf"{re.escape(fm.prefix)}\s*(\d+)\s*[-－‐]\s*\d+", body + " " + repr(sheet_out))

@@ -167,12 +167,12 @@ def place_notes(imported: Imported, forms) -> None:
     notes_field = form.role("notes")
     if not imported.notes:
         return
-    entries = [{"場所": f"{n.where}（{n.near}）" if n.near else n.where, "文": n.text} for n in imported.notes]
+    entries = [{"出典": f"{n.where}（{n.near}）" if n.near else n.where, "文": n.text} for n in imported.notes]
     if notes_field is not None:
         imported.meta[notes_field.key] = entries
     else:  # forms without a notes field: the notes as comments at the end of the body
         imported.body = (imported.body + "\n\n" if imported.body else "") + "\n".join(
-            f"<!-- 要確認（{e['場所']}）: {e['文']} -->" for e in entries)
+            f"<!-- 取り込みで置けなかった文（{e['出典']}）: {e['文']} -->" for e in entries)
 
 
 def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -> int:
@@ -231,7 +231,7 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
         renamed = "（同じ名前のファイルがあるため別の名前にしました）" if outcome.renamed else ""
         report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}")
         for note in outcome.imported.notes:
-            report(f"  要確認: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
+            report(f"  置けなかった文: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
     report(summary(outcomes, forms))
     return 1 if missing or any(o.refused for o in outcomes) else 0
 
@@ -245,7 +245,9 @@ def summary(outcomes: list, forms) -> str:
     noted = [o for o in outcomes if o.imported and o.imported.notes]
     refused = [o for o in outcomes if o.refused]
     lines = ["", "| 結果 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
-             f"| 取り込み済み（要確認あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
+             f"| 取り込み済み（置けなかった文あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
     if noted:
-        lines.append("要確認の文は、各ファイルの「要確認:」にあります。`python build.py check` が警告として示します。")
+        key = forms.agenda.role("notes").key if forms.agenda.role("notes") else ""
+        where = f"各ファイルの `{key}:`" if key else "各ファイルの本文の終わりのコメント"
+        lines.append(f"置けなかった文は{where}にあります。`python build.py check` が警告として示します。")
     return "\n".join(lines)
