@@ -406,6 +406,14 @@ class Mapper:
                 lines += ["・" + piece.strip() for piece in re.split(r"\s・", text[1:])]
             else:
                 lines.append(text)
+        if any(line.startswith("・") for line in lines):  # a bulleted list: a line without its mark goes on
+            joined = []
+            for line in lines:
+                if joined and not line.startswith(("・", "※")) and not joined[-1].startswith("※"):
+                    joined[-1] = joined[-1] + line
+                else:
+                    joined.append(line)
+            lines = joined
         items, remark, bullets = [], "", False
         for line in lines:
             if line.startswith("※"):

@@ -321,51 +321,90 @@ def wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def page_blocks(page, number: int, source: Source) -> None:
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
-    items = []  # (top, order, block)
-    for index, table in enumerate(tables, start=1):
-        rows = table.extract()
-        for r, (row, cells) in enumerate(zip(table.rows, rows), start=1):
-            texts = [c for c in cells]
-            if not any(t and t.strip() for t in texts):
-                continue
-            block = Block("row", [cell_paras(t or "") for t in texts], f"{number}ページ 表{index} 行{r}")
-            items.append((row.bbox[1], r, block))
-
-    def outside(word) -> bool:
-        mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
-
-    words = [w for w in page.extract_words(keep_blank_chars=True, use_text_flow=False) if outside(w)]
+def text_lines(words: list) -> list:
+    """Words (pdfplumber) grouped into lines, top to bottom: {top, bottom, x0, x1, text}."""
     lines: list = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if lines and abs(lines[-1]["top"] - word["top"]) < 3:
             line = lines[-1]
-            gap = word["x0"] - line["x1"]
-            line["text"] += (" " if gap > 2 else "") + word["text"]
-            line["x1"] = word["x1"]
+            line["text"] += word["text"]  # a space the PDF has is a character of the word (keep_blank_chars)
+            line["x1"] = max(line["x1"], word["x1"])
+            line["bottom"] = max(line["bottom"], word["bottom"])
         else:
             lines.append({"top": word["top"], "bottom": word["bottom"], "x0": word["x0"], "x1": word["x1"],
                           "text": word["text"]})
-    right = max((line["x1"] for line in lines), default=0)
-    paragraph = None
+    return [line for line in lines if line["text"].strip()]
+
+
+PARAGRAPH_START = re.compile(r"^(?:[・※【《①-⑳]|\d+[ \u3000]|[（(]\d+[）)]|[^\s:：、。]{1,10}[:：][ \u3000])")
+
+
+def paragraphs(lines: list, right: float | None = None) -> list:
+    """Lines -> paragraphs.  A PDF keeps no paragraph breaks: a line ends its paragraph when it stops well short of
+    the right edge (or a little short after a sentence's end: a Latin word that does not fit leaves a gap too),
+    and a line starting with a mark or a number, or after a wider gap, starts one."""
+    if not lines:
+        return []
+    right = right if right is not None else max(line["x1"] for line in lines)
+    out: list = []
+    previous = None
     for line in lines:
         text = line["text"].strip()
-        if not text:
+        size = max(4.0, line["bottom"] - line["top"])
+        if previous is None:
+            starts = True
+        else:
+            short = right - previous["x1"]
+            ended = previous["text"].rstrip().endswith(("。", "）", ")", "」", "』", "】"))
+            starts = short > 4 * size or (ended and short > 1.0 * size) \
+                or line["top"] - previous["bottom"] > 1.2 * size or bool(PARAGRAPH_START.match(text))
+        if starts:
+            out.append([text])
+        else:
+            out[-1].append(text)
+        previous = line
+    return [join_lines(one) for one in out]
+
+
+def page_blocks(page, number: int, source: Source) -> None:
+    tables = page.find_tables()
+    words = page.extract_words(keep_blank_chars=True, use_text_flow=False)
+    placed = set()
+    items = []  # (top, order, block)
+
+    def inside(word, box) -> bool:
+        mid_x, mid_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        x0, top, x1, bottom = box
+        return x0 <= mid_x <= x1 and top <= mid_y <= bottom
+
+    for index, table in enumerate(tables, start=1):
+        for r, row in enumerate(table.rows, start=1):
+            cells = []
+            for box in row.cells:
+                if box is None:  # covered by a merged cell
+                    cells.append([Para("")])
+                    continue
+                mine = [w for k, w in enumerate(words) if k not in placed and inside(w, box)]
+                placed.update(k for k, w in enumerate(words) if inside(w, box))
+                texts = paragraphs(text_lines(mine))
+                cells.append([Para(t) for t in texts] or [Para("")])
+            if not any(p.text for cell in cells for p in cell):
+                continue
+            items.append((row.bbox[1], r, Block("row", cells, f"{number}ページ 表{index} 行{r}")))
+    boxes = [t.bbox for t in tables]
+    outside = [w for k, w in enumerate(words) if k not in placed and not any(inside(w, b) for b in boxes)]
+    lines = text_lines(outside)
+    right = max((line["x1"] for line in lines), default=0)
+    # paragraphs outside tables: one run of lines at a time (a heading, a title and a page number stand alone)
+    run: list = []
+    for line in lines + [None]:
+        if line is not None and run and line["top"] - run[-1]["bottom"] < 1.2 * (line["bottom"] - line["top"]) \
+                and run[-1]["x1"] >= right - 2 * (line["bottom"] - line["top"]):
+            run.append(line)
             continue
-        height = line["bottom"] - line["top"]
-        if paragraph is not None and paragraph["x1"] >= right - 2 * height and \
-                line["top"] - paragraph["bottom"] < height and not text.startswith(("・", "※", "【")):
-            paragraph["lines"].append(text)  # a wrapped line: the paragraph goes on
-            paragraph["x1"], paragraph["bottom"] = line["x1"], line["bottom"]
-            continue
-        paragraph = {"top": line["top"], "bottom": line["bottom"], "x1": line["x1"], "lines": [text]}
-        items.append((line["top"], 0, Block("p", [[Para("")]], f"{number}ページ")))
-        items[-1][2].cells[0][0] = paragraph  # filled below
-    for top, order, block in items:
-        if block.kind == "p" and isinstance(block.cells[0][0], dict):
-            block.cells[0][0] = Para(join_lines(block.cells[0][0]["lines"]))
+        if run:
+            for text in paragraphs(run, right):
+                items.append((run[0]["top"], 0, Block("p", [[Para(text)]], f"{number}ページ")))
+        run = [line] if line is not None else []
     items.sort(key=lambda one: (round(one[0]), one[1]))
     source.blocks += [block for _, _, block in items]
