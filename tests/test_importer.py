@@ -363,3 +363,85 @@ def test_pdf_round_trip(word_files, tmp_path):
     REPORT.append(f"import PDF, all: {equal}/{total} fields equal ({equal / total:.1%})")
     REPORT.extend(differences)
     assert equal / total >= 0.99, differences
+
+
+# ---------------------------------------------------------------------------
+# 和暦 back to the content's forms
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("令和8年4月中旬から令和8年10月31日まで（次年度以降も、同様の外部結合を行う。）",
+     [{"開始": "2026-04 中旬", "終了": "2026-10-31", "備考": "次年度以降も、同様の外部結合を行う。"}]),
+    ("令和8年4月(予定)(次年度以降も、同様の外部結合を行う。)",
+     [{"開始": "2026-04", "予定": True, "備考": "次年度以降も、同様の外部結合を行う。"}]),
+    ("令和8年4月6日から令和9年1月11日まで(予定) 移行期間 令和9年1月12日から(予定) 本稼働",
+     [{"開始": "2026-04-06", "終了": "2027-01-11", "予定": True, "名称": "移行期間"},
+      {"開始": "2027-01-12", "終了": "なし", "予定": True, "名称": "本稼働"}]),
+    ("平成31年4月1日から令和元年5月31日まで", [{"開始": "2019-04-01", "終了": "2019-05-31"}]),
+    ("令和８年３月２日から令和８年３月３１日まで", [{"開始": "2026-03-02", "終了": "2026-03-31"}]),
+    ("令和8年2月30日から", None),  # no such day: kept as a note, never a wrong date
+    ("契約締結日から1年間", None),
+])
+def test_periods_back_to_the_content_form(printed, expected):
+    from fugi.importer.forms_map import parse_periods
+
+    assert parse_periods(printed, ("上旬", "中旬", "下旬")) == expected
+
+
+def test_meeting_date_time_and_place():
+    import datetime as dt
+
+    from fugi.importer.forms_map import parse_when
+
+    assert parse_when("令和7年9月1日(月) 午前9時30分~午前10時00分 本庁舎3階 庁議室") == (
+        dt.date(2025, 9, 1), "09:30", "10:00", "本庁舎3階 庁議室")
+    assert parse_when("令和7年12月3日(水) 午後1時30分～午後2時 本庁舎6階 第3委員会室") == (
+        dt.date(2025, 12, 3), "13:30", "14:00", "本庁舎6階 第3委員会室")
+
+
+def test_partners_and_departments_from_their_printed_form(tmp_path):
+    from fugi.importer.forms_map import AgendaMapper, FormsMap
+    from fugi.importer.run import load_forms_and_catalog
+    from fugi.importer.sources import Source
+
+    forms, catalog = load_forms_and_catalog(CONTENT)
+    mapper = AgendaMapper(FormsMap(forms, catalog), Source(tmp_path / "x.txt", "text", flat=True))
+    assert mapper.partners(["アルティウスリンク株式会社（プライバシーマーク取得済み）"]) == [
+        {"名称": "アルティウスリンク株式会社", "注記": "プライバシーマーク取得済み"}]
+    assert mapper.partners(["・A株式会社 (ISMS 取得済)", "・B株式会社", "※ 予定の事業者です。"]) == {
+        "一覧": [{"名称": "A株式会社", "注記": "ISMS 取得済"}, {"名称": "B株式会社"}], "箇条書き": True,
+        "備考": "※ 予定の事業者です。"}
+    assert mapper.departments("（担当部課：子ども家庭部子ども家庭課、保育課\n保育指導課、教育委員会事務局学校運営課）") == [
+        {"部": "子ども家庭部", "課": ["子ども家庭課", "保育課", "保育指導課"]},
+        {"部": "教育委員会事務局", "課": ["学校運営課"]}]
+
+
+def row_of(xml: str, text: str) -> str:
+    """The <w:tr> element of document.xml that holds `text`."""
+    at = xml.index(text)
+    start = xml.rindex("<w:tr", 0, at)
+    while not xml.startswith(("<w:tr>", "<w:tr "), start):
+        start = xml.rindex("<w:tr", 0, start)
+    return xml[start:xml.index("</w:tr>", at) + len("</w:tr>")]
+
+
+def test_rows_a_department_added_or_removed_in_word(word_files, tmp_path):
+    """A row added to a checklist in Word becomes an added row (追加); a removed standard row is a note, not lost."""
+    original = (word_files / "kyoju-support-system.docx").read_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode("utf-8")
+    kept = "入退室管理等により情報資産の危殆化を防止する。"
+    row = row_of(xml, kept)
+    added = row.replace(kept, "持ち出し用の端末は使用しない。")
+    removed = "ネットワーク機器やサーバを制御し、通信できるシステムを限定する。"
+    gone = row_of(xml, removed)
+    edited = xml.replace(row, row + added, 1).replace(gone, "", 1)
+    source = tmp_path / "kyoju-support-system.docx"
+    source.write_bytes(replace_document(original, edited))
+    content = empty_archive(tmp_path / "c")
+    code, out = run([source], content)
+    assert code == 0, out
+    meta, _ = document(content / "agendas" / "kyoju-support-system.md")
+    system = meta["チェックリスト"]["外部結合"]["区"]["システム上の対策"]
+    assert system["追加"] == [{"印": "○", "文言": "持ち出し用の端末は使用しない。", "原本どおり": True}]
+    assert [note["文"] for note in meta["要確認"]] == [f"標準の2行目「{removed}」が原本にありません"]
+    assert "置けなかった文: 表" in out

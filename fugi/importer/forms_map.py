@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..forms import meeting_title
 from ..kinds import NO_END, SEP
 from ..wareki import ERAS
 from .sources import Block, Para, Source
@@ -32,6 +33,11 @@ def norm(text: str) -> str:
 def tidy(text: str) -> str:
     """A value as a clerk types it: lines joined, runs of spaces made one."""
     return re.sub(r"[ \t\u3000]+", lambda m: " " if m.group(0) != "\u3000" else "\u3000", (text or "").replace("\n", " ")).strip()
+
+
+def undouble(text: str) -> str:
+    """A title wrapped by the extraction repeats the words at the break (「…事業に係る 係る外部結合…」): once."""
+    return re.sub(r"(\S{2,6})[ \u3000\n]+\1", r"\1", text)
 
 
 def split_top(text: str, sep: str = SEP) -> list:
@@ -517,6 +523,7 @@ class AgendaMapper(Mapper):
                     rows.append(blocks[i])
                     i += 1
                 # a title the extraction wrapped onto a second paragraph before the rows
+                title = undouble(title)
                 while not rows and i < len(blocks) and blocks[i].kind == "p" and not self.sheet_heading(blocks[i]) \
                         and not self.is_checklist_heading(blocks[i]) and i + 1 < len(blocks) and blocks[i + 1].kind == "row":
                     title = f"{title}{blocks[i].text.strip()}"
@@ -1037,7 +1044,13 @@ class MeetingMapper(Mapper):
                 meta[one.key] = [{items_key: number, one.key: [{rparts["speaker"].key: s, rparts["text"].key: t[0] if len(t) == 1 else t}
                                                              for s, t in group]} for number, group in remarks]
         body = self.advice_markdown(advice)
-        title = f"{meeting.name} 第{meta.get(roles['number'].key)}回"
+        shown = {one.key: meta.get(one.key, "") for one in meeting.fields}
+        if roles.get("council"):
+            shown[roles["council"].key] = meta.get(roles["council"].key) or forms.council["名称"]
+        try:
+            title = meeting_title(meeting, shown)
+        except (KeyError, ValueError, IndexError, AttributeError):
+            title = f"{meeting.name} {meta.get(roles['number'].key)}"
         return Imported("meeting", meta, body, self.notes, title)
 
     def item_line(self, line: str, items: list, block: Block, parts: dict) -> None:
