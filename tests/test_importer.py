@@ -445,3 +445,39 @@ def test_rows_a_department_added_or_removed_in_word(word_files, tmp_path):
     assert system["追加"] == [{"印": "○", "文言": "持ち出し用の端末は使用しない。", "原本どおり": True}]
     assert [note["文"] for note in meta["要確認"]] == [f"標準の2行目「{removed}」が原本にありません"]
     assert "置けなかった文: 表" in out
+
+
+def test_another_councils_word_files_import_by_its_forms(tmp_path):
+    """The labels come from the archive's forms.yml: つばさ区's items and minutes come back from their Word files."""
+    council = REPO / "tests" / "fixtures" / "councils" / "tsubasa"
+    archive, problems = load_archive(council)
+    assert not problems.errors
+    sources = tmp_path / "in"
+    sources.mkdir()
+    for agenda in archive.agendas:
+        (sources / f"{agenda.id}.docx").write_bytes(agenda_docx(agenda, archive.forms, council))
+    for meeting in archive.meetings:
+        (sources / f"{meeting.id}.docx").write_bytes(meeting_docx(meeting, archive.forms))
+    content = tmp_path / "c"
+    content.mkdir()
+    shutil.copy(council / "forms.yml", content / "forms.yml")
+    shutil.copytree(council / "checklists", content / "checklists")
+    code, out = run([sources], content)
+    assert code == 0, out
+    differ = set()
+    for path in sorted(council.glob("*s/*.md")):
+        _, found = agreement(fields(path, ()), fields(content / path.parent.name / path.name, ()))
+        differ |= {f"{path.stem}: {key}" for key, _, _ in found}
+    assert differ == {
+        # a value the original left to its default (既定), written out as printed
+        "toshokan-itaku: 業務の委託.本区が講じる対策", "2026-01: 審議の範囲",
+        # a bare 「×」 the original gives no reason for: kept as printed, 原本どおり
+        "toshokan-itaku: 確認表.業務の委託.受託者.技術的対策.1", "toshokan-itaku: 確認表.業務の委託.受託者.技術的対策.1.印",
+        "toshokan-itaku: 確認表.業務の委託.受託者.技術的対策.1.原本どおり",
+        # one condition written as a sentence instead of a list of one
+        "2026-01: 審議案件[0].付帯意見", "2026-01: 審議案件[0].付帯意見[0]",
+    }
+    archive, problems = load_archive(content)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    assert archive.meetings[0].items[0].agenda.id == "toshokan-itaku"  # linked by its title, and so decided
+    assert next(a for a in archive.agendas if a.id == "toshokan-itaku").status == "decided"

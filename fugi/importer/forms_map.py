@@ -1036,6 +1036,10 @@ class MeetingMapper(Mapper):
             elif role == "basis_text" and basis_text:
                 meta[one.key] = forms.council["審議の根拠"] if norm(basis_text) == norm(forms.council["審議の根拠"]) else basis_text
             elif role == "items":
+                conditions_key = parts["conditions"].key if "conditions" in parts else None
+                for item in items:
+                    if item.get("_c") and conditions_key:
+                        item[conditions_key] = text_value(item["_c"])
                 meta[one.key] = [{k: v for k, v in item.items() if not k.startswith("_")} for item in items]
             elif role == "advice" and advice_title:
                 meta[one.key] = {"表題": advice_title, **({"前文": advice_intro} if advice_intro else {})}
@@ -1054,23 +1058,35 @@ class MeetingMapper(Mapper):
         return Imported("meeting", meta, body, self.notes, title)
 
     def item_line(self, line: str, items: list, block: Block, parts: dict) -> None:
+        """「(3) 件名 ⇒ 承認」, or the title, 「⇒ 承認」 and the conditions on lines of their own."""
         decisions = self.forms.words(parts["decision"].vocabulary)
+        title_key, decision_key = parts["title"].key, parts["decision"].key
+        conditions_key = parts["conditions"].key if "conditions" in parts else None
         arrow = re.search(r"⇒\s*(\S+)\s*$", line)
         head = line[:arrow.start()].strip() if arrow else line
         numbered = re.match(r"^[（(](\d+)[）)]\s*(.*)$", head)
+        last = items[-1] if items else None
+        decided = last is not None and decision_key in last
+        if numbered and decided and conditions_key and not arrow:
+            # after the decision a numbered line is the next item, unless it goes on the conditions' numbering
+            listed = last.get("_c", [])
+            if last.get("_cn", 0) + 1 == int(numbered.group(1)) and (listed or int(numbered.group(1)) != len(items) + 1):
+                last.setdefault("_c", []).append(tidy(numbered.group(2)))
+                last["_cn"] = int(numbered.group(1))
+                return
         if numbered:
-            items.append({parts["title"].key: tidy(numbered.group(2)), "_n": int(numbered.group(1))})
+            items.append({title_key: tidy(numbered.group(2)), "_n": int(numbered.group(1))})
+        elif head and decided and conditions_key:
+            last.setdefault("_c", []).append(tidy(head))
         elif head and items and not arrow:
-            items[-1][parts["title"].key] = tidy(items[-1][parts["title"].key] + " " + head)
+            last[title_key] = tidy(last[title_key] + " " + head)
         elif head:
-            self.note(block, head, parts["title"].key)
+            self.note(block, head, title_key)
         if arrow and items:
             word = arrow.group(1)
-            if word in decisions:
-                items[-1][parts["decision"].key] = word
-            else:
-                self.note(block, f"⇒ {word}", parts["decision"].key)
-                items[-1][parts["decision"].key] = word
+            if word not in decisions:
+                self.note(block, f"⇒ {word}", decision_key)
+            items[-1][decision_key] = word
 
     def remark_line(self, text: str, remarks: list, block: Block) -> None:
         line = re.sub(r"^[-‐]\s+", "", text).strip()
