@@ -38,7 +38,7 @@ def test_bench_import_of_word_files():
     out = bench("bench_import.py", "--items", "12", "--jobs", "2")
     assert "synthetic archive: 12 agenda items" in out
     assert re.search(r"import: 12 Word files in [0-9.]+ s with 2 process\(es\): [0-9.]+ files/s", out), out
-    assert "round trip:" in out and "(100.00%); items with a difference: 0" in out, out
+    assert "round trip (Word):" in out and "(100.00%); items with a difference: 0" in out, out
 
 
 def test_bench_docx_against_pandoc():

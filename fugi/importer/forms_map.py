@@ -282,6 +282,7 @@ class FormsMap:
 # ---------------------------------------------------------------------------
 # Body text -> Markdown
 
+SENTENCE_END = ("。", "）", ")", "」", "』", "】", "：", ":")
 NUMBERED_HEADING = re.compile(r"^\d+[ \u3000]+\S")
 SUB_HEADING = re.compile(r"^[（(]\d+[）)]\s*\S")
 
@@ -546,7 +547,11 @@ class AgendaMapper(Mapper):
                 cells = block.cells
                 label = norm(" ".join(p.text for p in cells[0]))
                 if phase == "body" and not label and len(cells) > 1:  # the body's row goes on over a page break
-                    body_paras += [p for c in cells[1:] for p in c]
+                    more = [p for c in cells[1:] for p in c if p.text.strip()]
+                    last = body_paras[-1].text.strip() if body_paras else ""
+                    if more and last and self.source.flat and not last.endswith(SENTENCE_END) and not heading_level(last):
+                        body_paras[-1] = Para(last + more.pop(0).text.strip(), body_paras[-1].style)  # a broken paragraph
+                    body_paras += more
                     continue
                 if phase == "cover" and label == norm(fm.title_field.label) and len(cells) > 1:
                     values["title"] = tidy(" ".join(p.text for c in cells[1:] for p in c))

@@ -386,7 +386,11 @@ def page_blocks(page, number: int, source: Source) -> None:
                     continue
                 mine = [w for k, w in enumerate(words) if k not in placed and inside(w, box)]
                 placed.update(k for k, w in enumerate(words) if inside(w, box))
-                texts = paragraphs(text_lines(mine))
+                lines = text_lines(mine)
+                size = max((line["bottom"] - line["top"] for line in lines), default=10.0)
+                # the cell's right edge, less its padding: a cell of short lines has no full line to measure by
+                edge = max([box[2] - size] + [line["x1"] for line in lines])
+                texts = paragraphs(lines, edge)
                 cells.append([Para(t) for t in texts] or [Para("")])
             if not any(p.text for cell in cells for p in cell):
                 continue
