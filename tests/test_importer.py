@@ -481,3 +481,29 @@ def test_another_councils_word_files_import_by_its_forms(tmp_path):
     assert not problems.errors, "\n".join(map(str, problems.errors))
     assert archive.meetings[0].items[0].agenda.id == "toshokan-itaku"  # linked by its title, and so decided
     assert next(a for a in archive.agendas if a.id == "toshokan-itaku").status == "decided"
+
+
+def test_values_yaml_and_markdown_would_misread_come_back_as_written(tmp_path):
+    """「: 」, 「 #」, quotes, a backslash, a leading 「- 」 or 「1.」, * and _ : written so that YAML and Markdown keep them."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / "agendas" / "kyoju-support-system.md"
+    text = path.read_text(encoding="utf-8")
+    purpose = '目的: "対象: 賃貸人 #2 「引用」 \\"二重\\" \\\\ 逆斜線 - 途中の記号 yes"'
+    text = text.replace("目的: 国省令に基づき、居住サポート住宅の審査、認定を行う。", purpose)
+    text = text.replace("## 2 個人情報保護管理運営会議への付議内容",
+                        "1\\. 番号のような文\n\n\\- 記号で始まる文\n\n\\*星\\*と a\\_b\n\n## 2 個人情報保護管理運営会議への付議内容")
+    path.write_text(text, encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    agenda = next(a for a in archive.agendas if a.id == "kyoju-support-system")
+    source = tmp_path / "kyoju-support-system.docx"
+    source.write_bytes(agenda_docx(agenda, archive.forms, content))
+    target = empty_archive(tmp_path / "t")
+    assert run([source], target)[0] == 0
+    imported, problems = load_archive(target)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    again = imported.agendas[0]
+    assert [(r.key, r.value) for r in again.overview.rows] == [(r.key, r.value) for r in agenda.overview.rows]
+    assert again.overview.body == agenda.overview.body
+    assert plain_text(agenda_docx(again, imported.forms, target)) == plain_text(source.read_bytes())

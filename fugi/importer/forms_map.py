@@ -309,16 +309,38 @@ def markdown(paras: list, flat: bool) -> str:
         if style.startswith("h"):
             out.append("#" * (int(style[1:]) + 1) + " " + text)
         elif style.startswith("li"):
-            level = int(style[2:])
-            item = text[1:].strip() if text[:1] == "・" else text
-            out.append("  " * (level - 1) + "- " + item)
+            pad = "  " * (int(style[2:]) - 1)
+            ordered = re.match(r"^(\d+)([.)])\s+(.*)$", text, re.S)
+            if ordered:  # the renderer's number of an ordered list item
+                out.append(f"{pad}{ordered.group(1)}{ordered.group(2)} {literal(ordered.group(3))}")
+            else:
+                out.append(pad + "- " + literal(text[1:].strip() if text[:1] == "・" else text))
         elif style.startswith("more"):
-            out.append("  " * int(style[4:]) + text)
+            out.append("  " * int(style[4:]) + literal(text))
         elif flat and heading_level(text):
             out.append("#" * heading_level(text) + " " + text)
         else:
-            out.append(text)
+            out.append(literal(text))
     return "\n\n".join(out)
+
+
+#: What would make a paragraph's first characters Markdown syntax (a heading, a list, a quote, a rule, a code block).
+BLOCK_START = re.compile(r"^(?:#{1,6}(?:\s|$)|[-+*](?:\s|$)|>|\d{1,9}[.)](?:\s|$)|(?:[-*_]\s*){3,}$|`{3,}|~{3,}|=+\s*$)")
+
+
+def literal(text: str) -> str:
+    """A paragraph's text as Markdown that prints it as it is: a leading mark escaped, HTML-like < and & kept."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        stripped = line.lstrip()
+        number = re.match(r"^(\d{1,9})([.)])(\s|$)", stripped)
+        if number:  # 「1. …」: the delimiter escaped (a backslash before a digit would print)
+            line = f"{number.group(1)}\\{stripped[len(number.group(1)):]}"
+        elif BLOCK_START.match(stripped):
+            line = "\\" + stripped
+        out.append(re.sub(r"(?<!\\)([*_`])", r"\\\1", line))  # no emphasis or code the original did not have
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------

@@ -14,12 +14,23 @@ class Unreadable(Exception):
     """A file that is not a form fugi can read: its message says why, in Japanese."""
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """Control characters a document may hold (YAML cannot store them) dropped; a line separator is a line break."""
+    return CONTROL.sub(lambda m: "\n" if m.group(0) in "\u2028\u2029" else "", text)
+
+
 @dataclass
 class Para:
     """One paragraph: its text and a generic style hint (h1-h3 a heading, li1-li3 a list item, more1-3 its next paragraph)."""
 
     text: str
     style: str = ""
+
+    def __post_init__(self):
+        self.text = clean_text(self.text)
 
 
 @dataclass
