@@ -257,13 +257,21 @@ def test_files_that_are_not_forms_are_refused(tmp_path):
     (sources / "broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     (sources / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     (sources / "empty.pdf").write_bytes(blank_pdf())
+    import docx as python_docx
+
+    letter = python_docx.Document()
+    letter.add_paragraph("令和8年4月1日")
+    letter.add_paragraph("区政情報課長 様")
+    letter.add_paragraph("付議事項の提出について、下記のとおり送付します。")
+    letter.save(sources / "cover-letter.docx")
     code, out = run([sources], content)
     assert code == 1
+    assert "cover-letter.docx:1: import: 取り込めません: 付議事項・会議概要の様式ではありません" in out
     assert "letter.txt:1: import: 取り込めません: 付議事項・会議概要の様式ではありません" in out
     assert "broken.docx:1: import: 取り込めません: Word 文書が壊れていて開けません" in out
     assert "photo.png:1: import: 取り込めません: Word 文書（.docx）・PDF・テキストのどれでもありません" in out
     assert "empty.pdf:1: import: 取り込めません: PDF に文字がありません" in out
-    assert "取り込めず | 4" in out
+    assert "取り込めず | 5" in out
     assert "Traceback" not in out
     assert not (content / "agendas").exists() and not (content / "meetings").exists()
 
@@ -324,6 +332,10 @@ def test_the_command_line(tmp_path):
                               "--content", str(content)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert missing.returncode == 1 and "ファイルもフォルダもありません" in missing.stdout
     assert "Traceback" not in missing.stderr
+    nowhere = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(seed_file("004")), "--content",
+                              str(tmp_path / "none")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert nowhere.returncode == 1 and "様式の定義ファイルがありません" in nowhere.stdout, nowhere.stdout + nowhere.stderr
+    assert "Traceback" not in nowhere.stderr and not (tmp_path / "none").exists()
 
 
 # ---------------------------------------------------------------------------
