@@ -519,3 +519,14 @@ def test_values_yaml_and_markdown_would_misread_come_back_as_written(tmp_path):
     assert [(r.key, r.value) for r in again.overview.rows] == [(r.key, r.value) for r in agenda.overview.rows]
     assert again.overview.body == agenda.overview.body
     assert plain_text(agenda_docx(again, imported.forms, target)) == plain_text(source.read_bytes())
+
+
+def test_a_pdfs_page_numbers_are_not_text_of_the_document():
+    from fugi.importer.sources import page_number
+
+    def line(text, top):
+        return [{"text": text, "top": top, "bottom": top + 10, "x0": 280, "x1": 300}]
+
+    assert page_number(line("- 3 -", 810), 842) and page_number(line("3 / 12", 20), 842)
+    assert not page_number(line("3", 400), 842)  # in the middle of the page: a value, kept
+    assert not page_number(line("1,100 世帯", 810), 842)

@@ -731,6 +731,7 @@ class AgendaMapper(Mapper):
             cell = cells[at + 1] if at + 1 < len(cells) else [Para("")]
             paras = [p.text.strip() for p in cell if p.text.strip()]
             if not paras:
+                self.note(block, f"文のない行の印「{mark}」", self.near)
                 continue
             sentence, reasons = paras[0], paras[1:]
             sentences = [sentence]

@@ -377,6 +377,16 @@ def paragraphs(lines: list, right: float | None = None) -> list:
     return [join_lines(one) for one in out]
 
 
+PAGE_NUMBER = re.compile(r"^[-－―‐\s]*\d{1,4}(?:\s*/\s*\d{1,4})?[-－―‐\s]*$")
+
+
+def page_number(run: list, height: float) -> bool:
+    """A page number in the top or bottom margin (「- 3 -」, 「3 / 12」): the printer's, not the document's."""
+    line = run[0]
+    return len(run) == 1 and bool(PAGE_NUMBER.match(line["text"])) and \
+        (line["top"] < 0.08 * height or line["bottom"] > 0.92 * height)
+
+
 def page_blocks(page, number: int, source: Source) -> None:
     tables = page.find_tables()
     words = page.extract_words(keep_blank_chars=True, use_text_flow=False)
@@ -417,7 +427,7 @@ def page_blocks(page, number: int, source: Source) -> None:
                 and run[-1]["x1"] >= right - 2 * (line["bottom"] - line["top"]):
             run.append(line)
             continue
-        if run:
+        if run and not page_number(run, page.height):
             for text in paragraphs(run, right):
                 items.append((run[0]["top"], 0, Block("p", [[Para(text)]], f"{number}ページ")))
         run = [line] if line is not None else []
