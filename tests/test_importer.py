@@ -530,3 +530,20 @@ def test_a_pdfs_page_numbers_are_not_text_of_the_document():
     assert page_number(line("- 3 -", 810), 842) and page_number(line("3 / 12", 20), 842)
     assert not page_number(line("3", 400), 842)  # in the middle of the page: a value, kept
     assert not page_number(line("1,100 世帯", 810), 842)
+
+
+def test_a_meetings_item_is_linked_by_the_number_it_cites(tmp_path):
+    """The minutes name item (1) by a shorter title and its 資料番号: linked to that item, which becomes 決定;
+    an item citing a number no imported item has stays an item known by its title."""
+    content = empty_archive(tmp_path / "c")
+    sources = tmp_path / "in"
+    sources.mkdir()
+    shutil.copy(seed_file("000"), sources / "kyoju-support-system.txt")
+    shutil.copy(FIXTURES / "meeting-by-number.txt", sources / "2025-06.txt")
+    code, out = run([sources], content)
+    assert code == 0, out
+    meeting, _ = document(content / "meetings" / "2025-06.md")
+    assert meeting["審議事項"] == [{"付議事項": "kyoju-support-system", "決定": "承認"},
+                                {"件名": "資料27に関係しない案件について（資料99）", "決定": "承認"}]
+    agenda, _ = document(content / "agendas" / "kyoju-support-system.md")
+    assert agenda["状態"] == "決定"

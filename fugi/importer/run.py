@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -112,12 +113,12 @@ def map_files(files: list, content: Path, jobs: int = 1, progress=None) -> list:
 # Linking a meeting's items to the items imported with it or already in content/
 
 
-def existing_titles(content: Path, forms) -> dict:
-    """{norm(件名): file stem} of the items already in content/agendas/."""
+def existing_items(content: Path, forms) -> tuple:
+    """({norm(件名): file stem}, {資料番号: [file stems]}) of the items already in content/agendas/."""
     import yaml
 
-    key = forms.agenda.role("title").key
-    out = {}
+    title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
+    titles, numbers = {}, {}
     folder = Path(content) / AGENDA_DIR
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         try:
@@ -125,20 +126,28 @@ def existing_titles(content: Path, forms) -> dict:
             meta = yaml.safe_load(front[0]) if front and front[0] else None
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
             continue
-        if isinstance(meta, dict) and isinstance(meta.get(key), str):
-            out.setdefault(norm(meta[key]), path.stem)
-    return out
+        if isinstance(meta, dict) and isinstance(meta.get(title_key), str):
+            titles.setdefault(norm(meta[title_key]), path.stem)
+            numbers.setdefault(str(meta.get(number_key)), []).append((path.stem, norm(meta[title_key])))
+    return titles, numbers
 
 
 def link(outcomes: list, content: Path, forms) -> None:
-    """A meeting's items that name an item (by 件名) point to its file (付議事項:); items it decided become 決定."""
+    """A meeting's items that name an item — by 件名, or by the 資料番号 printed with a like title — point to its file
+    (付議事項:); the items imported with the meeting that it decided become 決定."""
+    import difflib
+
     items_field = forms.meeting.role("items")
     parts = {p.role: p for p in items_field.parts}
     status_key = forms.agenda.role("status").key
-    title_key = forms.agenda.role("title").key
+    title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
+    prefix = forms.agenda.texts["番号の接頭語"]
     decided = forms.status_word("decided")
-    batch = {norm(o.imported.meta.get(title_key, "")): o for o in outcomes if o.imported and o.imported.kind == "agenda"}
-    known = existing_titles(content, forms)
+    agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written]
+    batch = {norm(o.imported.meta.get(title_key, "")): o for o in agendas}
+    known, numbers = existing_items(content, forms)
+    for o in agendas:
+        numbers.setdefault(str(o.imported.meta.get(number_key)), []).append((o, norm(o.imported.meta.get(title_key, ""))))
     for outcome in outcomes:
         if not outcome.imported or outcome.imported.kind != "meeting":
             continue
@@ -146,7 +155,15 @@ def link(outcomes: list, content: Path, forms) -> None:
         for index, item in enumerate(items):
             title = norm(item.get(parts["title"].key, ""))
             target = batch.get(title)
-            stem = target.written.stem if target is not None and target.written else known.get(title)
+            stem = target.written.stem if target is not None else known.get(title)
+            cited = re.search(rf"{re.escape(norm(prefix))}(\d+)(?![-\d])", title) if not stem else None
+            candidates = numbers.get(cited.group(1), []) if cited else []
+            if len(candidates) == 1:  # one item has that number: linked when its title reads alike
+                found, its_title = candidates[0]
+                bare = title.replace(cited.group(0), "")
+                if difflib.SequenceMatcher(None, bare, its_title).ratio() >= 0.5:
+                    target = found if isinstance(found, Outcome) else None
+                    stem = found.written.stem if target is not None else found
             if not stem:
                 continue
             linked = {parts["agenda"].key: stem}
