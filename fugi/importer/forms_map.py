@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..forms import meeting_title
-from ..kinds import NO_END, SEP
+from ..kinds import KINDS, NO_END, SEP, TODO
 from ..wareki import ERAS
 from .sources import Block, Para, Source
 
@@ -200,6 +200,14 @@ class Imported:
     body: str
     notes: list = field(default_factory=list)
     title: str = ""
+    unfilled: list = field(default_factory=list)  # required fields written as placeholders (the file is a draft)
+
+
+class Raw:
+    """Lines of YAML for one field, written as they are (the placeholder lines `build.py new` writes)."""
+
+    def __init__(self, lines):
+        self.lines = list(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -258,8 +266,6 @@ class FormsMap:
         self.flow = agenda.role("flow")
         self.info = agenda.role("info_items")
         self.checklists_field = agenda.role("checklists")
-        self.notes_agenda = agenda.role("notes")
-        self.notes_meeting = meeting.role("notes")
         self.category_labels = {c.name: Labels(c.fields) for c in forms.categories}
         self.joined = {c.name: {norm(f.joined_label): f for f in c.fields if f.joined_label} for c in forms.categories}
         self.fixed = fixed_texts(forms) | {norm(agenda.texts["表紙の表題"]), norm(self.basis.label)}
@@ -385,6 +391,7 @@ class Mapper:
     def __init__(self, fm: FormsMap, source: Source):
         self.fm, self.forms, self.source = fm, fm.forms, source
         self.notes: list = []
+        self.unfilled: list = []  # required fields the source lacks, written as placeholders
         self.near = ""
 
     def note(self, block_or_where, text: str, near: str = "") -> None:
@@ -856,7 +863,15 @@ class AgendaMapper(Mapper):
             for key in (one.key, *one.aliases):
                 if key in found:
                     out[key] = found[key]
+            if not any(key in found for key in (one.key, *one.aliases)):
+                self.missing(out, one, f"{best.name}.")
         return best.name, out
+
+    def missing(self, out: dict, one, where: str = "") -> None:
+        """A required field the source does not have: the placeholder `build.py new` writes, to be filled in."""
+        if one.required and one.default is None:
+            out[one.key] = Raw(KINDS[one.kind].scaffold(one, self.forms))
+            self.unfilled.append(where + one.key)
 
     def joined_value(self, paras: list, first, following) -> list:
         """「【委託先】 A 【再委託先】 B」 -> [(委託先, [A]), (再委託先, [B])]."""
@@ -923,12 +938,20 @@ class AgendaMapper(Mapper):
             elif role == "departments":
                 if values.get("departments"):
                     meta[one.key] = values["departments"]
+                else:
+                    self.missing(meta, one)
             elif role == "overview":
                 meta[one.key] = {p.key: overview[p.key] for p in one.parts if p.key in overview}
+                for part in one.parts:
+                    if part.key not in overview:
+                        self.missing(meta[one.key], part, f"{one.key}.")
             elif role == "sheets":
                 for category in forms.categories:
                     if category.name in sheet_out:
                         meta[category.name] = sheet_out[category.name]
+                    elif category.name in (basis or ()):  # asked for, but the source has no sheet for it
+                        meta[category.name] = Raw(KINDS["sheets"].scaffold(one, forms, chosen=[category.name]))
+                        self.unfilled.append(category.name)
             elif role == "flow":
                 if flow is not None or re.search(rf"{re.escape(fm.prefix)}\s*{number}\s*-\s*{one.options.get('枝番')}(?!\d)", body):
                     meta[one.key] = flow or {}
@@ -939,7 +962,15 @@ class AgendaMapper(Mapper):
             elif role == "checklists":
                 if check_out:
                     meta[one.key] = {c.name: check_out[c.name] for c in forms.categories if c.name in check_out}
-        return Imported("agenda", meta, body, self.notes, meta.get(fm.title_field.key, ""))
+        if not body.strip():
+            body = TODO
+            self.unfilled.append(fm.overview.options.get("本文", ""))
+        if not meta.get(fm.title_field.key):
+            meta[fm.title_field.key] = TODO
+            self.unfilled.append(fm.title_field.key)
+        if self.unfilled:  # a draft until a clerk has filled in what the source lacks (check warns, not fails)
+            meta[forms.agenda.role("status").key] = forms.status_word("draft")
+        return Imported("agenda", meta, body, self.notes, meta.get(fm.title_field.key, ""), list(self.unfilled))
 
     def info_out(self, info: dict) -> dict:
         out = {}
@@ -1067,7 +1098,11 @@ class MeetingMapper(Mapper):
                 conditions_key = parts["conditions"].key if "conditions" in parts else None
                 for item in items:
                     if item.get("_c") and conditions_key:
-                        item[conditions_key] = text_value(item["_c"])
+                        if forms.condition_rule(item.get(parts["decision"].key, "")) == "refused":
+                            for text in item["_c"]:  # this decision takes no conditions: the lines are kept as notes
+                                self.note(f"({item.get('_n', '')})", text, f"{one.key}.{conditions_key}")
+                        else:
+                            item[conditions_key] = text_value(item["_c"])
                 meta[one.key] = [{k: v for k, v in item.items() if not k.startswith("_")} for item in items]
             elif role == "advice" and advice_title:
                 meta[one.key] = {"表題": advice_title, **({"前文": advice_intro} if advice_intro else {})}

@@ -5,10 +5,11 @@ import os
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..kinds import TODO
 from ..load import AGENDA_DIR, MEETING_DIR, split_front_matter
 from ..problems import ContentError, Problems
 from .forms_map import FormsMap, Imported, NotAForm, map_source, norm
@@ -28,7 +29,6 @@ class Outcome:
     refused: str = ""
     written: Optional[Path] = None
     renamed: bool = False
-    notes: list = field(default_factory=list)
 
 
 def load_forms_and_catalog(content: Path):
@@ -75,6 +75,9 @@ def map_file(path) -> Outcome:
         return Outcome(path, refused=str(err))
     except RecursionError:
         return Outcome(path, refused="文書の入れ子が深すぎて読めません")
+    except Exception as err:  # noqa: BLE001 - one odd file of a ten-year folder must not stop the others
+        return Outcome(path, refused=f"読み取りの途中で想定していない形に出会いました（{type(err).__name__}: {err}）。"
+                                     "このファイルは手で書き写し、fugi の担当者にこのファイルを知らせてください")
 
 
 def files_of(paths) -> tuple:
@@ -126,6 +129,9 @@ def existing_items(content: Path, forms) -> tuple:
             meta = yaml.safe_load(front[0]) if front and front[0] else None
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
             continue
+        status = meta.get(forms.agenda.role("status").key) if isinstance(meta, dict) else None
+        if isinstance(status, str) and forms.status_meaning(status) == "draft":
+            continue  # a meeting cannot name a draft
         if isinstance(meta, dict) and isinstance(meta.get(title_key), str):
             titles.setdefault(norm(meta[title_key]), path.stem)
             numbers.setdefault(str(meta.get(number_key)), []).append((path.stem, norm(meta[title_key])))
@@ -143,7 +149,8 @@ def link(outcomes: list, content: Path, forms) -> None:
     title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
     prefix = forms.agenda.texts["番号の接頭語"]
     decided = forms.status_word("decided")
-    agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written]
+    # a draft (an item with fields still to fill in) cannot be named by a meeting: its item stays known by its title
+    agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written and not o.imported.unfilled]
     batch = {norm(o.imported.meta.get(title_key, "")): o for o in agendas}
     known, numbers = existing_items(content, forms)
     for o in agendas:
@@ -247,6 +254,9 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
         kind = forms.agenda.name if outcome.imported.kind == "agenda" else forms.meeting.name
         renamed = "（同じ名前のファイルがあるため別の名前にしました）" if outcome.renamed else ""
         report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}")
+        if outcome.imported.unfilled:
+            draft = forms.status_word("draft")
+            report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
         for note in outcome.imported.notes:
             report(f"  置けなかった文: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
     report(summary(outcomes, forms))

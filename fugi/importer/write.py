@@ -49,7 +49,9 @@ def emit(value, indent: int = 0) -> list:
     lines = []
     for key, item in value.items():
         key_text = scalar(key) if isinstance(key, str) else str(key)
-        if isinstance(item, dict):
+        if hasattr(item, "lines") and isinstance(item.lines, list):  # placeholder lines, written as they are
+            lines += [pad + line for line in item.lines]
+        elif isinstance(item, dict):
             if not item:
                 lines.append(f"{pad}{key_text}: {{}}")
             elif is_row(item):
