@@ -257,6 +257,7 @@ def test_files_that_are_not_forms_are_refused(tmp_path):
     (sources / "broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     (sources / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     (sources / "empty.pdf").write_bytes(blank_pdf())
+    (sources / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
     import docx as python_docx
 
     letter = python_docx.Document()
@@ -271,7 +272,8 @@ def test_files_that_are_not_forms_are_refused(tmp_path):
     assert "broken.docx:1: import: 取り込めません: Word 文書が壊れていて開けません" in out
     assert "photo.png:1: import: 取り込めません: Word 文書（.docx）・PDF・テキストのどれでもありません" in out
     assert "empty.pdf:1: import: 取り込めません: PDF に文字がありません" in out
-    assert "取り込めず | 5" in out
+    assert "old.doc:1: import: 取り込めません: 古い形式の Word 文書（.doc）は読めません" in out
+    assert "取り込めず | 6" in out
     assert "Traceback" not in out
     assert not (content / "agendas").exists() and not (content / "meetings").exists()
 
@@ -604,3 +606,32 @@ def test_a_field_the_source_lacks_is_left_to_fill_in_a_draft(tmp_path):
     archive, problems = load_archive(content)
     assert not problems.errors, "\n".join(map(str, problems.errors))
     assert [p.field for p in problems.warnings if "【要記入】" in p.message] == ["外部結合.結合する理由"]
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-16", "utf-8-sig"])
+def test_a_text_export_in_the_encodings_windows_writes(tmp_path, encoding):
+    content = empty_archive(tmp_path / "c")
+    source = tmp_path / "nyuji.txt"
+    source.write_bytes(seed_file("004").read_text(encoding="utf-8").encode(encoding))
+    code, out = run([source], content)
+    assert code == 0, out
+    meta, _ = document(content / "agendas" / "nyuji.md")
+    assert meta["件名"] == "乳児等通園支援事業に係る総合支援システムへの結合について"
+
+
+def test_tracked_changes_read_as_accepted(word_files, tmp_path):
+    """A department that edits with 変更履歴 on: inserted text is read, deleted text is not (all changes accepted)."""
+    original = (word_files / "nyuji-tsuen-shien.docx").read_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").decode("utf-8")
+    old = "利用者 約200名"
+    at = xml.index(old)
+    run_start = xml.rindex("<w:r>", 0, at) if xml.rfind("<w:r>", 0, at) > xml.rfind("<w:r ", 0, at) else xml.rindex("<w:r ", 0, at)
+    run_end = xml.index("</w:r>", at) + len("</w:r>")
+    tracked = ('<w:del w:id="1" w:author="介護" w:date="2026-04-01T00:00:00Z"><w:r><w:delText>利用者 約200名</w:delText></w:r></w:del>'
+               '<w:ins w:id="2" w:author="介護" w:date="2026-04-01T00:00:00Z"><w:r><w:t>利用者 約300名</w:t></w:r></w:ins>')
+    source = tmp_path / "nyuji-tsuen-shien.docx"
+    source.write_bytes(replace_document(original, xml[:run_start] + tracked + xml[run_end:]))
+    content = empty_archive(tmp_path / "c")
+    assert run([source], content)[0] == 0
+    _, body = document(content / "agendas" / "nyuji-tsuen-shien.md")
+    assert "利用者 約300名" in body and "200名" not in body

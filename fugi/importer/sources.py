@@ -64,19 +64,40 @@ class Source:
 # Recognising a file by its bytes
 
 
+#: An old Word document (.doc) and every other file of the Office 97-2003 formats start with these bytes.
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Encodings a text export may come in: UTF-8 (with or without a BOM), UTF-16 with its BOM, Windows' Shift_JIS.
+ENCODINGS = ("utf-8-sig", "cp932")
+
+
 def sniff(data: bytes) -> str:
-    """docx / pdf / text / "" (none of them)."""
-    if data.startswith(b"%PDF"):
+    """docx / pdf / doc / text / "" (none of them)."""
+    if data.lstrip()[:5].startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
-    if b"\x00" in data[:4096]:
-        return ""
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if data.startswith(OLE):
+        return "doc"
+    if decode(data) is None:
         return ""
     return "text"
+
+
+def decode(data: bytes):
+    """The text of a text file, or None when it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:4096]:
+        return None
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def read_source(path: Path) -> Source:
@@ -91,7 +112,9 @@ def read_source(path: Path) -> Source:
     if kind == "pdf":
         return read_pdf(path, data)
     if kind == "text":
-        return read_text(path, data.decode("utf-8-sig"))
+        return read_text(path, decode(data))
+    if kind == "doc":
+        raise Unreadable("古い形式の Word 文書（.doc）は読めません。Word で開いて「Word 文書（*.docx）」として保存し直してください")
     raise Unreadable("Word 文書（.docx）・PDF・テキストのどれでもありません")
 
 
