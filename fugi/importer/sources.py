@@ -294,6 +294,9 @@ def read_pdf(path: Path, data: bytes) -> Source:
         from pdfminer.pdfparser import PDFSyntaxError
     except ImportError:  # pragma: no cover - a dependency of fugi
         raise Unreadable("PDF を読むための pdfplumber が入っていません（pip install -e . で入ります）")
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its notes on odd PDFs are not the clerk's business
     source = Source(Path(path), "pdf", flat=True)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
