@@ -397,7 +397,7 @@ def test_pdf_round_trip(word_files, tmp_path):
     ("契約締結日から1年間", None),
 ])
 def test_periods_back_to_the_content_form(printed, expected):
-    from fugi.importer.forms_map import parse_periods
+    from fugi.importer.values import parse_periods
 
     assert parse_periods(printed, ("上旬", "中旬", "下旬")) == expected
 
@@ -405,7 +405,7 @@ def test_periods_back_to_the_content_form(printed, expected):
 def test_meeting_date_time_and_place():
     import datetime as dt
 
-    from fugi.importer.forms_map import parse_when
+    from fugi.importer.values import parse_when
 
     assert parse_when("令和7年9月1日(月) 午前9時30分~午前10時00分 本庁舎3階 庁議室") == (
         dt.date(2025, 9, 1), "09:30", "10:00", "本庁舎3階 庁議室")
