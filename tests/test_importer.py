@@ -305,6 +305,9 @@ def test_an_import_never_overwrites_a_content_file(tmp_path):
     code, out = run([source], content)
     assert code == 0
     assert "kyoju-support-system-2.md" in out and "同じ名前のファイルがあるため別の名前にしました" in out
+    # the copy has the same 資料番号 and no meeting names either: said at once, not only by check
+    assert ("資料27 は kyoju-support-system にもあります。会議の分からない付議事項は年度で分けられないので、check は重複として"
+            "示します。会議概要も取り込むか、会議概要の審議事項に `付議事項: kyoju-support-system-2` を書いてください") in out
     assert (content / "agendas" / "kyoju-support-system.md").read_bytes() == first
     assert (content / "agendas" / "kyoju-support-system-2.md").read_bytes() == first
 

@@ -138,7 +138,7 @@ def existing_items(content: Path, forms) -> tuple:
     return titles, numbers
 
 
-def link(outcomes: list, content: Path, forms) -> None:
+def link(outcomes: list, content: Path, forms) -> dict:
     """A meeting's items that name an item — by 件名, or by the 資料番号 printed with a like title — point to its file
     (付議事項:); the items imported with the meeting that it decided become 決定."""
     import difflib
@@ -153,6 +153,7 @@ def link(outcomes: list, content: Path, forms) -> None:
     agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written and not o.imported.unfilled]
     batch = {norm(o.imported.meta.get(title_key, "")): o for o in agendas}
     known, numbers = existing_items(content, forms)
+    named: set = set()
     for o in agendas:
         numbers.setdefault(str(o.imported.meta.get(number_key)), []).append((o, norm(o.imported.meta.get(title_key, ""))))
     for outcome in outcomes:
@@ -176,9 +177,11 @@ def link(outcomes: list, content: Path, forms) -> None:
             linked = {parts["agenda"].key: stem}
             linked.update({k: v for k, v in item.items() if k != parts["title"].key})
             items[index] = linked
+            named.add(stem)
             word = item.get(parts["decision"].key)
             if target is not None and word and not forms.pending(word) and decided:
                 target.imported.meta[status_key] = decided
+    return {"numbers": numbers, "named": named}
 
 
 # ---------------------------------------------------------------------------
@@ -230,7 +233,7 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
             stem = file_stem(outcome.source.name)
             outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
             taken.add((outcome.imported.kind, outcome.written.stem))
-    link(outcomes, content, forms)
+    linking = link(outcomes, content, forms)
     if any(o.imported for o in outcomes):  # an archive has both folders, even when only one kind came in
         for folder in (AGENDA_DIR, MEETING_DIR):
             (content / folder).mkdir(parents=True, exist_ok=True)
@@ -257,10 +260,30 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
         if outcome.imported.unfilled:
             draft = forms.status_word("draft")
             report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
+        clash = number_clash(outcome, linking, forms)
+        if clash:
+            report(clash)
         for note in outcome.imported.notes:
             report(f"  置けなかった文: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
     report(summary(outcomes, forms))
     return 1 if missing or any(o.refused for o in outcomes) else 0
+
+
+def number_clash(outcome: Outcome, linking: dict, forms) -> str:
+    """An imported item whose number another item has, and that no meeting names: check cannot tell their 年度 apart."""
+    if outcome.imported.kind != "agenda" or outcome.written.stem in linking["named"]:
+        return ""
+    number_key = forms.agenda.role("number").key
+    number = str(outcome.imported.meta.get(number_key))
+    others = [o.written.stem if isinstance(o, Outcome) else o for o, _ in linking["numbers"].get(number, ())]
+    others = [o for o in others if o != outcome.written.stem]
+    if not others:
+        return ""
+    meeting, items = forms.meeting.name, forms.meeting.role("items").label
+    agenda_key = forms.meeting.part("items", "agenda").key
+    return (f"  {forms.agenda.texts['番号の接頭語']}{number} は {'、'.join(others[:3])} にもあります。会議の分からない"
+            f"{forms.agenda.name}は年度で分けられないので、check は重複として示します。{meeting}も取り込むか、{meeting}の"
+            f"{items}に `{agenda_key}: {outcome.written.stem}` を書いてください")
 
 
 def shorten(text: str, limit: int = 60) -> str:
