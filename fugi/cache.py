@@ -490,15 +490,15 @@ def misplaced(content: Path, targets: dict | None = None):
     root = cache_folder()
     if root is None:
         return problems
-    places = [(Path(content).resolve(), "内容のフォルダ")] + [(Path(t).resolve(), "出力先")
+    places = [(Path(content).resolve(), "コンテンツのフォルダ")] + [(Path(t).resolve(), "出力先")
                                                        for t in (targets or {}).values()]
     for place, what in places:
         if root == place or place in root.parents or root in place.parents:
             where = "と同じです" if root == place else ("の中にあります" if place in root.parents else "を含んでいます")
             problems.error(_shown(root), 1, "FUGI_CACHE",
-                           f"キャッシュのフォルダが{what} {_shown(place)}/ {where}（キャッシュの記録が公開サイトや"
-                           "内容に混ざってしまいます）",
-                           "環境変数 FUGI_CACHE で内容のフォルダと出力先の外のフォルダを指定するか（例: FUGI_CACHE=build/cache）、"
+                           f"キャッシュのフォルダが{what} {_shown(place)}/ {where}（キャッシュの記録がサイトや"
+                           "コンテンツのフォルダに混ざってしまいます）",
+                           "環境変数 FUGI_CACHE でコンテンツのフォルダと出力先の外のフォルダを指定するか（例: FUGI_CACHE=build/cache）、"
                            "出力先を変えてください。何も変更していません")
     return problems
 

@@ -64,7 +64,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False), site_options(suppress=False)],
                                   description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text, *more):
@@ -92,6 +92,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
     new.add_argument("--number", type=int, default=None, help=f"{w['number']}（{w['agenda']}）または回（{w['meeting']}）")
     new.add_argument("--date", default=None, help=f"{w['date']} YYYY-MM-DD（{w['meeting']}）")
     add("schema", "エディタ用の JSON Schema を書き出します")
+    imp = add("import", f"{w['agenda']}・{w['meeting']}の Word 文書・PDF・テキスト（フォルダごとでも）をコンテンツのファイルにします"
+                        "（既にあるファイルは上書きしません）")
+    imp.add_argument("sources", nargs="+", metavar="FILE", help="取り込むファイルかフォルダ（いくつでも）")
     return top
 
 
@@ -144,6 +147,7 @@ NO_OUT = {
     "review": "review は何も書き出しません（--format md の報告は画面に出します。ファイルにするなら > 報告.md）",
     "serve": "serve のプレビューは build/preview/ と build/preview-docx/ に作ります",
     "new": "ひな形はコンテンツのフォルダの中（agendas/・meetings/）に作ります。別の会議のアーカイブなら --content DIR",
+    "import": "取り込んだファイルはコンテンツのフォルダの中（agendas/・meetings/）に書きます。別のフォルダなら --content DIR",
 }
 
 
@@ -181,6 +185,10 @@ def run(command: str, args) -> int:
         from .scaffold import scaffold
 
         return scaffold(args)
+    if command == "import":
+        from .importer.run import run_import
+
+        return run_import(args.sources, args.content)
     if command == "schema":
         from .outputs import writing
         from .schema import write_schema

@@ -24,10 +24,11 @@ ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: Roles: what fugi must understand of a field, and the kind each role implies.
 AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public": "bool", "basis": "categories",
                 "article": "line", "departments": "departments", "overview": "table", "sheets": "sheets",
-                "flow": "flow", "info_items": "info_items", "checklists": "checklists"}
+                "flow": "flow", "info_items": "info_items", "checklists": "checklists",
+                "notes": "notes"}
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
-                 "advice": "advice", "remarks": "remarks"}
+                 "advice": "advice", "remarks": "remarks", "notes": "notes"}
 ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),

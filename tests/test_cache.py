@@ -236,9 +236,9 @@ def test_a_cache_inside_the_site_or_content_is_refused(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "FUGI_CACHE"}
     for place, message in [
         ("site/cache", "site/cache:1: FUGI_CACHE: キャッシュのフォルダが出力先 site/ の中にあります（キャッシュの記録が"
-                       "公開サイトや内容に混ざってしまいます） — 環境変数 FUGI_CACHE で内容のフォルダと出力先の外のフォルダを"
+                       "サイトやコンテンツのフォルダに混ざってしまいます） — 環境変数 FUGI_CACHE でコンテンツのフォルダと出力先の外のフォルダを"
                        "指定するか（例: FUGI_CACHE=build/cache）、出力先を変えてください。何も変更していません"),
-        ("content/cache", "content/cache:1: FUGI_CACHE: キャッシュのフォルダが内容のフォルダ content/ の中にあります"),
+        ("content/cache", "content/cache:1: FUGI_CACHE: キャッシュのフォルダがコンテンツのフォルダ content/ の中にあります"),
         ("site", "site:1: FUGI_CACHE: キャッシュのフォルダが出力先 site/ と同じです"),
         ("build", "build:1: FUGI_CACHE: キャッシュのフォルダが出力先 build/docx/ を含んでいます"),
     ]:
