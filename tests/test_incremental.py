@@ -172,8 +172,8 @@ def test_a_broken_theme_override_is_reported_at_its_file_and_line(tmp_path):
     lines = main.read_text(encoding="utf-8").splitlines()
     main.write_text("\n".join(lines + ["{% if %}"]) + "\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
-    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8")
-                      .replace("custom_dir: templates/site/overrides", f"custom_dir: {overrides}"), encoding="utf-8")
+    config.write_text((REPO / "templates" / "site" / "mkdocs.yml").read_text(encoding="utf-8")
+                      .replace("custom_dir: overrides", f"custom_dir: {overrides}"), encoding="utf-8")
     archive, _ = load_archive(REPO / "content")
     with pytest.raises(ContentError) as raised, rendering(lambda line: None):
         build_pages(archive, None, REPO / "content", tmp_path / "base", config_file=config)

@@ -28,7 +28,7 @@ def zensical_config(root: Path, site: Path, docs: str = "docs", settings: dict |
     """mkdocs.yml as it is, pointed at the generated pages, with what fugi sets from content/forms.yml (site name,
     navigation, the search box's filters: `settings`).  Zensical runs no MkDocs hooks, and (0.0.73) wants
     docs_dir relative to the configuration file: the file is written beside the pages."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPO / "templates" / "site" / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir=docs, site_dir=str(site), **(settings or {}))
     config.pop("hooks", None)
     config["theme"]["custom_dir"] = str(OVERRIDES)
@@ -200,10 +200,10 @@ def test_known_limitation_hooks_are_not_run(tmp_path):
     """mkdocs.yml's hooks (fugi/site/mkdocs_hooks.py generate the pages from content/ for a plain `mkdocs build`)
     are ignored without a word: a plain `zensical build` of the repository builds the empty placeholder."""
     shutil.copytree(REPO / "templates" / "site" / "docs-placeholder", tmp_path / "docs")
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert config["hooks"] == ["fugi/site/mkdocs_hooks.py"]
+    assert yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["hooks"] == ["fugi/site/mkdocs_hooks.py"]
+    config = yaml.safe_load((REPO / "templates" / "site" / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir="docs", site_dir=str(tmp_path / "site"))
-    config["hooks"] = [str(REPO / "fugi" / "mkdocs_hooks.py")]
+    config["hooks"] = [str(REPO / "fugi" / "site" / "mkdocs_hooks.py")]
     config["theme"]["custom_dir"] = str(OVERRIDES)
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -30,7 +30,6 @@ from fugi.word.docx_files import write_bytes_atomic
 #: The cache of builds started in the current folder (like build/docx); FUGI_CACHE moves it, FUGI_CACHE=off disables it.
 DEFAULT_DIR = Path("build/cache")
 PACKAGE = Path(__file__).resolve().parents[1]
-REPO = PACKAGE.parent
 PRUNE_DAYS = 14
 MARKER = ".fugi-cache"
 

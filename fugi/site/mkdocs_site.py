@@ -15,9 +15,9 @@ from fugi.site.feeds import CALENDAR, FEED
 from fugi.site.pages import TEMPLATES, generate_docs
 from fugi.site.speed.search_index import BundleError, index_site
 from fugi.site.speed.stash import Stash, StashPlugin
+from fugi.resources import MKDOCS_CONFIG
 
-REPO = Path(__file__).resolve().parents[2]
-CONFIG_FILE = REPO / "mkdocs.yml"
+CONFIG_FILE = MKDOCS_CONFIG
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,

@@ -22,8 +22,9 @@ from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
 from fugi.site.feeds import write_feeds
 from fugi.site.markup import anchor, finalize, plain, remembered, text, url
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
+from fugi.resources import SITE_TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
+TEMPLATES = SITE_TEMPLATES
 
 
 def environment() -> jinja2.Environment:

@@ -27,8 +27,9 @@ from fugi.word.docx_files import document_bytes, set_core_properties
 from fugi.word.markdown_docx import STYLE_NAMES, WordRenderer
 from fugi.problems import ContentError, Problems
 from fugi.views.printed import agenda_view, labels, meeting_view
+from fugi.resources import DOCX_TEMPLATES
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
+TEMPLATE_DIR = DOCX_TEMPLATES
 #: Tags each template must keep: without them a document would silently lose a part.
 REQUIRED_TAGS = {
     "agenda": ("{{ title }}", "{{ basis_text }}", "{{ departments_text }}", "for row in overview_rows",

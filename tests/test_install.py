@@ -1,0 +1,75 @@
+"""Installing fugi (`pip install .`, not editable): every package and the templates ship, and the installed `fugi`
+builds a folder that holds only a copy of content/ — the same bytes as the checkout builds."""
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def listed_packages() -> set:
+    return set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+
+
+def test_every_package_of_fugi_is_listed_in_pyproject():
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "fugi").rglob("__init__.py")}
+    assert found | {"fugi.templates"} == listed_packages()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w",
+                    str(out), str(REPO)], check=True, capture_output=True)
+    [built] = out.glob("fugi-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_code_the_templates_and_the_command(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    code = {p.relative_to(REPO).as_posix() for p in (REPO / "fugi").rglob("*.py") if "__pycache__" not in p.parts}
+    templates = {"fugi/" + p.relative_to(REPO).as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()
+                 and "__pycache__" not in p.parts}
+    assert code <= names and templates <= names and "fugi/word/fonts.conf" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "fugi = fugi.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+@pytest.mark.slow
+def test_installed_fugi_builds_a_folder_holding_only_content(wheel, tmp_path):
+    """fugi installed into its own folder (the test's Python provides the dependencies), run in a folder with only a
+    copy of content/: `fugi check` and `fugi --no-pdf` work, and the site and Word files equal the checkout's."""
+    target = tmp_path / "installed"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
+                    "--target", str(target), str(wheel)], check=True, capture_output=True)
+    council = tmp_path / "council"
+    shutil.copytree(REPO / "content", council / "content")
+    env = {**os.environ, "PYTHONPATH": str(target), "FUGI_CACHE": "off"}
+    fugi = [sys.executable, "-c", "import sys, fugi, fugi.cli; assert fugi.__file__.startswith(sys.argv[1]), fugi.__file__;"
+            " sys.argv[1:2] = []; raise SystemExit(fugi.cli.main())", str(target)]
+    checked = subprocess.run(fugi + ["check"], cwd=council, env=env, capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout.startswith("OK:"), checked.stdout + checked.stderr
+    built = subprocess.run(fugi + ["--no-pdf"], cwd=council, env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    here = tmp_path / "checkout"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--no-pdf", "--content", str(council / "content"),
+                    "--out", str(here)], cwd=tmp_path, env={**os.environ, "FUGI_CACHE": "off"}, check=True,
+                   capture_output=True)
+    for ours, theirs in ((council / "site", here / "site"), (council / "build" / "docx", here / "docx")):
+        compared = filecmp.dircmp(ours, theirs)
+        assert not _differences(compared), _differences(compared)
+
+
+def _differences(compared) -> list:
+    out = [*compared.left_only, *compared.right_only, *compared.diff_files]
+    for sub in compared.subdirs.values():
+        out += _differences(sub)
+    return out
