@@ -47,6 +47,7 @@ def test_bench_docx_against_pandoc():
     assert "ratio fugi/pandoc:" in out
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_bench_site_against_the_themes_search():
     out = bench("bench_site.py", "--items", "20", "--repeat", "1", "--query", "エアコン", "--query", "富士通")
@@ -55,6 +56,7 @@ def test_bench_site_against_the_themes_search():
     assert "Material / Pagefind:" in out and "queries with results: Pagefind 2/2" in out
 
 
+@pytest.mark.slow
 @needs_chromium
 @needs_soffice
 def test_bench_loop_against_a_full_rebuild():

@@ -7,6 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from fugi.build.cache import Cache
 from fugi.build.documents import Keys, render_word
 from fugi.word.pdf import normalize_pdf
@@ -93,6 +95,7 @@ def built(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_pdf_and_the_default_build_agree(built):
     assert snapshot(built / "clerks") == snapshot(built / "both" / "docx")

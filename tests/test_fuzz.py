@@ -3,6 +3,7 @@ message` in Japanese, exit 1 on any error, and nothing written when a build fail
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -10,6 +11,7 @@ from collections import Counter
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,8 @@ REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"
 SEEDS = sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*") if p.suffix in (".md", ".yml")
                and p.name != "README.md")
-CASES = 600
+#: mutated cases: FUGI_FUZZ_CASES of them in the quick tier (default 100), 600 in the slow tier
+QUICK_CASES, SLOW_CASES = int(os.environ.get("FUGI_FUZZ_CASES", "100")), 600
 #: What YAML treats specially, and what clerks paste by mistake.
 SPECIAL = [":", ": ", "#", " #", "&", "*", "!", "|", ">", "'", '"', "[", "]", "{", "}", ",", "%", "@", "`", "-", "- ",
            "?", "\\", "\t", "\u3000", "：", "\ufeff", "\x00", "\x07", "\x1b", "\x85", "\u2028", "---", "...", "\n"]
@@ -83,10 +86,11 @@ def check_output(code: int, out: str, err: str, content: Path):
     assert ("何も書き出していません" in err) == bool(errors), err
 
 
-def test_mutated_seed_content_fails_cleanly():
+@pytest.mark.parametrize("cases", [QUICK_CASES, pytest.param(SLOW_CASES, marks=pytest.mark.slow)], ids=["quick", "slow"])
+def test_mutated_seed_content_fails_cleanly(cases):
     stats = Counter()
 
-    @settings(derandomize=True, max_examples=CASES, deadline=None, database=None,
+    @settings(derandomize=True, max_examples=cases, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(case)
     def run(example):
@@ -118,5 +122,5 @@ def test_mutated_seed_content_fails_cleanly():
     REPORT.append(f"fuzz: {stats['cases']} mutated cases — {stats['failed']} with errors (exit 1), "
                   f"{stats['passed']} clean (exit 0, {stats['warned']} with a YAML comment warning); "
                   f"{stats['docx']} failing builds through `docx --out` left the output untouched")
-    assert stats["cases"] >= CASES and stats["failed"] >= CASES // 4 and stats["passed"] >= CASES // 10
-    assert stats["docx"] >= CASES // 10
+    assert stats["cases"] >= cases and stats["failed"] >= cases // 4 and stats["passed"] >= cases // 10
+    assert stats["docx"] >= cases // 10

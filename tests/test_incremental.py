@@ -50,6 +50,7 @@ def workspace(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_build(workspace):
     content, cache = workspace / "content", str(workspace / "cache")
     agendas = content / "agendas"
@@ -83,6 +84,7 @@ def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_bu
     assert "kaigo-hoken-hyojunka" not in listing and "nyuji-tsuen-shien-2026" in listing
 
 
+@pytest.mark.slow
 def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
     cache = workspace / "cache"
     run(workspace, "one", str(cache))
@@ -95,6 +97,7 @@ def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
     assert set(again) == set(entries)  # no entry added: no Word file rendered, no PDF converted
 
 
+@pytest.mark.slow
 def test_the_sites_word_files_are_the_same_rendered_alone_or_taken_from_the_clerks_copies(workspace):
     """The default build reuses a clerk's Word file for the site when the document prints the same in the public
     view; `build.py site` alone renders every public Word file itself.  Both give the same downloads."""
@@ -106,6 +109,7 @@ def test_the_sites_word_files_are_the_same_rendered_alone_or_taken_from_the_cler
     assert snapshot(workspace / "both" / "site" / "downloads") == snapshot(workspace / "alone" / "downloads")
 
 
+@pytest.mark.slow
 def test_a_page_whose_inputs_did_not_change_is_not_rendered_again(tmp_path, monkeypatch):
     """The page memo: a second build renders nothing; an edited item renders its own page and the pages that
     list it, not the other items' pages."""

@@ -396,6 +396,7 @@ def test_an_unwritable_output_is_a_message_not_a_traceback(workspace):
     assert "--out:" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up(workspace):
     assert run("--out", "out", cwd=workspace).returncode == 0
     def outputs():  # every file byte-identical, Pagefind's index included (fugi.site.speed.search_index)

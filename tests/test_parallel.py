@@ -27,6 +27,7 @@ def build_site(tmp_path: Path, name: str, monkeypatch) -> Path:
     return tmp_path / name
 
 
+@pytest.mark.slow
 def test_pages_shared_between_two_processes_give_the_same_site(tmp_path, monkeypatch):
     shutil.copytree(REPO / "content", tmp_path / "content")
     monkeypatch.setenv("FUGI_JOBS", "2")
@@ -66,6 +67,7 @@ def test_a_failure_in_the_forked_process_fails_the_build(tmp_path, monkeypatch):
         parallel.run_split(Config(), docs, built, fake_mkdocs, lambda rel: [rel.replace(".md", "/index.html")], 2)
 
 
+@pytest.mark.slow
 def test_item_pages_made_in_two_processes_give_the_same_site_and_memo(tmp_path, monkeypatch):
     """With many items, a forked process makes 3 in 5 of the items' pages: the site is the one a single process
     makes, and what it kept in the page memo stays there (the next build renders no page)."""

@@ -18,6 +18,8 @@ from fugi.pipeline import load_archive
 from fugi.problems import ContentError
 from fugi.build.documents import write_documents
 
+pytestmark = pytest.mark.slow  # the slow tier (pytest -m slow); the quick tier leaves it out
+
 try:
     from contents import fixture_copy
 except ImportError:  # tests/ imported as a package

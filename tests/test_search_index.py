@@ -184,6 +184,7 @@ def test_a_pagefind_that_fails_is_a_message(tmp_path):
         index_site(site, tmp_path / "out", fake)
 
 
+@pytest.mark.slow
 def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
     """fugi.site.speed.incremental.index_pages links the files of the last kept bundle whose content names match; a
     bundle a killed build left half written (…tmp) may hold a cut-off file under such a name: it lends nothing."""

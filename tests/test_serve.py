@@ -110,6 +110,7 @@ def test_save_reloads_the_page_with_the_change_and_errors_show_on_top(served):
     assert not (workspace / "site").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian の chromium がありません（apt-get install chromium）")
 def test_every_open_tab_reloads_once_its_own_page_is_rebuilt_and_never_to_a_missing_page(served):
     """The saved item's tab reloads first; the list, home and other tabs when the whole build is over, each with
@@ -175,6 +176,7 @@ def test_a_port_in_use_is_said_at_once_without_a_traceback(workspace):
     assert done.returncode == 1 and done.stdout.startswith("--port: ポート番号 99999 は使えません（0〜65535）")
 
 
+@pytest.mark.slow
 def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
     """The clerk opened the preview's Word file and saved it: no later save of the item, no restart of the preview,
     no deleting and restoring of the item replaces or removes it (each time it is said); once the clerk removes
@@ -224,6 +226,7 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
         preview.settle()  # the search index made after each build is done before the folder goes
 
 
+@pytest.mark.slow
 def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, monkeypatch):
     import shutil
 

@@ -297,6 +297,7 @@ def large(browser):
     server.shutdown()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_finds_no_violations_on_a_1000_item_archive(browser, large, width):
     from test_site_layout import SIDEWAYS

@@ -17,6 +17,8 @@ import yaml
 import sitebuild
 from browsing import DESKTOP, PHONE, browser, describe_violations, needs_chromium, run_axe, serve, site_pages  # noqa: F401
 
+pytestmark = pytest.mark.slow  # the slow tier (pytest -m slow); the quick tier leaves it out
+
 pytest.importorskip("zensical")
 playwright_api = pytest.importorskip("playwright.sync_api")
 
