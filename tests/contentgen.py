@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 import yaml
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ ALPHABET = ("あいうえおかきくけこさしすせそアイウエオカキ�
 CONTROL = "\x01\x08\x0b\x1f\x7f"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
     """Which known defects the generator must steer clear of (the names of tests/test_pipeline.py's KNOWN_DEFECTS)."""
     avoid: frozenset = frozenset()
@@ -37,21 +38,25 @@ class Generated:
     markers: dict = field(default_factory=dict)  # agenda id -> a token written only in its body
 
 
+@cache  # a strategy made once: hypothesis validates each new one
 def text(min_size=1, max_size=24, opts: Options = Options()):
     alphabet = ALPHABET + ("" if "control_characters" in opts else CONTROL)
     return st.text(alphabet, min_size=min_size, max_size=max_size).map(str.strip).filter(bool)
 
 
+@cache  # a strategy made once: hypothesis validates each new one
 def words(max_size=6, opts=Options()):
     """A list of short names (empty lists are for optional fields only)."""
     return st.lists(text(1, 12, opts).filter(lambda s: "、" not in s and "," not in s), min_size=1, max_size=max_size)
 
 
-def long_or_short(strategy, max_size=4, long=40):
+@cache  # a strategy made once: hypothesis validates each new one
+def long_or_short(strategy, max_size=4, long=30):
     """Mostly short lists, sometimes a long one."""
     return st.one_of(st.lists(strategy, min_size=1, max_size=max_size), st.lists(strategy, min_size=long, max_size=long))
 
 
+@cache  # a strategy made once: hypothesis validates each new one
 def dates(opts: Options):
     low, high = (dt.date(1989, 1, 8), dt.date(2099, 12, 31)) if "extreme_dates" in opts else (dt.date(1, 1, 1),
                                                                                                 dt.date(9999, 12, 31))
@@ -87,11 +92,20 @@ def period(draw, forms, opts):
     return one
 
 
+@cache  # a strategy made once: hypothesis validates each new one
+def one_line(opts):
+    """A line: mostly short, sometimes longer than anything Word's file properties hold (255 characters)."""
+    short = text(1, 40, opts)
+    return st.one_of(short, short, short, text(250, 320, opts))
+
+
+@cache  # a strategy made once: hypothesis validates each new one
 def paragraph_text(opts):
     """文章: one string, or a list of paragraphs (sometimes long)."""
     return st.one_of(text(1, 60, opts), long_or_short(text(1, 30, opts), 3, 25))
 
 
+@cache  # a strategy made once: hypothesis validates each new one
 def partners(opts):
     one = st.one_of(text(1, 16, opts), st.fixed_dictionaries({"名称": text(1, 16, opts)},
                                                              optional={"注記": text(1, 16, opts)}))
@@ -100,10 +114,11 @@ def partners(opts):
                                                    optional={"箇条書き": st.booleans(), "備考": text(1, 16, opts)}))
 
 
+@cache  # a strategy made once: hypothesis validates each new one
 def value(kind: str, forms, opts, f=None):
     """A strategy for a value of a declared field kind (the kinds a forms maintainer may write in 種類:)."""
     if kind == "line":
-        return text(1, 40, opts)
+        return one_line(opts)
     if kind == "text":
         return paragraph_text(opts)
     if kind == "number":
@@ -169,13 +184,14 @@ def agenda(draw, forms, catalog_rows, number, ident, opts):
     for f in form.fields:
         role = f.role
         if role == "title":
-            front[f.key] = draw(text(1, 40, opts))
+            front[f.key] = draw(one_line(opts))
         elif role == "number":
             front[f.key] = number
-        elif role == "status":
-            front[f.key] = draw(st.sampled_from(forms.words(f.vocabulary)))
+        elif role == "status":  # hypothesis favours the first word (a draft): every word, mostly not a draft
+            word = st.sampled_from(forms.words(f.vocabulary))
+            front[f.key] = draw(st.one_of(word, word.filter(lambda w: forms.status_meaning(w) != "draft")))
         elif role == "public":
-            front[f.key] = draw(st.booleans())
+            front[f.key] = draw(st.sampled_from([True, False, True]))
         elif role == "basis":
             basis = [c.name for c in forms.basis_categories]
             chosen = draw(st.lists(st.sampled_from(basis), min_size=1, max_size=len(basis), unique=True))
@@ -235,7 +251,7 @@ def meeting(draw, forms, agendas, number, opts):
     form = forms.meeting
     front = {}
     item_count = 0
-    public = draw(st.booleans())
+    public = draw(st.sampled_from([True, False, True]))
     for f in form.fields:
         role = f.role
         if role == "number":
@@ -309,24 +325,34 @@ def meeting(draw, forms, agendas, number, opts):
 def archive(draw, forms, catalog_rows, opts: Options = Options()):
     """A whole archive of 0–4 agenda items and 0–3 meetings, generated from the forms."""
     generated = Generated({})
+    status = forms.agenda.role("status").key
     n_agendas = draw(st.integers(0, 4))
     numbers = draw(st.lists(st.integers(1, 999), min_size=n_agendas, max_size=n_agendas, unique=True))
-    agendas = {}
+    agendas, fronts, bodies = {}, {}, {}
     for i, number in enumerate(numbers):
         ident = f"item-{i}"
-        front, meant = draw(agenda(forms, catalog_rows, number, ident, opts))
-        marker = f"zqx{i}mark"
-        generated.markers[ident] = marker
-        generated.files[f"agendas/{ident}.md"] = dump(front, draw(body(opts, marker)))
+        fronts[ident], meant = draw(agenda(forms, catalog_rows, number, ident, opts))
+        generated.markers[ident] = marker = f"zqx{i}mark"
+        bodies[ident] = draw(body(opts, marker))
         (generated.published_agendas if meant else generated.hidden_agendas).add(ident)
-        draft = forms.status_meaning(front[forms.agenda.role("status").key]) == "draft"
-        agendas[ident] = (meant, draft)
+        agendas[ident] = (meant, forms.status_meaning(fronts[ident][status]) == "draft")
     n_meetings = draw(st.integers(0, 3))
+    public_key = forms.meeting.role("public").key
+    items_key, agenda_key = forms.meeting.role("items").key, forms.meeting.part("items", "agenda").key
+    heard = {}  # agenda id -> heard at a public meeting
     for i, number in enumerate(draw(st.lists(st.integers(1, 99), min_size=n_meetings, max_size=n_meetings,
                                              unique=True))):
         ident = f"meeting-{i}"
         front, advice = draw(meeting(forms, agendas, number, opts))
         generated.files[f"meetings/{ident}.md"] = dump(front, advice)
-        public_key = forms.meeting.role("public").key
         (generated.public_meetings if front[public_key] else generated.hidden_meetings).add(ident)
+        for item in front[items_key]:
+            if agenda_key in item:
+                heard[item[agenda_key]] = heard.get(item[agenda_key], False) or front[public_key]
+    for ident, front in fronts.items():
+        if "decided_item_without_decision" in opts and forms.status_meaning(front[status]) == "decided":
+            published = ident in generated.published_agendas
+            if not (heard.get(ident) if published else ident in heard):
+                front[status] = forms.status_word("submitted")
+        generated.files[f"agendas/{ident}.md"] = dump(front, bodies[ident])
     return generated

@@ -42,11 +42,17 @@ from fugi.problems import Problems
 #: Defects other engineers are fixing: the generator steers clear of exactly these cases until their fix merges.
 #: Remove a name when its fix is on main; the test then generates the case again.
 KNOWN_DEFECTS = {
+    "forms_without_checklists",  # removing the optional checklists line from forms.yml crashes (pipeline._keep_outcome)
     "meeting_without_decision",  # a 審議事項 without 決定 passes check, then the site build fails (fugi/site/feeds.py)
+    # the same missing fugi.view.UNKNOWN reached another way: an item whose 状態 is decided (決定) but that no public
+    # meeting decided (none heard it: a warning only) crashes review and the site build in fugi/review.py cite()
+    "decided_item_without_decision",
     "meeting_without_number",  # a meeting without 回 (forms with 必須: false) vanishes from every artefact
     "control_characters",  # control characters in text pass check and crash the Word build
     "extreme_dates",  # 0001-01-01 / 9999-12-31 pass check and crash the Word build
 }
+if "FUGI_KNOWN_DEFECTS" in os.environ:  # e.g. FUGI_KNOWN_DEFECTS= (none): does a merged fix hold?
+    KNOWN_DEFECTS = {name for name in os.environ["FUGI_KNOWN_DEFECTS"].split(",") if name}
 
 REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"
@@ -56,6 +62,11 @@ SLOW = int(os.environ.get("FUGI_SLOW_EXAMPLES", "2000"))
 #: Shrinking a failing archive can take minutes (each step builds): on with FUGI_SHRINK=1.
 PHASES = tuple(Phase) if os.environ.get("FUGI_SHRINK") else (Phase.explicit, Phase.reuse, Phase.generate)
 PROBLEM = re.compile(r"^(\S+?\.(?:md|yml)):(\d+): (.+?): (.+)$")
+
+
+#: The councils: the stock forms, a second council, the stock forms with a fifth 区分, and the stock forms with
+#: what FORMS.md lets a maintainer loosen (回 optional, the optional checklists line removed).
+COUNCIL_NAMES = ("shinjuku", "tsubasa", "fifth", "loose")
 
 
 def council_base(name: str, root: Path) -> Path:
@@ -72,6 +83,12 @@ def council_base(name: str, root: Path) -> Path:
                           for i, line in enumerate(l for l in category.splitlines() if not l.startswith("#")))
         (content / "forms.yml").write_text(text.replace("\n# 会議: ", "\n" + block + "\n\n# 会議: ", 1), encoding="utf-8")
         shutil.copy(COUNCILS / "fifth" / "checklists" / "mokuteki-gai.yml", content / "checklists")
+    if name == "loose":
+        text = (content / "forms.yml").read_text(encoding="utf-8")
+        text = text.replace("    - {キー: 回, 役割: number}\n", "    - {キー: 回, 役割: number, 必須: false}\n", 1)
+        if "forms_without_checklists" not in KNOWN_DEFECTS:
+            text = text.replace("    - {キー: チェックリスト, 役割: checklists, 必須: false}\n", "", 1)
+        (content / "forms.yml").write_text(text, encoding="utf-8")
     (content / "agendas").mkdir()
     (content / "meetings").mkdir()
     return content
@@ -94,10 +111,30 @@ class Council:
                             for group in self.forms.groups} for name, entry in archive.catalog.items()}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def compiled_templates():
+    """The site's Jinja templates compiled once for all the examples, not once per example (fugi makes a fresh
+    environment per build; compiling is most of an in-memory page render).  Jinja still reloads a changed file."""
+    from fugi.site import pages
+
+    made, fresh = {}, pages.environment
+
+    def environment():
+        if str(pages.TEMPLATES) not in made:
+            made[str(pages.TEMPLATES)] = base = fresh()
+            for name in base.list_templates(filter_func=lambda name: name.endswith(".j2")):
+                base.get_template(name)
+        return made[str(pages.TEMPLATES)].overlay()  # its own settings (a preview sets a bytecode cache)
+
+    pages.environment = environment
+    yield
+    pages.environment = fresh
+
+
 @pytest.fixture(scope="module")
 def councils(tmp_path_factory):
     root = tmp_path_factory.mktemp("councils")
-    return {name: Council(name, root) for name in ("shinjuku", "tsubasa", "fifth")}
+    return {name: Council(name, root) for name in COUNCIL_NAMES}
 
 
 def cli(*args):
@@ -259,7 +296,7 @@ def first_preview_page(content: Path, tmp: Path):
 def refused_everywhere(content: Path, tmp: Path, lines: list) -> None:
     """Every command that reads the content refuses with the same problem lines as check; nothing written."""
     before = sorted(p.name for p in tmp.iterdir())
-    for args in (("docx", "--out", tmp / "o-docx"), ("--no-pdf", "site", "--out", tmp / "o-site"),
+    for args in (("docx", "--out", tmp / "o-docx"), ("pdf", "--out", tmp / "o-pdf"), ("--no-pdf", "site", "--out", tmp / "o-site"),
                  ("--out", tmp / "o-all", "--no-pdf"), ("review",)):
         code, stdout, stderr = cli(*args, "--content", content)
         assert code == 1, (args, stdout, stderr)
@@ -267,6 +304,29 @@ def refused_everywhere(content: Path, tmp: Path, lines: list) -> None:
         assert shown == lines, (args, shown, lines)
         assert "Traceback" not in stdout + stderr
     assert sorted(p.name for p in tmp.iterdir()) == before  # nothing written, no staging folder left
+    errors = [line for line in lines if ": [警告]" not in line]
+    (tmp / "serve").mkdir()
+    assert preview_errors(content, tmp / "serve") == errors  # serve shows them on its first page
+
+
+def preview_errors(content: Path, cwd: Path) -> list:
+    """What serve's first build shows when the content has errors (the lines on the page and in the terminal)."""
+    from fugi.serve import Preview
+
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        lines = []
+        preview = Preview(content, lines.append)
+        preview.prepare()
+        try:
+            assert not preview.rebuild(), lines
+            assert not any("内部エラー" in line or "Traceback" in line for line in lines), lines
+            return [line for line in preview.errors if PROBLEM.match(line)]
+        finally:
+            os.close(preview.lock)
+    finally:
+        os.chdir(before)
 
 
 #: A mistake a clerk makes, applied to a generated file: (name, function(text, forms) -> text or None).
@@ -298,7 +358,9 @@ def break_yaml(text, forms):
 MISTAKES = [break_choice, break_number, break_required, break_date, break_yaml]
 
 
-def run_examples(councils, examples: int, full_every: int, stats: Counter):
+def run_examples(councils, examples: int, full_builds: int, stats: Counter):
+    """`examples` generated archives; the first `full_builds` accepted ones of each council (with at least one
+    item) also go through the real commands and serve's first build."""
     opts = gen.Options(frozenset(KNOWN_DEFECTS))
     names = sorted(councils)
 
@@ -335,7 +397,9 @@ def run_examples(councils, examples: int, full_every: int, stats: Counter):
             stats["meetings"] += len(generated.public_meetings) + len(generated.hidden_meetings)
             archive, artefacts = in_memory_artefacts(content, tmp)
             stats.update(assert_published(generated, archive, artefacts))
-            if full_every and stats["accepted"] % full_every == 1:
+            if stats[f"full {council.name}"] < full_builds and generated.files.keys() & {
+                    f"agendas/{i}.md" for i in generated.published_agendas}:
+                stats[f"full {council.name}"] += 1
                 stats["full builds"] += 1
                 full_build(content, tmp, generated, archive)
                 first_preview_page(content, tmp)
@@ -354,16 +418,16 @@ def report(tier: str, stats: Counter, seconds: float) -> None:
 
 def test_whatever_check_accepts_is_built_and_published_and_whatever_it_refuses_every_command_refuses(councils):
     stats, start = Counter(), time.perf_counter()
-    run_examples(councils, QUICK, max(QUICK // 4, 1), stats)
+    run_examples(councils, QUICK, 1, stats)
     report("quick", stats, time.perf_counter() - start)
     assert stats["examples"] >= QUICK
     assert stats["accepted"] >= QUICK // 3 and stats["refused"] >= QUICK // 10, stats
-    assert all(stats[f"council {name}"] for name in councils)
+    assert all(stats[f"council {name}"] and stats[f"full {name}"] for name in councils), stats
 
 
 @pytest.mark.slow
 def test_the_invariant_on_thousands_of_archives(councils):
     stats, start = Counter(), time.perf_counter()
-    run_examples(councils, SLOW, 50, stats)
+    run_examples(councils, SLOW, 10, stats)
     report("slow", stats, time.perf_counter() - start)
     assert stats["accepted"] >= SLOW // 3 and stats["refused"] >= SLOW // 10, stats
