@@ -422,7 +422,8 @@ def run_examples(councils, examples: int, full_builds: int, stats: Counter, pdf:
                     f"agendas/{i}.md" for i in generated.published_agendas}:
                 stats[f"full {council.name}"] += 1
                 stats["full builds"] += 1
-                full_build(content, tmp, generated, archive, pdf=pdf and shutil.which("soffice") is not None)
+                with_pdf = pdf and shutil.which("soffice") is not None
+                stats.update(full_build(content, tmp, generated, archive, pdf=with_pdf))
                 first_preview_page(content, tmp)
 
     run()
@@ -432,7 +433,8 @@ def report(tier: str, stats: Counter, seconds: float) -> None:
     REPORT.append(f"pipeline properties ({tier}): {stats['examples']} examples in {seconds:.0f} s "
                   f"({', '.join(f'{k} {v}' for k, v in sorted(stats.items()) if k.startswith('council'))}) — "
                   f"{stats['accepted']} accepted ({stats['agendas']} items, {stats['meetings']} meetings; "
-                  f"{stats['full builds']} real builds with serve's first page, {stats['pdf']} with PDF), {stats['refused']} refused by every "
+                  f"{stats['full builds']} real builds with serve's first page, {stats['search']} items found in their search "
+                  f"index, {stats['pdf']} with PDF), {stats['refused']} refused by every "
                   f"command alike ({stats['mistakes']} with a clerk's mistake); known defects avoided: "
                   f"{', '.join(sorted(KNOWN_DEFECTS)) or 'none'}")
 
