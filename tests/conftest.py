@@ -16,18 +16,6 @@ else:
     _CACHE = None
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests marked slow run only when asked for: `pytest -m slow` or FUGI_SLOW=1."""
-    import pytest
-
-    if os.environ.get("FUGI_SLOW") or "slow" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow tier: pytest -m slow or FUGI_SLOW=1")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
-
-
 def pytest_terminal_summary(terminalreporter):
     if REPORT:
         terminalreporter.section("measured")
