@@ -363,11 +363,24 @@ def break_date(text, forms):
     return text[:match.start()] + f"{match.group(1)}-13-45" + text[match.end():] if match else None
 
 
+def break_control(text, forms):
+    """A control character pasted into the title (check refuses it at its line)."""
+    key = forms.agenda.role("title").key
+    pasted = f'{key}: "貼り付け\\a件名"'  # YAML's escape of BEL in a double-quoted value
+    return re.sub(rf"^{re.escape(key)}: .*$", lambda _: pasted, text, count=1, flags=re.M) if f"\n{key}:" in text else None
+
+
+def break_far_date(text, forms):
+    """A date no output can print (check refuses dates before 1873 and after 9998)."""
+    match = re.search(r"\d{4}-\d{2}-\d{2}", text)
+    return text[:match.start()] + "0001-01-01" + text[match.end():] if match else None
+
+
 def break_yaml(text, forms):
     return text.replace("\n---\n", "\n  : [\n---\n", 1)
 
 
-MISTAKES = [break_choice, break_number, break_required, break_date, break_yaml]
+MISTAKES = [break_choice, break_number, break_required, break_date, break_control, break_far_date, break_yaml]
 
 
 def run_examples(councils, examples: int, full_builds: int, stats: Counter, pdf: bool = False):
