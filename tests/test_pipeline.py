@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 import contentgen as gen
 from conftest import REPORT
 from fugi.cli import main
-from fugi.forms import load_forms
+from fugi.forms.definition import load_forms
 from fugi.problems import Problems
 
 #: Cases the generator steers clear of while their defect is being fixed: none now.  It was written around six that
@@ -214,12 +214,12 @@ def unfold(ics: str) -> str:
 def in_memory_artefacts(content: Path, tmp: Path):
     """The public artefacts made by fugi's functions, before MkDocs: pages (Markdown), open data, feed, calendar,
     the public Word files and the review; returns (archive as checked, {artefact: text})."""
-    from fugi.cache import open_cache
-    from fugi.documents import Keys, render_word
+    from fugi.build.cache import open_cache
+    from fugi.build.documents import Keys, render_word
     from fugi.pipeline import checked_archive
-    from fugi.public import public_archive
-    from fugi.review import review
-    from fugi.review_report import md_report, text_report
+    from fugi.views.public import public_archive
+    from fugi.review.findings import review
+    from fugi.review.report import md_report, text_report
     from fugi.site.pages import generate_docs
 
     archive = checked_archive(content, report=lambda line: None)
@@ -285,7 +285,7 @@ def full_build(content: Path, tmp: Path, generated: gen.Generated, archive, pdf:
 
 def first_preview_page(content: Path, tmp: Path):
     """serve's first build (what the first page shows), without the web server."""
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     cwd = os.getcwd()
     os.chdir(tmp)
@@ -322,7 +322,7 @@ def refused_everywhere(content: Path, tmp: Path, lines: list) -> None:
 
 def preview_errors(content: Path, cwd: Path) -> list:
     """What serve's first build shows when the content has errors (the lines on the page and in the terminal)."""
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     before = os.getcwd()
     os.chdir(cwd)
