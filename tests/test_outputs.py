@@ -462,6 +462,19 @@ def test_a_failed_build_changes_neither_output(workspace):
     assert not [p.name for p in (workspace / "out").iterdir() if "fugi-" in p.name]
 
 
+
+def test_a_failed_build_leaves_no_folder_it_made(workspace):
+    """`--out out/new` on content with an error: the folders made for the outputs (out/new) are removed again,
+    a folder that was there before (out) and the clerk's files in it stay."""
+    shutil.copy(FIXTURES / "mistakes" / "impossible-date.md", workspace / "content" / "agendas")
+    (workspace / "out").mkdir()
+    (workspace / "out" / "memo.txt").write_text("メモ", encoding="utf-8")
+    for args in (("--out", "out/new/deeper"), ("--out", "out/new", "--no-pdf"), ("docx", "--out", "out/new/docx"),
+                 ("site", "--out", "out/new/a/site"), ("site", "--out", "out/new/site", "--docx-out", "out/new/w/docx")):
+        result = run(*args, cwd=workspace)
+        assert result.returncode == 1 and "何も書き出していません" in result.stderr, (args, result.stderr)
+        assert sorted(p.name for p in (workspace / "out").iterdir()) == ["memo.txt"], args
+
 # ---------------------------------------------------------------------------
 # Reuse: files the current output holds as they are to be are linked into the new one, never trusted blindly
 

@@ -601,3 +601,26 @@ def test_group_labels_never_split_from_their_rows_across_pages(built, tmp_path):
                 index, checked = index + len(marks), checked + 1
         assert index == len(labels), (agenda.id, index, len(labels))  # every row was found on some page
     assert checked >= 20
+
+
+def test_a_long_title_and_many_departments_fit_the_word_files_properties(tmp_path):
+    """A 件名 of 300 characters and 担当部課 whose names make more than 255 characters: the Word file is made (the
+    core properties, limited to 255 characters, end in …), and the document itself prints every character."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    item = content / "agendas" / "aircon-josei.md"
+    title = "長い件名" * 75
+    departments = "".join(f"  - 部: 第{n}番目のとても長い名前の部\n    課: [第{n}番目のとても長い名前の課]\n" for n in range(30))
+    text = item.read_text(encoding="utf-8")
+    text = re.sub(r"^件名: .*$", f"件名: {title}", text, count=1, flags=re.M)
+    text = re.sub(r"^担当部課:\n(  .*\n)+", "担当部課:\n" + departments, text, count=1, flags=re.M)
+    item.write_text(text, encoding="utf-8")
+    paths = write_documents(archive_of(content), tmp_path / "out", content)
+    docx = next(p for p in paths if p.stem == "aircon-josei")
+    with zipfile.ZipFile(docx) as package:
+        core = etree.fromstring(package.read("docProps/core.xml"))
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+    assert core.findtext("dc:title", namespaces=ns) == title[:254] + "…"
+    creator = core.findtext("dc:creator", namespaces=ns)
+    assert len(creator) == 255 and creator.endswith("…") and creator.startswith("第0番目のとても長い名前の")
+    assert title in plain_text(docx).replace("\n", "")

@@ -540,11 +540,33 @@ def writing(targets: dict, content: Path, report=print):
     """Check, lock, recover and stage every target; on success all are swapped in together, on failure none."""
     check_targets(targets, content)
     resolved = {option: Path(t).resolve() for option, t in targets.items()}
+    made = []  # the folders made here for the targets' parents (`--out X` makes X): a failed build removes them
     try:
         for target in resolved.values():
+            made += [p for p in reversed((target.parent, *target.parent.parents)) if not p.exists() and p not in made]
             target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
+        remove_empty(made)
         raise_unwritable(err)
+    try:
+        with _writing(resolved, report) as outputs:
+            yield outputs
+    except BaseException:
+        remove_empty(made)
+        raise
+
+
+def remove_empty(folders) -> None:
+    """Remove the folders a failed build made, deepest first, as long as they are still empty."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+@contextmanager
+def _writing(resolved: dict, report):
     with locked([t.parent for t in resolved.values()], report):
         for target in resolved.values():
             recover(target, report)

@@ -76,6 +76,17 @@ def document_bytes(document) -> bytes:
     return out.getvalue()
 
 
+#: The longest text a core property may hold (python-docx refuses more: a long 件名 or many 担当部課 otherwise stop
+#: the Word build with a ValueError).
+PROPERTY_LIMIT = 255
+
+
+def fit(text: str) -> str:
+    """A core property's text, cut to PROPERTY_LIMIT characters with an ellipsis when longer (the document's own
+    text is never cut: only what Word shows in the file's properties)."""
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
+
+
 def set_core_properties(document, title: str, subject: str = "", when: dt.date | dt.datetime | None = None,
                         author: str = "") -> None:
     """Core properties from content: created = modified = `when` (a content date) or the zip epoch; revision 1."""
@@ -86,10 +97,10 @@ def set_core_properties(document, title: str, subject: str = "", when: dt.date |
     else:
         stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
     props = document.core_properties
-    props.title = title
-    props.subject = subject
-    props.author = author
-    props.last_modified_by = author
+    props.title = fit(title)
+    props.subject = fit(subject)
+    props.author = fit(author)
+    props.last_modified_by = fit(author)
     props.created = stamp
     props.modified = stamp
     props.revision = 1
