@@ -277,6 +277,11 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
     return tuple(categories)
 
 
+#: 会議.次第: the words of the 次第 (build.py packet); Word is its template under templates/docx/.
+ORDER_KEYS = ("名称", "Word", "表題", "開会", "議事", "その他", "閉会", "一式")
+ORDER_OPTIONAL = ("ファイルなし", "限定の印")
+
+
 def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=(), optional=()) -> Optional[DocumentForm]:
     reader = top.mapping(key)
     if reader is None:
@@ -289,8 +294,13 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
     if reader.has("見出し"):
         sub = reader.mapping("見出し")
         headings = {str(k): sub.string(k) for k in list(sub.map)} if sub else {}
+    if what == "meeting" and reader.has("次第"):  # the order of business of the members' packet (build.py packet)
+        sub = reader.mapping("次第")
+        order = texts(sub, ORDER_KEYS, ORDER_OPTIONAL) if sub else None
+        if order is not None:
+            extra["次第"] = order
     fields = read_fields(reader, "項目", roles, vocabularies, needs=REQUIRED_ROLES[what])
-    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", "項目"])
+    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", *(["次第"] if what == "meeting" else []), "項目"])
     for loose in (f for f in fields if not f.role):
         top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
                       "新しい欄は、役割 overview の表の項目か、区分の項目に加えてください")
@@ -399,19 +409,28 @@ def check_forms(top: Reader, forms: Forms) -> None:
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     meeting = top.map.get("会議")
     line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
+    check_title(ctx, forms, forms.meeting.texts.get("表題", ""), line, "会議.表題")
+    order = meeting.get("次第") if hasattr(meeting, "get") else None
+    if "次第" in forms.meeting.texts:
+        where = order.line_of("表題") if hasattr(order, "line_of") and "表題" in order else line
+        check_title(ctx, forms, forms.meeting.texts["次第"]["表題"], where, "会議.次第.表題")
+
+
+def check_title(ctx, forms, text: str, line: int, where: str) -> None:
+    """A title format names only one-line fields of the meeting's form."""
     kinds = {f.key: f.kind for f in forms.meeting.fields}
     usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
-        pieces = title_pieces(forms.meeting.texts.get("表題", ""))
+        pieces = title_pieces(text)
     except ValueError as err:
-        ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
+        ctx.error(line, where, str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
         pieces = []
     for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
         if name in kinds:
-            ctx.error(line, "会議.表題", f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+            ctx.error(line, where, f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
                       "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
         else:
-            ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+            ctx.error(line, where, f"表題の {{{name}}} は項目にありません",
                       "{…} には、会議の書類の項目のキーを書いてください" + usable)
 
 
@@ -489,11 +508,11 @@ def check_checklist_form(top: Reader, forms: Forms) -> None:
                       "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
 
 
-def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
+def meeting_title(form: DocumentForm, values: dict, numbered: bool = True, text: str | None = None) -> str:
     """The meeting's title from the 表題 format, filled by our own parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
 
     A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
-    text = form.texts["表題"]
+    text = form.texts["表題"] if text is None else text
     number, date = form.role("number"), form.role("date")
     if not numbered and number is not None and date is not None:
         text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
