@@ -235,5 +235,10 @@ def review(args) -> int:
             hint = suggest(missing, err.known) or f"{args.content}/agendas/ にあるファイル名（.md なし）を書いてください"
             print(f"build.py review: 「{missing}」という{name}はありません — {hint}", file=sys.stderr)
         return 1
+    import datetime as dt
+
+    from fugi.review.conditions import follow_section
+
+    sys.stdout.write(follow_section(archive, dt.date.today(), markdown=args.format == "md"))  # open conditions first
     sys.stdout.write(md_report(reviews, archive.forms) if args.format == "md" else text_report(reviews, archive.forms))
     return 0

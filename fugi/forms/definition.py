@@ -12,6 +12,7 @@ from fugi.forms import role_kinds as _structures  # noqa: F401  (registers the k
 from fugi.forms.kinds import KINDS, by_name
 from fugi.source.files import load_yaml_file
 from fugi.source.reader import Context, Reader, hint_choices
+from fugi.forms.vocabularies import read_follow_words
 from fugi.forms.vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
 from fugi.views.wareki import date_ja, time_ja
@@ -29,7 +30,8 @@ AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks", "notes": "notes"}
-ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool",
+              "report_due": "line", "report": "line"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
@@ -123,6 +125,7 @@ class Forms:
     groups: tuple
     marks: tuple  # ({印, 意味}, …); the first is the default mark
     not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
+    follow: dict = None  # 語彙 報告の表示・報告待ちの表示・報告済の表示・後の会議の表示 (conditions followed until reported)
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -209,6 +212,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if site is not None:
         site["検索の例"] = tuple(examples or ())
     vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
+    follow = read_follow_words(top.mapping("語彙"))
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
     agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
@@ -218,7 +222,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks, not_heard)
+                  halves, groups, marks, not_heard, follow)
     check_forms(top, forms)
     return forms
 
