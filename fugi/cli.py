@@ -16,6 +16,7 @@ OUT_HELP = {
     "pdf": "Word 文書と PDF の書き出し先（既定: build/docx/）",
     "site": "サイトの書き出し先（既定: site/）",
     "schema": "JSON Schema の書き出し先（既定: schema/）",
+    "packet": "会員へ送る一式の書き出し先。DIR/<会議のファイル名>/ に作ります（既定: build/packets/）",
 }
 
 
@@ -64,7 +65,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False), site_options(suppress=False)],
                                   description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,packet,schema}")
     common = common_options(suppress=True)
 
     def add(name, help_text, *more):
@@ -95,6 +96,9 @@ def parser(argv=None) -> argparse.ArgumentParser:
     imp = add("import", f"{w['agenda']}・{w['meeting']}の Word 文書・PDF・テキスト（フォルダごとでも）をコンテンツのファイルにします"
                         "（既にあるファイルは上書きしません）")
     imp.add_argument("sources", nargs="+", metavar="FILE", help="取り込むファイルかフォルダ（いくつでも）")
+    packet = add("packet", f"会議の前に会員へ送る一式: 次第の Word 文書と、次第・各{w['agenda']}の PDF を1つにした PDF"
+                           "（しおり・通しのページ番号付き。サイトに載せないものも含みます）を作ります（LibreOffice が必要）")
+    packet.add_argument("meeting", metavar="MEETING", help=f"{w['meeting']}のファイル名（.md なし）")
     return top
 
 
@@ -189,6 +193,11 @@ def run(command: str, args) -> int:
         from fugi.importer.run import run_import
 
         return run_import(args.sources, args.content)
+    if command == "packet":
+        from fugi.build.packet import packet
+
+        packet(args.content, args.meeting, args.out, strict=args.strict)
+        return 0
     if command == "schema":
         from fugi.build.outputs import writing
         from fugi.forms.schema import write_schema
@@ -226,5 +235,10 @@ def review(args) -> int:
             hint = suggest(missing, err.known) or f"{args.content}/agendas/ にあるファイル名（.md なし）を書いてください"
             print(f"build.py review: 「{missing}」という{name}はありません — {hint}", file=sys.stderr)
         return 1
+    import datetime as dt
+
+    from fugi.review.conditions import follow_section
+
+    sys.stdout.write(follow_section(archive, dt.date.today(), markdown=args.format == "md"))  # open conditions first
     sys.stdout.write(md_report(reviews, archive.forms) if args.format == "md" else text_report(reviews, archive.forms))
     return 0

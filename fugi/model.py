@@ -325,6 +325,8 @@ class Deliberation:
     conditions: Text = ()  # the conditions of a conditional approval, one per paragraph
     withheld: bool = False  # a public meeting publishes its number and decision only (no title, remarks, conditions)
     notice: str = ""  # set by the public view where it left the conditions out
+    report_due: str = ""  # the conditions ask for a report: by this ISO date, or the forms' 後の会議 word
+    reports: str = ""  # a report on the conditions set at this earlier meeting (its file name): not a decision
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,13 @@ def record_history(meetings) -> None:
                 seen.add(id(agenda))
                 agenda.history = []
             agenda.history.append((meeting, item))
-            agenda.meeting, agenda.decision = meeting, item.decision or None
+            if not item.reports:  # a report on an earlier meeting's conditions leaves the decision as it was
+                agenda.meeting, agenda.decision = meeting, item.decision or None
+
+
+def deciding(agenda: Agenda):
+    """(meeting, deliberation) of the item's latest decision (a report on its conditions is not one), or None."""
+    return next(((mt, one) for mt, one in reversed(agenda.history) if not one.reports), None)
 
 
 @dataclass

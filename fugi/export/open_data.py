@@ -53,7 +53,10 @@ def fields(forms) -> list:
         *([(conditions.label, f"{decision.label}の{conditions.label}（{mt.name}に書かれたとおり。いくつもあれば並び）")]
           if conditions else []),
         (HISTORY, f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
-                  f"{decision.label}{'・' + conditions.label if conditions else ''}）"),
+                  f"{decision.label}{'・' + conditions.label if conditions else ''}"
+                  + (f"。{conditions.label if conditions else ''}が{mt.part('items', 'report').label}を求めたときは"
+                     f"「{mt.part('items', 'report').label}」に{STATE}（{follow_states(forms)}）・{due_label(forms)}・"
+                     f"{mt.part('items', 'report').label}を受けた会議" if mt.part("items", "report") else "") + "）"),
         (NOTE, f"載せていないものがあるときの説明（「{withheld_notice(forms)}」）"),
         (URL, "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
         *review_fields(forms),
@@ -62,8 +65,19 @@ def fields(forms) -> list:
 
 
 CATEGORIES, PERIODS, MEETING, HISTORY, NOTE, URL = "区分", "期間", "会議", "経過", "注記", "URL"
+STATE, DUE = "状況", "期限"  # keys inside a history record's report state (fugi.views.followup)
 DEVIATIONS = "標準と異なる行"
 SENSITIVE = "個人情報の種類"
+
+
+def follow_states(forms) -> str:
+    w = forms.follow or {}
+    return " / ".join(w[k] for k in ("未了の表示", "完了の表示") if w.get(k))
+
+
+def due_label(forms) -> str:
+    due = forms.meeting.part("items", "report_due")
+    return due.label if due else DUE
 
 
 def builtin_columns() -> tuple:
@@ -168,19 +182,35 @@ def decision_fields(meeting, item, forms, site_url: str, history=()) -> list:
               item.number if item else None, (item.decision if item else "") or forms.undecided]
     if forms.meeting.part("items", "conditions"):
         values.append(list(item.conditions) if item else [])
-    return values + [[history_record(mt, one, forms, site_url) for mt, one in history]]
+    return values + [[history_record(mt, one, forms, site_url, history) for mt, one in history]]
 
 
-def history_record(meeting, item, forms, site_url: str) -> dict:
-    """One meeting of an item's history: the meeting, the item's number there, the decision and its conditions."""
+def history_record(meeting, item, forms, site_url: str, history=()) -> dict:
+    """One meeting of an item's history: the meeting, the item's number there, the decision and its conditions;
+    conditions that ask for a report carry its state (報告待ち / 報告済 with the meeting that received it), and a
+    report on earlier conditions names the meeting that set them."""
+    from fugi.views.followup import follow_entry, report_shown
+
     items, decision = forms.meeting.role("items").label, forms.meeting.part("items", "decision").label
     conditions = forms.meeting.part("items", "conditions")
+    report, due = forms.meeting.part("items", "report"), forms.meeting.part("items", "report_due")
     record = {"会議": meeting_ref(meeting, forms.meeting.role("date").label, site_url), items: item.number,
-              decision: item.decision or forms.undecided}
+              decision: report_shown(item, forms) if item.reports else item.decision or forms.undecided}
     shown = f"{v.meeting_name(meeting)} {record[decision]}"
     if conditions:
         record[conditions.label] = list(item.conditions)
         shown += "".join(f"（{c}）" for c in item.conditions)
+    follow = follow_entry(meeting, item, history, forms) if report else None
+    by_id = {mt.id: mt for mt, _ in history}
+    date_key = forms.meeting.role("date").label
+    if follow is not None:
+        record[report.label] = {STATE: follow["state"], (due.label if due else DUE): follow["due_date"] or follow["due"],
+                                MEETING: meeting_ref(by_id.get((follow["report_meeting"] or {}).get("id")), date_key,
+                                                     site_url)}
+        shown += (f"（{report.label}: {follow['state']} {follow['report_meeting']['label']}）" if follow["reported"]
+                  else f"（{report.label}: {follow['state']} {due.label if due else DUE} {follow['due']}）")
+    elif report is not None and item.reports:
+        record[report.label] = {MEETING: meeting_ref(by_id.get(item.reports), date_key, site_url)}
     return dict(record, 表示=shown)
 
 
@@ -190,7 +220,7 @@ def agenda_record(agenda: m.Agenda, forms, site_url: str = "") -> dict:
     values = [agenda.id, agenda.title, agenda.number, agenda.status_word, list(agenda.sheet_categories),
               list(agenda.basis), [dep.bu + ka for dep in agenda.departments for ka in dep.ka], v.section_names(agenda),
               *[partners.get(role, []) for role in forms.partner_roles], periods_of(agenda),
-              *decision_fields(agenda.meeting, agenda.history[-1][1] if agenda.history else None, forms, site_url,
+              *decision_fields(agenda.meeting, (m.deciding(agenda) or (None, None))[1], forms, site_url,
                                agenda.history),
               "", page_url("agendas", agenda.id, site_url)]
     return dict(zip(keys, values))

@@ -12,6 +12,7 @@ from fugi.forms import role_kinds as _structures  # noqa: F401  (registers the k
 from fugi.forms.kinds import KINDS, by_name
 from fugi.source.files import load_yaml_file
 from fugi.source.reader import Context, Reader, hint_choices
+from fugi.forms.vocabularies import read_follow_words
 from fugi.forms.vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
 from fugi.views.wareki import date_ja, time_ja
@@ -29,7 +30,8 @@ AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks", "notes": "notes"}
-ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
+ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool",
+              "report_due": "line", "report": "line"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
                   "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
@@ -123,6 +125,7 @@ class Forms:
     groups: tuple
     marks: tuple  # ({印, 意味}, …); the first is the default mark
     not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
+    follow: dict = None  # 語彙 報告の表示・報告待ちの表示・報告済の表示・後の会議の表示 (conditions followed until reported)
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -209,6 +212,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if site is not None:
         site["検索の例"] = tuple(examples or ())
     vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
+    follow = read_follow_words(top.mapping("語彙"))
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
     agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
@@ -218,7 +222,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks, not_heard)
+                  halves, groups, marks, not_heard, follow)
     check_forms(top, forms)
     return forms
 
@@ -277,6 +281,11 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
     return tuple(categories)
 
 
+#: 会議.次第: the words of the 次第 (build.py packet); Word is its template under templates/docx/.
+ORDER_KEYS = ("名称", "Word", "表題", "開会", "議事", "その他", "閉会", "一式")
+ORDER_OPTIONAL = ("ファイルなし", "限定の印")
+
+
 def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=(), optional=()) -> Optional[DocumentForm]:
     reader = top.mapping(key)
     if reader is None:
@@ -289,8 +298,13 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
     if reader.has("見出し"):
         sub = reader.mapping("見出し")
         headings = {str(k): sub.string(k) for k in list(sub.map)} if sub else {}
+    if what == "meeting" and reader.has("次第"):  # the order of business of the members' packet (build.py packet)
+        sub = reader.mapping("次第")
+        order = texts(sub, ORDER_KEYS, ORDER_OPTIONAL) if sub else None
+        if order is not None:
+            extra["次第"] = order
     fields = read_fields(reader, "項目", roles, vocabularies, needs=REQUIRED_ROLES[what])
-    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", "項目"])
+    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", *(["次第"] if what == "meeting" else []), "項目"])
     for loose in (f for f in fields if not f.role):
         top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
                       "新しい欄は、役割 overview の表の項目か、区分の項目に加えてください")
@@ -399,19 +413,28 @@ def check_forms(top: Reader, forms: Forms) -> None:
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     meeting = top.map.get("会議")
     line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
+    check_title(ctx, forms, forms.meeting.texts.get("表題", ""), line, "会議.表題")
+    order = meeting.get("次第") if hasattr(meeting, "get") else None
+    if "次第" in forms.meeting.texts:
+        where = order.line_of("表題") if hasattr(order, "line_of") and "表題" in order else line
+        check_title(ctx, forms, forms.meeting.texts["次第"]["表題"], where, "会議.次第.表題")
+
+
+def check_title(ctx, forms, text: str, line: int, where: str) -> None:
+    """A title format names only one-line fields of the meeting's form."""
     kinds = {f.key: f.kind for f in forms.meeting.fields}
     usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
-        pieces = title_pieces(forms.meeting.texts.get("表題", ""))
+        pieces = title_pieces(text)
     except ValueError as err:
-        ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
+        ctx.error(line, where, str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
         pieces = []
     for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
         if name in kinds:
-            ctx.error(line, "会議.表題", f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+            ctx.error(line, where, f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
                       "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
         else:
-            ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+            ctx.error(line, where, f"表題の {{{name}}} は項目にありません",
                       "{…} には、会議の書類の項目のキーを書いてください" + usable)
 
 
@@ -489,11 +512,11 @@ def check_checklist_form(top: Reader, forms: Forms) -> None:
                       "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
 
 
-def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
+def meeting_title(form: DocumentForm, values: dict, numbered: bool = True, text: str | None = None) -> str:
     """The meeting's title from the 表題 format, filled by our own parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
 
     A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
-    text = form.texts["表題"]
+    text = form.texts["表題"] if text is None else text
     number, date = form.role("number"), form.role("date")
     if not numbered and number is not None and date is not None:
         text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 from fugi import model as m
 from fugi.validate.linking import check_item, check_repeated
+from fugi.validate.reports import check_follow_up
 from fugi.forms.kinds import KINDS, TODO, Kind, closed, q, register
 from fugi.source.reader import Reader, clean, hint_choices
 
@@ -320,11 +321,14 @@ class Deliberations(Kind):
             decision = KINDS["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
             conditions = KINDS["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
             withheld = KINDS["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
+            due, reports = (item.string(parts[role].key, required=False, default="") if role in parts else ""
+                            for role in ("report_due", "report"))
             item.finish([p.key for p in field.parts])
             check_item(item, parts, line, decision, conditions, env.forms)
             check_repeated(item, parts, field.key, index + 1, ref, title, seen)
+            check_follow_up(item, parts, line, conditions, due, reports, env.forms)
             result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or (),
-                                         withheld=bool(withheld)))
+                                         withheld=bool(withheld), report_due=due or "", reports=reports or ""))
         return tuple(result)
 
     def schema(self, field, forms):

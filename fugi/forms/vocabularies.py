@@ -15,6 +15,17 @@ CONDITION_RULES = ("required", "refused", "optional")
 VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き": CONDITION_RULES}
 
 
+#: The words of conditions followed until reported (語彙: 報告の表示 …): key -> what it names.
+FOLLOW_KEYS = ("報告の表示", "未了の表示", "完了の表示", "次回以降の表示")
+
+
+def read_follow_words(reader: Optional[Reader]) -> dict:
+    """{報告の表示, 未了の表示, 完了の表示, 次回以降の表示} as written (missing ones are absent)."""
+    if reader is None:
+        return {}
+    return {key: reader.string(key) for key in FOLLOW_KEYS if reader.has(key)}
+
+
 def read_vocabularies(reader: Optional[Reader]):
     """(vocabularies {name: ({名称, 扱い, 但し書き …}, …)}, the 未定の表示, the parts of a month (旬), the 未審議の表示)."""
     vocabularies, undecided, parts, not_heard = {}, "", (), ""
@@ -24,7 +35,7 @@ def read_vocabularies(reader: Optional[Reader]):
     not_heard = reader.string("未審議の表示", required=False, default="")
     parts = reader.names("旬", required=False) or ()
     for key in list(reader.map):
-        if key in ("未定の表示", "未審議の表示", "旬"):
+        if key in ("未定の表示", "未審議の表示", "旬", *FOLLOW_KEYS):
             continue
         entries = []
         for item, line in reader.items(key):

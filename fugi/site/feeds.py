@@ -72,7 +72,10 @@ def write_feeds(public: m.Archive, docs: Path, site_url: str = "", site_name: st
 def decisions(public: m.Archive) -> list:
     """(path, title, meeting, item number, decision, agenda or None) of every decision that has a date:
     each published item deliberated at a dated public meeting, and each item of such a meeting known by its
-    title alone (its agenda file is missing or unpublished).  Newest first."""
+    title alone (its agenda file is missing or unpublished), and each report a dated public meeting received on
+    an earlier meeting's conditions (announced like a decision, under the forms' 報告の表示).  Newest first."""
+    from fugi.views.followup import report_shown
+
     found, undecided = [], public.forms.undecided
     for agenda in public.agendas:
         meeting = agenda.meeting
@@ -84,9 +87,10 @@ def decisions(public: m.Archive) -> list:
         if meeting.date is None:
             continue
         for item in meeting.items:
-            if item.agenda is None:
+            if item.agenda is None or item.reports:
                 found.append((f"meetings/{meeting.id}/#item-{item.number}", item.title, meeting, item.number,
-                              item.decision or undecided, None))
+                              report_shown(item, public.forms) if item.reports else item.decision or undecided,
+                              item.agenda))
     return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
 
 
@@ -107,12 +111,15 @@ def condition_lines(labels, item) -> list:
     return [f"{label}: {item.notice}"] if item.notice else []
 
 
-def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda, item=None) -> str:
+def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda, item=None, meetings=()) -> str:
     """What a resident reads in a feed reader: the decision and its conditions, the meeting, and the item's paper
     and 区分."""
     name = meeting.council if meeting.number is None else meeting_name(meeting)  # a date-named one: its date once
     lines = [f"{labels.decision}: {decision}", *condition_lines(labels, item),
              f"会議: {name}（{v.meeting_when(meeting)}）"]
+    if item is not None and item.reports and labels.report:  # a report: on the conditions of which meeting
+        earlier = next((mt for mt in meetings if mt.id == item.reports), None)
+        lines.insert(1, f"{labels.report}: {v.meeting_label(earlier) if earlier else item.reports}")
     if meeting.place and labels.meeting_place:
         lines.append(f"{labels.meeting_place}: {meeting.place}")
     if agenda is not None:
@@ -149,7 +156,8 @@ def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> byt
         entry.title(clean(f"【{decision}】{title}"))
         entry.link(href=link(site_url, path), rel="alternate", type="text/html")
         entry.updated(meeting_start(meeting))
-        entry.summary(entry_summary(forms, labels, meeting, decision, agenda, deliberation(meeting, number)))
+        entry.summary(entry_summary(forms, labels, meeting, decision, agenda, deliberation(meeting, number),
+                                    public.meetings))
     return generator.atom_str(pretty=True, encoding="UTF-8")
 
 

@@ -64,6 +64,9 @@ def link_meetings(archive: m.Archive, problems) -> None:
         check_advice(meeting, forms, problems)
     m.record_history(archive.meetings)
     follow_record(archive, problems)
+    from fugi.validate.reports import check_reports
+
+    check_reports(archive, problems)
 
 
 def follow_record(archive: m.Archive, problems) -> None:

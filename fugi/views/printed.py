@@ -45,6 +45,8 @@ def labels(forms) -> SimpleNamespace:
         "sheet_title": agenda.role("sheets").options.get("表題のキー", ""),
         "items": items.label, "decision": decision.label if decision else "",
         "conditions": meeting.part("items", "conditions").label if meeting.part("items", "conditions") else "",
+        "report": meeting.part("items", "report").label if meeting.part("items", "report") else "",
+        "report_due": meeting.part("items", "report_due").label if meeting.part("items", "report_due") else "",
         **{f"meeting_{role}": label(meeting, role) for role in ("number", "date", "place", "attendees", "basis_text",
                                                                  "advice", "remarks")},
         "when": headings.get("日時", label(meeting, "date")), "summary": headings.get("議事", ""),
@@ -287,12 +289,15 @@ class AgendaView:
     year: str
     conditions: list = field(default_factory=list)  # the conditions of the decision, as printed
     history: list = field(default_factory=list)  # every meeting that deliberated it, oldest first (history_entry)
+    follow: list = field(default_factory=list)  # its conditions that ask for a report (fugi.views.followup.follow_entry)
 
 
 def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
     """The printed item.  Its meeting is whatever the agenda was linked to: give it the public view for the public."""
+    from fugi.views.followup import agenda_follow
+
     meeting = agenda.meeting
-    item = agenda.history[-1][1] if agenda.history else None
+    item = (m.deciding(agenda) or (None, None))[1]
     checklists = [checklist_view(c, forms) for c in agenda.checklists]
     extra = attachments(agenda, forms)
     return AgendaView(
@@ -308,7 +313,8 @@ def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
         meeting=meeting_summary(meeting), item_number=item.number if item else None,
         decision=agenda.decision or forms.undecided, year=year_of(meeting, forms)[1],
         conditions=condition_lines(item.conditions) if item else [],
-        history=[history_entry(mt, one, forms) for mt, one in agenda.history])
+        history=[history_entry(mt, one, forms, agenda.history) for mt, one in agenda.history],
+        follow=agenda_follow(agenda, forms))
 
 
 # ---------------------------------------------------------------------------
@@ -322,10 +328,15 @@ def condition_lines(conditions) -> list:
     return [f"({number}) {text}" for number, text in enumerate(conditions, start=1)]
 
 
-def history_entry(meeting, item, forms) -> dict:
-    """One meeting in an item's history: the meeting, the item's number there, the decision and its conditions."""
-    return {"meeting": meeting_summary(meeting), "item_number": item.number, "decision": item.decision or forms.undecided,
-            "conditions": condition_lines(item.conditions), "pending": forms.pending(item.decision)}
+def history_entry(meeting, item, forms, history=()) -> dict:
+    """One meeting in an item's history: the meeting, the item's number there, the decision and its conditions
+    (a report on earlier conditions prints the forms' 報告の表示; conditions asking for a report, their state)."""
+    from fugi.views.followup import follow_entry, report_shown
+
+    return {"meeting": meeting_summary(meeting), "item_number": item.number,
+            "decision": report_shown(item, forms) if item.reports else item.decision or forms.undecided,
+            "conditions": condition_lines(item.conditions), "pending": forms.pending(item.decision),
+            "follow": follow_entry(meeting, item, history, forms)}
 
 
 def neighbours(meeting, item, forms) -> tuple:
@@ -415,10 +426,12 @@ class MeetingView:
 
 def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
     """The printed meeting; give it the public view for the public (titles of unpublished items masked there)."""
+    from fugi.views.followup import report_shown
+
     when = meeting_when(meeting)
     items = [{"number": item.number, "title": item.title or (item.agenda.title if item.agenda else ""),
-              "decision": item.decision or forms.undecided, "conditions": condition_lines(item.conditions),
-              "note": item.notice,
+              "decision": report_shown(item, forms) if item.reports else item.decision or forms.undecided,
+              "conditions": condition_lines(item.conditions), "note": item.notice,
               "agenda_id": item.agenda.id if item.agenda else None,
               "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None,
               **dict(zip(("earlier", "later"), neighbours(meeting, item, forms)))}

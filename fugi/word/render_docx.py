@@ -37,6 +37,8 @@ REQUIRED_TAGS = {
                            "for checklist in checklists", "for row in group.rows"),
     "meeting": ("{{ title }}", "{{ when_place }}", "{{ attendees }}", "{{ basis_text }}", "for item in items",
                             "{{p advice }}", "for group in remarks"),
+    "order": ("{{ title }}", "{{ when_place }}", "{{ words.open }}", "{{ words.items }}", "for item in items",
+              "{{ item.paper }}", "{{ words.other }}", "{{ words.close }}"),
 }
 
 
@@ -269,6 +271,20 @@ def meeting_docx(meeting: m.Meeting, forms, view=None) -> bytes:
     view = view or meeting_view(meeting, forms)
     template = load_template(template_path(forms.meeting), "meeting")
     return template.render_bytes(meeting_context(meeting, forms, template, view), meeting.title, forms.meeting.name,
+                                 meeting.date, meeting.council)
+
+
+def order_template_path(forms) -> Path:
+    """The 次第's Word template (会議.次第.Word under templates/docx/)."""
+    return TEMPLATE_DIR / forms.meeting.texts["次第"]["Word"]
+
+
+def order_docx(meeting: m.Meeting, forms, view) -> bytes:
+    """The 次第 of the members' packet (view: fugi.views.order.order_view)."""
+    from fugi.views.order import order_context
+
+    template = load_template(order_template_path(forms), "order")
+    return template.render_bytes(order_context(view, forms), view.title, view.name,
                                  meeting.date, meeting.council)
 
 

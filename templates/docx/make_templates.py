@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the two Word templates (付議事項.docx, 会議概要.docx) from code.
+"""Generate the Word templates (付議事項.docx, 会議概要.docx, 次第.docx) from code.
 
 The committed .docx files are the source a clerk edits: open one in Word, change a font, a border,
 a margin or a style, save, and rebuild — every document changes. This script only exists to make
@@ -37,6 +37,7 @@ from fugi.word.ooxml import A4, CHAR, TEXT_WIDTH, twips  # noqa: E402
 
 AGENDA = HERE / "付議事項.docx"
 MEETING = HERE / "会議概要.docx"
+ORDER = HERE / "次第.docx"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MINCHO = "ＭＳ 明朝"
@@ -510,6 +511,33 @@ def meeting_body(doc):
 
 
 # ---------------------------------------------------------------------------
+# 次第 (the first pages of the members' packet: build.py packet)
+
+
+def order_body(doc):
+    para(doc, "{{ mark }}", "書類番号")
+    para(doc, "{{ title }}", "文書表題")
+    para(doc, "{{ labels.when }}", "会議見出し")
+    para(doc, "{{ when_place }}", "会議本文")
+    para(doc, "1 {{ words.open }}", "会議見出し")
+    para(doc, "2 {{ words.items }}", "会議見出し")
+    table = grid_table(doc, [130, 30], 3)
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    tbl_pr = table._tbl.tblPr  # a list, not a grid: no lines (tblBorders after tblW/jc/tblInd, as the schema orders them)
+    before = [tbl_pr.find(qn(f"w:{name}")) for name in ("tblInd", "jc", "tblW")]
+    next(e for e in before if e is not None).addnext(parse_xml(f'<w:tblBorders xmlns:w="{W_NS}">{borders}</w:tblBorders>'))
+    first, item, last = table.rows
+    tag_row(first, "{%tr for item in items %}")
+    row_props(item)
+    title, paper = item.cells
+    cell_text(title, "({{ item.number }}) {{ item.title }}", "議事項目")
+    cell_text(paper, "{{ item.paper }}", "表中央")
+    tag_row(last, "{%tr endfor %}")
+    para(doc, "3 {{ words.other }}", "会議見出し")
+    para(doc, "4 {{ words.close }}", "会議見出し")
+
+
+# ---------------------------------------------------------------------------
 
 
 def theme_xml() -> bytes:
@@ -542,7 +570,8 @@ def package(body, title: str) -> bytes:
 
 
 def templates() -> dict[Path, bytes]:
-    return {AGENDA: package(agenda_body, "付議事項"), MEETING: package(meeting_body, "会議概要")}
+    return {AGENDA: package(agenda_body, "付議事項"), MEETING: package(meeting_body, "会議概要"),
+            ORDER: package(order_body, "次第")}
 
 
 def main(argv=None) -> int:
