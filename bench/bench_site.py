@@ -244,6 +244,67 @@ def index_bytes(site: Path, search: str) -> int:
 
 
 # ---------------------------------------------------------------------------
+# Recall: the pages a search finds against the pages whose indexed text holds the query
+
+
+def indexed_texts(bundle: Path) -> dict:
+    """{page id (its fragment's name): the text Pagefind indexed of it} for a Pagefind bundle (fugi's or
+    Pagefind's own): each fragment's content, its segments' cut marks (ZWSP) removed."""
+    import json
+
+    texts = {}
+    for path in sorted((Path(bundle) / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        texts[path.name[: -len(".pf_fragment")]] = data.get("content", "").replace("\u200b", "")
+    return texts
+
+
+def _letter(char: str) -> bool:
+    """A letter or digit of a script written with spaces (a word goes on across it)."""
+    from fugi.site.search_words import by_character
+
+    return char.isalnum() and not by_character(char)
+
+
+def holds(text: str, query: str) -> bool:
+    """Whether a text holds every term of a query (split at white space; NFKC, case ignored): a term of Japanese
+    anywhere, a term that begins with a Latin letter or digit at the start of a word (Pagefind matches the
+    beginnings of words)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    for term in unicodedata.normalize("NFKC", query).lower().split():
+        at, ok = text.find(term), False
+        while at >= 0 and not ok:
+            ok = not _letter(term[0]) or at == 0 or not _letter(text[at - 1])
+            at = text.find(term, at + 1)
+        if not ok:
+            return False
+    return True
+
+
+SEARCH_IDS = """
+async (query) => {
+  const root = new URL(document.querySelector('script[src$="assets/fugi/search.js"]').src);
+  const { find } = await import(root.href);
+  const pagefind = await import(new URL('../../pagefind/pagefind.js', root).href);
+  const found = await find(pagefind, query);
+  return found.results.map((r) => r.id);
+}
+"""
+
+
+def recall(page, texts: dict, query: str) -> dict:
+    """What the search box finds for the query (search.js's find(): `pagefind.search` of the query cut by fugi's
+    rules) against the pages whose text holds it: {expected, found, missed, extra, recall}."""
+    found = set(page.evaluate(SEARCH_IDS, query))
+    expected = {name for name, text in texts.items() if holds(text, query)}
+    missed, extra = expected - found, found - expected
+    return {"expected": len(expected), "found": len(found & expected), "missed": sorted(missed),
+            "extra": len(extra), "recall": len(found & expected) / len(expected) if expected else 1.0}
+
+
+# ---------------------------------------------------------------------------
 # 3. In the browser
 
 OBSERVE = """
