@@ -55,7 +55,7 @@ function setup(box) {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
         // no worker: it would be one more script to fetch before the first result; searching is cheap
-        await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24, noWorker: true });
+        await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 40, noWorker: true });
         await pagefind.init();
         if (typeof Intl.Segmenter !== "undefined") {
           // Pagefind cuts a Japanese query with it; its dictionary loads on first use
@@ -425,13 +425,16 @@ export async function find(pagefind, query, filters = {}) {
   const search = await pagefind.search(words.length ? words.join(" ") : null, { filters });
   let results = (search && search.results) || [];
   let counts = search && search.filters;
-  for (const phrase of phrases) {
+  let shown = null; // the exact search of the longest run: its results' excerpts are around the run itself
+  for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) {
     if (!results.length) break;
     const exact = await pagefind.search(`"${phrase.join(" ")}"`, { filters });
-    const keep = new Set(((exact && exact.results) || []).map((result) => result.id));
-    results = results.filter((result) => keep.has(result.id));
+    const byId = new Map(((exact && exact.results) || []).map((result) => [result.id, result]));
+    results = results.filter((result) => byId.has(result.id));
+    if (!shown) shown = byId;
     if (phrases.length === 1 && phrase.length === words.length) counts = exact.filters; // the query is the run
   }
+  if (shown) results = results.map((result) => shown.get(result.id)); // in Pagefind's ranking of the whole query
   return { results, filters: counts, runs };
 }
 
