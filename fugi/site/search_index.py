@@ -22,6 +22,7 @@ written as its step from the one before (the first after a marker from 0).  The 
 """
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import json
@@ -424,13 +425,19 @@ def recut(page: Page) -> Page:
             _weigh(cbor2.loads(locs), weights)
     segs = search_words.segments(text)
     found: dict = {}  # word -> [(weight, segment number)]
-    at, place, weight = 0, 0, 24
+    at, place, weight, places = 0, 0, 24, len(starts)
+    begins = []  # where each segment begins in the text
     for number, ((piece, _kind, _key), word) in enumerate(zip(segs, search_words.words(segs))):
-        while place < len(starts) and starts[place] <= at:  # the Pagefind place the segment begins in
-            weight = weights[place] if weights[place] is not None else weight
+        while place < places and starts[place] <= at:  # the Pagefind place the segment begins in
+            if weights[place] is not None:
+                weight = weights[place]
             place += 1
         if word is not None:
-            found.setdefault(word, []).append((weight, number))
+            if word in found:
+                found[word].append((weight, number))
+            else:
+                found[word] = [(weight, number)]
+        begins.append(at)
         at += len(piece)
     metas: dict = {}
     for name in page.fields:
@@ -458,7 +465,7 @@ def recut(page: Page) -> Page:
     for anchor in data.get("anchors") or ():
         location = anchor.get("location")
         if isinstance(location, int) and 0 <= location < len(starts):
-            anchor["location"] = _segment_at(segs, starts[location])
+            anchor["location"] = max(bisect.bisect_right(begins, starts[location]) - 1, 0)  # the segment holding it
     data["content"] = search_words.ZWSP.join(piece for piece, _, _ in segs)
     data["word_count"] = len(segs)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -481,16 +488,6 @@ def _weigh(locs: list, weights: list) -> None:
             place += value
             if place < len(weights):
                 weights[place] = weight
-
-
-def _segment_at(segs: list, offset: int) -> int:
-    """The number of the segment that holds the text's character at `offset`."""
-    at = 0
-    for number, (piece, _kind, _key) in enumerate(segs):
-        if at + len(piece) > offset:
-            return number
-        at += len(piece)
-    return max(len(segs) - 1, 0)
 
 
 def _index_folder(binary: Path, folder: Path) -> Bundle:

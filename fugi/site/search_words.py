@@ -20,6 +20,7 @@ search.js holds the same rules in JavaScript; tests/test_search_recall.py runs b
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -34,8 +35,8 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def by_character(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in BY_CHARACTER)
+    code_point = ord(char)
+    return any(low <= code_point <= high for low, high in BY_CHARACTER)
 
 
 def _is_mark(char: str) -> bool:
@@ -46,16 +47,18 @@ def _is_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
 
+@functools.lru_cache(maxsize=None)
+def _code_point(char: str) -> str:
+    n, digits = ord(char), ""
+    for _ in range(4):
+        n, d = divmod(n, 36)
+        digits = _DIGITS[d] + digits
+    return digits
+
+
 def code(text: str) -> str:
     """A character (its NFKC form) in ASCII: four base-36 digits per code point."""
-    out = []
-    for char in text:
-        n, digits = ord(char), ""
-        for _ in range(4):
-            n, d = divmod(n, 36)
-            digits = _DIGITS[d] + digits
-        out.append(digits)
-    return "".join(out)
+    return "".join(_code_point(char) for char in text)
 
 
 def fold(word: str) -> str:
@@ -64,15 +67,31 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if _is_word(c))
 
 
+@functools.lru_cache(maxsize=None)
+def _unit(unit: str) -> tuple[str, str]:
+    """A character with its combining marks: its kind ("c", "w" or "") and its NFKC form."""
+    normal = unicodedata.normalize("NFKC", unit)
+    first = normal[:1]
+    if first and by_character(first):
+        return "c", normal
+    if first and _is_word(first):
+        return "w", normal
+    return "", normal
+
+
+@functools.lru_cache(maxsize=None)
+def _mark(char: str) -> bool:
+    return _is_mark(char)
+
+
 def _units(text: str):
-    """The characters of a text with their combining marks, each with its NFKC form."""
+    """The characters of a text with their combining marks."""
     start, n = 0, len(text)
     while start < n:
         end = start + 1
-        while end < n and _is_mark(text[end]):
+        while end < n and _mark(text[end]):
             end += 1
-        unit = text[start:end]
-        yield unit, unicodedata.normalize("NFKC", unit)
+        yield text[start:end]
         start = end
 
 
@@ -82,15 +101,16 @@ def segments(text: str) -> list[tuple[str, str, str]]:
     neither).  Whatever is neither (spaces, punctuation) stays at the end of the segment before it."""
     out: list[list[str]] = []
     word_open = False
-    for unit, normal in _units(text):
-        first = normal[:1]
-        if first and by_character(first):
+    for unit in _units(text):
+        kind, normal = _unit(unit)
+        if kind == "c":
             out.append([unit, "c", normal])
             word_open = False
-        elif first and _is_word(first):
-            if word_open and out:
-                out[-1][0] += unit
-                out[-1][2] += normal
+        elif kind == "w":
+            if word_open:
+                last = out[-1]
+                last[0] += unit
+                last[2] += normal
             else:
                 out.append([unit, "w", normal])
                 word_open = True
@@ -107,11 +127,13 @@ def words(segs: list[tuple[str, str, str]]) -> list[str | None]:
     """The word indexed at each segment (None: nothing): a character's bigram with the next one when the run
     goes on (the segment is the character alone and the next is one too), else the character alone."""
     out: list[str | None] = []
+    last = len(segs) - 1
     for i, (piece, kind, key) in enumerate(segs):
         if kind == "c":
-            nxt = segs[i + 1] if i + 1 < len(segs) else None
-            joined = nxt is not None and nxt[1] == "c" and len(piece) == len(_head(piece))
-            out.append(MARK + code(key) + (code(nxt[2]) if joined else ""))
+            if i < last and segs[i + 1][1] == "c" and _alone(piece):
+                out.append(MARK + code(key) + code(segs[i + 1][2]))
+            else:
+                out.append(MARK + code(key))
         elif kind == "w" and key:
             out.append(key)
         else:
@@ -119,12 +141,9 @@ def words(segs: list[tuple[str, str, str]]) -> list[str | None]:
     return out
 
 
-def _head(piece: str) -> str:
-    """A character segment without what follows it (spaces, punctuation)."""
-    end = 1
-    while end < len(piece) and _is_mark(piece[end]):
-        end += 1
-    return piece[:end]
+def _alone(piece: str) -> bool:
+    """A character segment with nothing after the character and its marks (no space, no punctuation)."""
+    return len(piece) == 1 or all(_mark(char) for char in piece[1:])
 
 
 def query_terms(query: str) -> list[str]:
@@ -144,7 +163,7 @@ def query_terms(query: str) -> list[str]:
     for piece, kind, key in segs:
         if kind == "c":
             run.append(key)
-            if len(piece) != len(_head(piece)):  # something (a space, punctuation) ends the run
+            if not _alone(piece):  # something (a space, punctuation) ends the run
                 flush()
         else:
             flush()
