@@ -8,8 +8,9 @@ searched:
 - Japanese, Chinese, Korean, the scripts written without spaces (Thai …) and digits go by character (so
   「令和6年度」 is found as written, not as 令和, 6 and 年度 anywhere on a page): every character
   is a segment of the page's text, and the word at its place is the character with the next one (a bigram), or
-  the character alone at the end of a run.  A query of two or more such characters searches all its bigrams
-  (Pagefind finds the pages holding every word of a query), one character searches the words it begins;
+  the character alone at the end of a run.  A query of two or more such characters searches the bigrams that
+  cover it (Pagefind finds the pages holding every word of a query; search.js keeps those where they stand
+  one after another), one character searches the words it begins;
 - other letters and digits go by word (a run of them), lower-cased and without accents: Pagefind matches a
   query word with the words it begins, so 「japan」 finds Japan and Japanese.
 
@@ -146,9 +147,17 @@ def _alone(piece: str) -> bool:
     return len(piece) == 1 or all(_mark(char) for char in piece[1:])
 
 
+def cover(n: int) -> list[int]:
+    """Where the pairs that cover a run of n characters start: every other character, and the last pair."""
+    offsets = list(range(0, n - 1, 2))
+    if n % 2 == 1:
+        offsets.append(n - 2)
+    return offsets
+
+
 def query_terms(query: str) -> list[str]:
-    """The words a query searches (search.js's terms() does the same): each run of characters by its bigrams
-    (one character alone: the words it begins), each word folded; in order, without repeats."""
+    """The words a query searches (search.js's terms() does the same): each run of characters by the pairs that
+    cover it (one character alone: the words it begins), each word folded; in order, without repeats."""
     segs = segments(query)
     out: list[str] = []
     run: list[str] = []
@@ -156,8 +165,8 @@ def query_terms(query: str) -> list[str]:
     def flush():
         if len(run) == 1:
             out.append(MARK + code(run[0]))
-        for a, b in zip(run, run[1:]):
-            out.append(MARK + code(a) + code(b))
+        if len(run) > 1:
+            out.extend(MARK + code(run[i]) + code(run[i + 1]) for i in cover(len(run)))
         run.clear()
 
     for piece, kind, key in segs:

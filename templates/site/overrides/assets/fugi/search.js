@@ -383,14 +383,16 @@ function segments(text) {
 function cutQuery(query) {
   const words = [];
   const runs = [];
-  const phrases = []; // the pairs of each run of two or more characters, in order
+  const phrases = []; // each run of two or more characters: the pairs searched and where they start in it
   let run = [];
   const flush = () => {
     if (run.length === 1) words.push(MARK + code(run[0]));
-    const pairs = [];
-    for (let i = 0; i + 1 < run.length; i++) pairs.push(MARK + code(run[i]) + code(run[i + 1]));
-    words.push(...pairs);
-    if (pairs.length) phrases.push(pairs);
+    if (run.length > 1) {
+      const offsets = cover(run.length);
+      const pairs = offsets.map((i) => MARK + code(run[i]) + code(run[i + 1]));
+      words.push(...pairs);
+      phrases.push({ pairs, offsets });
+    }
     if (run.length) runs.push(run.join(""));
     run = [];
   };
@@ -407,6 +409,14 @@ function cutQuery(query) {
   return { words: [...new Set(words)], runs, phrases };
 }
 
+// The pairs that cover a run of n characters: every other one, and the last (search_words.cover)
+function cover(n) {
+  const offsets = [];
+  for (let i = 0; i + 1 < n; i += 2) offsets.push(i);
+  if (n % 2 === 1) offsets.push(n - 2);
+  return offsets;
+}
+
 // exported for the tests and the benchmark (tests/test_search_recall.py), which search as this script does
 export function terms(query) {
   return cutQuery(query).words;
@@ -416,26 +426,34 @@ export function segmentsOf(text) {
   return segments(text).map(([piece, kind, key]) => [piece, kind, key]);
 }
 
-// A search as the search box runs it: Pagefind's results for all the words of the query (ranked, Pagefind
-// finds the pages holding every one of them), kept where each run of two or more characters stands in one
-// piece: Pagefind's exact search ("…") of the run's pairs finds the pages where they follow one another, so
-// 「令和6年度」 does not find a page with 令和6年 and 年度 apart.  {results, filters (counts), runs}.
+// A search as the search box runs it: Pagefind's results for the words of the query (ranked; Pagefind finds the
+// pages holding every one of them), kept where each run of characters stands in one piece: the pairs that
+// cover it at their places one after another among the places Pagefind matched on the page (result.words), so
+// 「令和6年度」 does not find a page with 令和6年 and 年度 apart.  A run of two characters is one pair: for it,
+// Pagefind's exact search ("…"), which never takes a shorter word when no page has the pair.
+// {results, filters (counts), runs}.
 export async function find(pagefind, query, filters = {}) {
   const { words, runs, phrases } = cutQuery(query);
   const search = await pagefind.search(words.length ? words.join(" ") : null, { filters });
   let results = (search && search.results) || [];
   let counts = search && search.filters;
-  let shown = null; // the exact search of the longest run: its results' excerpts are around the run itself
-  for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) {
+  for (const { pairs, offsets } of phrases) {
     if (!results.length) break;
-    const exact = await pagefind.search(`"${phrase.join(" ")}"`, { filters });
-    const byId = new Map(((exact && exact.results) || []).map((result) => [result.id, result]));
-    results = results.filter((result) => byId.has(result.id));
-    if (!shown) shown = byId;
-    if (phrases.length === 1 && phrase.length === words.length) counts = exact.filters; // the query is the run
+    if (offsets.length > 1) {
+      results = results.filter((result) => inOnePiece(result.words || [], offsets));
+      continue;
+    }
+    const exact = await pagefind.search(`"${pairs[0]}"`, { filters });
+    const found = new Set(((exact && exact.results) || []).map((result) => result.id));
+    results = results.filter((result) => found.has(result.id));
+    if (words.length === 1) counts = exact.filters; // the query is the pair
   }
-  if (shown) results = results.map((result) => shown.get(result.id)); // in Pagefind's ranking of the whole query
   return { results, filters: counts, runs };
+}
+
+function inOnePiece(places, offsets) {
+  const matched = new Set(places);
+  return places.some((place) => offsets.every((offset) => matched.has(place + offset)));
 }
 
 // Pagefind's calls made before its files have loaded wait in steps of 50 ms.  Five calls 10 ms apart (for
