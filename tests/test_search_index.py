@@ -213,6 +213,7 @@ def test_recut_keeps_the_text_and_the_weights_and_cuts_japanese_by_character(tmp
     """The excerpt's text is Pagefind's (its segments joined without spaces), a word of the heading keeps the
     heading's weight, a word in the middle of a katakana compound is at its place, headings' anchors too."""
     import cbor2
+    from fugi.site import search_words
     from fugi.site.search_words import query_terms
 
     site = write_site(tmp_path / "site", count=1)
@@ -238,7 +239,7 @@ def test_recut_keeps_the_text_and_the_weights_and_cuts_japanese_by_character(tmp
                 out.append((weight, place))
         return out
 
-    (kura, rau, udo) = query_terms("クラウド")
+    kura, rau, udo, _do = search_words.words(search_words.segments("クラウド"))  # pairs, the last one alone
     text = "".join(segments)
 
     def place_of(part):  # the segment where `part` begins in the text

@@ -487,8 +487,8 @@ async function warmSearch(pagefind) {
   }
 }
 
-// A result in Material's markup.  Text goes in as text; of Pagefind's excerpt only <mark> is kept, widened to
-// the whole of each run of characters searched (Pagefind marks the first character of each pair it found).
+// A result in Material's markup.  Text goes in as text: the page's text around the run of characters searched,
+// or Pagefind's excerpt (of which only <mark> is kept); every place of a run searched is marked whole.
 function renderItem(data, runs = null) {
   const li = document.createElement("li");
   li.className = "md-search-result__item";
@@ -510,7 +510,8 @@ function renderItem(data, runs = null) {
     article.append(p);
   }
   const excerpt = document.createElement("p");
-  excerpt.append(...safeExcerpt(data.excerpt || "", runs || []));
+  const around = runs && runs.length ? excerptAround(data.content || "", runs) : null;
+  excerpt.append(...(around !== null ? marked(around, runs) : safeExcerpt(data.excerpt || "", runs || [])));
   article.append(excerpt);
   a.append(article);
   li.append(a);
@@ -528,16 +529,37 @@ function describe(data) {
   return parts.join(" ／ ");
 }
 
+// The page's text around the first place of the query's longest run of characters (Pagefind centres its
+// excerpt where the pairs searched are densest, which may be elsewhere: 情報 of 個人情報 for 「口座情報」)
+const EXCERPT_BEFORE = 12;
+const EXCERPT_CHARS = 48;
+function excerptAround(content, runs) {
+  const longest = [...runs].sort((a, b) => b.length - a.length)[0];
+  const at = content.indexOf(longest);
+  if (at < 0) return null;
+  const start = Math.max(0, at - EXCERPT_BEFORE);
+  return content.slice(start, start + Math.max(EXCERPT_CHARS, longest.length + EXCERPT_BEFORE)).trim();
+}
+
+function marked(text, runs) {
+  return withMarks(text, new Array(text.length).fill(false), runs);
+}
+
 function safeExcerpt(html, runs) {
   const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
   let text = "";
-  const marked = [];
+  const marks = [];
   for (const node of doc.body.childNodes) {
     const part = node.textContent;
     const mark = node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK";
-    for (let i = 0; i < part.length; i++) marked.push(mark);
+    for (let i = 0; i < part.length; i++) marks.push(mark);
     text += part;
   }
+  return withMarks(text, marks, runs);
+}
+
+// The text as nodes, each stretch of marked characters (those in `marked`, and every place of a run) a <mark>
+function withMarks(text, marked, runs) {
   for (const run of runs) {
     for (let at = text.indexOf(run); run && at >= 0; at = text.indexOf(run, at + 1)) {
       for (let i = at; i < at + run.length; i++) marked[i] = true;
