@@ -165,7 +165,7 @@ def test_a_filter_narrows_the_results(visit, archive_url):
 def test_a_filter_alone_lists_a_year(visit, archive_url):
     page = visit.page
     page.goto(archive_url)
-    page.locator("[data-fugi-search-input]").focus()
+    page.locator("[data-fugi-search-input]").click()
     page.wait_for_function("() => document.querySelectorAll(\"select[data-fugi-filter='年度'] option\").length > 1")
     page.select_option("select[data-fugi-filter='年度']", "令和7年度")
     page.wait_for_selector("[data-fugi-search-list] li")

@@ -211,8 +211,10 @@ function setup(box) {
     moreButton.parentElement.hidden = shown >= results.length;
   }
 
-  input.addEventListener("focus", () => {
-    if (!closing) open();
+  // The box opens when the reader types, clicks it or presses ↓, not when Tab passes through it: the open
+  // box's filters and results would be five more Tab stops on every page on the way to the content.
+  input.addEventListener("pointerdown", () => {
+    if (!isOpen()) open();
   });
   input.addEventListener("input", (event) => {
     if (!isOpen()) open();
@@ -270,7 +272,15 @@ function setup(box) {
   });
   form.addEventListener("reset", () => setTimeout(() => run(), 0));
   for (const select of selects) select.addEventListener("change", () => run());
-  moreButton.addEventListener("click", () => showMore(seq));
+  // 「さらに表示」: the focus goes to the first of the results it adds (the button is hidden after the last ones;
+  // the focus left on it would fall to the page behind the open search)
+  moreButton.addEventListener("click", async () => {
+    const before = list.children.length;
+    await showMore(seq);
+    const added = list.children[before];
+    const link = added && added.querySelector("a");
+    if (link) link.focus();
+  });
   if (toggle) {
     // the theme's labels (the overlay behind the box) flip the toggle without this script
     toggle.addEventListener("change", () => {
