@@ -120,6 +120,17 @@ def test_every_page_holding_a_query_is_found_on_a_small_archive(tmp_path, browse
     results = recall_of(site, texts, browser, QUERIES)
     assert_full_recall(results)
     assert all(expected for expected, _, _ in list(results.values())[:10])  # the queries are on its pages
+    # punctuation alone is no word: nothing found (not every page, as a search without words would give)
+    ours = {name: url for name, (url, _) in fragments(site / "pagefind").items()}
+    server = serve(site)
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
+        assert page.evaluate(bench_site.SEARCH_IDS, "、。") == []
+    finally:
+        page.close()
+        server.shutdown()
+    assert len(ours) > QUICK_ITEMS
     # the reader sees the text as written: no inserted spaces or pairs in the excerpts
     server = serve(site)
     page = browser.new_page()

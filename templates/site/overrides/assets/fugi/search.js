@@ -58,7 +58,8 @@ function setup(box) {
         await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 40, noWorker: true });
         await pagefind.init();
         if (typeof Intl.Segmenter !== "undefined") {
-          // Pagefind cuts a Japanese query with it; its dictionary loads on first use
+          // Pagefind runs a query through it on a Japanese page (fugi's words pass whole); its dictionary
+          // loads on first use
           [...new Intl.Segmenter("ja", { granularity: "word" }).segment("検索の準備")];
         }
         await loaded(pagefind);
@@ -444,6 +445,7 @@ export function segmentsOf(text) {
 // {results, filters (counts), runs}.
 export async function find(pagefind, query, filters = {}) {
   const { words, runs, phrases } = cutQuery(query);
+  if (!words.length && query.trim()) return { results: [], filters: {}, runs }; // punctuation alone: no word
   const search = await pagefind.search(words.length ? words.join(" ") : null, { filters });
   let results = (search && search.results) || [];
   let counts = search && search.filters;
