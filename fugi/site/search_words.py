@@ -11,8 +11,8 @@ searched:
   the character alone at the end of a run.  A query of two or more such characters searches the bigrams that
   cover it (Pagefind finds the pages holding every word of a query; search.js keeps those where they stand
   one after another), one character searches the words it begins;
-- other letters and digits go by word (a run of them), lower-cased and without accents: Pagefind matches a
-  query word with the words it begins, so 「japan」 finds Japan and Japanese.
+- other letters go by word (a run of them), lower-cased and without accents: Pagefind matches a query word
+  with the words it begins, so 「japan」 finds Japan and Japanese.
 
 A character's word is written in ASCII ("_" and four base-36 digits per character): Pagefind's script runs the
 query through Intl.Segmenter again before searching, and keeps a run of letters, digits and "_" whole.  The
@@ -26,8 +26,8 @@ import re
 import unicodedata
 
 #: The ranges of the characters that are searched character by character (the same list is in search.js).
-BY_CHARACTER = ((0x0030, 0x0039), (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF), (0x3005, 0x3007),
-                (0x303B, 0x303C), (0x3041, 0x3096), (0x309D, 0x309F), (0x30A1, 0x30FA), (0x30FC, 0x30FF),
+BY_CHARACTER = ((0x0030, 0x0039), (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF),
+                (0x3005, 0x3007), (0x303B, 0x303C), (0x3041, 0x3096), (0x309D, 0x309F), (0x30A1, 0x30FA), (0x30FC, 0x30FF),
                 (0x3105, 0x312F), (0x3131, 0x318E), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                 (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
 MARK = "_"
