@@ -36,24 +36,32 @@ def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
         if category not in sheets:
             problems.error(agenda.path, line, basis.key, f"「{category}」の別紙がありません",
                            f"`{category}:` の別紙を書くか、{basis.label}から「{category}」を外してください")
-        if category in catalog and category not in listed:
+        if checklists is not None and category in catalog and category not in listed:
             problems.error(agenda.path, agenda.lines.get(checklists_key) or line, checklists_key,
                            f"「{category}」の{checklists.label}がありません",
                            f"`{checklists_key}:` の下に `{category}: {{}}`（標準どおりすべて{forms.default_mark}）を書いてください")
     for name in (c.name for c in forms.categories if c.name in sheets and c.basis and c.name not in agenda.basis):
-        problems.error(agenda.path, agenda.lines.get(sheet_title(forms, name), line), name,
+        problems.error(agenda.path, sheet_line(agenda, forms, name, line), name,
                        f"{basis.label}に「{name}」がないのに別紙があります",
-                       f"{basis.label}に「{name}」を加えるか、この別紙を消してください")
+                       f"{basis.label}に「{name}」を加えてください（今回は付議しない区分なら、別紙はこのファイルの"
+                       "外へ写して残し、次に付議するときに戻してください）")
     for checklist in agenda.checklists:
         if checklist.category not in agenda.basis:
-            problems.error(agenda.path, agenda.lines.get(checklists_key, line), f"{checklists_key}.{checklist.category}",
+            field = f"{checklists_key}.{checklist.category}"
+            problems.error(agenda.path, agenda.lines.get(field) or agenda.lines.get(checklists_key, line), field,
                            f"{basis.label}に「{checklist.category}」がないのに{checklists.label}があります",
-                           f"{basis.label}に加えるか、この{checklists.label}を消してください")
+                           f"{basis.label}に「{checklist.category}」を加えてください（今回は付議しない区分なら、"
+                           f"この{checklists.label}はこのファイルの外へ写して残してください）")
 
 
 def sheet_title(forms, category: str) -> str:
     """The field path of a sheet's title (where a sheet's problems are reported)."""
     return f"{category}.{forms.agenda.role('sheets').options.get('表題のキー', '')}"
+
+
+def sheet_line(agenda: m.Agenda, forms, category: str, default: int) -> int:
+    """The line of a sheet's `区分:` key (its title's line when the key's was not recorded)."""
+    return agenda.lines.get(category) or agenda.lines.get(sheet_title(forms, category), default)
 
 
 def check_parents(agenda: m.Agenda, forms, problems) -> None:
@@ -65,7 +73,7 @@ def check_parents(agenda: m.Agenda, forms, problems) -> None:
         if not category.parent:
             continue
         parent = agenda.sheet(category.parent)
-        line = agenda.lines.get(sheet_title(forms, sheet.category), 1)
+        line = sheet_line(agenda, forms, sheet.category, 1)
         if category.parent not in agenda.basis:
             problems.error(agenda.path, line, sheet.category,
                            f"{sheet.category}は{category.parent}の根拠がないと付議できません",
@@ -130,6 +138,8 @@ def row_field(forms, checklist, half, group, row) -> str:
 def report_drift(agenda: m.Agenda, forms, problems) -> None:
     """Checklist rows worded unlike the catalog are warnings, with both texts, unless marked 原本どおり; a row whose
     mark is not the default one needs a reason (理由), unless the original gives none (原本どおり)."""
+    if not agenda.checklists:
+        return
     key = forms.agenda.role("checklists").key
     default = forms.default_mark
     for checklist in agenda.checklists:
@@ -165,12 +175,20 @@ def check_numbers(archive: m.Archive, problems) -> None:
             if clash:
                 problems.error(agenda.path, agenda.lines.get(number_key, 1), number_key,
                                f"{word}{number} は {clash.path} と重複しています", f"年度内で重ならない{forms.agenda.role('number').label}にしてください")
-    meeting_number = forms.meeting.role("number").key
+    meeting_number = forms.meeting.role("number")
     numbers = defaultdict(list)
     for meeting in archive.meetings:
         year = fiscal_year(meeting.date) if meeting.date else None
-        numbers[(year, meeting.council, meeting.number)].append(meeting)
+        # a meeting without a number is named by its date: two of one date would bear one name
+        numbers[(year, meeting.council, meeting.number, meeting.date if meeting.number is None else None)].append(meeting)
     for meetings in numbers.values():
         for meeting in meetings[1:]:
-            problems.error(meeting.path, meeting.lines.get(meeting_number, 1), meeting_number,
-                           f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
+            if meeting.number is not None:
+                problems.error(meeting.path, meeting.lines.get(meeting_number.key, 1), meeting_number.key,
+                               f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
+                continue
+            date = forms.meeting.role("date")
+            problems.error(meeting.path, meeting.lines.get(date.key, 1), date.key,
+                           f"{meeting_number.label}のない{forms.meeting.name}で{date.label}（{meeting.date.isoformat()}）も同じものが"
+                           f" {meetings[0].path} にもあります",
+                           f"どちらにも `{meeting_number.key}:`（第何回か）を書いて区別してください")

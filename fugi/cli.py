@@ -31,6 +31,18 @@ def common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def site_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options of the commands that make the site (no subcommand and `site`), before or after the subcommand."""
+    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--docx-out", type=Path, default=default(None), metavar="DIR",
+                         help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site では、指定すると Word 文書も"
+                              "このフォルダに作ります）")
+    options.add_argument("--no-pdf", action="store_true", default=default(False),
+                         help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
+    return options
+
+
 def words(argv) -> dict:
     """The names the help speaks of, from the forms of the --content folder (generic words without one)."""
     from .forms import load_forms
@@ -49,26 +61,20 @@ def words(argv) -> dict:
 
 def parser(argv=None) -> argparse.ArgumentParser:
     w = words(argv)
-    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False)],
+    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False), site_options(suppress=False)],
                                   description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
-    top.add_argument("--docx-out", type=Path, default=None, metavar="DIR",
-                     help="Word 文書の書き出し先（サイトと別のフォルダにするとき。site と既定のコマンドで使えます）")
-    top.add_argument("--no-pdf", action="store_true",
-                     help="PDF を作りません（LibreOffice があっても。Word 文書とサイトだけを早く作るとき）")
-    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,schema}")
+    sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,schema}")
     common = common_options(suppress=True)
 
-    def add(name, help_text):
+    def add(name, help_text, *more):
         text = help_text + (f"。--out: {OUT_HELP[name]}" if name in OUT_HELP else "")
-        return sub.add_parser(name, help=help_text, description=text, parents=[common])
+        return sub.add_parser(name, help=help_text, description=text, parents=[common, *more])
 
     add("check", "コンテンツを読み込んで検査します（何も書き出しません）")
     add("docx", "Word 文書（.docx）を作ります")
     add("pdf", "Word 文書と PDF を作ります（LibreOffice が必要）")
-    site = add("site", "サイト（載せてよいものだけのアーカイブ）を作ります")
-    site.add_argument("--docx-out", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-                      help="指定すると Word 文書もこのフォルダに作ります")
+    add("site", "サイト（載せてよいものだけのアーカイブ）を作ります", site_options(suppress=True))
     serve = add("serve", f"すべての{w['agenda']}・{w['meeting']}（サイトに載せないものは印付き）のプレビューを "
                          "http://127.0.0.1:8000/ で表示し、保存のたびに作り直してページを再読み込みします"
                          "（Word は build/preview-docx/ に作ります）")
@@ -86,12 +92,31 @@ def parser(argv=None) -> argparse.ArgumentParser:
     new.add_argument("--number", type=int, default=None, help=f"{w['number']}（{w['agenda']}）または回（{w['meeting']}）")
     new.add_argument("--date", default=None, help=f"{w['date']} YYYY-MM-DD（{w['meeting']}）")
     add("schema", "エディタ用の JSON Schema を書き出します")
+    imp = add("import", f"{w['agenda']}・{w['meeting']}の Word 文書・PDF・テキスト（フォルダごとでも）をコンテンツのファイルにします"
+                        "（既にあるファイルは上書きしません）")
+    imp.add_argument("sources", nargs="+", metavar="FILE", help="取り込むファイルかフォルダ（いくつでも）")
     return top
 
 
 def main(argv=None) -> int:
+    try:
+        return checked_main(argv)
+    except KeyboardInterrupt:  # Ctrl+C: outputs are replaced whole or not at all, so nothing is left half-written
+        print("中断しました（出力は前のままです）", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - a bug: one line for the user, the trace in a file
+        from .problems import INTERNAL_ERROR, internal_error
+
+        print(internal_error(err, sys.argv[1:] if argv is None else argv), file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def checked_main(argv=None) -> int:
+    from .load import given_as
+
     args = parser(argv).parse_args(argv)
     command = args.command or "all"
+    given_as(args.content)  # files outside the working folder are printed under the folder's name as given
     try:
         return run(command, args)
     except ContentError as err:
@@ -122,6 +147,7 @@ NO_OUT = {
     "review": "review は何も書き出しません（--format md の報告は画面に出します。ファイルにするなら > 報告.md）",
     "serve": "serve のプレビューは build/preview/ と build/preview-docx/ に作ります",
     "new": "ひな形はコンテンツのフォルダの中（agendas/・meetings/）に作ります。別の会議のアーカイブなら --content DIR",
+    "import": "取り込んだファイルはコンテンツのフォルダの中（agendas/・meetings/）に書きます。別のフォルダなら --content DIR",
 }
 
 
@@ -143,7 +169,7 @@ def run(command: str, args) -> int:
         where = targets(command, args)
         written = pipeline.build(args.content, docx_out=where.get("docx"), site_out=where.get("site"),
                                  pdf=command == "pdf", strict=args.strict, site_pdf=not args.no_pdf,
-                                 pdf_when_possible=command == "all" and not args.no_pdf)
+                                 pdf_when_possible=command == "all" and not args.no_pdf, keep_pdf=args.no_pdf)
         if "docx" in where:
             print(f"{counts(written['docx'])} → {display(where['docx'])}")
         if "site" in where:
@@ -159,6 +185,10 @@ def run(command: str, args) -> int:
         from .scaffold import scaffold
 
         return scaffold(args)
+    if command == "import":
+        from .importer.run import run_import
+
+        return run_import(args.sources, args.content)
     if command == "schema":
         from .outputs import writing
         from .schema import write_schema

@@ -32,7 +32,8 @@ def check_repeated(item, parts: dict, items_key: str, number: int, ref, title, s
         if first != number:
             key = parts[role].key
             item.error(key, f"{key}「{value}」は{items_key}({first})と同じです",
-                       "同じ会議で同じ案件は1つにまとめてください（2つ目を消すか、別の案件なら書き直してください）")
+                       "同じ会議で同じ案件は1つにまとめてください（2つ目に書いたことは1つ目へ移してください。別の案件なら、"
+                       "その案件を指すように書き直してください）")
 
 
 def link_meetings(archive: m.Archive, problems) -> None:
@@ -62,16 +63,39 @@ def link_meetings(archive: m.Archive, problems) -> None:
         meeting.items = tuple(linked)
         check_advice(meeting, forms, problems)
     m.record_history(archive.meetings)
-    meetings_unread = any(kind == "meetings" for kind, _ in archive.unread)  # the one that deliberated it, perhaps
+    follow_record(archive, problems)
+
+
+def follow_record(archive: m.Archive, problems) -> None:
+    """An item's state follows the meetings that heard it: decided when its latest meeting decided it (a decision
+    that is not pending), submitted otherwise (not heard yet, or heard and not decided).  The record decides: a
+    状態 saying decided where the record does not is an error at its line; a submitted item the record decided is
+    shown decided.  A draft stays a draft (a meeting may not hear one: link_meetings says so)."""
+    forms = archive.forms
+    status, items = forms.agenda.role("status"), forms.meeting.role("items")
+    agenda_key = forms.meeting.part("items", "agenda").key
+    meetings_unread = any(kind == "meetings" for kind, _ in archive.unread)  # the one that heard it, perhaps
+    decided, submitted = forms.status_word("decided"), forms.status_word("submitted")
     for agenda in archive.agendas:
-        if agenda.status == "decided" and agenda.meeting is None and not meetings_unread:
-            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
-                          f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
-                          f"{forms.meeting.name}の{items.label}に `{agenda_key}: {agenda.id}` を加えてください")
-        elif agenda.status == "decided" and forms.pending(agenda.decision or ""):
-            problems.warn(agenda.path, agenda.lines.get(status.key, 1), status.key,
-                          f"{agenda.status_word}ですが、最後の{forms.meeting.name}（{agenda.meeting.path}）では「{agenda.decision}」です",
-                          f"{status.label}を{forms.status_word('submitted')}にするか、決めた{forms.meeting.name}を加えてください")
+        if agenda.status == "draft":
+            continue
+        state = "decided" if agenda.decision and not forms.pending(agenda.decision) else "submitted"
+        if agenda.status == "decided" and state != "decided" and not meetings_unread:
+            line = agenda.lines.get(status.key, 1)  # read only here: a cached item's lines are read when first used
+            if agenda.meeting is None:
+                problems.error(agenda.path, line, status.key,
+                               f"{agenda.status_word}ですが、この{forms.agenda.name}を審議した{forms.meeting.name}がありません",
+                               f"{status.label}を{submitted}にしてください（{decided}かどうかは{forms.meeting.name}の記録から"
+                               f"決まります）。{decided}したなら、その{forms.meeting.name}の{items.label}に"
+                               f" `{agenda_key}: {agenda.id}` を加えてください")
+            else:
+                said = f"「{agenda.decision}」です" if agenda.decision else f"{forms.meeting.part('items', 'decision').label}がありません"
+                problems.error(agenda.path, line, status.key,
+                               f"{agenda.status_word}ですが、最後の{forms.meeting.name}（{agenda.meeting.path}）では{said}",
+                               f"{status.label}を{submitted}にしてください（{decided}かどうかは{forms.meeting.name}の記録から"
+                               f"決まります）。{decided}したなら、決めた{forms.meeting.name}を加えてください")
+        if not meetings_unread:
+            agenda.status, agenda.status_word = state, forms.status_word(state)
 
 
 def check_publication(meeting: m.Meeting, item: m.Deliberation, agenda: m.Agenda, forms, problems) -> None:
@@ -101,20 +125,69 @@ def withheld_parts(forms) -> str:
 
 
 def check_advice(meeting: m.Meeting, forms, problems) -> None:
-    """The advice of a public meeting is not tied to an item: it must not name an item the meeting withholds."""
-    advice = forms.meeting.role("advice")
-    if not meeting.public or advice is None:
+    """What a public meeting publishes must not name an item it withholds (or whose agenda item is not published):
+    its 助言, and every other public field — 場所, 出席者, 審議内容, another item's 件名 and 条件, the 発言 of the
+    items it publishes. Each withheld title is reported at the line of the field where it appears."""
+    if not meeting.public:
         return
+    hidden = [item for item in meeting.items if item.withheld or (item.agenda is not None and not item.agenda.published)]
+    titles = [(item, title) for item in hidden
+              for title in dict.fromkeys(t for t in (item.title, item.agenda.title if item.agenda else "") if t)]
+    if not titles:
+        return
+    items_label = forms.meeting.role("items").label
+    title_label = forms.meeting.part("items", "title").label
+    public_label = forms.meeting.role("public").label
+    reported = set()
+    for line, field, label, text in public_texts(meeting, forms, {item.number for item in hidden}):
+        for item, title in titles:
+            if title in text and (field, item.number) not in reported:
+                reported.add((field, item.number))
+                problems.error(meeting.path, line, field,
+                               f"{label}に、載せない{items_label}({item.number})の{title_label}「{title}」があります",
+                               f"{public_label}する{forms.meeting.name}の{label}から外してください")
+
+
+def public_texts(meeting: m.Meeting, forms, hidden: set):
+    """(line, field, label, text) of every text a public meeting publishes, the hidden items' own parts left out."""
+    lines = meeting.lines
+    role = forms.meeting.role
+    for name, value in (("council", meeting.council), ("place", meeting.place), ("basis_text", meeting.basis_text)):
+        field = role(name)
+        if field is not None and value and field.key in lines:
+            yield lines[field.key], field.key, field.label, value
+    attendees = role("attendees")
+    for index, person in enumerate(meeting.attendees if attendees else (), start=1):
+        where = f"{attendees.key}[{index}]"
+        line = lines.get(where, lines.get(attendees.key, 1))
+        yield line, where, attendees.label, f"{person.role}\n{person.name}"
+    items = role("items")
+    title, conditions = forms.meeting.part("items", "title"), forms.meeting.part("items", "conditions")
     for item in meeting.items:
-        if not (item.withheld or (item.agenda is not None and not item.agenda.published)) or not item.title:
+        if item.number in hidden:
             continue
-        lines = [meeting.lines.get(advice.key, meeting.body_line)] * 2 + [meeting.body_line + i
-                                                                           for i in range(meeting.advice.count("\n") + 1)]
-        texts = [meeting.advice_title, meeting.advice_intro, *meeting.advice.split("\n")]
-        for line, text in zip(lines, texts):
-            if item.title in text:
-                problems.error(meeting.path, line, advice.key,
-                               f"{advice.label}に、載せない{forms.meeting.role('items').label}({item.number})の"
-                               f"{forms.meeting.part('items', 'title').label}「{item.title}」があります",
-                               f"{forms.meeting.role('public').label}する{forms.meeting.name}の{advice.label}から外してください")
-                break
+        where = f"{items.key}[{item.number}]"
+        if title is not None and item.title:
+            key = f"{where}.{title.key}"
+            yield lines.get(key, item.line), key, items.label, item.title
+        if conditions is not None and item.conditions:
+            key = f"{where}.{conditions.key}"
+            yield lines.get(key, item.line), key, items.label, "\n".join(item.conditions)
+    remarks = role("remarks")
+    parts = {p.role: p.key for p in remarks.parts} if remarks else {}
+    for group_index, group in enumerate(meeting.remarks if remarks else (), start=1):
+        if group.item_number in hidden:
+            continue
+        prefix = f"{remarks.key}[{group_index}]"
+        for index, remark in enumerate(group.remarks, start=1):
+            for part, text in (("speaker", remark.speaker), ("text", "\n".join(remark.text))):
+                key = next((k for k in lines if k.startswith(prefix + ".") and k.endswith(f"[{index}].{parts.get(part)}")),
+                           prefix)
+                yield lines.get(key, lines.get(prefix, lines.get(remarks.key, 1))), key, remarks.label, text
+    advice = role("advice")
+    if advice is not None:
+        line = lines.get(advice.key, meeting.body_line)
+        yield line, advice.key, advice.label, meeting.advice_title
+        yield line, advice.key, advice.label, meeting.advice_intro
+        for offset, text in enumerate(meeting.advice.split("\n")):
+            yield meeting.body_line + offset, advice.key, advice.label, text

@@ -208,15 +208,37 @@ def render_pdfs(word: dict, cache: Cache, work: Path | None = None, workers: int
     return result
 
 
+def current_pdfs(word: dict, cache: Cache, previous: Path | None = None) -> dict:
+    """{(kind, id): PDF bytes} of the PDFs already made of these very Word files, none converted (`--no-pdf`: the
+    PDF of an unchanged Word file is still current): from the cache, else the PDF beside an identical Word file in
+    `previous` (the output folder being replaced: kind/id.docx and kind/id.pdf)."""
+    base = pdf_digest()
+    found = {}
+    for doc, data in word.items():
+        kept = cache.get("pdf", digest(base, data))
+        if kept is None and previous is not None:
+            kind, ident = doc
+            made, pdf = Path(previous) / kind / f"{ident}.docx", Path(previous) / kind / f"{ident}.pdf"
+            try:
+                if made.read_bytes() == data:
+                    kept = pdf.read_bytes()
+            except OSError:
+                kept = None
+        if kept is not None:
+            found[doc] = kept
+    return found
+
+
 # ---------------------------------------------------------------------------
 # The clerks' folder (build/docx)
 
 
 def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: bool = False,
                     work: Path | None = None, cache: Cache | None = None, keys: Keys | None = None,
-                    word: dict | None = None, reuse=None) -> list[Path]:
+                    word: dict | None = None, reuse=None, kept_pdfs: dict | None = None) -> list[Path]:
     """Write agendas/<id>.docx for every agenda item and meetings/<id>.docx for every meeting (and PDFs).
-    reuse (fugi.reuse.Reuse): links in the files of the output being replaced that stay the same."""
+    reuse (fugi.reuse.Reuse): links in the files of the output being replaced that stay the same.
+    kept_pdfs: without pdf, the PDFs still current (current_pdfs()) written beside their Word files."""
     out_dir, cache = Path(out_dir), cache or Cache(None)
     if pdf:
         from .pdf import soffice_path
@@ -227,6 +249,8 @@ def write_documents(archive: m.Archive, out_dir: Path, content_root: Path, pdf: 
                  "Word 文書だけなら `python build.py docx` を使ってください")
     word = word if word is not None else render_word(archive, content_root, cache, "all", keys)
     written = write_files(out_dir, word, ".docx", reuse)
+    if kept_pdfs and not pdf:
+        written += write_files(out_dir, kept_pdfs, ".pdf", reuse)
     if pdf:
         from .pdf import PdfError
 

@@ -21,10 +21,12 @@ LIST_SEP = "；"  # joins several values in one CSV cell (names may contain 、)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def fields(forms, vocabulary=None) -> list:
+def fields(forms) -> list:
     """(JSON key, CSV column, description) of every column, in order — the /data/ page prints this table.
 
-    The review's columns (rows unlike the standard, and one per sensitive class of the vocabulary) come last."""
+    The columns are fixed by the forms alone (the same whatever the content): builtin_columns() and the labels of
+    the forms (forms_columns(), which forms.yml may not make collide with a built-in one).  The review's columns
+    (rows unlike the standard, the sensitive data an item handles) come last."""
     a, mt = forms.agenda, forms.meeting
     status_words = " / ".join(forms.words(a.role("status").vocabulary)[1:])
     decision, conditions = mt.part("items", "decision"), mt.part("items", "conditions")
@@ -36,44 +38,67 @@ def fields(forms, vocabulary=None) -> list:
         (a.role("title").label, f"{a.name}の{a.role('title').label}"),
         (a.role("number").label, f"会議{a.texts['番号の接頭語']}の番号（{a.texts['番号の接頭語']}27 なら 27）"),
         (a.role("status").label, status_words),
-        ("区分", f"別紙の区分（{'・'.join(c.name for c in forms.categories)}）"),
+        (CATEGORIES, f"別紙の区分（{'・'.join(c.name for c in forms.categories)}）"),
         (a.role("basis").label, f"付議の根拠となる区分（{'・'.join(c.name for c in forms.basis_categories)}）"),
         (departments.label, departments.description or "担当の部と課"),
         (sections, f"{sections}の名前だけの並び"),
         *[(role, forms.partner_field(role).description
            or f"{'・'.join(c.name for c in forms.categories if owns(c, role))}の別紙の{role}") for role in forms.partner_roles],
-        ("期間", f"各別紙の期間（{PERIOD_KEYS['start']}・{PERIOD_KEYS['end']}は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
-        ("会議", "審議した会議（不明なら null / 空）"),
+        (PERIODS, f"各別紙の期間（{PERIOD_KEYS['start']}・{PERIOD_KEYS['end']}は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
+        (MEETING, f"審議した会議（まだ審議していなければ null / 空）"),
         (mt.role("date").label, f"会議の{mt.role('date').label}（ISO 8601）"),
-        (v.YEAR, f"会議の{v.YEAR}（4月〜翌3月）。会議が不明なら「{v.UNKNOWN_YEAR}」"),
+        (v.YEAR, f"会議の{v.YEAR}（4月〜翌3月）。まだ審議していなければ「{v.not_heard(forms)}」、会議の日付が分からなければ「{v.UNKNOWN_YEAR}」"),
         (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号"),
         (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。決定がまだない（分からない）なら「{forms.undecided}」"),
         *([(conditions.label, f"{decision.label}の{conditions.label}（{mt.name}に書かれたとおり。いくつもあれば並び）")]
           if conditions else []),
-        ("経過", f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
-                 f"{decision.label}{'・' + conditions.label if conditions else ''}）"),
-        ("注記", f"載せていないものがあるときの説明（「{withheld_notice(forms)}」）"),
-        ("URL", "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
-        *review_fields(forms, vocabulary),
+        (HISTORY, f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
+                  f"{decision.label}{'・' + conditions.label if conditions else ''}）"),
+        (NOTE, f"載せていないものがあるときの説明（「{withheld_notice(forms)}」）"),
+        (URL, "サイトのページ（site_url が設定されていなければサイトのトップからの相対パス）"),
+        *review_fields(forms),
     ]
     return [(key, key, description) for key, description in rows]
 
 
+CATEGORIES, PERIODS, MEETING, HISTORY, NOTE, URL = "区分", "期間", "会議", "経過", "注記", "URL"
 DEVIATIONS = "標準と異なる行"
+SENSITIVE = "個人情報の種類"
 
 
-def review_fields(forms, vocabulary) -> list:
-    """The review's columns: the rows unlike the standard, and the sensitive classes of data an item handles."""
+def builtin_columns() -> tuple:
+    """The columns fugi names itself (not from the forms): a forms label may not take one of these names."""
+    return ("id", CATEGORIES, PERIODS, MEETING, v.YEAR, HISTORY, NOTE, URL, DEVIATIONS, SENSITIVE)
+
+
+def forms_columns(forms) -> list:
+    """(column, field, where in forms.yml) of every column named by the forms, in the order of fields()."""
+    a, mt = forms.agenda, forms.meeting
+    departments = a.role("departments")
+    found = [(a.role(role).label, a.role(role), f"議題.{a.role(role).key}")
+             for role in ("title", "number", "status", "basis", "departments") if a.role(role)]
+    if departments:
+        found.append((departments.options.get("課のラベル", departments.label), departments, f"議題.{departments.key}"))
+    found += [(role, forms.partner_field(role), f"区分.{role}") for role in forms.partner_roles if forms.partner_field(role)]
+    found += [(one.label, one, f"会議.{one.key}") for one in (mt.role("date"), mt.role("items")) if one]
+    items = mt.role("items")
+    found += [(one.label, one, f"会議.{items.key}.{one.key}")
+              for one in (mt.part("items", "decision"), mt.part("items", "conditions")) if one]
+    return found
+
+
+def review_fields(forms) -> list:
+    """The review's columns: the rows unlike the standard (when the forms have checklists), and the sensitive
+    classes of data an item handles (one column, whatever classes the vocabulary declares)."""
     a = forms.agenda
     decided = f"{forms.status_word('decided')}した{a.name}だけ（ほかは null / 空）"
-    rows = [(DEVIATIONS, f"{a.role('checklists').label}のうち標準と違う行（印が「{forms.default_mark}」でない行、文言が標準と"
+    checklists = a.role("checklists")
+    rows = [(DEVIATIONS, f"{checklists.label}のうち標準と違う行（印が「{forms.default_mark}」でない行、文言が標準と"
                          f"違う行、標準にない行）。区分・見出し・番号（標準にない行は null）・印・文言・標準の文言（標準に"
-                         f"ない行は null）・理由・表示 を持つオブジェクトの配列")]
-    for data_class in (c for c in (vocabulary.classes if vocabulary else ()) if c.sensitive):
-        what = f"{data_class.description}（{data_class.basis}）" if data_class.basis else data_class.description
-        kinds = f"法令の区分（{'・'.join(data_class.kinds)}）" if data_class.kinds else "項目の名前"
-        rows.append((data_class.name, f"{a.role('info_items').label}のうち{data_class.name}に当たるものの{kinds}の配列。"
-                                      f"{what}。{decided}"))
+                         f"ない行は null）・理由・表示 を持つオブジェクトの配列")] if checklists else []
+    rows.append((SENSITIVE, f"{a.name}が扱う個人情報のうち、語彙（content/vocabulary/data-items.yml）で"
+                            f"特に注意する種類（扱い: sensitive）に当たるもの。種類・該当（法令の区分、または項目の名前）・"
+                            f"表示 を持つオブジェクトの配列（当たるものがなければ空の配列）。{decided}。語彙がなければ null / 空"))
     return rows
 
 
@@ -83,15 +108,18 @@ def review_values(agenda, public: m.Archive, found=None) -> dict:
     forms = public.forms
     if found is None and agenda is not None:
         found = public_review(agenda, public)
-    rows = [{"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
+    values = {}
+    if forms.agenda.role("checklists"):
+        values[DEVIATIONS] = [
+            {"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
              "文言": d.text, "標準の文言": d.standard, "理由": d.reason,
              "表示": f"{d.category} {d.label}{'' if d.state == 'added' else d.position}「{d.mark}」"
                    + (f"（理由: {d.reason}）" if d.reason else "")}
             for d in (found["deviations"] if found else deviations(agenda, forms) if agenda is not None else [])]
-    values = {DEVIATIONS: rows}
     marked = dict((c.name, list(labels)) for c, labels in found["sensitive"]) if found else {}
-    for data_class in (c for c in (public.vocabulary.classes if public.vocabulary else ()) if c.sensitive):
-        values[data_class.name] = marked.get(data_class.name, []) if found else None
+    classes = [c for c in (public.vocabulary.classes if public.vocabulary else ()) if c.sensitive]
+    values[SENSITIVE] = ([{"種類": c.name, "該当": marked[c.name], "表示": f"{c.name}（{'、'.join(marked[c.name])}）"}
+                          for c in classes if marked.get(c.name)] if found and public.vocabulary else None)
     return values
 
 
@@ -136,7 +164,7 @@ def periods_of(agenda: m.Agenda) -> list:
 def decision_fields(meeting, item, forms, site_url: str, history=()) -> list:
     """The meeting, date, year, item number, decision, conditions and history columns' values."""
     date = meeting.date.isoformat() if meeting and meeting.date else None
-    values = [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting)[1],
+    values = [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting, forms)[1],
               item.number if item else None, (item.decision if item else "") or forms.undecided]
     if forms.meeting.part("items", "conditions"):
         values.append(list(item.conditions) if item else [])
@@ -149,7 +177,7 @@ def history_record(meeting, item, forms, site_url: str) -> dict:
     conditions = forms.meeting.part("items", "conditions")
     record = {"会議": meeting_ref(meeting, forms.meeting.role("date").label, site_url), items: item.number,
               decision: item.decision or forms.undecided}
-    shown = f"第{meeting.number}回 {record[decision]}"
+    shown = f"{v.meeting_name(meeting)} {record[decision]}"
     if conditions:
         record[conditions.label] = list(item.conditions)
         shown += "".join(f"（{c}）" for c in item.conditions)
@@ -218,11 +246,11 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def to_csv(rows: list, forms, vocabulary=None) -> str:
+def to_csv(rows: list, forms) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    columns = fields(forms, vocabulary)
-    writer.writerow([column for _, column, _ in columns])
+    columns = fields(forms)
+    writer.writerow([neutralise(column) for _, column, _ in columns])  # the forms' labels are typed by a person too
     for row in rows:
         cells = []
         for key, _, _ in columns:
@@ -234,12 +262,12 @@ def to_csv(rows: list, forms, vocabulary=None) -> str:
     return out.getvalue()
 
 
-def to_json(rows: list, forms, site_name: str = "", vocabulary=None) -> str:
+def to_json(rows: list, forms, site_name: str = "") -> str:
     document = {
         "名称": site_name or forms.site["名称"],
         "説明": f"{forms.agenda.role('public').label}された{forms.agenda.name}と、会議で"
                 f"{forms.meeting.part('items', 'decision').label}された{forms.meeting.role('items').label}の一覧",
-        "項目": {key: description for key, _, description in fields(forms, vocabulary)},
+        "項目": {key: description for key, _, description in fields(forms)},
         "件数": len(rows),
         "records": rows,
     }
@@ -253,6 +281,6 @@ def write_open_data(public: m.Archive, out_dir: Path, site_url: str = "", site_n
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = records(public, site_url) if rows is None else rows
     json_path, csv_path = out_dir / "decisions.json", out_dir / "decisions.csv"
-    json_path.write_text(to_json(rows, public.forms, site_name, public.vocabulary), encoding="utf-8")
-    csv_path.write_text(to_csv(rows, public.forms, public.vocabulary), encoding="utf-8-sig", newline="")
+    json_path.write_text(to_json(rows, public.forms, site_name), encoding="utf-8")
+    csv_path.write_text(to_csv(rows, public.forms), encoding="utf-8-sig", newline="")
     return [json_path, csv_path]

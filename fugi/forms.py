@@ -1,6 +1,7 @@
 """The form definition (content/forms.yml): the council, its documents' fields, 区分 and vocabularies, validated like content."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from .load import load_yaml_file
 from .reader import Context, Reader, hint_choices
 from .vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
                            check_vocabulary_keys, read_vocabularies)
+from .wareki import date_ja, time_ja
 
 FORMS_FILE = "forms.yml"
 GUIDE_FILE = "FORMS.md"
@@ -22,10 +24,11 @@ ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: Roles: what fugi must understand of a field, and the kind each role implies.
 AGENDA_ROLES = {"title": "line", "number": "number", "status": "choice", "public": "bool", "basis": "categories",
                 "article": "line", "departments": "departments", "overview": "table", "sheets": "sheets",
-                "flow": "flow", "info_items": "info_items", "checklists": "checklists"}
+                "flow": "flow", "info_items": "info_items", "checklists": "checklists",
+                "notes": "notes"}
 MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start": "time", "end": "time", "place": "line",
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
-                 "advice": "advice", "remarks": "remarks"}
+                 "advice": "advice", "remarks": "remarks", "notes": "notes"}
 ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
@@ -86,6 +89,7 @@ class Category:
     checklist: str = ""  # catalog file under content/checklists/
     line: int = 1
     parent_line: int = 1
+    checklist_line: int = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +122,7 @@ class Forms:
     halves: tuple
     groups: tuple
     marks: tuple  # ({印, 意味}, …); the first is the default mark
+    not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -168,7 +173,7 @@ class Forms:
 
     @property
     def default_mark(self) -> str:
-        return self.marks[0]["印"]
+        return self.marks[0]["印"] if self.marks else ""
 
     def mark_meaning(self, mark: str) -> str:
         return next((e["意味"] for e in self.marks if e["印"] == mark), "")
@@ -182,7 +187,7 @@ def load_forms(content: Path, problems) -> Optional[Forms]:
     """Read content/forms.yml; every mistake in it is a problem with its line.  None when it cannot be used."""
     content = Path(content)
     path = content / FORMS_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         problems.error(str(content / FORMS_FILE), 1, "様式", "様式の定義ファイルがありません",
                        f"content/ に {FORMS_FILE}（会議の名前・書類の項目・区分・語彙）を置いてください。書き方は {GUIDE_FILE} にあります")
         return None
@@ -203,8 +208,8 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
-    vocabularies, undecided, parts = read_vocabularies(top.mapping("語彙"))
-    halves, groups, marks = read_checklist_form(top.mapping("対策表"))
+    vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
+    halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
     agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
                            ["Word", "表紙の表題", "番号の接頭語", "相手先の総称"], lists=["相手先の順"],
@@ -213,7 +218,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks)
+                  halves, groups, marks, not_heard)
     check_forms(top, forms)
     return forms
 
@@ -229,8 +234,9 @@ def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dic
 
 
 def read_checklist_form(reader: Optional[Reader]):
+    """(halves, groups, marks) of 対策表; a council without checklists has none: ((), (), ())."""
     if reader is None:
-        return None, (), ()
+        return (), (), ()
     halves, groups = reader.names("半分"), reader.names("グループ")
     marks = []
     for item, line in reader.items("印"):
@@ -266,7 +272,8 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
         item.finish(["名称", "ID", "親", "根拠", "標準", "項目"])
         if name:
             categories.append(Category(name, ident or f"c{len(categories) + 1}", fields, parent,
-                                       basis if basis is not None else not parent, checklist, line, item.line("親")))
+                                       basis if basis is not None else not parent, checklist, line, item.line("親"),
+                                       item.line("標準")))
     return tuple(categories)
 
 
@@ -380,6 +387,8 @@ def check_forms(top: Reader, forms: Forms) -> None:
             ctx.error(top.map.line_of("議題"), "議題.相手先の順", f"「{role}」は相手先の項目にありません",
                       hint_choices(role, sorted(roles)))
     check_vocabulary_keys(ctx, forms)
+    check_checklist_form(top, forms)
+    check_columns(ctx, forms)
     status = forms.agenda.role("status")
     vocabulary = forms.vocabularies.get(status.vocabulary) if status else None
     meanings = [e.get("扱い") for e in vocabulary or ()]
@@ -388,15 +397,106 @@ def check_forms(top: Reader, forms: Forms) -> None:
         ctx.error(words.line(status.vocabulary) if words else 1, f"語彙.{status.vocabulary}",
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
+    meeting = top.map.get("会議")
+    line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
+    kinds = {f.key: f.kind for f in forms.meeting.fields}
+    usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
-        meeting_title(forms.meeting, {f.key: "" for f in forms.meeting.fields})
-    except KeyError as err:
-        meeting = top.map.get("会議")
-        line = meeting.line_of("表題") if hasattr(meeting, "line_of") else top.map.line_of("会議")
-        ctx.error(line, "会議.表題", f"表題の {{{err.args[0]}}} は項目にありません",
-                  "{…} には、会議の書類の項目のキーを書いてください")
+        pieces = title_pieces(forms.meeting.texts.get("表題", ""))
+    except ValueError as err:
+        ctx.error(line, "会議.表題", str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
+        pieces = []
+    for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
+        if name in kinds:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+                      "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
+        else:
+            ctx.error(line, "会議.表題", f"表題の {{{name}}} は項目にありません",
+                      "{…} には、会議の書類の項目のキーを書いてください" + usable)
 
 
-def meeting_title(form: DocumentForm, values: dict) -> str:
-    """The meeting's title from the 表題 format: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要."""
-    return form.texts["表題"].format_map(values)
+#: A title format's pieces: {{ and }} (a brace itself), {キー} (a field's value), or a brace left alone.
+TITLE_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def title_pieces(text: str) -> list:
+    """A 表題 format as ("text", …) and ("field", key) pieces; only {キー} is understood — never str.format, which
+    would evaluate {x.attr} and {x[key]} taken from forms.yml. A lone brace raises ValueError (a Japanese message)."""
+    pieces, at = [], 0
+    for match in TITLE_PIECE.finditer(text):
+        if match.start() > at:
+            pieces.append(("text", text[at:match.start()]))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            pieces.append(("text", token[0]))
+        elif token == "{":
+            raise ValueError(f"表題の「{{」（{match.start() + 1}文字目）が }} で閉じていません")
+        elif token == "}":
+            raise ValueError(f"表題の「}}」（{match.start() + 1}文字目）に対応する {{ がありません")
+        elif not match.group(1).strip():
+            raise ValueError("表題に中身のない {} があります")
+        else:
+            pieces.append(("field", match.group(1).strip()))
+        at = match.end()
+    if at < len(text):
+        pieces.append(("text", text[at:]))
+    return pieces
+
+
+#: The kinds of field a title can print: one-line values (a list or a Markdown text has no place in a title).
+TITLE_KINDS = ("line", "number", "date", "time", "choice")
+
+
+def title_value(field: Optional[Field], value) -> str:
+    """A field's value as the title prints it: a date in 和暦 (令和7年9月1日), a time as 午前9時30分, nothing for an
+    empty field or one that is not a one-line value (check refuses those in the format)."""
+    if value is None or field is None or field.kind not in TITLE_KINDS:
+        return ""
+    if isinstance(value, dt.date):
+        return date_ja(value)
+    if field.kind == "time":
+        return time_ja(str(value))
+    return str(value)
+
+
+def check_columns(ctx, forms: Forms) -> None:
+    """The open data's columns named by the forms (labels, partner roles) must differ from fugi's own columns and
+    from each other: two columns of one name would share one JSON key and make a CSV whose header is ambiguous."""
+    from .export import builtin_columns, forms_columns  # the open data's columns are the export's to name
+
+    builtin, seen = builtin_columns(), {}
+    for name, one, where in forms_columns(forms):
+        option = ("課のラベル" if one.options.get("課のラベル") == name else
+                  "ラベル" if one.label == name and one.label != one.key else "キー")
+        if name in builtin:
+            ctx.error(one.line, where, f"「{name}」はオープンデータに fugi が作る列の名前です",
+                      f"{option}を別の名前にしてください（fugi が作る列: {'・'.join(builtin)}）")
+        elif name in seen and seen[name] is not one:
+            ctx.error(one.line, where, f"「{name}」はオープンデータの列として{seen[name].line}行目の項目と同じ名前です",
+                      f"どちらかの{option}を別の名前にしてください")
+        seen.setdefault(name, one)
+
+
+def check_checklist_form(top: Reader, forms: Forms) -> None:
+    """対策表 may be left out by a council without checklists; a checklists field or a 標準 then has nothing to follow."""
+    if forms.halves or top.has("対策表"):
+        return
+    checklists = forms.agenda.role("checklists")
+    users = ([(checklists.line, f"議題.{checklists.key}")] if checklists else []) + [
+        (c.checklist_line, f"区分[{index}].標準") for index, c in enumerate(forms.categories, start=1) if c.checklist]
+    for line, where in users:
+        top.ctx.error(line, where, "対策表がありません",
+                      "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
+
+
+def meeting_title(form: DocumentForm, values: dict, numbered: bool = True) -> str:
+    """The meeting's title from the 表題 format, filled by our own parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
+
+    A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
+    text = form.texts["表題"]
+    number, date = form.role("number"), form.role("date")
+    if not numbered and number is not None and date is not None:
+        text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
+    fields = {f.key: f for f in form.fields}
+    return "".join(title_value(fields.get(value), values.get(value)) if kind == "field" else value
+                   for kind, value in title_pieces(text))

@@ -1,14 +1,17 @@
 """Find content files, split YAML front matter from the Markdown body, and parse YAML keeping line numbers."""
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .limits import check_body, check_values
 from .problems import Problems
 from .yaml_check import check_text, scan_tokens
 from .yaml_words import describe
@@ -135,12 +138,49 @@ def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
     for finding in findings:
         report = problems.warn if finding.warning else problems.error
         report(path, finding.line + first_line, "YAML", finding.message, finding.hint)
-    return None if any(not f.warning for f in findings) else data
+    if any(not f.warning for f in findings):
+        return None
+    check_values(data, path, problems, line=first_line)  # control characters, sizes, table widths: each at its line
+    return data
 
 
-def read_text(path: Path, problems: Problems, rel: str):
-    """Read a file as UTF-8; report an empty or non-UTF-8 file."""
-    data = path.read_bytes()
+def file_problem(path: Path, root: Path | None = None) -> tuple:
+    """(what is wrong, how to fix it) when a content file cannot be read safely, else (): a symlink whose target is
+    missing or loops, a folder or a pipe/device under a file's name (never opened: a FIFO would hang the build),
+    or — with `root` — a file that resolves outside content/ (what it points at would be published)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return ("リンク先のファイルがありません（シンボリックリンク）",
+                "リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください")
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return ("シンボリックリンクが循環していて、ファイルにたどり着けません",
+                    "リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください")
+        return (f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
+    if stat.S_ISDIR(mode):
+        return ("ファイルではなくフォルダです", f"フォルダの名前を「{Path(path).suffix}」で終わらない名前に変えてください")
+    if not stat.S_ISREG(mode):
+        return ("ふつうのファイルではありません（名前付きパイプや装置など）",
+                "文書はエディタでふつうのテキストファイルとして保存してください")
+    if root is not None:
+        inside, real = Path(root).resolve(), Path(path).resolve()
+        if inside != real and inside not in real.parents:
+            return ("content/ の外のファイルを指しています（シンボリックリンク）", "ファイルそのものを content/ の中に置いてください")
+    return ()
+
+
+def read_text(path: Path, problems: Problems, rel: str, root: Path | None = None):
+    """Read a file as UTF-8; report an empty or non-UTF-8 file, and one that cannot be read safely (file_problem)."""
+    why = file_problem(path, root)
+    if why:
+        problems.error(rel, 1, "ファイル", *why)
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        problems.error(rel, 1, "ファイル", f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -175,13 +215,14 @@ def split_front_matter(text: str, rel: str, problems: Problems):
 def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
     """Load one Markdown content file into a SourceFile, or None with problems recorded."""
     rel = display_path(path, root)
-    text = read_text(path, problems, rel)
+    text = read_text(path, problems, rel, root)
     if text is None:
         return None
     parts = split_front_matter(text, rel, problems)
     if parts is None:
         return None
     yaml_text, body, body_line = parts
+    check_body(body, body_line, rel, "本文", problems)
     meta = parse_yaml(yaml_text, rel, problems, first_line=2)
     if meta is None and not problems_for(problems, rel):
         problems.error(rel, 2, "フロントマター", "フロントマターが空です", "必須項目を書いてください")
@@ -198,7 +239,7 @@ def load_markdown(path: Path, root: Path, kind: str, problems: Problems):
 def load_yaml_file(path: Path, root: Path, problems: Problems):
     """Load a whole-YAML content file (the checklist catalog)."""
     rel = display_path(path, root)
-    text = read_text(path, problems, rel)
+    text = read_text(path, problems, rel, root)
     if text is None:
         return None
     data = parse_yaml(text, rel, problems)
@@ -214,18 +255,33 @@ def problems_for(problems: Problems, rel: str) -> bool:
     return any(p.path == rel for p in problems)
 
 
+#: The content folders as the user gave them (`--content ../other/x`), by their resolved path: see given_as().
+_GIVEN: dict[Path, str] = {}
+
+
+def given_as(content) -> None:
+    """Remember how the user wrote the content folder, so that files outside the working folder are printed under
+    that name (`../other/x/agendas/a.md`, a path that opens from here), not under the folder's bare name."""
+    _GIVEN[Path(content).resolve()] = Path(content).as_posix()
+
+
 def display_path(path: Path, root: Path) -> str:
-    """Path as the clerk sees it: relative to the working directory when possible."""
+    """Path as the clerk sees it: relative to the working directory when possible, else under the content folder as
+    the user gave it (given_as), else relative to the content folder's parent."""
     path = Path(path)
-    for base in (Path.cwd(), root.parent if root else None):
-        if base is None:
+    given = _GIVEN.get(Path(root).resolve()) if root else None
+    for base, prefix in ((Path.cwd(), None), (root, given), (root.parent if root else None, None)):
+        if base is None or (base is root and given is None):
             continue
         for mine, theirs in ((Path(os.path.abspath(path)), Path(os.path.abspath(base))),  # a symlink as named
-                             (path.resolve(), base.resolve())):
+                             (Path(os.path.realpath(path)), Path(os.path.realpath(base)))):  # never raises on a loop
             try:
-                return mine.relative_to(theirs).as_posix()
+                inside = mine.relative_to(theirs).as_posix()
             except ValueError:
                 continue
+            if prefix is None:
+                return inside
+            return prefix if inside == "." else f"{prefix.rstrip('/')}/{inside}"
     return path.as_posix()
 
 
@@ -254,7 +310,13 @@ def named_files(folder: Path, root: Path, problems: Problems, pattern: str = "*.
         entries = []  # folder.glob(pattern): no folder, no files
     for name, link in entries:  # os.scandir, not Path.glob: thousands of files are listed on every build
         path = folder / name
+        if name.startswith(".#"):
+            continue  # the lock an editor (Emacs) keeps beside a file being edited: not a document
         why = name_problem(path.stem) if names else ""
+        unsafe = file_problem(path)
+        if unsafe:
+            problems.error(display_path(path, root), 1, "ファイル", *unsafe)
+            continue
         real = path.resolve() if link else None  # a file itself is where its folder is
         if why:
             problems.error(display_path(path, root), 1, "ファイル名", f"「{path.name}」はファイル名に使えません", why)

@@ -347,7 +347,7 @@ class Meeting:
     id: str
     path: str
     council: str
-    number: int  # 第N回
+    number: Optional[int]  # 第N回; None: the meeting has no number (its date names it)
     date: Optional["object"]  # datetime.date or None when unknown
     start: Optional[str]  # "09:30"
     end: Optional[str]
@@ -367,7 +367,7 @@ class Meeting:
 
 def meeting_chronology(meeting: Meeting):
     """Oldest first; meetings of unknown date before dated ones (an item's latest meeting is its meeting)."""
-    return (meeting.date is not None, meeting.date, meeting.number)
+    return (meeting.date is not None, meeting.date, meeting.number or 0, meeting.id)
 
 
 def record_history(meetings) -> None:

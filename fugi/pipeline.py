@@ -43,6 +43,7 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
     from .problems import Problem
 
+    refuse_misplaced_cache(Path(content), {}, report)
     cache, key = _outcome_key(content, strict)
     kept = cache.get("check", key) if key else None
     if kept is not None:
@@ -54,17 +55,18 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
 def _outcome_key(content: Path, strict: bool):
     """(the build cache, the key of check's outcome for the content as it is now, or None)."""
-    from .cache import code_digest, context_digest, digest, file_digest, open_cache
+    from .cache import code_digest, context_digest, digest, file_digest, linked, open_cache
     from .load import AGENDA_DIR, MEETING_DIR, display_path
 
     content = Path(content)
     cache = open_cache(content)
     if not cache.enabled or not all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
         return cache, None
-    files = sorted(f"{name}/{entry.name}" for name in (AGENDA_DIR, MEETING_DIR) for entry in os.scandir(content / name)
-                   if entry.name.endswith(".md"))  # (content / name).glob("*.md"), without pathlib's cost
+    files = sorted((f"{name}/{entry.name}", entry.is_symlink()) for name in (AGENDA_DIR, MEETING_DIR)
+                   for entry in os.scandir(content / name) if entry.name.endswith(".md"))  # glob, without pathlib's cost
     return cache, digest(code_digest(), context_digest(content), display_path(content, content), strict,
-                         [(rel, file_digest(f"{content}/{rel}")) for rel in files])
+                         [(rel + (linked(f"{content}/{rel}") if link else ""), file_digest(f"{content}/{rel}"))
+                          for rel, link in files])
 
 
 def _keep_outcome(content, strict, archive, problems, where=None) -> str:
@@ -72,8 +74,9 @@ def _keep_outcome(content, strict, archive, problems, where=None) -> str:
     import json
 
     forms = archive.forms
-    summary = (f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件、"
-               f"標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種") if forms else ""
+    checklists = forms.agenda.role("checklists") if forms else None
+    summary = (f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件"
+               + (f"、標準の{checklists.label} {len(archive.catalog)} 種" if checklists else "")) if forms else ""
     cache, key = where or _outcome_key(content, strict)
     if key is not None:
         rows = [[p.path, p.line, p.field, p.message, p.hint, p.warning] for p in problems]
@@ -87,6 +90,17 @@ def _outcome(problems, summary: str, strict: bool, report) -> str:
     if problems.errors or (strict and problems.warnings) or not summary:
         raise ContentError(problems, printed=True)
     return summary
+
+
+def refuse_misplaced_cache(content: Path, targets: dict, report=print) -> None:
+    """A cache folder that is, or is inside, content/ or an output folder: every such problem printed, nothing done."""
+    from .cache import misplaced
+
+    problems = misplaced(content, targets)
+    for problem in problems.sorted():
+        report(str(problem))
+    if problems:
+        raise ContentError(problems, printed=True)
 
 
 def checked_forms(content: Path, report=print):
@@ -126,19 +140,23 @@ def rendering(report):
 
 
 def build(content: Path, docx_out: Path | None = None, site_out: Path | None = None, pdf: bool = False,
-          strict: bool = False, report=print, pdf_when_possible: bool = False, site_pdf: bool = True) -> dict:
+          strict: bool = False, report=print, pdf_when_possible: bool = False, site_pdf: bool = True,
+          keep_pdf: bool = False) -> dict:
     """Run the whole pipeline; render only the views asked for, and replace every output or none.
+
+    keep_pdf (`--no-pdf`): no PDF is made, but the PDFs already made of unchanged Word files stay (still current).
 
     pdf=True makes the PDFs (LibreOffice required); pdf_when_possible makes them when LibreOffice is installed
     and says so when it is not.  The site's PDFs are those of its public Word files.  Word and PDF files come
     from the build cache (fugi.cache) when nothing they are made from changed.
     Returns {"docx": files written, "site": files written}."""
     from .cache import open_cache
-    from .documents import Keys, render_word, write_documents
+    from .documents import Keys, current_pdfs, render_word, write_documents
     from .pdf import soffice_path
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
+    refuse_misplaced_cache(content, targets, report)
     with writing(targets, content, report) as outputs, rendering(report):  # refuses unowned folders before any work
         archive = checked_archive(content, strict, report)
         cache = open_cache(content)
@@ -154,8 +172,10 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
         if docx_out is not None:
             staged_docx = outputs.stage("docx")
             full = render_word(archive, content, cache, "all", Keys(archive, content, "all"))
+            kept = current_pdfs(full, cache, Path(docx_out)) if keep_pdf and not make_pdf else None
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
-                                              cache=cache, word=full, reuse=outputs.reuse("docx", cache.root))
+                                              cache=cache, word=full, reuse=outputs.reuse("docx", cache.root),
+                                              kept_pdfs=kept)
         if site_out is not None:
             from .public import public_archive
             from .site.build import write_site
@@ -163,7 +183,11 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
                                same_as=(archive, full) if full else None)
-            files = {"docx": word, "pdf": site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)}
+            if keep_pdf and not site_pdf:  # --no-pdf: the PDFs of unchanged Word files are still current
+                pdfs = current_pdfs(word, cache, Path(site_out) / "downloads")
+            else:
+                pdfs = site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)
+            files = {"docx": word, "pdf": pdfs}
             if cache.enabled:
                 from .site.incremental import write_site as write_site_incremental
 

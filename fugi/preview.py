@@ -55,7 +55,8 @@ def preview_archive(archive: m.Archive):
     for agenda in agendas.values():
         if agenda.meeting is not None:
             agenda.meeting = by_id.get(agenda.meeting.id)
-    return m.Archive(list(agendas.values()), meetings, archive.catalog, forms), banners
+    return m.Archive(list(agendas.values()), meetings, archive.catalog, forms, archive.vocabulary,
+                     readings=archive.readings), banners
 
 
 def _item(item: m.Deliberation, agendas: dict) -> m.Deliberation:

@@ -1,14 +1,16 @@
 """The preview's web server: MkDocs' live-reload server, reloading each open tab once its own page is rebuilt."""
 from __future__ import annotations
 
-import logging
 import os
 import posixpath
 import re
+import sys
 import threading
 import urllib.parse
 
 from mkdocs.livereload import LiveReloadServer
+
+from .problems import internal_error
 
 
 class PreviewServer(LiveReloadServer):
@@ -41,8 +43,21 @@ class PreviewServer(LiveReloadServer):
         self._build_loop()
 
     def serve_request(self, environ, start_response):
+        if not self.addressed_to_me(environ.get("HTTP_HOST", "")):
+            start_response("421 Misdirected Request", [("Content-Type", "text/html; charset=utf-8"),
+                                                       ("Content-Length", str(len(MISDIRECTED)))])
+            return [MISDIRECTED]
         self._local.path = environ.get("PATH_INFO", "")
         return super().serve_request(environ, start_response)
+
+    def addressed_to_me(self, host: str) -> bool:
+        """The request names this machine's loopback and the preview's port (Host: 127.0.0.1:8000, localhost:8000,
+        [::1]:8000): a page of another site that has its name pointed at 127.0.0.1 (DNS rebinding) names itself,
+        and is refused, so that it cannot read the drafts."""
+        name, colon, port = host.strip().lower().rpartition(":")
+        if not colon or "]" in port:  # no port: never the preview's (it is not on port 80)
+            return False
+        return name in LOOPBACK and port == str(self.server_port)
 
     def _serve_request(self, environ, start_response):
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
@@ -114,9 +129,10 @@ class PreviewServer(LiveReloadServer):
         tabs not reloaded yet.  A fault of fugi's own is shown like an error, never leaves the server stuck."""
         try:
             self.preview.rebuild()
-        except Exception as err:  # noqa: BLE001 - a bug: its traceback in the terminal, the preview goes on
-            logging.getLogger("fugi.serve").exception("fugi の内部エラー")
-            self.preview.errors = [f"fugi の内部エラーです（{type(err).__name__}: {err}）。端末の表示を開発者に伝えてください"]
+        except Exception as err:  # noqa: BLE001 - a bug: one line in the terminal and on the page, the preview goes on
+            line = internal_error(err, ["serve"])
+            print(line, file=sys.stderr, flush=True)
+            self.preview.errors = [line]
         with self._epoch_cond:
             self._early = set()
 
@@ -131,6 +147,14 @@ class PreviewServer(LiveReloadServer):
         with self._rebuild_cond:
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
+
+
+#: The names a request to the preview may be addressed to (the Host header, without the port).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]"})
+#: The answer to any other: short, and in the clerk's language.
+MISDIRECTED = ("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>表示できません</title><body>"
+               "<h1>表示できません</h1><p>fugi のプレビューは、このコンピューターの http://127.0.0.1:（ポート番号）/ "
+               "からだけ見られます。</p></body></html>").encode("utf-8")
 
 
 def page_of(path: str) -> str:

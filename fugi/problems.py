@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Characters that would break a one-line message: line breaks, tabs and other control characters.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -62,3 +63,32 @@ class ContentError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
         self.printed = printed
+
+
+#: Where an unexpected error's full trace is written (under the working folder's build/, beside the outputs).
+ERROR_LOG = Path("build/fugi-error.log")
+#: The exit status of an unexpected error (a content problem exits 1).
+INTERNAL_ERROR = 70
+
+
+def internal_error(err: BaseException, argv) -> str:
+    """A bug of fugi's: the full trace written to ERROR_LOG (a temporary file when build/ cannot be written) and
+    the one line the user sees instead of a traceback (`fugi の内部エラー: …`)."""
+    import sys
+    import tempfile
+    import traceback
+
+    trace = "".join(traceback.format_exception(type(err), err, err.__traceback__))
+    text = f"build.py {' '.join(map(str, argv))}\nPython {sys.version.split()[0]}\n\n{trace}"
+    where = ERROR_LOG
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        where.write_text(text, encoding="utf-8")
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="fugi-error-", suffix=".log")
+        with open(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        where = Path(name)
+    what = " ".join(f"{type(err).__name__}: {err}".split())
+    return (f"fugi の内部エラー: {what} — fugi の不具合です。実行したコマンドと {where} を開発者に送ってください"
+            "（書いたものの誤りではありません。コンテンツのフォルダには何も書いていません）")

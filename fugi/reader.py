@@ -50,7 +50,8 @@ class Reader:
     def __init__(self, ctx: Context, mapping: LMap, prefix: str = ""):
         self.ctx, self.map, self.prefix, self.used = ctx, mapping, prefix, set()
         for key, line in getattr(mapping, "duplicates", []):
-            ctx.error(line, self.name(key), "同じ項目が2回書かれています", "どちらか一方を消してください")
+            ctx.error(line, self.name(key), "同じ項目が2回書かれています",
+                      f"2か所に書いた値を1つの `{key}:` にまとめてください（YAML では後の値だけが残ります）")
 
     def name(self, key) -> str:
         return f"{self.prefix}.{key}" if self.prefix else str(key)
@@ -167,6 +168,8 @@ class Reader:
         if not isinstance(value, LList):
             self.error(key, "箇条書き（- で始まる行の並び）で書いてください", f"`{key}:` の下に `- ` で始まる行を並べてください")
             return []
+        for i in range(len(value)):  # each item's line, for checks across fields (a plain item has no key of its own)
+            self.ctx.lines[f"{self.name(key)}[{i + 1}]"] = value.line_of(i)
         return [(Reader(self.ctx, item, f"{self.name(key)}[{i + 1}]") if isinstance(item, LMap) else item,
                  value.line_of(i)) for i, item in enumerate(value)]
 
@@ -185,6 +188,8 @@ def parse_date(ctx, value, line, field, parts: tuple = (), partial=False):
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        if not date_in_range(ctx, value, line, field):
+            return None
         return (value.year, value.month, value.day, None) if partial else value
     names = "|".join(re.escape(p) for p in parts) or "(?!)"
     match = re.match(rf"^(\d{{4}})-(\d{{1,2}})(?:-(\d{{1,2}}))?(?:\s*({names}))?$", str(value).strip())
@@ -202,9 +207,25 @@ def parse_date(ctx, value, line, field, parts: tuple = (), partial=False):
     except ValueError:
         ctx.error(line, field, f"「{shown(value)}」は存在しない日付です", "暦にある日付を書いてください（月は1〜12、日はその月の日数まで）")
         return None
+    if not date_in_range(ctx, dt.date(year, month, day or 1), line, field, value):
+        return None
     if not partial:
         return dt.date(year, month, day)
     return (year, month, day, match.group(4))
+
+
+#: The dates every output can print: from the day Japan took the Gregorian calendar (明治6年1月1日; an ISO date
+#: before it is no date of the Japanese calendar) to the end of 9998 (a period's end, a fiscal year or a day after
+#: still fits Python's dates, which end in 9999).
+FIRST_DATE, LAST_DATE = dt.date(1873, 1, 1), dt.date(9998, 12, 31)
+
+
+def date_in_range(ctx, when: dt.date, line, field, value=None) -> bool:
+    if FIRST_DATE <= when <= LAST_DATE:
+        return True
+    ctx.error(line, field, f"「{shown(value if value is not None else when.isoformat())}」は扱える日付の範囲の外です",
+              f"{FIRST_DATE.isoformat()}（明治6年1月1日）から {LAST_DATE.isoformat()} までの日付を書いてください")
+    return False
 
 
 def parse_time(ctx, value, line, field):

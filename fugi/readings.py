@@ -62,14 +62,15 @@ def unread(names, readings: Optional[Readings]) -> list:
 def load_readings(content: Path, problems) -> Optional[Readings]:
     """The readings file, validated like content; None when the content has none (lists then sort by name)."""
     path = Path(content) / READINGS_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         return None
     src = load_yaml_file(path, Path(content), problems)
     if src is None:
         return None  # the file's own problem is reported; no warning for every name on top of it
     rel, data, entries = src.path_display, src.meta, {}
     for key, line in data.duplicates:
-        problems.error(rel, line, str(key), "同じ名前の読みが2回書かれています", "どちらか一方を消してください")
+        problems.error(rel, line, str(key), "同じ名前の読みが2回書かれています",
+                       "正しい読みを1行にまとめてください（YAML では後の行の読みだけが使われます）")
     for key, value in data.items():
         name, line = str(key).strip(), data.line_of(key)
         reading = read_one(rel, name, line, value, problems)
@@ -80,7 +81,7 @@ def load_readings(content: Path, problems) -> Optional[Readings]:
             entries[name_key(name)] = Reading(name, reading, line)
         elif first.reading == reading:
             problems.warn(rel, line, name, f"{first.line}行目の「{shown(first.name)}」と同じ名前です（法人の種類・空白・"
-                          "大文字と小文字の違いは同じ名前とみなします）", "どちらか一方を消してください")
+                          "大文字と小文字の違いは同じ名前とみなします）", "読みも同じなので、1行にまとめてください")
         else:
             problems.error(rel, line, name, f"{first.line}行目の「{shown(first.name)}」と同じ名前なのに、読みが違います"
                            f"（「{first.reading}」と「{reading}」）", "正しい読みの行だけを残してください")

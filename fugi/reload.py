@@ -18,7 +18,7 @@ from pathlib import Path
 from . import model as m
 from .checklists import parse_catalog, standard_rows
 from .checks import check_agenda, cross_check
-from .cache import Cache, code_digest, context_digest, digest as key_of, file_digest
+from .cache import Cache, DataUnpickler, code_digest, context_digest, digest as key_of, file_digest, loads_data
 from .forms import load_forms
 from .load import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file, named_files
 from .problems import Problems
@@ -151,7 +151,7 @@ class Loader:
         kept = self.cache.get("shared", key) if key else None
         if kept is not None:
             try:
-                shared = pickle.loads(kept)
+                shared = loads_data(kept)  # sealed (Cache.get checked it), and data only
                 self.refs = FormsRefs(shared[0], shared[1])
                 return shared
             except Exception:  # noqa: BLE001 - an unreadable entry is a miss
@@ -262,10 +262,7 @@ class _Pickler(pickle.Pickler):
         return self.refs.index.get(id(obj))
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, refs: FormsRefs):
-        super().__init__(file)
-        self.refs = refs
-
-    def persistent_load(self, pid):
-        return self.refs.objects[pid]
+def _Unpickler(file, refs: FormsRefs):  # noqa: N802 - a class once; the entries are sealed and hold data only
+    unpickler = DataUnpickler(file)
+    unpickler.persistent_load = lambda pid: refs.objects[pid]
+    return unpickler

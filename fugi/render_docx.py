@@ -47,6 +47,16 @@ class TemplateProblem(Exception):
         self.path = path
 
 
+def template_line_of(trace) -> int:
+    """The template's line (a paragraph: docxtpl puts each on a line) of the innermost frame Jinja ran, or 0."""
+    line = 0
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
 class Template(DocxTemplate):
     """A docxtpl template rendered many times: the patched XML and the compiled Jinja are kept.
 
@@ -108,6 +118,13 @@ class Template(DocxTemplate):
         except TemplateError as err:
             where = f"（{err.lineno} 段落目付近）" if getattr(err, "lineno", None) else ""
             raise TemplateProblem(f"テンプレートのタグを処理できません{where}: {err}", self.path) from err
+        except TemplateProblem:
+            raise
+        except Exception as err:  # noqa: BLE001 - a tag raising while it runs ({{ 1 / 0 }}, {{ x | int(...) }}):
+            line = template_line_of(err.__traceback__)  # the template's mistake, reported as one, never a traceback
+            where = f"（{line} 段落目付近）" if line else ""
+            raise TemplateProblem(f"テンプレートのタグを実行できません{where}: {type(err).__name__}: {err}",
+                                  self.path) from err
         set_core_properties(self.docx, title, subject, when, author)
         return document_bytes(self.docx)
 

@@ -7,6 +7,11 @@ import os
 from pathlib import Path
 
 
+def record_path(target: Path, cache_root: Path) -> Path:
+    """Where the build cache records what fugi wrote into the output folder `target` (an absolute path)."""
+    return Path(cache_root) / "outputs" / (hashlib.sha256(str(target).encode()).hexdigest()[:20] + ".json")
+
+
 class Reuse:
     """Writes a staged output's files, linking in each file of the output it replaces that is still as fugi wrote it.
 
@@ -18,8 +23,7 @@ class Reuse:
 
     def __init__(self, target: Path, cache_root: Path | None):
         self.target = Path(target)
-        self.record = (Path(cache_root) / "outputs" / (hashlib.sha256(str(self.target).encode()).hexdigest()[:20] + ".json")
-                       if cache_root is not None else None)
+        self.record = record_path(self.target, cache_root) if cache_root is not None else None
         try:
             self.known = json.loads(self.record.read_text(encoding="utf-8")) if self.record else {}
         except (OSError, ValueError):

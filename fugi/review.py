@@ -86,6 +86,25 @@ class AdviceCite:
 
 
 @dataclass
+class Hearing:
+    """A meeting that already heard this very item (継続審議 …): its decision, what was said about the item there,
+    and the advice its experts gave."""
+
+    meeting_id: str
+    title: str
+    date: str
+    path: str
+    url: str
+    item_number: int
+    decision: str
+    conditions: tuple
+    remarks: list  # [(speaker, text)] said about this item at that meeting
+    heading: str
+    intro: str
+    advice: str  # Markdown
+
+
+@dataclass
 class ItemReview:
     agenda: m.Agenda
     view: v.AgendaView
@@ -95,6 +114,7 @@ class ItemReview:
     advice_more: int
     compared: int  # earlier deliberated items the precedent was drawn from
     sensitivity: Optional[Sensitivity]
+    hearings: list = field(default_factory=list)  # [Hearing] of the meetings that heard this item, oldest first
 
 
 # ---------------------------------------------------------------------------
@@ -156,12 +176,12 @@ def deliberation(agenda: m.Agenda) -> Optional[m.Deliberation]:
 
 
 def meeting_label(meeting) -> str:
-    return f"第{meeting.number}回（{v.meeting_date(meeting)}）" if meeting else ""
+    return v.meeting_label(meeting) if meeting else ""
 
 
 def cite(agenda: m.Agenda, forms, role: str = "") -> Cite:
     item = deliberation(agenda)
-    decision = agenda.decision or (item.decision if item else "") or v.UNKNOWN
+    decision = agenda.decision or (item.decision if item else "") or forms.undecided
     return Cite(agenda.id, v.paper_number(agenda, forms)[1], agenda.title, agenda.path,
                 link("agendas", agenda.id, forms.site.get("URL", "")) if agenda.published else "",
                 decision, tuple(item.conditions) if item else (), meeting_label(agenda.meeting), role)
@@ -280,6 +300,20 @@ def advice_precedent(target: m.Agenda, pool: list, forms) -> tuple:
     return cites, max(0, len(ordered) - ADVICE_LIMIT)
 
 
+def hearings(target: m.Agenda, forms) -> list:
+    """[Hearing] of every meeting that heard the item itself, oldest first (an item back after 継続審議 shows
+    the meeting that already heard it before anything else)."""
+    found = []
+    for meeting, item in target.history:
+        said = next((g for g in meeting.remarks if g.item_number == item.number), None)
+        found.append(Hearing(meeting.id, meeting.title, v.meeting_date(meeting), meeting.path,
+                             link("meetings", meeting.id, forms.site.get("URL", "")) if meeting.public else "",
+                             item.number, item.decision or forms.undecided, tuple(item.conditions),
+                             [(r.speaker, " ".join(r.text)) for r in said.remarks] if said else [],
+                             meeting.advice_title, meeting.advice_intro, meeting.advice))
+    return found
+
+
 # ---------------------------------------------------------------------------
 # The review
 
@@ -310,7 +344,7 @@ def review_item(archive: m.Archive, agenda: m.Agenda) -> ItemReview:
         deviation.precedent = row_precedent(deviation, pool, forms)
     advice, more = advice_precedent(agenda, pool, forms)
     return ItemReview(agenda, v.agenda_view(agenda, forms), found, partner_precedent(agenda, pool, forms), advice, more,
-                      len(pool), sensitivity(agenda, forms, archive.vocabulary))
+                      len(pool), sensitivity(agenda, forms, archive.vocabulary), hearings(agenda, forms))
 
 
 def public_review(agenda: m.Agenda, public: m.Archive) -> Optional[dict]:

@@ -104,6 +104,17 @@ def text_item(r: ItemReview, forms, w) -> str:
     add("  " + " ｜ ".join(facts))
     add(f"  先例として比べた{w.L.agenda}: これまでに審議した {r.compared}件")
     add("")
+    if r.hearings:
+        add(f"■ この{w.L.agenda}を審議した会議（{len(r.hearings)}回）")
+        for h in r.hearings:
+            add(f"  {h.title}（{h.date}） {w.L.items}({h.item_number}) {decision_text(h, w)}  {h.url or h.path}")
+            for speaker, said in h.remarks:
+                add(f"    {w.L.meeting_remarks}: {speaker}: {said}")
+            if h.advice.strip():
+                add(f"    {h.heading}" if h.heading else f"    {w.advice}")
+                for line in h.advice.splitlines():
+                    add(f"    {line}" if line.strip() else "")
+        add("")
     add(f"■ 標準との違い（{len(r.deviations)}行）")
     if not r.deviations:
         add(f"  すべての行が標準の{w.L.checklists}のとおりです。")
@@ -225,6 +236,17 @@ def md_item(r: ItemReview, forms, w) -> list:
     out += [f"| {w.L.status} | 区分 | {w.L.sections} | {w.L.partners} | ファイル |", "| --- | --- | --- | --- | --- |",
             f"| {md(view.status)} | {md('・'.join(view.categories))} | {md('・'.join(view.sections))} | "
             f"{md('、'.join(f'{n}（{role}）' for role, names in view.partners for n in names))} | `{r.agenda.path}` |", ""]
+    if r.hearings:
+        out += [f"### この{w.L.agenda}を審議した会議（{len(r.hearings)}回）", ""]
+        for h in r.hearings:
+            where = "" if h.url else f"（`{h.path}`）"
+            out += [f"- {md_link(f'{h.title}（{h.date}）', h.url)}{where} {md(w.L.items)}({h.item_number}) "
+                    f"{md(decision_text(h, w))}"]
+            out += [f"  - {md(w.L.meeting_remarks)}: {md(speaker)}: {md(said)}" for speaker, said in h.remarks]
+            if h.advice.strip():
+                quoted = ([f"**{md(h.heading)}**", ""] if h.heading else []) + h.advice.splitlines()
+                out += [""] + ["  > " + line if line.strip() else "  >" for line in quoted]
+        out.append("")
     out += [f"### 標準との違い（{len(r.deviations)}行）", ""]
     if not r.deviations:
         out += [f"すべての行が標準の{w.L.checklists}のとおりです。", ""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .kinds import KINDS, TODO, q
+from .limits import MAX_VALUE, text_problems
 from .load import name_problem
 from .reader import Context, hint_choices, parse_date
 
@@ -20,6 +21,8 @@ def scaffold(args) -> int:
     why = name_problem(args.name)
     if why:
         problems.append(f"name: 「{args.name}」はファイル名に使えません — {why}")
+    for message, hint in title_problems(args.title or ""):
+        problems.append(f"--title: {message} — {hint}")
     folder = "agendas" if args.kind == "agenda" else "meetings"
     target = content / folder / f"{args.name}.md"
     if target.exists():
@@ -53,6 +56,14 @@ def scaffold(args) -> int:
         print(f"{public}は false で作りました。サイトに載せてよいときに {public}: true にしてください。")
     print(f"確かめるには: python build.py check --content {args.content}")
     return 0
+
+
+def title_problems(title: str) -> list:
+    """What check would refuse in the title, refused before the file is written: a line break, a control character."""
+    found = [(message, hint) for _, message, hint in text_problems(title, MAX_VALUE)]
+    if any(mark in title for mark in "\n\r\u2028\u2029"):
+        found.insert(0, ("改行が入っています", "--title は1行で書いてください（長い表題は印字のときに折り返されます）"))
+    return found
 
 
 class Recorder(list):

@@ -6,8 +6,8 @@ Matching works on whole names, never on loose characters, so that 病院名 is n
    (情報, 等, フラグ …) — a name or 別名 the secretariat wrote for exactly this wording decides alone;
 3. otherwise each part is looked up the same way: the name split at ・, and the words in its brackets
    (世帯構成（乳幼児・障害者等の有無等） → 世帯構成 / 乳幼児 / 障害者等の有無等);
-4. a part not found whole is searched for the vocabulary's 含む words (minus its 除く words); the most serious
-   class wins, then the longest word.
+4. a part not found whole is searched for the vocabulary's 含む words and パターン (regular expressions), minus
+   the entry's 除く words; the most serious class wins, then the longest word.
 A name none of whose parts is found is unknown: the review lists it so the vocabulary grows.
 """
 from __future__ import annotations
@@ -26,6 +26,9 @@ SEPARATORS = "、,，;；/／\n"
 PART_SEPARATORS = SEPARATORS + "・･"
 OPENING, CLOSING = "(（[［{｛「『【〔《〈", ")）]］}｝」』】〕》〉"
 HEADING = re.compile(r"^\s*(【[^】]*】|《[^》]*》|〈[^〉]*〉|［[^］]*］|\[[^\]]*\])\s*")
+#: A word then a space at the start of a paragraph (「記録項目 氏名、生年月日」): a heading unless the vocabulary
+#: knows the word as a data item (「氏名 住所」 is two names written with a space).
+SPACED_HEADING = re.compile(r"^([^\s、,，;；/／(（]+)[ \u3000]+(?=\S)")
 NUMBERING = re.compile(r"^\s*(?:[(（][0-9０-９]+[)）]|[0-9０-９]+[.．、)）]|[0-9０-９]+\s+|[①-⑳])\s*")
 
 
@@ -145,7 +148,8 @@ def information_items(agenda: m.Agenda, forms, vocabulary: Vocabulary) -> list:
 
 def listed_names(paragraphs, vocabulary: Vocabulary):
     """(name, heading) of the names a text field lists; a paragraph that describes (個人の範囲 …) or refers
-    elsewhere (…のとおり) is not a list.  【保護者情報】 at the start of a paragraph heads what follows it."""
+    elsewhere (…のとおり) is not a list.  【保護者情報】 at the start of a paragraph heads what follows it, and so
+    does a word the vocabulary does not know followed by a space (「2 記録項目 氏名、生年月日」)."""
     heading = ""
     for paragraph in paragraphs:
         text = NUMBERING.sub("", paragraph, count=1)
@@ -155,6 +159,9 @@ def listed_names(paragraphs, vocabulary: Vocabulary):
         text = text.strip()
         if not text or skipped(text, vocabulary):
             continue
+        spaced = SPACED_HEADING.match(text)
+        if spaced and not match_item(ItemResult(spaced.group(1)), vocabulary).matches:
+            heading, text = spaced.group(1), text[spaced.end():]  # 「2 記録項目 氏名、…」: 記録項目 heads the list
         for name in split_top(text, SEPARATORS):
             yield name, heading
 
@@ -252,15 +259,27 @@ def exact(key: str, vocabulary: Vocabulary) -> Optional[Entry]:
 
 
 def contained(key: str, vocabulary: Vocabulary) -> tuple:
-    """(entry, word) of the most serious 含む word in the name (the longest among equals), or (None, "")."""
+    """(entry, word) of the most serious 含む word or パターン in the name (the longest among equals), or (None, "")."""
+    found = []
     for word, entry in vocabulary.words:
-        if word in key:
-            rest = key
-            for excluded in entry.excludes:
-                rest = rest.replace(excluded, "\0")
-            if word in rest:
-                return entry, word
-    return None, ""
+        if word in key and word in without_excluded(key, entry):
+            found.append((entry, word))
+            break
+    for pattern, entry in vocabulary.patterns:
+        hit = pattern.search(without_excluded(key, entry))
+        if hit is not None:
+            found.append((entry, hit.group(0)))
+            break
+    if not found:
+        return None, ""
+    return min(found, key=lambda ew: (ew[0].data_class.rank, -len(ew[1])))
+
+
+def without_excluded(key: str, entry: Entry) -> str:
+    """The name with the entry's 除く words blanked out (a 含む word or パターン inside one of them does not count)."""
+    for excluded in entry.excludes:
+        key = key.replace(excluded, "\0")
+    return key
 
 
 def sensitivity(agenda: m.Agenda, forms, vocabulary: Optional[Vocabulary]) -> Optional[Sensitivity]:

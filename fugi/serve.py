@@ -24,10 +24,10 @@ import threading
 import time
 from pathlib import Path
 
-from .cache import Remembered, open_cache
+from .cache import Cache, Remembered, open_cache
 from .documents import Keys, render_word
 from .docx_files import write_bytes_atomic
-from .outputs import MARKER, MARKER_TEXT, OutputRefused, display, refusal
+from .outputs import FILES_HEAD, MARKER, MARKER_TEXT, Listing, OutputRefused, display, refusal
 from .pipeline import rendering
 from .preview import preview_archive
 from .preview_server import PreviewServer, page_of
@@ -40,6 +40,8 @@ from .render_docx import TEMPLATE_DIR as DOCX_TEMPLATES
 
 PREVIEW = Path("build/preview")
 PREVIEW_DOCX = Path("build/preview-docx")
+#: A problem's path that names an item's or a meeting's file (not the forms, catalog, vocabulary or readings).
+DOCUMENT = re.compile(r"(^|/)(agendas|meetings)/[^/]+\.md$")
 RECORD = "word.json"  # in PREVIEW: what the preview wrote into PREVIEW_DOCX
 STYLE = ("margin:0 0 1em;padding:.8em 1em;border-left:.3em solid {color};background:{background};"
          "color:#1a1a1a;font-size:.75rem;line-height:1.6")
@@ -54,7 +56,8 @@ def own(folder: Path, content: Path) -> Path:
                        "build/ の中の fugi のフォルダを消すか、別のフォルダで実行してください")
         raise OutputRefused(problems)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    if not (folder / MARKER).is_file():  # its list, once there is something in it: Preview.listed()
+        (folder / MARKER).write_text(MARKER_TEXT + FILES_HEAD, encoding="utf-8")
     return folder.resolve()
 
 
@@ -67,7 +70,7 @@ class Preview:
         self.base, self.docx = PREVIEW.resolve(), PREVIEW_DOCX.resolve()
         self.site = self.base / "sites" / "start" / "site"  # the pages served: the last good build's (prepare())
         self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may replace
-        self.cache = Remembered(open_cache(self.content))
+        self.cache = Remembered(Cache(None))  # the build cache is opened by prepare(): a refused start makes nothing
         self.loader = Loader(self.content)
         self.strict = strict
         self.errors: list[str] = []
@@ -90,6 +93,9 @@ class Preview:
             problems.error(display(self.base)[:-1], 1, "serve", "別のプレビューがこのフォルダで動いています",
                            "そちらを Ctrl+C で止めてから、もう一度実行してください")
             raise OutputRefused(problems) from None
+        self.cache = Remembered(open_cache(self.content))
+        # what the preview wrote, listed in each folder's marker like any output's (a later --out there keeps the rest)
+        self.listings = {"base": Listing(self.base, self.cache.root), "docx": Listing(self.docx, self.cache.root)}
         for older in ("docs", "site", "pages", "jinja", *(p.name for p in self.base.glob("pagefind-new*"))):
             # a fugi before per-key folders kept pages here; a stopped preview's unfinished search index
             shutil.rmtree(self.base / older, ignore_errors=True)
@@ -106,10 +112,13 @@ class Preview:
     def rebuild(self) -> bool:
         """Load, check and build what changed; False (the last good pages stay) when the content has errors."""
         start = time.perf_counter()
+        context = self.loader.context
         archive, problems, changed = self.loader.load()
         saved = {f"{kind}/{ident}.md" for kind, ident in changed}
+        shared = self.loader.context != context  # forms, catalog, vocabulary or readings saved: their warnings again
         for problem in problems.sorted():  # warnings once, and again only for the files just saved
-            if not self.built or not problem.warning or any(problem.path.endswith(name) for name in saved):
+            if (not self.built or not problem.warning or any(problem.path.endswith(name) for name in saved)
+                    or shared and not DOCUMENT.search(problem.path)):
                 self.report(str(problem))
         failed = [p for p in problems.sorted() if not p.warning or self.strict]
         if failed:
@@ -173,6 +182,7 @@ class Preview:
         tmp = self.base / f"{RECORD}.tmp"
         tmp.write_text(json.dumps(self.record, sort_keys=True), encoding="utf-8")
         tmp.replace(self.base / RECORD)
+        self.listings["docx"].write(dict(self.record))
 
     def render(self, archive, changed: set, start: float) -> int:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
@@ -206,7 +216,17 @@ class Preview:
         for other in (self.base / "sites").iterdir():
             if other != base:
                 shutil.rmtree(other, ignore_errors=True)
+        self.listed()
         return pages
+
+    def listed(self) -> None:
+        """List what the preview wrote into build/preview/ in its marker: its pages, search index and record."""
+        files = {RECORD: None}
+        for folder in ("sites", "pagefind"):
+            for top, _, names in os.walk(self.base / folder):
+                rel = Path(top).relative_to(self.base).as_posix()
+                files.update((f"{rel}/{name}", None) for name in names)
+        self.listings["base"].write(files)
 
     def settle(self) -> None:
         """Wait until the search index of the last build is made."""
@@ -226,6 +246,7 @@ class Preview:
             if done.returncode == 0 and (fresh / "pagefind.js").is_file():
                 shutil.rmtree(self.search, ignore_errors=True)
                 fresh.rename(self.search)
+                self.listed()
         except OSError:
             pass  # the pages changed under Pagefind, say: the index made after the next save replaces this one
         finally:
@@ -260,13 +281,23 @@ def affected(changed: set, keys: Keys) -> set:
     return found
 
 
-def watch(server: PreviewServer, folders, stop: threading.Event) -> None:
+def watch(server: PreviewServer, folders, stop: threading.Event, ready: threading.Event | None = None) -> None:
+    """Ask the server for a rebuild on every save.  `ready` is set once the folders are watched (the watcher
+    reports in within WATCH_TICK ms of starting): the first build waits for it, so a save made while the
+    preview starts is seen."""
     import watchfiles
 
-    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False):
+    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False,
+                                    rust_timeout=WATCH_TICK, yield_on_timeout=True):
+        if ready is not None:
+            ready.set()
         paths = [Path(p) for _, p in changes if not Path(p).name.startswith(".")]
         if paths:
             server.changed(paths)
+
+
+#: How often (ms) the watcher reports in when nothing changed (the first report says it is watching).
+WATCH_TICK = 200
 
 
 def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print, strict: bool = False) -> int:
@@ -289,16 +320,17 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     except BaseException:
         server.server_close()
         raise
+    stop, ready = threading.Event(), threading.Event()
+    folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
+    watcher = threading.Thread(target=watch, args=(server, folders, stop, ready), daemon=True)
+    watcher.start()  # before the first build: a save made while it runs makes the next build (serve() starts it)
+    ready.wait(timeout=10)
     if not preview.rebuild() and not (preview.site / "index.html").is_file():
         preview.site.mkdir(parents=True, exist_ok=True)  # nothing built yet: a page to show the errors on
         (preview.site / "index.html").write_text("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\">"
                                                  "<title>プレビュー</title><body><h1>プレビュー</h1></body></html>",
                                                  encoding="utf-8")
     preview.shown = server.show
-    stop = threading.Event()
-    folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
-    watcher = threading.Thread(target=watch, args=(server, folders, stop), daemon=True)
-    watcher.start()
     report(f"プレビュー: {server.url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
            f"ページ: {display(preview.base)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
            f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")

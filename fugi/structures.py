@@ -216,7 +216,23 @@ def image_problem(image: str, content_root) -> tuple | None:
     if not head.startswith(IMAGE_MAGIC[suffix]):
         return (f"「{image}」の中身は{suffix[1:].upper()}画像ではありません",
                 "画像を保存し直すか、実際の形式に合った拡張子にしてください")
-    return None
+    return broken_image(image, resolved)
+
+
+def broken_image(image: str, path: Path) -> tuple | None:
+    """(message, hint) when the image's header cannot be read as Word reads it (python-docx): a file cut short, or a
+    picture of 0 pixels (its size is divided by); None when Word can place it."""
+    from docx.image.image import Image
+
+    try:
+        read = Image.from_file(str(path))
+        ok = read.px_width > 0 and read.px_height > 0 and read.width > 0 and read.height > 0
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds (UnexpectedEndOfFile, struct.error …)
+        ok = False
+    if ok:
+        return None
+    return (f"「{image}」は画像として読めません（途中で切れているか、大きさが 0 です）",
+            "画像をもう一度書き出して（保存し直して）から置いてください")
 
 
 class InfoItems(Kind):
@@ -395,5 +411,38 @@ class Remarks(Kind):
         return []
 
 
+class Unfinished(Kind):
+    """What an import could not place (`build.py import`): `- {出典: 12行目（外部結合）, 文: …}`, each a warning until moved."""
+
+    id = "notes"
+    keys = ("出典", "文")
+
+    def read(self, reader, field, env):
+        result = []
+        for index, (item, line) in enumerate(reader.items(field.key, required=False), start=1):
+            where = f"{field.key}[{index}]"
+            if isinstance(item, Reader):
+                place, text = item.string("出典", required=False, default=""), item.string("文", required=False, default="")
+                item.finish(list(self.keys))
+            else:
+                place, text = "", clean(item)
+            if not text:
+                continue
+            shown = text if len(text) <= 60 else text[:60] + "…"
+            origin = f"（元の文書の{place}）" if place else ""
+            reader.ctx.warn(line, where, f"取り込みで置き先の決まらなかった文です{origin}: 「{shown}」",
+                            f"書かれたことを確かめて正しい欄に書き移し、済んだらこの {field.key} の項目から外してください")
+            result.append((place, text))
+        return tuple(result)
+
+    def schema(self, field, forms):
+        return {"type": "array", "items": {"anyOf": [{"type": "string"},
+                                                     closed({k: {"type": "string"} for k in self.keys}, ["文"])]},
+                "description": "取り込み（build.py import）で置けなかった文。書き移したら外します"}
+
+    def scaffold(self, field, forms):
+        return []
+
+
 register(Categories(), Departments(), Table(), Sheets(), Flow(), InfoItems(), Roster(), Deliberations(), Advice(),
-         Remarks())
+         Remarks(), Unfinished())

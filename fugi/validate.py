@@ -11,6 +11,7 @@ from .forms import meeting_title
 from .kinds import KINDS
 from .placeholders import report_placeholders
 from .reader import Context, Reader
+from .wareki import date_ja
 
 
 @dataclass
@@ -69,13 +70,25 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
         start_key = forms.meeting.role("start").key
         reader.error(end_key, f"{end_key}（{end}）が{start_key}（{start}）より前です",
                      f"{start_key}と{end_key}の時刻を確かめてください")
-    if any(v.get(role) is None for role in ("number", "public", "items")):
+    number, date = forms.meeting.role("number"), forms.meeting.role("date")
+    if v.get("number") is None:  # a meeting may have no number: its date names it
+        unreadable = any(p.path == ctx.path and p.field in (number.key, date.key if date else "") for p in problems.errors)
+        if v.get("date") is None and not unreadable:
+            what = f"{number.label}も{date.label}も" if date else f"{number.label}が"
+            how = (f"`{number.key}: 5`（第何回か）か `{date.key}: 2025-09-01` を書いてください（{number.label}がなければ"
+                   f"{date.label}で名前を付けます）" if date else f"`{number.key}: 5`（第何回か）を書いてください")
+            ctx.error(reader.map.line, number.key, f"{what}ありません", how)
+        if v.get("date") is None or unreadable:
+            return None
+    if any(v.get(role) is None for role in ("public", "items")):
         return None
     council = v.get("council") or forms.council["名称"]
     advice_title, advice_intro = v.get("advice") or ("", "")
     values = {one.key: v.get(one.role) for one in forms.meeting.fields}
     values[forms.meeting.role("council").key if forms.meeting.role("council") else ""] = council
-    title = meeting_title(forms.meeting, values)
+    if date is not None:
+        values[date.key] = date_ja(v["date"]) if v.get("date") else ""
+    title = meeting_title(forms.meeting, values, numbered=v.get("number") is not None)
     return m.Meeting(id=src.stem, path=src.path_display, council=council, number=v["number"], date=v.get("date"),
                      start=start, end=end, place=v.get("place") or "", attendees=v.get("attendees") or (),
                      basis_text=v.get("basis_text") or forms.council["審議の根拠"], items=v["items"],

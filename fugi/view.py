@@ -10,8 +10,14 @@ from .kinds import KINDS, SEP, partner_text, period_text  # noqa: F401  (printed
 from .wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
-UNKNOWN_YEAR = "年度不明"
+UNKNOWN_YEAR = "年度不明"  # a meeting whose date is not known
 UNKNOWN_DATE = "日付不明"
+
+
+def not_heard(forms) -> str:
+    """What an item no meeting has heard yet shows for its meeting and 年度: the forms' 未審議の表示 (語彙:), or else
+    the status word of a submitted item."""
+    return forms.not_heard or forms.status_word("submitted")
 
 
 def labels(forms) -> SimpleNamespace:
@@ -42,7 +48,7 @@ def labels(forms) -> SimpleNamespace:
         **{f"meeting_{role}": label(meeting, role) for role in ("number", "date", "place", "attendees", "basis_text",
                                                                  "advice", "remarks")},
         "when": headings.get("日時", label(meeting, "date")), "summary": headings.get("議事", ""),
-        "undecided": forms.undecided, "draft": forms.status_word("draft"), "council": forms.council["名称"], "ward": forms.council["自治体"],
+        "undecided": forms.undecided, "not_heard": not_heard(forms), "draft": forms.status_word("draft"), "council": forms.council["名称"], "ward": forms.council["自治体"],
         "council_short": forms.council["略称"] or forms.council["名称"],
         "site": forms.site["名称"], "partner_roles": list(forms.partner_roles),
         "categories": [c.name for c in forms.categories], "marks": list(forms.marks),
@@ -300,7 +306,7 @@ def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
         flow=extra["flow"], info=extra["info"], checklists=checklists,
         deviation_total=sum(c.deviation_total for c in checklists),
         meeting=meeting_summary(meeting), item_number=item.number if item else None,
-        decision=agenda.decision or forms.undecided, year=year_of(meeting)[1],
+        decision=agenda.decision or forms.undecided, year=year_of(meeting, forms)[1],
         conditions=condition_lines(item.conditions) if item else [],
         history=[history_entry(mt, one, forms) for mt, one in agenda.history])
 
@@ -337,8 +343,14 @@ def neighbours(meeting, item, forms) -> tuple:
 # Meetings
 
 
-def year_of(meeting) -> tuple:
-    """(sort key, label) of a meeting's 年度; unknown meetings sort last."""
+NOT_HEARD_KEY = -2  # the sort key of the 年度 of an item no meeting has heard yet (after the unknown year)
+
+
+def year_of(meeting, forms=None) -> tuple:
+    """(sort key, label) of a meeting's 年度; unknown meetings sort last.  An item's year is its meeting's: with no
+    meeting (not heard yet) it is the forms' 未審議の表示 (give `forms`)."""
+    if meeting is None and forms is not None:
+        return (NOT_HEARD_KEY, not_heard(forms))
     if meeting is None or meeting.date is None:
         return (-1, UNKNOWN_YEAR)
     year = fiscal_year(meeting.date)
@@ -365,11 +377,21 @@ def attendees_text(meeting) -> str:
     return SEP.join(f"{a.name}({a.role})" if a.role else a.name for a in meeting.attendees)
 
 
+def meeting_name(meeting) -> str:
+    """What names a meeting in a list: 第5回, or its date when it has no number (令和7年9月1日(月))."""
+    return f"第{meeting.number}回" if meeting.number is not None else meeting_date(meeting)
+
+
+def meeting_label(meeting) -> str:
+    """第5回（令和7年9月1日(月)）, or the date alone when the meeting has no number."""
+    return f"{meeting_name(meeting)}（{meeting_date(meeting)}）" if meeting.number is not None else meeting_date(meeting)
+
+
 def meeting_summary(meeting) -> Optional[dict]:
     if meeting is None:
         return None
     return {"id": meeting.id, "title": meeting.title, "number": meeting.number, "date": meeting_date(meeting),
-            "year": year_of(meeting)[1]}
+            "year": year_of(meeting)[1], "name": meeting_name(meeting), "label": meeting_label(meeting)}
 
 
 @dataclass
@@ -395,7 +417,8 @@ def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
     """The printed meeting; give it the public view for the public (titles of unpublished items masked there)."""
     when = meeting_when(meeting)
     items = [{"number": item.number, "title": item.title or (item.agenda.title if item.agenda else ""),
-              "decision": item.decision, "conditions": condition_lines(item.conditions), "note": item.notice,
+              "decision": item.decision or forms.undecided, "conditions": condition_lines(item.conditions),
+              "note": item.notice,
               "agenda_id": item.agenda.id if item.agenda else None,
               "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None,
               **dict(zip(("earlier", "later"), neighbours(meeting, item, forms)))}

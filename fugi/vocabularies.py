@@ -16,14 +16,15 @@ VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き"
 
 
 def read_vocabularies(reader: Optional[Reader]):
-    """(vocabularies {name: ({名称, 扱い, 但し書き …}, …)}, the 未定の表示, the parts of a month (旬))."""
-    vocabularies, undecided, parts = {}, "", ()
+    """(vocabularies {name: ({名称, 扱い, 但し書き …}, …)}, the 未定の表示, the parts of a month (旬), the 未審議の表示)."""
+    vocabularies, undecided, parts, not_heard = {}, "", (), ""
     if reader is None:
-        return vocabularies, undecided, parts
+        return vocabularies, undecided, parts, not_heard
     undecided = reader.string("未定の表示", required=False, default="")
+    not_heard = reader.string("未審議の表示", required=False, default="")
     parts = reader.names("旬", required=False) or ()
     for key in list(reader.map):
-        if key in ("未定の表示", "旬"):
+        if key in ("未定の表示", "未審議の表示", "旬"):
             continue
         entries = []
         for item, line in reader.items(key):
@@ -40,7 +41,7 @@ def read_vocabularies(reader: Optional[Reader]):
             if entry["名称"]:
                 entries.append(entry)
         vocabularies[str(key)] = tuple(entries)
-    return vocabularies, undecided, tuple(parts)
+    return vocabularies, undecided, tuple(parts), not_heard
 
 
 def check_vocabulary_keys(ctx, forms) -> None:

@@ -1,6 +1,7 @@
 """The data-item vocabulary (content/vocabulary/data-items.yml): classes of personal data and the names that mean them."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ GUIDE = "content/vocabulary/README.md"
 TREATMENTS = ("sensitive", "check", "ordinary")
 TOP_KEYS = ("分類", "読まない行", "語尾", "項目")
 CLASS_KEYS = ("名称", "扱い", "根拠", "説明", "種別")
-ENTRY_KEYS = ("名称", "分類", "種別", "別名", "含む", "除く", "備考")
+ENTRY_KEYS = ("名称", "分類", "種別", "別名", "含む", "パターン", "除く", "備考")
 SKIP_KEYS = ("始め", "終わり")
 
 
@@ -59,6 +60,7 @@ class Entry:
     excludes: tuple = ()
     note: str = ""
     line: int = 1
+    patterns: tuple = ()  # regular expressions searched for in a name (after normalise()), like 含む words
 
     @property
     def label(self) -> str:
@@ -84,6 +86,8 @@ class Vocabulary:
                        key=lambda we: (we[1].data_class.rank, -len(we[0])))
         object.__setattr__(self, "exact", exact)
         object.__setattr__(self, "words", tuple(words))
+        patterns = sorted(((re.compile(p), e) for e in self.entries for p in e.patterns), key=lambda pe: pe[1].data_class.rank)
+        object.__setattr__(self, "patterns", tuple(patterns))
         object.__setattr__(self, "cache", {})  # normalised part -> (entry, word): lists repeat their names
 
     def data_class(self, name: str) -> Optional[DataClass]:
@@ -97,7 +101,7 @@ class Vocabulary:
 def load_vocabulary(content: Path, problems) -> Optional[Vocabulary]:
     """content/vocabulary/data-items.yml, validated like content; None when there is none (or it has errors)."""
     path = Path(content) / VOCABULARY_FILE
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():  # a broken link or a folder is reported by load_yaml_file
         return None
     src = load_yaml_file(path, Path(content), problems)
     if src is None:
@@ -167,6 +171,9 @@ def read_entries(top: Reader, classes: list) -> list:
         aliases = [(w, where, "別名") for w, where in words_of(item, "別名")]
         words = words_of(item, "含む")
         entry = read_entry(item, line, classes, [w for w, _, _ in aliases], [w for w, _ in words])
+        patterns = read_patterns(item)
+        if entry is not None and patterns:
+            entry = dataclasses.replace(entry, patterns=patterns)
         item.finish(list(ENTRY_KEYS))
         if entry is None:
             continue
@@ -186,6 +193,26 @@ def read_entries(top: Reader, classes: list) -> list:
                               "2文字以上の語にするか、名前そのものを 別名: に書いてください")
         entries.append(entry)
     return entries
+
+
+def read_patterns(item: Reader) -> tuple:
+    """An entry's パターン: regular expressions, each checked: one that cannot be read, or that finds something in
+    every name (an empty match), is reported at its line."""
+    found = []
+    for text, where in words_of(item, "パターン"):
+        try:
+            pattern = re.compile(text)
+        except re.error as err:
+            item.ctx.error(where, item.name("パターン"), f"パターン「{shown(text)}」は正規表現として読めません（{(err.pos or 0) + 1}文字目あたり）",
+                           "かっこの対応を確かめてください。記号そのものを探すなら前に \\ を付けます"
+                           "（ただの語なら パターン: ではなく 含む: に書けます）")
+            continue
+        if pattern.search("") is not None:
+            item.ctx.error(where, item.name("パターン"), f"パターン「{shown(text)}」は空の文字列にも当たり、すべての名前に当たります",
+                           "少なくとも1文字を必ず含む形にしてください（例: (貸出|利用)履歴）")
+            continue
+        found.append(text)
+    return tuple(found)
 
 
 def read_entry(item: Reader, line: int, classes: list, aliases: list, contains: list) -> Optional[Entry]:

@@ -7,6 +7,8 @@ ERAS = (  # (first day, name)
     (dt.date(2019, 5, 1), "令和"),
     (dt.date(1989, 1, 8), "平成"),
     (dt.date(1926, 12, 25), "昭和"),
+    (dt.date(1912, 7, 30), "大正"),
+    (dt.date(1868, 10, 23), "明治"),  # dates before 1873 (the Gregorian calendar) are refused by check (fugi.reader)
 )
 WEEKDAYS = "月火水木金土日"
 

@@ -157,15 +157,15 @@ def _gap(text: str, begin: int, end: int, lines: list, position) -> list:
 
 
 def _comment(source: str, line: int, column: int) -> list:
-    """A comment after a value with fewer than two spaces before `#` cuts a value the clerk meant whole."""
+    """A comment after a value with fewer than two spaces before `#` cuts a value the clerk meant whole: an error
+    (the cut text would be published); a comment meant as one keeps two spaces before `#`, as the hint says."""
     before = source[:column]
     spaces = len(before) - len(before.rstrip(" \t"))
     if not before.strip() or spaces >= 2:
         return []
     dropped = source[column - spaces:]
     return [Finding(line, f"{quote(dropped)}はYAMLのコメントとして読み飛ばされます",
-                    "値に含めるなら値全体を引用符で囲んでください（コメントなら # の前に空白を2つ置いてください）",
-                    warning=True)]
+                    "値に含めるなら値全体を引用符で囲んでください（コメントなら # の前に空白を2つ置いてください）")]
 
 
 def _tab(line: int, column: int) -> Finding:

@@ -3,6 +3,7 @@ would otherwise use: a smoke run, so that a benchmark broken by a change fails h
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,9 +29,16 @@ def bench(script: str, *args: str, timeout: int = 900) -> str:
 
 def test_every_script_under_bench_has_a_smoke_run():
     scripts = sorted(p.name for p in BENCH.glob("bench_*.py"))
-    here = ["bench_docx.py", "bench_loop.py", "bench_site.py"]
+    here = ["bench_docx.py", "bench_import.py", "bench_loop.py", "bench_site.py"]
     assert scripts == sorted(here + ["bench_review.py"])
     assert (REPO / "tests" / "test_bench_review.py").is_file()  # bench_review.py's smoke run
+
+
+def test_bench_import_of_word_files():
+    out = bench("bench_import.py", "--items", "12", "--jobs", "2")
+    assert "synthetic archive: 12 agenda items" in out
+    assert re.search(r"import: 12 Word files in [0-9.]+ s with 2 process\(es\): [0-9.]+ files/s", out), out
+    assert "round trip (Word):" in out and "(100.00%); items with a difference: 0" in out, out
 
 
 def test_bench_docx_against_pandoc():

@@ -176,3 +176,52 @@ def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered
     word = render_word(edited, content, cache, "all", keys, workers=1)
     assert rendered == [("meetings", "2025-05")]  # the meeting's own file changed: it is rendered again
     assert word == render_word(edited, content, Cache(None), "all", workers=1)
+
+
+def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, capsys):
+    """Issue 25: `build.py --no-pdf` after a full build deleted every PDF in build/docx/ and site/ (and the pages'
+    PDF links) although no Word file changed.  The PDF of an unchanged Word file is still current: it stays (from
+    the build cache, here filled as a full build would have); the PDF of a changed one does not."""
+    from contents import complete
+
+    from fugi.cache import digest
+    from fugi.cli import main
+    from fugi.documents import pdf_digest
+
+    content = tmp_path / "c"
+    shutil.copytree(REPO / "tests" / "fixtures" / "base", content)
+    complete(content)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FUGI_CACHE", str(tmp_path / "cache"))
+    assert main(["--no-pdf", "--content", "c"]) == 0
+    docx = tmp_path / "build" / "docx"
+    cache = Cache(tmp_path / "cache")
+    made = {}
+    for word in sorted(docx.rglob("*.docx")) + sorted((tmp_path / "site" / "downloads").rglob("*.docx")):
+        made[word] = b"%PDF-1.7 made by a full build " + word.stem.encode()
+        cache.put("pdf", digest(pdf_digest(), word.read_bytes()), made[word])
+    assert main(["--no-pdf", "--content", "c"]) == 0
+    for word, pdf in made.items():
+        assert word.with_suffix(".pdf").read_bytes() == pdf
+    page = (tmp_path / "site" / "agendas" / "minimal" / "index.html").read_text(encoding="utf-8")
+    assert "downloads/agendas/minimal.pdf" in page
+    item = content / "agendas" / "minimal.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("テスト事業", "テスト事業（改）"), encoding="utf-8")
+    assert main(["site", "--no-pdf", "--content", "c"]) == 0
+    assert not (tmp_path / "site" / "downloads" / "agendas" / "minimal.pdf").exists()  # changed: no longer current
+    assert (tmp_path / "site" / "downloads" / "meetings" / "minimal-meeting.pdf").exists()
+    capsys.readouterr()
+
+
+def test_no_pdf_without_a_cache_keeps_the_pdf_beside_an_identical_word_file(tmp_path):
+    """Without the build cache (FUGI_CACHE=off) the PDF still current is the one beside an identical Word file in
+    the output being replaced; beside a different Word file it is not."""
+    from fugi.documents import current_pdfs
+
+    previous = tmp_path / "docx"
+    (previous / "agendas").mkdir(parents=True)
+    for ident, data in (("same", b"word A"), ("changed", b"word B")):
+        (previous / "agendas" / f"{ident}.docx").write_bytes(data)
+        (previous / "agendas" / f"{ident}.pdf").write_bytes(b"%PDF " + data)
+    word = {("agendas", "same"): b"word A", ("agendas", "changed"): b"word B, edited", ("agendas", "new"): b"word C"}
+    assert current_pdfs(word, Cache(None), previous) == {("agendas", "same"): b"%PDF word A"}

@@ -40,7 +40,7 @@ def test_public_items_with_their_facts(planted_archive):
     assert kyoju["期間"][0]["開始"] == "2025-10-01" and kyoju["期間"][0]["終了"] == "2026-03-31"
     kaigo = rows["kaigo-hoken-hyojunka"]
     assert "富士通 Japan 株式会社" in kaigo["委託先"]
-    assert kaigo["会議"] is None and kaigo["決定"] == "審議中" and kaigo["年度"] == "年度不明"  # never invented
+    assert kaigo["会議"] is None and kaigo["決定"] == "審議中" and kaigo["年度"] == "審議前"  # never invented: not heard yet
     assert rows["aircon-josei"]["区分"] == ["外部結合", "業務委託", "再委託"]
 
 
@@ -63,12 +63,12 @@ def test_csv_has_one_row_per_record_and_reads_in_excel(planted_archive, tmp_path
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     document = json.loads(json_path.read_text(encoding="utf-8"))
     assert len(rows) == len(document["records"]) == document["件数"]
-    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms, planted_archive.vocabulary)]
+    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms)]
     kaigo = next(r for r in rows if r["id"] == "kaigo-hoken-hyojunka")
     assert kaigo["再委託先"].split(export.LIST_SEP) == [
         "ちばぎんコンピュータサービス株式会社", "シンポー情報システム株式会社", "ファースト株式会社"]
     assert kaigo["期間"].startswith("電算処理: 令和8年4月6日から令和9年1月11日まで(予定)")
-    assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms, planted_archive.vocabulary)}
+    assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms)}
 
 
 def test_newest_meeting_first_unknown_last(planted_archive):
@@ -85,7 +85,7 @@ def test_site_serves_the_same_open_data_and_documents_it(planted_archive):
         target = site / row["URL"] / "index.html"
         assert target.is_file(), row["URL"]
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
-    for key, _, _ in export.fields(planted_archive.forms, planted_archive.vocabulary):
+    for key, _, _ in export.fields(planted_archive.forms):
         assert f"<code>{key}</code>" in data_page, key
     assert 'href="decisions.json"' in data_page and 'href="decisions.csv"' in data_page
 
@@ -136,3 +136,38 @@ def test_a_withheld_item_says_so_and_keeps_its_conditions_out(planted_archive):
     withheld = next(r for r in export.records(planted_archive) if r["件名"] == hidden_title(planted_archive.forms))
     assert withheld["決定"] == "条件付承認" and withheld["条件"] == []
     assert withheld["注記"] == "非公開の付議事項のため掲載していません"
+
+
+def test_a_column_named_by_the_forms_is_neutralised_too(planted_archive):
+    """The CSV's header row is the forms' labels: a label typed as a formula must not run in a spreadsheet."""
+    import copy
+    import csv
+    import dataclasses
+    import io
+
+    from fugi.export import records, to_csv
+
+    forms = planted_archive.forms
+    title = forms.agenda.role("title")
+    agenda = dataclasses.replace(forms.agenda, fields=tuple(dataclasses.replace(f, label="=1+1") if f is title else f
+                                                             for f in forms.agenda.fields))
+    archive = copy.copy(planted_archive)
+    archive.forms = dataclasses.replace(forms, agenda=agenda)
+    header = next(csv.reader(io.StringIO(to_csv(records(archive), archive.forms))))
+    assert "'=1+1" in header and "=1+1" not in header
+def test_the_open_data_columns_are_fixed_by_the_forms_whatever_the_content(tmp_path):
+    """The same columns with or without a data-item vocabulary (they were 24 and 22): no column per class of it."""
+    headers, keys = [], []
+    for name, without in (("stock", None), ("no-vocabulary", "vocabulary")):
+        content = tmp_path / name / "content"
+        shutil.copytree(sitebuild.CONTENT, content)
+        if without:
+            shutil.rmtree(content / without)
+        archive, problems = load_archive(content)
+        assert not problems.errors, [str(p) for p in problems.errors]
+        json_path, csv_path = export.write_open_data(public_archive(archive), tmp_path / name / "data")
+        headers.append(csv_path.read_text(encoding="utf-8-sig").splitlines()[0].split(","))
+        keys.append({tuple(record) for record in json.loads(json_path.read_text(encoding="utf-8"))["records"]})
+    assert headers[0] == headers[1] == [column for _, column, _ in export.fields(archive.forms)]
+    assert len(headers[0]) == len(set(headers[0])) == 23
+    assert keys[0] == keys[1] == {tuple(headers[0])}

@@ -81,7 +81,8 @@ def test_every_public_decision_with_a_date_is_an_entry(planted):
     # the unpublished item decided at a public meeting: its number and decision, never its title or its page
     masked = found["meetings/zz-public-meeting/#item-1"]
     assert masked["title"] == "【条件付承認】（非公開の付議事項）"
-    assert masked["summary"].startswith("決定: 条件付承認\n会議: 新宿区個人情報保護管理運営会議 第98回（令和8年2月2日(月)）")
+    assert masked["summary"].startswith("決定: 条件付承認\n条件: 非公開の付議事項のため掲載していません\n"
+                                        "会議: 新宿区個人情報保護管理運営会議 第98回（令和8年2月2日(月)）")
     assert len({e["id"] for e in entries(planted)}) == len(found)
 
 
@@ -221,3 +222,50 @@ def test_feed_and_calendar_links_are_absolute(addressed):
     assert str(event["url"]) == TSUBASA_URL + "meetings/2026-01/" and str(event["summary"]) == "つばさ区個人情報保護審議会 第2回"
     assert event.decoded("dtstart").time() == dt.time(14, 0) and event.decoded("dtend").time() == dt.time(15, 30)
     assert str(event["location"]) == "区役所5階 第1委員会室"
+
+
+# ---------------------------------------------------------------------------
+# A meeting item without its decision (content/README.md allows it; `build.py new meeting` writes it so)
+
+
+def test_a_meeting_item_without_a_decision_is_shown_in_the_forms_word_for_undecided(tmp_path):
+    from fugi.pipeline import load_archive
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    content = tmp_path / "content"
+    shutil.copytree(sitebuild.REPO / "content", content)
+    meeting = content / "meetings" / "2025-05.md"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("    決定: 承認", "    # 決定: 承認", 1), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    public = public_archive(archive)
+    undecided = archive.forms.undecided
+    assert undecided == "審議中"
+    feed = atom_feed(public).decode()
+    assert f"【{undecided}】地域広帯域移動無線アクセス" in feed
+    calendar = ical_meetings(public).decode()
+    assert f"⇒ {undecided}" in calendar.replace("\r\n ", "")
+def test_feed_and_calendar_leave_out_the_conditions_of_a_conditional_approval():
+    """Issue 25: an Atom entry and a calendar event said 条件付承認 without its conditions."""
+    from contents import fixture_copy
+
+    from fugi.pipeline import load_archive
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    archive, problems = load_archive(fixture_copy("record"))
+    assert not problems, [str(p) for p in problems]
+    public = public_archive(archive)
+    root = ET.fromstring(atom_feed(public))
+    summaries = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}summary") for e in root.findall(f"{ATOM}entry")}
+    assert summaries["【条件付承認】案内状の印刷の委託について"].split("\n")[:2] == [
+        "決定: 条件付承認", "条件: 印刷の終了後、データを消去した証明書を提出させること。"]
+    (decided,) = [text for title, text in summaries.items() if "案内状" not in title]
+    assert decided.split("\n")[:4] == ["決定: 条件付承認", "条件:", "(1) 年に1回、運用状況を報告すること。",
+                                       "(2) 相手方のシステムの変更があれば、事前に報告すること。"]
+    (seventh,) = [e for e in Calendar.from_ical(ical_meetings(public)).walk("VEVENT") if "第7回" in str(e["summary"])]
+    description = str(seventh["description"]).split("\n")
+    assert description[1:3] == ["(1) 案内状の印刷の委託について ⇒ 条件付承認", "　条件: 印刷の終了後、データを消去した証明書を提出させること。"]
+    assert description[4:7] == ["　条件:", "　(1) 年に1回、運用状況を報告すること。", "　(2) 相手方のシステムの変更があれば、事前に報告すること。"]

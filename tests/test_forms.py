@@ -113,6 +113,23 @@ def test_the_stock_definition_loads_cleanly():
     assert forms.partner_roles == ("委託先", "再委託先", "結合の相手方")
 
 
+def test_the_title_format_is_filled_by_our_own_parser_never_by_str_format():
+    """{キー} only: a date reads in 和暦, {{ }} print a brace, and nothing in the format is evaluated."""
+    import dataclasses
+    import datetime as dt
+
+    from fugi.forms import meeting_title
+    forms = load_forms(CONTENT, Problems())
+    values = {"会議名": "新宿区個人情報保護管理運営会議", "回": 3, "開催日": dt.date(2021, 10, 18)}
+    assert meeting_title(forms.meeting, values) == "新宿区個人情報保護管理運営会議(第3回)概要"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{{回}} 第{回}回（{開催日} {開始}）{終了}"})
+    assert meeting_title(form, {**values, "開始": "09:30"}) == "{回} 第3回（令和3年10月18日 午前9時30分）"
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{出席者}"})
+    assert meeting_title(form, {"出席者": ("会長",)}) == ""  # a list has no place in a title (check refuses it)
+    form = dataclasses.replace(forms.meeting, texts={**forms.meeting.texts, "表題": "{回.__class__.__mro__}"})
+    assert meeting_title(form, values) == ""  # an unknown name is refused by check; it never reaches an attribute
+
+
 # ---------------------------------------------------------------------------
 # A fifth 区分 and a second council, with no Python edit
 
@@ -266,8 +283,22 @@ MISTAKES = {
                        "語彙.決定[2].但し書き: 「always」は使えません — 次のいずれかを書いてください: required・refused・optional"),
     "pending-status": ("    - {名称: 提出済, 扱い: submitted}", "    - {名称: 提出済, 扱い: submitted}\n    - {名称: 保留, 扱い: pending}",
                        "語彙.状態[3].扱い: 語彙「状態」の言葉には 扱い: pending を書けません — 扱い: pending は語彙「決定」にだけ書けます"),
+    "column-collision": ("    - {キー: 要綱の根拠, 役割: basis}", "    - {キー: 区分, 役割: basis}",
+                         "議題.区分: 「区分」はオープンデータに fugi が作る列の名前です — キーを別の名前にしてください"
+                         "（fugi が作る列: id・区分・期間・会議・年度・経過・注記・URL・標準と異なる行・個人情報の種類）"),
+    "column-twice": ("    - {キー: 資料番号, 役割: number}", "    - {キー: 資料番号, ラベル: 件名, 役割: number}",
+                     "議題.資料番号: 「件名」はオープンデータの列として47行目の項目と同じ名前です — どちらかのラベルを別の名前にしてください"),
     "title-placeholder": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回数}回)概要"',
                           "会議.表題: 表題の {回数} は項目にありません — {…} には、会議の書類の項目のキーを書いてください"),
+    "title-attribute": ('表題: "{会議名}(第{回}回)概要"', '表題: "{回.__class__.__mro__}"',
+                        "会議.表題: 表題の {回.__class__.__mro__} は項目にありません"),
+    "title-unclosed": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名(第{回}回)概要"',
+                       "会議.表題: 表題の「{」（1文字目）が } で閉じていません"),
+    "title-position": ('表題: "{会議名}(第{回}回)概要"', '表題: "{0}(第{回}回)概要"', "会議.表題: 表題の {0} は項目にありません"),
+    "title-list": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回}回)概要 {出席者}"',
+                   "会議.表題: 表題の {出席者} は1行の値ではないので表題に入れられません"),
+    "title-conversion": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回:d}回)概要"',
+                         "会議.表題: 表題の {回:d} は項目にありません"),
 }
 
 
@@ -295,3 +326,94 @@ def test_a_broken_definition_is_reported_at_its_line(tmp_path, monkeypatch, caps
     assert len(lines) == 1, lines  # no second problem caused by the first
     if mistake not in ("missing-role", "unknown-section", "status-meanings"):
         assert int(line) in (where, where + 1), (where, lines)
+
+
+# ---------------------------------------------------------------------------
+# A council without checklists: the checklists role, 対策表 and 標準 are optional
+
+
+def without_checklists(content: Path) -> None:
+    """content/ as a council without checklists sets it up: no checklists field, no 対策表, no 標準, no catalog."""
+    import shutil
+
+    forms = content / "forms.yml"
+    text = forms.read_text(encoding="utf-8")
+    text = text.replace("\n    - {キー: チェックリスト, 役割: checklists, 必須: false}", "")
+    text = re.sub(r"\n    標準: [a-z-]+\.yml", "", text)
+    forms.write_text(text[: text.index("# 対策表:")], encoding="utf-8")
+    shutil.rmtree(content / "checklists")
+    for item in (content / "agendas").glob("*.md"):
+        head, body = item.read_text(encoding="utf-8").split("\n---\n", 1)
+        head = re.sub(r"\nチェックリスト:\n(?:[ \t].*\n?|\n)*", "\n", head + "\n").rstrip("\n")
+        item.write_text(head + "\n---\n" + body, encoding="utf-8")
+
+
+def test_a_council_without_checklists_checks_builds_and_reviews(tmp_path, monkeypatch, capsys):
+    import json
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    without_checklists(content)
+    assert "チェックリスト:" not in "".join(p.read_text(encoding="utf-8") for p in (content / "agendas").glob("*.md"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 0
+    assert capsys.readouterr().out.strip().endswith("OK: 付議事項 4 件、会議概要 1 件")
+    assert main(["--content", "content", "--out", "out", "--no-pdf"]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert len(list((tmp_path / "out" / "docx").rglob("*.docx"))) == 5
+    site = tmp_path / "out" / "site"
+    assert not (site / "catalog").exists() and "catalog/" not in (site / "index.html").read_text(encoding="utf-8")
+    columns = next(iter(json.loads((site / "data" / "decisions.json").read_text(encoding="utf-8"))["records"]))
+    assert "標準と異なる行" not in columns and "個人情報の種類" in columns
+    assert main(["review", "--content", "content"]) == 0
+    assert "Traceback" not in "".join(capsys.readouterr())
+
+
+def test_checklists_without_the_checklist_form_are_reported_at_their_lines(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    text = (content / "forms.yml").read_text(encoding="utf-8")
+    (content / "forms.yml").write_text(text[: text.index("# 対策表:")], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    lines = [line for line in out.splitlines() if line.startswith("content/forms.yml:")]
+    where = {one: text[: text.index(one)].count("\n") + 1
+             for one in ("役割: checklists", "標準: densan-shori.yml", "標準: gaibu-ketsugo.yml", "標準: gyomu-itaku.yml")}
+    hint = "対策表がありません — `対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）"
+    assert lines == [f"content/forms.yml:{where['役割: checklists']}: 議題.チェックリスト: {hint}",
+                     *[f"content/forms.yml:{where['標準: ' + f]}: 区分[{i}].標準: {hint}"
+                       for i, f in enumerate(("densan-shori.yml", "gaibu-ketsugo.yml", "gyomu-itaku.yml"), start=1)]]
+
+
+def test_removing_the_optional_checklists_line_reports_the_items_that_still_have_one(tmp_path, monkeypatch, capsys):
+    """The trial's step (FORMS.md: optional lines may be removed): no traceback; each item's チェックリスト: is then
+    an unknown key, at its line."""
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    forms = content / "forms.yml"
+    forms.write_text(forms.read_text(encoding="utf-8").replace(
+        "\n    - {キー: チェックリスト, 役割: checklists, 必須: false}", ""), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    found = [line.split(" — ")[0] for line in out.splitlines() if line.startswith("content/")]
+    expected = []
+    for item in sorted((content / "agendas").glob("*.md")):
+        line = item.read_text(encoding="utf-8").split("\n").index("チェックリスト:") + 1
+        expected.append(f"content/agendas/{item.name}:{line}: チェックリスト: 知らない項目「チェックリスト」です")
+    assert found == expected

@@ -104,9 +104,9 @@ def test_mutated_seed_content_fails_cleanly():
             if code and try_docx:
                 out_dir = Path(tmp) / "docx"
                 out_dir.mkdir()
-                (out_dir / MARKER).write_text("", encoding="utf-8")  # a previous build's output folder
                 (out_dir / "前回の付議事項.docx").write_bytes(b"PK\x03\x04 previous build")
                 (out_dir / "memo.txt").write_text("前回のメモ", encoding="utf-8")
+                (out_dir / MARKER).write_text("", encoding="utf-8")  # an older fugi's output folder: marked last
                 before, around = snapshot(out_dir), sorted(p.name for p in Path(tmp).iterdir())
                 code, out, err = cli("docx", "--content", str(content), "--out", str(out_dir))
                 check_output(code, out, err, content)

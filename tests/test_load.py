@@ -30,7 +30,7 @@ WRONG = "YAML: YAMLの書き方に誤りがあります"
 QUOTE_EXAMPLE = "値全体を引用符で囲んでください（例: `項目: \"{}…\"`。fugi では{}は使えません）"
 ANCHOR = (f"{WRONG}（{{}}文字目: 「&」で始まる値はYAMLのアンカーとして読まれます） — "
           + QUOTE_EXAMPLE.format("&", "アンカー「&」・エイリアス「*」"))
-COMMENT = ("YAML: [警告] 「 #2 の委託について」はYAMLのコメントとして読み飛ばされます — "
+COMMENT = ("YAML: 「 #2 の委託について」はYAMLのコメントとして読み飛ばされます — "
            "値に含めるなら値全体を引用符で囲んでください（コメントなら # の前に空白を2つ置いてください）")
 FULL_WIDTH = "項目名の後は半角のコロンと半角スペースにしてください（`項目: …`）"
 
@@ -117,16 +117,20 @@ def test_comments_with_two_spaces_and_hashes_inside_values_are_kept():
                     "目的": "テスト #2 の本文\n# 見出しではない行\n", "文言": ["一つめの文"]}
 
 
-def test_comment_that_cuts_a_value_fails_check_strict(tmp_path, capsys):
+@pytest.mark.parametrize("command", ["check", "docx", "site", "review"])
+def test_a_comment_that_cuts_a_value_is_an_error_for_every_command(tmp_path, monkeypatch, capsys, command):
+    """「電子申請 #2 の委託について」 would be published as 「電子申請」: every command refuses it, with check's lines."""
     content = tmp_path / "content"
     (content / "meetings").mkdir(parents=True)
     (content / "agendas").mkdir()
     (content / "agendas" / "minimal.md").write_bytes((FIXTURES / "yaml" / "inline-comment.md").read_bytes())
     complete(content)
-    assert main(["check", "--content", str(content)]) == 0
-    out = capsys.readouterr().out
-    assert f"content/agendas/minimal.md:2: {COMMENT}" in out.replace(str(tmp_path) + "/", "")
-    assert main(["check", "--strict", "--content", str(content)]) == 1
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "--content", "content", *(["--out", "out"] if command in ("docx", "site") else [])]) == 1
+    out, err = capsys.readouterr()
+    assert [line for line in (out + err).splitlines() if line.startswith("content/")] == [  # review: on stderr
+        f"content/agendas/minimal.md:2: {COMMENT}", f"content/agendas/minimal.md:16: {COMMENT}"]
+    assert "Traceback" not in out + err and not (tmp_path / "out").exists()
 
 
 def test_invisible_characters_are_listed_by_line_then_counted():
@@ -274,3 +278,23 @@ def test_hostile_yaml_fails_fast_and_small(tmp_path, kind):
     assert re.search(rf"^content/agendas/x\.md:{line}: YAML: YAMLの書き方に誤りがあります.*{re.escape(words)}",
                      output, re.M), output
     assert seconds < 2 and megabytes < 200, (seconds, megabytes)
+
+
+def test_content_from_another_folder_printed_under_its_bare_name(tmp_path, monkeypatch, capsys):
+    """Issue 25: `--content ../other/x` run from another folder printed `x/agendas/…`, a path that exists neither
+    from the working folder nor absolutely: paths are printed as the user gave the folder."""
+    import shutil
+
+    content = tmp_path / "other" / "x"
+    shutil.copytree(FIXTURES / "base", content)
+    complete(content)
+    shutil.copy(FIXTURES / "mistakes" / "impossible-date.md", content / "agendas")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("FUGI_CACHE", "off")
+    for given in ("../other/x", str(content)):
+        assert main(["check", "--content", given]) == 1
+        (line,) = capsys.readouterr().out.splitlines()
+        path = line.split(":", 1)[0]
+        assert path == f"{given}/agendas/impossible-date.md" and Path(path).is_file()

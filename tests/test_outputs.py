@@ -128,12 +128,102 @@ def test_a_clerks_files_in_fugis_folder_stop_the_build_and_are_kept(workspace):
     assert snapshot(workspace) == before
 
 
-def test_a_file_touched_after_the_build_counts_as_changed(workspace):
+def test_a_file_saved_again_with_the_same_size_and_time_counts_as_changed(workspace):
+    """Bytes decide, not the size or the time: a document saved again at the same size, its time set back."""
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
-    later = (workspace / "out" / MARKER).stat().st_mtime + 5
-    os.utime(workspace / "out" / "agendas" / "aircon-josei.docx", (later, later))  # saved again, same size
+    edited = workspace / "out" / "agendas" / "aircon-josei.docx"
+    st = edited.stat()
+    data = edited.read_bytes()
+    edited.write_bytes(data[:-4] + b"WORD")
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
     result = run("docx", "--out", "out", cwd=workspace)
     assert result.returncode == 1 and "aircon-josei.docx:1: --out: fugi が書いた後に変更されたか、置き直されています" in result.stdout
+    assert edited.read_bytes().endswith(b"WORD")
+
+
+def test_a_file_touched_but_unchanged_is_still_fugis(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    later = (workspace / "out" / MARKER).stat().st_mtime + 5
+    os.utime(workspace / "out" / "agendas" / "aircon-josei.docx", (later, later))  # opened and closed: same bytes
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+
+
+def forget_record(out: Path) -> None:
+    """The cache deleted: fugi's own record of what it wrote into `out` gone."""
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:20] + ".json"
+    (Path(os.environ["FUGI_CACHE"]) / "outputs" / name).unlink()
+
+
+def added_by_hand(out: Path, rel: str, size: int) -> None:
+    """What the tester did: a line for the clerk's file appended to the marker's list, in its format."""
+    marker = out / MARKER
+    marker.write_text(marker.read_text(encoding="utf-8") + f"{'0' * 64}\t{size}\t{rel}\n{size}\t{rel}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])
+def test_a_line_added_to_the_marker_by_hand_does_not_make_a_clerks_file_fugis(workspace, cache):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    notes = workspace / "out" / "notes.txt"
+    notes.write_text("会議の準備メモ", encoding="utf-8")
+    old = (workspace / "out" / MARKER).stat().st_mtime - 5
+    os.utime(notes, (old, old))  # older than the marker, as a file fugi wrote would be
+    added_by_hand(workspace / "out", "notes.txt", notes.stat().st_size)
+    if cache == "deleted":
+        forget_record(workspace / "out")
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1, result.stdout
+    if cache == "kept":  # the record does not list it: not fugi's
+        assert result.stdout.splitlines() == [
+            "out/notes.txt:1: --out: fugi が書いたファイルではありません（作り直すと消えてしまいます） — "
+            "残すなら fugi の出力先の外へ移し、要らなければ消してから、もう一度実行してください。何も変更していません"]
+    else:  # only the marker's list: its bytes are not those listed
+        assert result.stdout.splitlines() == [
+            "out/notes.txt:1: --out: fugi が書いた後に変更されたか、置き直されています（作り直すと変更が消えてしまいます） — "
+            "変更を残すなら出力先の外へコピーし（文書の中身は content/ の Markdown に書きます）、要らなければ消してから、"
+            "もう一度実行してください。何も変更していません"]
+    assert notes.read_text(encoding="utf-8") == "会議の準備メモ"
+
+
+def test_the_record_decides_over_the_markers_list(workspace):
+    """A path fugi's record does not list is the clerk's, even when the marker lists it with the right hash."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    notes = workspace / "out" / "notes.txt"
+    notes.write_bytes(b"memo")
+    marker = workspace / "out" / MARKER
+    marker.write_text(marker.read_text(encoding="utf-8") + f"{hashlib.sha256(b'memo').hexdigest()}\t4\tnotes.txt\n",
+                      encoding="utf-8")
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1 and "out/notes.txt:1: --out: fugi が書いたファイルではありません" in result.stdout
+    assert notes.read_bytes() == b"memo"
+
+
+def test_a_build_without_the_cache_leaves_no_record_to_contradict_its_output(workspace):
+    """A record describes one output: after a build with the cache off, the next cached build does not take the
+    files that build added for a clerk's."""
+    def build(cache: str):
+        env = {k: v for k, v in os.environ.items() if k != "FUGI_CACHE"}
+        if cache:
+            env["FUGI_CACHE"] = cache
+        return subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "out"], cwd=workspace,
+                              capture_output=True, text=True, env=env)
+
+    item = workspace / "content" / "agendas" / "aircon-josei.md"
+    text = item.read_text(encoding="utf-8")
+    item.unlink()
+    assert build("").returncode == 0  # the cache in build/cache records an output without the item
+    item.write_text(text, encoding="utf-8")
+    assert build("off").returncode == 0  # its Word file added, no record kept
+    result = build("")
+    assert result.returncode == 0, result.stdout
+    assert (workspace / "out" / "agendas" / "aircon-josei.docx").is_file()
+
+
+def test_without_the_cache_the_markers_hashes_decide(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    forget_record(workspace / "out")
+    (workspace / "content" / "agendas" / "aircon-josei.md").unlink()  # a file fugi wrote, no longer made
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    assert not (workspace / "out" / "agendas" / "aircon-josei.docx").exists()
 
 
 def test_a_new_folder_with_only_an_operating_systems_litter_counts_as_empty(workspace):
@@ -156,10 +246,110 @@ def test_a_folder_without_the_marker_is_refused_even_if_it_looks_like_fugis(work
 def test_the_marker_of_an_older_fugi_without_the_list_still_vouches_for_its_folder(workspace):
     old = workspace / "out"
     (old / "agendas").mkdir(parents=True)
-    (old / MARKER).write_text("このフォルダは fugi が作った出力です。\n", encoding="utf-8")
     (old / "agendas" / "gone.docx").write_bytes(b"older fugi")
+    (old / MARKER).write_text("このフォルダは fugi が作った出力です。\n", encoding="utf-8")
+    earlier = (old / MARKER).stat().st_mtime - 5
+    os.utime(old / "agendas" / "gone.docx", (earlier, earlier))  # written before the marker
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
     assert not (old / "agendas" / "gone.docx").exists() and FILES_HEAD in (old / MARKER).read_text(encoding="utf-8")
+
+
+def test_a_marker_without_the_list_does_not_vouch_for_what_changed_after_it(workspace):
+    """What a preview of an older fugi left: its marker written first, a Word file saved later."""
+    old = workspace / "out"
+    old.mkdir()
+    (old / MARKER).write_text("このフォルダは fugi が作った出力です。\n", encoding="utf-8")
+    later = (old / MARKER).stat().st_mtime + 5
+    (old / "edited.docx").write_bytes(b"saved from Word")
+    os.utime(old / "edited.docx", (later, later))
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1 and "out/edited.docx:1: --out: fugi が書いたファイルではありません" in result.stdout
+    assert (old / "edited.docx").read_bytes() == b"saved from Word"
+
+
+def test_links_and_empty_folders_in_an_output_are_the_clerks_and_named_as_links(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    out = workspace / "out"
+    (out / "to-notes").symlink_to(workspace / "notes")  # a link to a folder
+    (out / "agendas" / "memo.txt").symlink_to(workspace / "notes" / "notes.txt")  # a link to a file
+    (out / "drafts").mkdir()  # an empty folder
+    before = snapshot(workspace)
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    link = ("fugi が作ったものではないシンボリックリンクです（作り直すと消えてしまいます） — このリンクを fugi の出力先の外へ"
+            "移してから、もう一度実行してください（リンク先はそのままです）。何も変更していません")
+    assert result.stdout.splitlines() == [
+        f"out/agendas/memo.txt:1: --out: {link}",
+        "out/drafts:1: --out: fugi が作ったものではない空のフォルダです（作り直すと消えてしまいます） — "
+        "残すなら fugi の出力先の外へ移してから、もう一度実行してください。何も変更していません",
+        f"out/to-notes:1: --out: {link}",
+    ]
+    assert "notes.txt" not in result.stdout  # the link is named, never its target
+    assert snapshot(workspace) == before and (out / "drafts").is_dir() and (out / "to-notes").is_symlink()
+    for path in (out / "to-notes", out / "agendas" / "memo.txt", out / "drafts"):
+        path.unlink() if path.is_symlink() else path.rmdir()
+    for word in (out / "meetings").iterdir():
+        word.unlink()  # a folder fugi made, emptied by the clerk: nothing in it to lose
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+
+
+def test_a_read_only_folder_in_the_output_stops_the_build_and_leaves_no_hidden_copy(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    locked = workspace / "out" / "agendas"
+    locked.chmod(0o555)
+    try:
+        result = run("docx", "--out", "out", cwd=workspace)
+        assert result.returncode == 1
+        assert result.stdout.splitlines() == [
+            "out/agendas:1: --out: 書き込みできないフォルダです（作り直すときに消せません） — このフォルダに書き込みの"
+            "権限を戻して（例: chmod u+w）、もう一度実行してください。何も変更していません"]
+    finally:
+        locked.chmod(0o755)
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    assert sorted(p.name for p in workspace.iterdir()) == ["content", "notes", "out"]
+
+
+def test_a_previous_outputs_copy_left_read_only_is_removed_by_the_next_build(workspace):
+    """What a fugi that ignored errors left: a hidden full copy of an old output with a read-only folder in it."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    stale = workspace / ".out.fugi-old-999999999"
+    shutil.copytree(workspace / "out", stale)
+    (stale / "agendas").chmod(0o555)
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    assert not stale.exists()
+
+
+def test_a_leftover_fugi_cannot_remove_is_said_at_every_build(workspace):
+    """Nothing hidden stays silently: a copy of an old output fugi cannot remove (here a file made immutable, which
+    even root cannot remove) is named, and the build goes on."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    stale = workspace / ".out.fugi-old-999999999"
+    shutil.copytree(workspace / "out", stale)
+    stuck = stale / "agendas" / "aircon-josei.docx"
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        result = run("docx", "--out", "out", cwd=workspace)
+        assert result.returncode == 0
+        assert (".out.fugi-old-999999999/agendas/aircon-josei.docx:1: --out: fugi の古いフォルダを消せませんでした"
+                in result.stdout), result.stdout
+        assert "権限を確かめて、.out.fugi-old-999999999/ を消してください（fugi が作り直す前の出力や作業用のもので、" in result.stdout
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)])
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0 and not stale.exists()
+
+
+def test_an_out_name_too_long_for_the_disk_is_a_message(workspace):
+    result = run("docx", "--out", "a" * 300, cwd=workspace)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{'a' * 300}:1: --out: このフォルダには書き出せません: フォルダの名前が長すぎます（300 バイト。200 バイトまで） — "
+        "fugi 専用の出力先（まだないフォルダか空のフォルダ。例: site/、build/docx/）を指定してください。何も変更していません"]
+    deep = "/".join(["b" * 150] * 30)
+    result = run("docx", "--out", deep, cwd=workspace)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "--out: このフォルダには書き出せません: フォルダのパスが長すぎます（" in result.stdout
+    assert sorted(p.name for p in workspace.iterdir()) == ["content", "notes"]
 
 
 def test_default_command_out_puts_word_and_site_under_it_and_says_where(workspace):

@@ -39,11 +39,11 @@ def problems_of(tmp_path: Path, monkeypatch, name: str) -> list:
     ("kanji-left.yml", f"{WHERE}:2: 高齢者支援課: 読みに使えない文字があります（「支」・「援」） — {NOT_KANA}"),
     ("empty.yml", f"{WHERE}:3: デジタル庁: 読みがありません — {EXAMPLE}"),
     ("list-value.yml", f"{WHERE}:2: デジタル庁: 読みは1行の文字で書いてください（並びや「項目: 値」にはできません） — {EXAMPLE}"),
-    ("duplicate-name.yml", f"{WHERE}:4: デジタル庁: 同じ名前の読みが2回書かれています — どちらか一方を消してください"),
+    ("duplicate-name.yml", f"{WHERE}:4: デジタル庁: 同じ名前の読みが2回書かれています — 正しい読みを1行にまとめてください（YAML では後の行の読みだけが使われます）"),
     ("same-name-other-reading.yml", f"{WHERE}:3: 富士通Japan: 2行目の「富士通 Japan 株式会社」と同じ名前なのに、読みが違います"
                                     "（「ふじつうじゃぱん」と「ふじつうにっぽん」） — 正しい読みの行だけを残してください"),
     ("same-name-same-reading.yml", f"{WHERE}:3: 富士通Japan株式会社: [警告] 2行目の「富士通 Japan 株式会社」と同じ名前です"
-                                   "（法人の種類・空白・大文字と小文字の違いは同じ名前とみなします） — どちらか一方を消してください"),
+                                   "（法人の種類・空白・大文字と小文字の違いは同じ名前とみなします） — 読みも同じなので、1行にまとめてください"),
     ("not-a-mapping.yml", f"{WHERE}:1: ファイル: 「項目: 値」の形になっていません — YAMLの対応表として書いてください"),
 ])
 def test_each_mistake_is_reported_at_its_line(tmp_path, monkeypatch, name, expected):

@@ -98,3 +98,51 @@ def test_copies_of_a_cached_item_share_its_deferred_fields(workspace, tmp_path):
     again, _, _ = loader.load()
     one, two = (next(a for a in archive.agendas if a.id == EDITED) for archive in (first, again))
     assert one is not two and one.checklists is two.checklists and one.sheets is two.sheets
+
+
+class _Planted:
+    """What a crafted cache entry holds: unpickling it calls os.mkdir (any command could stand there)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __reduce__(self):
+        import os
+
+        return os.mkdir, (self.target,)
+
+
+def test_a_crafted_model_or_forms_entry_is_never_unpickled(workspace, tmp_path, capsys, monkeypatch):
+    """Caches travel (CI caches, shared folders): a pickle planted in model/ or shared/ runs nothing, is dropped with a
+    notice, and the load gives what a clean load gives."""
+    import pickle
+
+    from fugi import cache as fugi_cache
+    from fugi.cache import Cache
+
+    SEAL = b"fugi-sealed-1\n"  # noqa: N806 - fugi.cache.SEAL, spelled out
+    monkeypatch.setattr(fugi_cache, "_noticed", [0], raising=False)
+    content = workspace / "content"
+    cache = Cache(tmp_path / "cache")
+    Loader(content, cache).load()
+    planted = tmp_path / "planted"
+    entries = [p for kind in ("model", "shared") for p in (tmp_path / "cache" / kind).rglob("*") if p.is_file()]
+    assert len(entries) > 5
+    for i, entry in enumerate(entries):
+        payload = pickle.dumps(_Planted(str(planted)))
+        # a third wear the seal's mark with a made-up signature, a third are sealed with the key itself (as if it had
+        # leaked): the unpickler builds fugi's data classes only, never calls a function
+        entry.write_bytes([payload, SEAL + b"\0" * 32 + payload, fugi_cache.seal(payload)][i % 3]
+                          if hasattr(fugi_cache, "seal") else payload)
+    capsys.readouterr()
+    again, problems, _ = Loader(content, cache).load()
+    assert not planted.exists()
+    fresh, expected, _ = Loader(content).load()
+    assert [str(p) for p in problems.sorted()] == [str(p) for p in expected.sorted()]
+    assert [pickle.dumps(a.copy(meeting=None, history=[])) for a in again.agendas] == \
+        [pickle.dumps(a.copy(meeting=None, history=[])) for a in fresh.agendas]
+    err = capsys.readouterr().err
+    assert "キャッシュ: この項目は壊れているか、別のマシンで作られたものです — 使わずに消して作り直します" in err
+    assert len(err.splitlines()) <= 6  # one line each for the first five, then one line for all the rest
+    assert all(p.read_bytes().startswith(SEAL) for kind in ("model", "shared")
+               for p in (tmp_path / "cache" / kind).rglob("*") if p.is_file())  # made again, sealed

@@ -398,6 +398,21 @@ def test_broken_template_is_reported_and_leaves_earlier_outputs(tmp_path, monkey
     assert {p: p.read_bytes() for p in out.rglob("*.docx")} == before
 
 
+def test_a_template_tag_that_raises_while_it_renders_is_reported_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A tag that parses but fails when it runs ({{ 1 / 0 }}): a problem naming the template, earlier outputs kept."""
+    out = tmp_path / "docx"
+    build(FIXTURE, docx_out=out, report=lambda _: None)
+    before = {p: p.read_bytes() for p in out.rglob("*.docx")}
+    edited_templates(tmp_path / "templates", monkeypatch, lambda name, data: data.replace(b"{{ title }}", b"{{ title }}{{ 1 / 0 }}", 1)
+                     if name == "word/document.xml" else data)
+    with pytest.raises(ContentError):
+        build(FIXTURE, docx_out=out, report=lambda _: None)
+    err = capsys.readouterr().err
+    assert "付議事項.docx" in err and "テンプレートのタグを実行できません" in err and "ZeroDivisionError" in err, err
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in out.rglob("*.docx")} == before
+
+
 def test_a_template_that_lost_a_table_is_refused(tmp_path, monkeypatch, capsys):
     """A clerk deletes the sheets' table in Word: every document would silently lose its 別紙; refused instead."""
     def drop_sheet_table(name, data):

@@ -156,7 +156,8 @@ def test_item_page_links_back_to_its_meeting_and_decision(site):
 def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
     """No meeting has decided it: 未定の表示 of the forms (審議中) as its decision, in the page and in the lists."""
     source = page(site, "agendas/aircon-josei/index.html")
-    assert re.search(r"会議</strong>: 不明", source) and re.search(r"決定</strong>: 審議中", source)
+    assert re.search(r"会議</strong>: 審議前", source) and re.search(r"決定</strong>: 審議中", source)  # not heard yet
+    assert "不明" not in source
     assert not re.search(r"決定</strong>: 不明", source)
     listed = page(site, "agendas/index.html").split('href="../agendas/aircon-josei/"')[1].split("</tr>")[0]
     assert listed.rstrip().endswith("<td>審議中</td>")
@@ -201,7 +202,8 @@ def test_browse_pages_group_items(site):
     year = page(site, "browse/year/index.html")
     r7 = year.split('id="fy2025"')[1].split("<h2")[0]
     assert "kyoju-support-system" in r7 and "aircon-josei" not in r7
-    assert "年度不明" in year
+    waiting = year.split('id="not-heard"')[1].split("<h2")[0]  # not heard yet: the forms' 未審議の表示, not 年度不明
+    assert "審議前" in waiting and "aircon-josei" in waiting and "kyoju-support-system" not in waiting
 
 
 def test_catalog_page_lists_the_standard_checklists(site):
@@ -359,7 +361,7 @@ def test_theme_search_is_off_and_pagefind_indexes_japanese(site):
 def test_search_filters_and_meta_are_on_item_pages(site):
     source = page(site, "agendas/kaigo-hoken-hyojunka/index.html")
     assert "<div data-pagefind-body>" in source
-    for name, value in (("年度", "年度不明"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "審議中")):
+    for name, value in (("年度", "審議前"), ("区分", "電算処理"), ("区分", "再委託"), ("担当課", "介護保険課"), ("決定", "審議中")):
         assert f'<span data-pagefind-filter="{name}">{value}</span>' in source, (name, value)
     kyoju = page(site, "agendas/kyoju-support-system/index.html")
     assert '<span data-pagefind-filter="年度">令和7年度</span>' in kyoju
@@ -417,3 +419,57 @@ def test_a_strict_mkdocs_failure_says_which_warning(tmp_path):
     with pytest.raises(SiteFailure) as failure:
         run_mkdocs(config)
     assert "in strict mode" in str(failure.value) and "meetings/nowhere.md" in str(failure.value)
+
+
+class _Elements(HTMLParser):
+    """Every element of a page with its attributes, and the text of each <script>."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.scripts, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_hostile_words_of_the_forms_reach_the_theme_as_text(tmp_path, monkeypatch):
+    """サイト.名称・サイト.説明・相手先の総称 go through the theme's own templates (site_name, site_description, the
+    nav): a description that closes <meta name="description"> must not open a live <script>."""
+    import shutil
+
+    from fugi.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(sitebuild.CONTENT, content)
+    forms = content / "forms.yml"
+    text = forms.read_text(encoding="utf-8")
+    hostile = {"  名称: 新宿区個人情報保護管理運営会議 アーカイブ": "  名称: '</title><script>alert(1)</script>'",
+               "  説明: 新宿区個人情報保護管理運営会議の付議事項と会議概要の公開アーカイブ": """  説明: '"><script>alert(2)</script>'""",
+               "  相手先の総称: 相手方 ": "  相手先の総称: '<img src=x onerror=alert(3)>' "}
+    for before, after in hostile.items():
+        assert before in text, before
+        text = text.replace(before, after, 1)
+    forms.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["site", "--content", "content", "--out", "out"]) == 0
+    pages = sorted((tmp_path / "out").rglob("*.html"))
+    assert pages
+    shown = ""
+    for path in pages:
+        parsed = _Elements()
+        parsed.feed(path.read_text(encoding="utf-8"))
+        assert not any("alert(" in script for script in parsed.scripts), path
+        assert not any(tag == "img" and "onerror" in attrs for tag, attrs in parsed.tags), path
+        shown += html.unescape(path.read_text(encoding="utf-8"))
+    assert "</title><script>alert(1)</script>" in shown and '"><script>alert(2)</script>' in shown
+    assert "<img src=x onerror=alert(3)>別" in shown
+    data = json.loads((tmp_path / "out" / "data" / "decisions.json").read_text(encoding="utf-8"))
+    assert data["名称"] == "</title><script>alert(1)</script>"  # open data keeps the words, escaped by JSON alone

@@ -214,13 +214,41 @@ def test_open_data_carries_deviations_and_sensitivity_flags(archive):
     records = {r["id"]: r for r in export.records(public)}
     assert set(records) >= {"new-item", "later-decided", "earlier-same-partner"} and "earlier-private" not in records
     later = records["later-decided"]
-    assert later["要配慮個人情報"] == ["病歴", "心身の機能の障害"] and later["特定個人情報"] == []
+    assert later["個人情報の種類"] == [{"種類": "要配慮個人情報", "該当": ["病歴", "心身の機能の障害"],
+                                   "表示": "要配慮個人情報（病歴、心身の機能の障害）"}]
     assert later["標準と異なる行"] == [{
         "区分": "外部結合", "見出し": "結合先に行わせる情報保護対策【運用上の対策】", "番号": 4, "印": "－",
         "文言": NOT_NEEDED_ROW, "標準の文言": NOT_NEEDED_ROW, "理由": "", "表示": "外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」"}]
-    assert records["new-item"]["要配慮個人情報"] is None  # not decided: no flag either way
+    assert records["new-item"]["個人情報の種類"] is None  # not decided: no flag either way
     assert len(records["new-item"]["標準と異なる行"]) == 3
-    columns = [column for _, column, _ in export.fields(public.forms, public.vocabulary)]
-    assert columns[-3:] == ["標準と異なる行", "要配慮個人情報", "特定個人情報"]
-    csv_text = export.to_csv(list(records.values()), public.forms, public.vocabulary)
-    assert "外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」,病歴；心身の機能の障害," in csv_text
+    columns = [column for _, column, _ in export.fields(public.forms)]
+    assert columns[-2:] == ["標準と異なる行", "個人情報の種類"]
+    csv_text = export.to_csv(list(records.values()), public.forms)
+    assert "外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」,要配慮個人情報（病歴、心身の機能の障害）\r\n" in csv_text
+def test_review_of_an_item_back_after_continued_deliberation_says_nothing_of_the_meeting_that_heard_it():
+    """Issue 25: an item heard at a meeting that decided 継続審議 and submitted again: its review said
+    「助言の記録がある会議はありません」 and nothing of that meeting; it shows that hearing first (decision,
+    what was said about the item, the advice)."""
+    content = fixture_copy("record")
+    (content / "meetings" / "2026-07.md").unlink()
+    item = content / "agendas" / "record-item.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("状態: 決定", "状態: 提出済"), encoding="utf-8")
+    (content / "meetings" / "2026-06.md").write_text(
+        "---\n回: 6\n開催日: 2026-06-08\n公開: true\n審議内容: 要綱第3条第3号に掲げる事項\n審議事項:\n"
+        "  - 付議事項: record-item\n    決定: 継続審議\n"
+        "助言:\n  表題: 専門的な知見を有する者からの主な助言\n  前文: 以下の助言を受けた。\n"
+        "発言:\n  - 審議事項: 1\n    発言:\n      - 発言者: 会長\n        内容: 結合先の安全管理を確かめてから諮ること。\n"
+        "---\n- 通信の暗号化の方式を示すこと。\n", encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not [p for p in problems if not p.warning], [str(p) for p in problems]
+    (found,) = review(archive, ["record-item"])
+    text = text_report([found], archive.forms)
+    hearing = text.index("■ この付議事項を審議した会議（1回）")
+    assert hearing < text.index("■ 標準との違い")
+    lines = text[hearing:].splitlines()
+    assert lines[1].endswith("審議事項(1) ⇒ 継続審議  meetings/2026-06/")
+    assert lines[2:5] == ["    発言: 会長: 結合先の安全管理を確かめてから諮ること。",
+                          "    専門的な知見を有する者からの主な助言", "    - 通信の暗号化の方式を示すこと。"]
+    markdown = md_report([found], archive.forms)
+    assert "### この付議事項を審議した会議（1回）" in markdown and "⇒ 継続審議" in markdown
+    assert "  - 発言: 会長: 結合先の安全管理を確かめてから諮ること。" in markdown

@@ -2,6 +2,8 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from fugi.cli import main
 from fugi.pipeline import load_archive
 
@@ -73,6 +75,18 @@ def test_new_checks_its_options_before_writing(tmp_path, capsys):
     assert "name: 「index」はファイル名に使えません — 「index」は一覧ページの名前なので使えません" in out
     assert sorted(p.name for p in (content / "meetings").iterdir()) == ["2025-05.md"]
     assert not (content / "agendas" / "used-number.md").exists() and not (content / "agendas" / "index.md").exists()
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("一行目\n二行目", "--title: 改行が入っています — --title は1行で書いてください（長い表題は印字のときに折り返されます）"),
+    ("ベル\a入り", "--title: 制御文字（U+0007）が入っています"),
+], ids=["line-break", "control"])
+def test_new_refuses_a_title_check_would_refuse(tmp_path, capsys, title, expected):
+    """Before: `new --title` with a line break wrote a file that check then rejected, exit 0."""
+    content = content_copy(tmp_path)
+    assert main(["new", "agenda", "two-lines", "-c", "外部結合", "--title", title, "--content", str(content)]) == 1
+    assert expected in capsys.readouterr().out
+    assert not (content / "agendas" / "two-lines.md").exists()
 
 
 def test_new_agenda_without_a_number_takes_the_next_free_one(tmp_path):

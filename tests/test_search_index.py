@@ -194,7 +194,7 @@ def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
 
     site, cache = write_site(tmp_path / "site"), tmp_path / "cache"
     index_pages(site, cache, tmp_path / "first")
-    (kept,) = (cache / "pagefind").iterdir()
+    (kept,) = [p for p in (cache / "pagefind").iterdir() if p.is_dir()]  # beside it: its sealed manifest
     unfinished = kept.with_name(f"{kept.name}.99999.tmp")
     kept.rename(unfinished)
     for path in unfinished.rglob("*.pf_*"):

@@ -191,3 +191,12 @@ def test_sheet_fields_are_read_because_the_forms_flag_them_not_because_of_their_
     assert not problems.errors
     agenda = next(a for a in archive.agendas if a.id == "nyuji-tsuen-shien")
     assert sensitivity(agenda, archive.forms, archive.vocabulary).items == []
+
+
+def test_a_heading_inside_a_sheet_line_becomes_a_data_item():
+    """Issue 25: 「2 記録項目 氏名、生年月日…」 made 「記録項目 氏名」 a data item: a word the vocabulary does not
+    know followed by a space heads the list; a known one (「氏名 住所」) is still a name."""
+    paragraphs = ("2 記録項目 氏名、生年月日、住所", "3 記録項目　電話番号")
+    assert list(listed_names(paragraphs, vocabulary())) == [
+        ("氏名", "記録項目"), ("生年月日", "記録項目"), ("住所", "記録項目"), ("電話番号", "記録項目")]
+    assert [name for name, _ in listed_names(("氏名 住所、電話番号",), vocabulary())] == ["氏名 住所", "電話番号"]

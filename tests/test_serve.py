@@ -267,3 +267,121 @@ def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
     assert [str(p) for p in raised.value.problems] == [
         "build/preview:1: serve: 別のプレビューがこのフォルダで動いています — そちらを Ctrl+C で止めてから、もう一度実行してください"]
     os.close(first.lock)
+
+
+def test_what_the_preview_wrote_is_listed_so_a_later_build_there_keeps_the_clerks_files(workspace, monkeypatch):
+    """The tester's case: after `serve`, `docx --out build/preview-docx` deleted the clerk's notes and a Word file
+    saved in Word, silently; `site --out build/preview` would have done the same to build/preview/."""
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    preview = Preview(workspace / "content", lambda line: None)
+    preview.prepare()
+    try:
+        assert preview.rebuild()
+    finally:
+        preview.settle()
+        os.close(preview.lock)
+    docx, base = workspace / "build" / "preview-docx", workspace / "build" / "preview"
+    (docx / "notes.txt").write_text("会議の準備メモ", encoding="utf-8")
+    word = docx / "agendas" / f"{EDITED}.docx"
+    word.write_bytes(word.read_bytes() + b"saved in Word")
+    (base / "notes.txt").write_text("メモ", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "build/preview-docx"],
+                            cwd=workspace, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split(": --out:")[0] for line in result.stdout.splitlines()] == [
+        f"build/preview-docx/agendas/{EDITED}.docx:1", "build/preview-docx/notes.txt:1"]
+    assert (docx / "notes.txt").is_file() and word.read_bytes().endswith(b"saved in Word")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "site", "--out", "build/preview"],
+                            cwd=workspace, capture_output=True, text=True)
+    assert result.returncode == 1 and [line.split(": --out:")[0] for line in result.stdout.splitlines()] == [
+        "build/preview/notes.txt:1"]
+    assert (base / "notes.txt").is_file()
+    (docx / "notes.txt").unlink()
+    word.unlink()  # what the clerk keeps is moved away: the preview's own files are fugi's, replaced
+    assert subprocess.run([sys.executable, str(REPO / "build.py"), "docx", "--out", "build/preview-docx"],
+                          cwd=workspace, capture_output=True, text=True).returncode == 0
+def test_a_serve_stopped_by_a_busy_port_still_creates_build_cache(workspace):
+    """Issue 25: with the default cache folder (build/cache), a serve refused for a port in use made build/cache."""
+    import socket
+
+    env = {k: v for k, v in os.environ.items() if k != "FUGI_CACHE"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", str(taken.getsockname()[1])],
+                              cwd=workspace, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and "はほかのプログラムが使っています" in done.stdout
+    assert not (workspace / "build").exists()
+
+
+def test_serve_partner_lists_ignore_readings_and_a_saved_readings_warning_is_not_printed(workspace, monkeypatch):
+    """Issue 25: the preview's partner and department lists were not in the order of vocabulary/readings.yml (the
+    preview's archive dropped the readings), and a warning about a readings.yml saved while serving was never
+    printed (warnings were said again only for saved items)."""
+    from fugi.serve import Preview
+
+    monkeypatch.chdir(workspace)
+    readings = workspace / "content" / "vocabulary" / "readings.yml"
+    edit(readings, "デジタル庁: でじたるちょう", "デジタル庁: ああ")  # first in 五十音順
+    edit(readings, "住宅課: じゅうたくか", "住宅課: ああ")
+    lines = []
+    preview = Preview(workspace / "content", lines.append)
+    preview.prepare()
+    try:
+        assert preview.rebuild()
+        for page, first in (("partner", "デジタル庁"), ("department", "住宅課")):
+            html = (preview.site / "browse" / page / "index.html").read_text(encoding="utf-8")
+            headings = re.findall(r"<h2[^>]*>([^<]+)", html)
+            assert headings[0].strip() == first, (page, headings[:3])
+        lines.clear()
+        readings.write_text(readings.read_text(encoding="utf-8") + "デジタル 庁: ああ\n", encoding="utf-8")
+        assert preview.rebuild()
+        assert [line for line in lines if "readings.yml" in line and "[警告]" in line], lines
+        edit(readings, "デジタル 庁: ああ\n", "")
+        edit(readings, "デジタル庁: ああ", "デジタル庁: でじたるちょう")  # a reading saved while serving
+        assert preview.rebuild()
+        html = (preview.site / "browse" / "partner" / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r"<h2[^>]*>([^<]+)", html)[0].strip() != "デジタル庁"
+    finally:
+        preview.settle()
+        os.close(preview.lock)
+
+
+def test_a_save_made_while_the_preview_starts_is_never_shown(workspace, monkeypatch):
+    """Issue 25: serve started watching only after its first build, so a save made during that build was not
+    shown until the next save.  It watches first: the save makes the next build, and the page shows it."""
+    from fugi import serve as serving
+
+    monkeypatch.chdir(workspace)
+    servers, lines, saved = [], [], threading.Event()
+    item = workspace / "content" / "agendas" / f"{EDITED}.md"
+
+    class Captured(serving.PreviewServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            servers.append(self)
+
+    def report(line):
+        lines.append(line)
+        if line.startswith("Word:") and not saved.is_set():  # the first build, after it read the files
+            edit(item, "件名: ", "件名: 起動中に保存した")
+            saved.set()
+
+    monkeypatch.setattr(serving, "PreviewServer", Captured)
+    thread = threading.Thread(target=serving.serve, args=(workspace / "content", 0), kwargs={"report": report},
+                              daemon=True)
+    thread.start()
+    page = workspace / "build" / "preview" / "sites"
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and sum("更新しました" in line for line in lines) < 2:
+            time.sleep(0.2)
+        assert saved.is_set() and sum("更新しました" in line for line in lines) >= 2, lines
+        (shown,) = [p for p in page.glob(f"*/site/agendas/{EDITED}/index.html")]
+        assert "起動中に保存した" in shown.read_text(encoding="utf-8")
+    finally:
+        if servers:
+            servers[0].shutdown()
+        thread.join(timeout=30)

@@ -1,6 +1,7 @@
 """Each fixture under tests/fixtures/mistakes/ is one real mistake; the exact message (line, field, text) is asserted."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,12 +33,12 @@ EXPECTED = {
     ],
     "missing-title.md": ["2: 件名: 必須の項目がありません — `件名: …` を追加してください"],
     "unknown-key.md": [
-        "6: 担当者: 知らない項目「担当者」です — 「担当部課」の誤りではありませんか（使えるもの: 件名・資料番号・状態・公開・要綱の根拠・要綱の条項・担当部課・事業の概要・電算処理・外部結合・業務委託・再委託・個人情報の流れ・情報項目・チェックリスト）",
+        "6: 担当者: 知らない項目「担当者」です — 「担当部課」の誤りではありませんか（使えるもの: 件名・資料番号・状態・公開・要綱の根拠・要綱の条項・担当部課・事業の概要・電算処理・外部結合・業務委託・再委託・個人情報の流れ・情報項目・チェックリスト・要確認）",
     ],
     "category-typo.md": [
         "6: 要綱の根拠: 「外部決合」は区分ではありません — 「外部結合」の誤りではありませんか（使えるもの: 電算処理・外部結合・業務委託）",
-        "16: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えるか、この別紙を消してください",
-        "26: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に加えるか、このチェックリストを消してください",
+        "15: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えてください（今回は付議しない区分なら、別紙はこのファイルの外へ写して残し、次に付議するときに戻してください）",
+        "27: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に「外部結合」を加えてください（今回は付議しない区分なら、このチェックリストはこのファイルの外へ写して残してください）",
     ],
     "impossible-date.md": [
         "24: 外部結合.結合の開始時期と期間[1].開始: 「2026-02-30」は存在しない日付です — 暦にある日付を書いてください（月は1〜12、日はその月の日数まで）",
@@ -57,9 +58,9 @@ EXPECTED = {
     ],
     "sheet-without-basis.md": [
         "6: 要綱の根拠: 「業務委託」の別紙がありません — `業務委託:` の別紙を書くか、要綱の根拠から「業務委託」を外してください",
-        "16: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えるか、この別紙を消してください",
+        "15: 外部結合: 要綱の根拠に「外部結合」がないのに別紙があります — 要綱の根拠に「外部結合」を加えてください（今回は付議しない区分なら、別紙はこのファイルの外へ写して残し、次に付議するときに戻してください）",
         "26: チェックリスト: 「業務委託」のチェックリストがありません — `チェックリスト:` の下に `業務委託: {}`（標準どおりすべて○）を書いてください",
-        "26: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に加えるか、このチェックリストを消してください",
+        "27: チェックリスト.外部結合: 要綱の根拠に「外部結合」がないのにチェックリストがあります — 要綱の根拠に「外部結合」を加えてください（今回は付議しない区分なら、このチェックリストはこのファイルの外へ写して残してください）",
     ],
     "subcontract-unknown-outsourcer.md": [
         "42: 再委託.委託先: 「テスト商事株式会社」は業務委託の委託先にありません — 業務委託の委託先「テスト株式会社」と同じ名称にしてください",
@@ -81,10 +82,10 @@ EXPECTED = {
         "9: 審議事項[1].条件: 承認には条件を書けません — 条件を付けた決定なら「承認」を「条件付承認」に直してください。条件がなければ `条件:` を消してください",
     ],
     "meeting-duplicate-item.md": [
-        "11: 審議事項[3].付議事項: 付議事項「minimal」は審議事項(1)と同じです — 同じ会議で同じ案件は1つにまとめてください（2つ目を消すか、別の案件なら書き直してください）",
+        "11: 審議事項[3].付議事項: 付議事項「minimal」は審議事項(1)と同じです — 同じ会議で同じ案件は1つにまとめてください（2つ目に書いたことは1つ目へ移してください。別の案件なら、その案件を指すように書き直してください）",
     ],
     "meeting-duplicate-title.md": [
-        "9: 審議事項[2].件名: 件名「案内状の印刷の委託について」は審議事項(1)と同じです — 同じ会議で同じ案件は1つにまとめてください（2つ目を消すか、別の案件なら書き直してください）",
+        "9: 審議事項[2].件名: 件名「案内状の印刷の委託について」は審議事項(1)と同じです — 同じ会議で同じ案件は1つにまとめてください（2つ目に書いたことは1つ目へ移してください。別の案件なら、その案件を指すように書き直してください）",
     ],
     "meeting-private-item.md": [
         "7: 審議事項[1].付議事項: 付議事項「private-item」は公開しないものですが、この会議概要は公開されます — この審議事項に `非公開: true` を書くと、番号と決定だけを載せます（件名・条件・発言は載せません）。公開してよいなら {dir}/agendas/private-item.md の公開を true にしてください",
@@ -96,7 +97,10 @@ EXPECTED = {
         "14: 助言: 助言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の助言から外してください",
     ],
     "meeting-pending-decided.md": [
-        "4: 状態: [警告] 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にするか、決めた会議概要を加えてください",
+        "4: 状態: 決定ですが、最後の会議概要（{dir}/meetings/meeting-pending-decided.md）では「継続審議」です — 状態を提出済にしてください（決定かどうかは会議概要の記録から決まります）。決定したなら、決めた会議概要を加えてください",
+    ],
+    "meeting-without-number-or-date.md": [
+        "2: 回: 回も開催日もありません — `回: 5`（第何回か）か `開催日: 2025-09-01` を書いてください（回がなければ開催日で名前を付けます）",
     ],
     "meeting-unfilled-public.md": [
         "7: 審議事項[1].件名: 「【要記入】」のままの箇所があります（公開: true なので、残したままにはできません） — 「【要記入】」を消して、代わりに書くべきことを書き込んでください",
@@ -115,11 +119,33 @@ EXPECTED = {
     "unfilled-draft.md": [
         "31: 事業内容: [警告] 「【要記入】」のままの箇所があります — 「【要記入】」を消して、代わりに書くべきことを書き込んでください",
     ],
+    "meeting-place-names-withheld.md": [
+        "4: 場所: 場所に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の場所から外してください",
+        "8: 出席者[2]: 出席会員等に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の出席会員等から外してください",
+        "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
+        "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
+    ],
+    "control-character-title.md": [
+        "2: 件名: 制御文字（U+0007）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
+    ],
+    "control-character-department.md": [
+        "9: 担当部課[1].課[1]: 制御文字（U+001B）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
+    ],
+    "date-out-of-range.md": [
+        "24: 外部結合.結合の開始時期と期間[1].開始: 「0001-01-01」は扱える日付の範囲の外です — 1873-01-01（明治6年1月1日）から 9998-12-31 までの日付を書いてください",
+    ],
+    "meeting-date-out-of-range.md": [
+        "3: 開催日: 「9999-12-31」は扱える日付の範囲の外です — 1873-01-01（明治6年1月1日）から 9998-12-31 までの日付を書いてください",
+    ],
+    "too-many-columns.md": [
+        "34: 本文: 表の列が多すぎます（31列。30列まで） — 表を縦長に組み替えるか、いくつかの表に分けてください",
+    ],
 }
 # Problems reported on the base file rather than on the fixture itself.
 REPORTED_ON = {"duplicate-number.md": "minimal.md", "meeting-pending-decided.md": "decided-item.md"}
 # Agenda items a meeting fixture needs besides the base one (tests/fixtures/companions/).
 COMPANIONS = {"meeting-private-item.md": ["private-item.md"], "meeting-advice-names-withheld.md": ["private-item.md"],
+              "meeting-place-names-withheld.md": ["private-item.md"],
               "meeting-pending-decided.md": ["decided-item.md"]}
 
 
@@ -218,7 +244,20 @@ def test_drift_is_a_warning_with_both_texts(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 # Files named in content are published: they must be images inside content/
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def png(width: int, height: int) -> bytes:
+    """A real PNG of width x height black pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    pixels = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+PNG = png(4, 3)
+BROKEN = "画像をもう一度書き出して（保存し直して）から置いてください"
 IMAGE_CASES = {
     "outside": ("../../../../etc/hosts.png", None,
                 "「../../../../etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
@@ -230,6 +269,10 @@ IMAGE_CASES = {
                      "「images/secret.png」の中身はPNG画像ではありません — 画像を保存し直すか、実際の形式に合った拡張子にしてください"),
     "wrong-extension": ("images/notes.txt", b"text",
                         "「images/notes.txt」は画像ファイルではありません — PNG・JPEG・GIF のいずれかを指定してください"),
+    "truncated-png": ("images/cut.png", png(40, 30)[:20], f"「images/cut.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "truncated-jpeg": ("images/cut.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF",
+                       f"「images/cut.jpg」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "empty-png": ("images/zero.png", png(0, 0), f"「images/zero.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
     "missing": ("images/none.png", None,
                 "図のファイル「images/none.png」がありません — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
 }
@@ -308,3 +351,128 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
     item.write_text(item.read_text(encoding="utf-8").replace(*mistake, 1), encoding="utf-8")
     _, problems = load_archive(content)
     assert [str(p).split("/")[-1] for p in problems.sorted()] == [expected]
+
+
+@pytest.mark.parametrize("name", ["forms.yml", "vocabulary/data-items.yml", "vocabulary/readings.yml"])
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_shared_file_that_points_outside_content_is_refused_with_or_without_the_cache(tmp_path, monkeypatch, name, warm):
+    """The tester's forms.yml (and vocabularies) as symlinks to a file outside content/: its text would be published.
+    A warm cache (the same bytes read before as a real file) must not let it through."""
+    from fugi.cache import Cache
+    from fugi.reload import Loader
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    source = REPO / "content" / name
+    target = content / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    cache = Cache(tmp_path / "cache")
+    if warm:
+        _, problems, _ = Loader(content, cache).load()
+        assert not problems.errors, [str(p) for p in problems]
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_bytes(source.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+    _, problems, _ = Loader(content, cache).load()
+    assert f"c/{name}:1: ファイル: content/ の外のファイルを指しています（シンボリックリンク） — ファイルそのものを content/ の中に置いてください" \
+        in [str(p) for p in problems.errors]
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p.symlink_to(p.parent / "gone.md"),
+     "ファイル: リンク先のファイルがありません（シンボリックリンク） — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.symlink_to(p),
+     "ファイル: シンボリックリンクが循環していて、ファイルにたどり着けません — リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください"),
+    (lambda p: p.mkdir(), "ファイル: ファイルではなくフォルダです — フォルダの名前を「.md」で終わらない名前に変えてください"),
+    (_fifo, "ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — 文書はエディタでふつうのテキストファイルとして保存してください"),
+], ids=["dangling", "loop", "folder", "fifo"])
+@pytest.mark.parametrize("folder", ["agendas", "meetings"])
+def test_a_md_name_that_is_not_a_readable_file_is_reported_never_opened(tmp_path, monkeypatch, make, expected, folder):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    make(content / folder / "odd.md")
+    archive, problems = load_archive(content)  # a FIFO opened would hang here
+    assert [str(p) for p in problems] == [f"c/{folder}/odd.md:1: {expected}"]
+    assert [a.id for a in archive.agendas] == ["minimal"]
+
+
+def test_an_editors_lock_file_is_ignored(tmp_path, monkeypatch):
+    """Emacs leaves `.#name.md`, a symlink to nowhere, beside a file being edited."""
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    (content / "agendas" / ".#minimal.md").symlink_to("clerk@host.12345:1700000000")
+    archive, problems = load_archive(content)
+    assert not problems and [a.id for a in archive.agendas] == ["minimal"]
+def test_a_meeting_without_a_number_is_named_by_its_date_everywhere(tmp_path, monkeypatch, capsys):
+    """回 may be left out (必須: false): the meeting is kept, and its date (和暦) names it in every artefact."""
+    from fugi import export, view
+    from fugi.cli import main
+    from fugi.public import public_archive
+    from fugi.site.feeds import atom_feed, ical_meetings
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / "meetings" / "2025-05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("回: 5\n", "", 1), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    meeting = next(mt for mt in archive.meetings if mt.id == "2025-05")
+    assert meeting.number is None
+    assert meeting.title == "新宿区個人情報保護管理運営会議(令和7年9月1日)概要"
+    assert view.meeting_name(meeting) == view.meeting_label(meeting) == "令和7年9月1日(月)"
+    public = public_archive(archive)
+    assert "会議: 新宿区個人情報保護管理運営会議（令和7年9月1日(月) 午前9時30分" in atom_feed(public).decode()
+    assert "SUMMARY:新宿区個人情報保護管理運営会議 令和7年9月1日(月)" in ical_meetings(public).decode().replace("\r\n ", "")
+    kyoju = next(r for r in export.records(public) if r["id"] == "kyoju-support-system")
+    assert kyoju["会議"]["回"] is None and kyoju["経過"][0]["表示"] == "令和7年9月1日(月) 承認"
+    monkeypatch.chdir(tmp_path)
+    assert main(["docx", "--content", "content", "--out", "out"]) == 0
+    assert (tmp_path / "out" / "meetings" / "2025-05.docx").is_file()
+    assert "Word: 5 件" in capsys.readouterr().out
+    assert main(["check", "--content", "content"]) == 0
+    assert "会議概要 1 件" in capsys.readouterr().out
+
+
+def test_two_meetings_without_numbers_on_one_date_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    text = "---\n開催日: 2026-05-11\n公開: true\n審議事項:\n  - 件名: 案内状の印刷の委託について\n    決定: 承認\n---\n"
+    for name in ("a.md", "b.md"):
+        (content / "meetings" / name).write_text(text, encoding="utf-8")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/meetings/b.md:2: 開催日: 回のない会議概要で開催日（2026-05-11）も同じものが c/meetings/a.md にもあります"
+        " — どちらにも `回:`（第何回か）を書いて区別してください"]
+
+
+def test_an_items_state_follows_the_meetings_that_heard_it(tmp_path, monkeypatch):
+    """The record decides: 提出済 decided at a meeting shows 決定; not heard yet, it shows the forms' 未審議の表示."""
+    from fugi import view
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "private-item.md", content / "agendas" / "not-heard.md")
+    archive, problems = load_archive(content)
+    assert not problems.errors, [str(p) for p in problems]
+    minimal = next(a for a in archive.agendas if a.id == "minimal")  # written 提出済, approved at the meeting
+    assert (minimal.status, minimal.status_word) == ("decided", "決定")
+    assert view.agenda_view(minimal, archive.forms).status == "決定"
+    waiting = next(a for a in archive.agendas if a.id == "not-heard")
+    shown = view.agenda_view(waiting, archive.forms)
+    assert (shown.status, shown.meeting, shown.year, shown.decision) == ("提出済", None, "審議前", "審議中")
+
+
+def test_a_state_the_record_contradicts_is_an_error_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    shutil.copy(FIXTURES / "companions" / "decided-item.md", content / "agendas" / "decided-item.md")
+    _, problems = load_archive(content)
+    assert [str(p) for p in problems] == [
+        "c/agendas/decided-item.md:4: 状態: 決定ですが、この付議事項を審議した会議概要がありません — 状態を提出済にしてください"
+        "（決定かどうかは会議概要の記録から決まります）。決定したなら、その会議概要の審議事項に `付議事項: decided-item` を加えてください"]

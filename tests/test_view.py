@@ -56,6 +56,17 @@ def test_an_undecided_item_shows_the_forms_word(archive):
     assert view.agenda_view(item, archive.forms).decision == "審議中"
 
 
+def test_a_meeting_item_without_a_decision_prints_the_forms_word_in_word_and_site(archive):
+    """`決定:` left out (as `build.py new meeting` writes it): the meeting's view, which the Word file prints,
+    says 未定の表示 of the forms, like the site."""
+    import dataclasses
+
+    meeting = archive.meetings[0]
+    undecided = dataclasses.replace(meeting, items=(dataclasses.replace(meeting.items[0], decision=""), *meeting.items[1:]))
+    items = view.meeting_view(undecided, archive.forms).items
+    assert [item["decision"] for item in items[:2]] == ["審議中", "承認"]
+
+
 def test_an_items_history_across_meetings():
     """継続審議 at the 6th meeting, 条件付承認 with two conditions at the 7th: the history in date order, the
     latest meeting is the item's, and each meeting links to the other."""

@@ -34,7 +34,7 @@ def problems_of(tmp_path: Path, name: str) -> list:
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("unknown-key.yml", f"{WHERE}:9: 項目[2].別明: 知らない項目「別明」です — 「種別」の誤りではありませんか（使えるもの: 名称・分類・種別・別名・含む・除く・備考）"),
+    ("unknown-key.yml", f"{WHERE}:9: 項目[2].別明: 知らない項目「別明」です — 「種別」の誤りではありませんか（使えるもの: 名称・分類・種別・別名・含む・パターン・除く・備考）"),
     ("unknown-class.yml", f"{WHERE}:6: 項目[1].分類: 分類「要配慮」はありません — 「要配慮個人情報」の誤りではありませんか（使えるもの: 要配慮個人情報・通常）"),
     ("duplicate-name.yml", f"{WHERE}:12: 項目[2].別名: 「病名」は 6行目（病名）にもあります — 同じ名前は1か所にだけ書いてください（どちらの項目の意味か決めて、もう一方を消してください）"),
     ("duplicate-word.yml", f"{WHERE}:7: 項目[2].含む: 含む語「障害」は 6行目（病名）にもあります — 同じ語は1つの項目の 含む: にだけ書いてください"),
@@ -92,3 +92,23 @@ def test_no_vocabulary_file_means_no_vocabulary_and_no_problem(tmp_path):
 
 def test_names_are_compared_without_width_or_spaces():
     assert normalise("ＤＶ 等（支援）") == normalise("dv等(支援)") == "dv等(支援)"
+
+
+def test_a_library_lending_history_classed_as_ordinary_with_no_check_note(tmp_path):
+    """Issue 25: 貸出履歴 fell to 事務の管理の情報 (通常, 含む 履歴). An entry's パターン (regular expressions, like
+    含む words) flags it 要確認 with its note; a pattern that cannot be read, or matches every name, is an error
+    at its line."""
+    from fugi.sensitivity import ItemResult, match_item
+
+    archive, problems = load_archive(ROOT / "content")
+    assert not problems.errors
+    for name in ("貸出履歴", "図書の貸出履歴", "施設の利用履歴"):
+        (found,) = match_item(ItemResult(name), archive.vocabulary).matches
+        assert found.entry.data_class.name == "要確認" and "貸出履歴" in found.entry.note, name
+    (system,) = match_item(ItemResult("更新履歴"), archive.vocabulary).matches
+    assert system.entry.data_class.name == "通常"
+    assert problems_of(tmp_path, "bad-pattern.yml") == [
+        f"{WHERE}:6: 項目[1].パターン: パターン「(貸出|利用履歴」は正規表現として読めません（1文字目あたり） — "
+        "かっこの対応を確かめてください。記号そのものを探すなら前に \\ を付けます（ただの語なら パターン: ではなく 含む: に書けます）",
+        f"{WHERE}:7: 項目[2].パターン: パターン「(履歴)?」は空の文字列にも当たり、すべての名前に当たります — "
+        "少なくとも1文字を必ず含む形にしてください（例: (貸出|利用)履歴）"]

@@ -11,6 +11,9 @@ from fugi.model import PartialDate
     (dt.date(2025, 9, 1), "令和7年9月1日(月)"),
     (dt.date(2019, 5, 1), "令和元年5月1日(水)"),
     (dt.date(2019, 4, 30), "平成31年4月30日(火)"),
+    (dt.date(1926, 12, 24), "大正15年12月24日(金)"),
+    (dt.date(1912, 7, 29), "明治45年7月29日(月)"),
+    (dt.date(1873, 1, 1), "明治6年1月1日(水)"),
 ])
 def test_date_with_weekday(when, text):
     assert date_ja(when, weekday=True) == text

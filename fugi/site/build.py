@@ -5,6 +5,8 @@ import logging
 import tempfile
 from pathlib import Path
 
+from markupsafe import escape
+
 from .. import model as m
 from ..view import labels as form_labels
 from .context import search_filters, site_nav
@@ -49,11 +51,21 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
 def site_settings(archive: m.Archive) -> dict:
     """What the forms decide of mkdocs.yml: the site's name, description and address, the search filters."""
     forms = archive.forms
-    settings = {"site_name": forms.site["名称"], "site_description": forms.site["説明"] or forms.site["名称"],
-                "nav": site_nav(form_labels(forms))}
+    settings = {"site_name": escape(forms.site["名称"]), "site_description": escape(forms.site["説明"] or forms.site["名称"]),
+                "nav": escaped_nav(site_nav(form_labels(forms)))}
     if forms.site["URL"]:
         settings["site_url"] = forms.site["URL"]
     return settings
+
+
+def escaped_nav(nav):
+    """The nav's titles as escaped Markup: the theme prints theme settings raw (its Jinja does not escape), and
+    the titles are words of the forms (相手先の総称別 …), so `<script>` in forms.yml must reach the page as text."""
+    if isinstance(nav, list):
+        return [escaped_nav(entry) for entry in nav]
+    if isinstance(nav, dict):
+        return {escape(title): escaped_nav(value) for title, value in nav.items()}
+    return nav
 
 
 def apply_settings(config, archive: m.Archive) -> None:

@@ -20,7 +20,7 @@ def agenda_order(agenda: m.Agenda):
 
 
 def meeting_order(meeting: m.Meeting):
-    return (meeting.date is None, -(meeting.date.toordinal() if meeting.date else 0), -meeting.number, meeting.id)
+    return (meeting.date is None, -(meeting.date.toordinal() if meeting.date else 0), -(meeting.number or 0), meeting.id)
 
 
 def catalog_order(archive: m.Archive):
@@ -70,8 +70,7 @@ def meetings_by_year(meetings, forms) -> list:
 
 def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
     view = v.meeting_view(meeting, forms)
-    items = [dict(item, decision=item["decision"] or forms.undecided) for item in view.items]
-    return {**vars(view), "items": items, "council": meeting.council,
+    return {**vars(view), "council": meeting.council,
             "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
 
@@ -134,10 +133,12 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
 
     years = defaultdict(list)
     for agenda in agendas:
-        years[v.year_of(agenda.meeting)].append(rows[agenda.id])
+        years[v.year_of(agenda.meeting, forms)].append(rows[agenda.id])
     yield ("browse/year.md", f"{YEAR}別の{labels.agenda}",
-           f"審議した会議の{YEAR}ごとの{labels.agenda}です。審議した会議が分からない{labels.agenda}は「{v.UNKNOWN_YEAR}」に載せています。",
-           [{"id": f"fy{year}" if year > 0 else "unknown", "heading": label, "note": "", "rows": items}
+           f"審議した会議の{YEAR}ごとの{labels.agenda}です。まだ審議していない{labels.agenda}は「{labels.not_heard}」、"
+           f"審議した会議の日付が分からない{labels.agenda}は「{v.UNKNOWN_YEAR}」に載せています。",
+           [{"id": f"fy{year}" if year > 0 else "not-heard" if year == v.NOT_HEARD_KEY else "unknown", "heading": label,
+             "note": "", "rows": items}
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
 
 
@@ -172,7 +173,7 @@ def site_nav(labels) -> list:
                              {f"{labels.sections}別": "browse/department.md"},
                              {f"{labels.partners}別": "browse/partner.md"}, {f"{YEAR}別": "browse/year.md"},
                              {f"{labels.info_items}から探す": "browse/info-items.md"}]},
-            {f"標準の{labels.checklists}": "catalog.md"}, {"オープンデータ": "data/index.md"}]
+            *([{f"標準の{labels.checklists}": "catalog.md"}] if labels.checklists else []), {"オープンデータ": "data/index.md"}]
 
 
 def search_filters(archive: m.Archive, labels) -> list:

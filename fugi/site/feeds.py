@@ -53,8 +53,8 @@ def meeting_start(meeting: m.Meeting, *, zone=JST) -> dt.datetime:
 
 
 def meeting_name(meeting: m.Meeting) -> str:
-    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回."""
-    return f"{meeting.council} 第{meeting.number}回"
+    """The meeting itself (not its summary document): 〇〇区〇〇会議 第5回 (or its date when it has no number)."""
+    return f"{meeting.council} {v.meeting_name(meeting)}"
 
 
 def write_feeds(public: m.Archive, docs: Path, site_url: str = "", site_name: str = "") -> list:
@@ -73,26 +73,46 @@ def decisions(public: m.Archive) -> list:
     """(path, title, meeting, item number, decision, agenda or None) of every decision that has a date:
     each published item deliberated at a dated public meeting, and each item of such a meeting known by its
     title alone (its agenda file is missing or unpublished).  Newest first."""
-    found = []
+    found, undecided = [], public.forms.undecided
     for agenda in public.agendas:
         meeting = agenda.meeting
         if meeting is not None and meeting.date is not None:
             item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
             found.append((f"agendas/{agenda.id}/", agenda.title, meeting, item.number if item else 0,
-                          agenda.decision or v.UNKNOWN, agenda))
+                          agenda.decision or undecided, agenda))
     for meeting in public.meetings:
         if meeting.date is None:
             continue
         for item in meeting.items:
             if item.agenda is None:
                 found.append((f"meetings/{meeting.id}/#item-{item.number}", item.title, meeting, item.number,
-                              item.decision or v.UNKNOWN, None))
+                              item.decision or undecided, None))
     return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
 
 
-def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda) -> str:
-    """What a resident reads in a feed reader: the decision, the meeting, and the item's paper and 区分."""
-    lines = [f"{labels.decision}: {decision}", f"会議: {meeting_name(meeting)}（{v.meeting_when(meeting)}）"]
+def deliberation(meeting: m.Meeting, number: int):
+    """The item of a meeting with this number (its decision's conditions), or None."""
+    return next((item for item in meeting.items if item.number == number), None)
+
+
+def condition_lines(labels, item) -> list:
+    """The conditions of a decision as the pages print them (one as written, several numbered), under the forms'
+    label; where the public view left them out, its note."""
+    if item is None:
+        return []
+    label = labels.conditions
+    if item.conditions:
+        printed = v.condition_lines(item.conditions)
+        return [f"{label}: {printed[0]}"] if len(printed) == 1 else [f"{label}:", *printed]
+    return [f"{label}: {item.notice}"] if item.notice else []
+
+
+def entry_summary(forms, labels, meeting: m.Meeting, decision: str, agenda, item=None) -> str:
+    """What a resident reads in a feed reader: the decision and its conditions, the meeting, and the item's paper
+    and 区分."""
+    name = meeting.council if meeting.number is None else meeting_name(meeting)  # a date-named one: its date once
+    lines = [f"{labels.decision}: {decision}", *condition_lines(labels, item),
+             f"会議: {name}（{v.meeting_when(meeting)}）"]
     if meeting.place and labels.meeting_place:
         lines.append(f"{labels.meeting_place}: {meeting.place}")
     if agenda is not None:
@@ -123,13 +143,13 @@ def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> byt
     generator.language("ja")
     generator.generator("fugi")
     generator.updated(max((meeting_start(d[2]) for d in found), default=EPOCH))
-    for path, title, meeting, _, decision, agenda in reversed(found):  # feedgen prepends each entry added
+    for path, title, meeting, number, decision, agenda in reversed(found):  # feedgen prepends each entry added
         entry = generator.add_entry()
         entry.id(stable_id(forms, path))
         entry.title(clean(f"【{decision}】{title}"))
         entry.link(href=link(site_url, path), rel="alternate", type="text/html")
         entry.updated(meeting_start(meeting))
-        entry.summary(entry_summary(forms, labels, meeting, decision, agenda))
+        entry.summary(entry_summary(forms, labels, meeting, decision, agenda, deliberation(meeting, number)))
     return generator.atom_str(pretty=True, encoding="UTF-8")
 
 
@@ -174,8 +194,9 @@ def ical_meetings(public: m.Archive, site_url: str = "", site_name: str = "") ->
         event.add("summary", clean(meeting_name(meeting)))
         if meeting.place:
             event.add("location", clean(meeting.place))
-        items = [f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or v.UNKNOWN}"
-                 for item in meeting.items]
+        items = [line for item in meeting.items for line in (
+            f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or forms.undecided}",
+            *("　" + condition for condition in condition_lines(labels, item)))]
         lines = [f"{labels.items}:", *items] if items else []
         if site_url:
             event.add("url", link(site_url, path))

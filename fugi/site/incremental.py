@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import model as m
-from ..cache import code_digest, digest, tree_digest, value_bytes
+from ..cache import (code_digest, digest, folder_intact, manifest_path, notice_bad, seal, seal_folder, tree_digest,
+                     unlink_links, unseal, value_bytes)
+from ..docx_files import write_bytes_atomic
 from ..documents import jobs
 from ..outputs import locked, memory_scratch
 from .build import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
@@ -103,12 +105,11 @@ class PageMemo:
         return value_bytes(value)
 
     def bytecode_cache(self):
-        """Jinja's compiled templates, kept beside the pages (a template's entry is checked against its source)."""
-        import jinja2
-
+        """Jinja's compiled templates, kept beside the pages (a template's entry is checked against its source, and
+        its seal against the cache's key: compiled code is run)."""
         folder = self.folder.parent / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        return SealedBytecodeCache(folder)
 
     def key(self, shared: bytes, rel: str, template: str, context: dict) -> str | None:
         data = self.fingerprint(context)
@@ -116,29 +117,62 @@ class PageMemo:
 
     def get(self, key: str) -> str | None:
         data = self.get_data(key)
-        return data.decode("utf-8") if data is not None else None
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:  # sealed by this machine yet not text: rendered again
+            return None
 
     def put(self, key: str, page: str) -> None:
         self.put_data(key, page.encode("utf-8"))
 
     def get_data(self, key: str) -> bytes | None:
+        """A page's entry once its seal is checked (fugi.cache.unseal); a bad one is deleted and made again."""
         self.used.add(key)
+        path = self.folder / key[:2] / key
         try:
-            return (self.folder / key[:2] / key).read_bytes()
+            stored = path.read_bytes()
         except OSError:
             return None
+        data = unseal(stored)
+        if data is None:
+            notice_bad(path)
+            path.unlink(missing_ok=True)
+        return data
 
     def put_data(self, key: str, data: bytes) -> None:
-        path = self.folder / key[:2] / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes_atomic(self.folder / key[:2] / key, seal(data))
 
     def prune(self) -> None:
         for path in self.folder.glob("*/*"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class SealedBytecodeCache:
+    """Jinja's bytecode cache with sealed entries: compiled templates are code, so an entry is loaded only when its
+    seal checks out (jinja2.FileSystemBytecodeCache would unmarshal whatever file it finds)."""
+
+    def __new__(cls, folder: Path):
+        import jinja2
+
+        class Sealed(jinja2.BytecodeCache):
+            def load_bytecode(self, bucket):
+                path = Path(folder) / f"{bucket.key}.sealed"
+                try:
+                    stored = path.read_bytes()
+                except OSError:
+                    return
+                data = unseal(stored)
+                if data is None:
+                    notice_bad(path)
+                    path.unlink(missing_ok=True)
+                    return
+                bucket.bytecode_from_string(data)
+
+            def dump_bytecode(self, bucket):
+                write_bytes_atomic(Path(folder) / f"{bucket.key}.sealed", seal(bucket.bytecode_to_string()))
+
+        return Sealed()
 
 
 class ThemeBytecode:
@@ -168,7 +202,10 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
     key = site_key(archive, config_file, scope)
     base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
-        if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
+        if unlink_links(base) or (key_file.is_file() and not folder_intact(built)):  # changed, cut off or added
+            notice_bad(built)
+            key_file.unlink(missing_ok=True)
+        if not key_file.is_file() or key_file.read_bytes() != key.encode("utf-8"):
             for folder in (kept, built, base / "pages"):  # the rendered pages too: a template may have changed
                 shutil.rmtree(folder, ignore_errors=True)
             key_file.unlink(missing_ok=True)
@@ -199,6 +236,8 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
                 run_split(config, kept, built, run_mkdocs, page_outputs, jobs(), work)
             finally:
                 logger.removeFilter(quiet)
+        if changed or fresh_build:  # else the folder is the one its manifest was checked against above
+            seal_folder(built)
         key_file.write_text(key, encoding="utf-8")
         with ThreadPoolExecutor(1) as side:
             job = side.submit(alongside, built) if alongside is not None else None
@@ -235,18 +274,25 @@ def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=
     key = digest(pagefind_stamp(), code_digest(), sorted(html.items()))
     folder = Path(cache_root) / "pagefind"
     kept = folder / key[:20]
+    if kept.is_dir() and not folder_intact(kept):  # changed or cut off in the cache: never published
+        notice_bad(kept)
+        shutil.rmtree(kept, ignore_errors=True)
     if not (kept / "pagefind-entry.json").is_file():
-        # only a bundle that was renamed into place is whole: a killed build's …tmp may hold cut-off files
+        # only a bundle that was renamed into place and whose files are those it was sealed with is whole
         previous = [p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(".tmp")
                     and (p / "pagefind-entry.json").is_file()] if folder.is_dir() else []
+        previous = [p for p in previous[:1] if folder_intact(p)]
         tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         run_pagefind(site, tmp, Path(cache_root), work, previous[0] if previous else None, html)
         shutil.rmtree(kept, ignore_errors=True)
         tmp.rename(kept)
+        seal_folder(kept)  # a build killed before this leaves a bundle that is not intact: made again
         for other in folder.iterdir():
-            if other != kept:
+            if other.is_dir() and other != kept:
                 shutil.rmtree(other, ignore_errors=True)  # one bundle kept: the latest
+            elif other.name.endswith(".sealed") and other != manifest_path(kept):
+                other.unlink(missing_ok=True)
     if reuse is not None:
         reuse.copy_tree(kept, bundle.parent, bundle.name)  # the bundle sits at the top of the staged site
     else:

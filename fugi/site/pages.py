@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import export
-from ..cache import digest
+from ..cache import digest, loads_data
 from .. import model as m
 from ..public import public_archive
 from ..review import public_review
@@ -157,6 +157,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
 
     Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
     `build.py serve` passes another view (fugi.preview: everything, marked, never published)."""
+    if isinstance(site_name, Markup):  # config.site_name is escaped for the theme (site/build.py); feeds escape their own way
+        site_name = site_name.unescape()
     with remembered(memo):
         return _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo)
 
@@ -226,9 +228,11 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
                           lambda: info_items_context(archive, agendas, rows, reviews))
     else:
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
-    pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
-    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms, archive.vocabulary),
-                sensitive_keys=[key for key, _ in export.review_fields(forms, archive.vocabulary)[1:]],
+    if forms.agenda.role("checklists"):  # a council without checklists has no catalog page
+        pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
+                deviations=export.DEVIATIONS if forms.agenda.role("checklists") else "", sensitive=export.SENSITIVE,
+                sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
                 count=len(decisions), list_sep=export.LIST_SEP)
     return pages.written
 
@@ -247,8 +251,11 @@ class ItemMemo:
         return digest(self.keys.agenda(agenda_id), "site item", json.dumps([downloads, image], sort_keys=True))
 
     def get(self, key: str):
-        data = self.memo.get_data(key)
-        return pickle.loads(data) if data is not None else None
+        data = self.memo.get_data(key)  # sealed by this machine's key (PageMemo.get_data checks it)
+        try:
+            return loads_data(data) if data is not None else None
+        except Exception:  # noqa: BLE001 - not data after all: made again
+            return None
 
     def put(self, key: str, value) -> None:
         self.memo.put_data(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

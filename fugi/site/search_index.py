@@ -39,6 +39,7 @@ from pathlib import Path
 
 import cbor2
 
+from ..cache import loads_data, notice_bad, seal, unseal
 from ..outputs import memory_scratch
 from . import search_words
 
@@ -374,8 +375,12 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
     kept = Path(cache_root) / "search" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:20]}.pickle" if cache_root else None
     model, before = None, {}
     if kept is not None and kept.is_file():
+        data = unseal(kept.read_bytes())  # unpickled only when sealed with this machine's key
+        if data is None:
+            notice_bad(kept)
+            kept.unlink(missing_ok=True)
         try:
-            model, before = pickle.loads(kept.read_bytes())
+            model, before = loads_data(data) if data is not None else (None, {})
         except Exception:  # noqa: BLE001 - an unreadable snapshot is an empty one
             model, before = None, {}
     known = {rel: before[rel][1] for rel, key in keys.items() if rel in before and before[rel][0] == key}
@@ -404,7 +409,7 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
             if other != kept:
                 other.unlink(missing_ok=True)  # another Pagefind or fugi: its pages can no longer be used
         tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((model, {rel: (keys[rel], known[rel]) for rel in keys}), protocol=5))
+        tmp.write_bytes(seal(pickle.dumps((model, {rel: (keys[rel], known[rel]) for rel in keys}), protocol=5)))
         tmp.replace(kept)
 
 

@@ -1,0 +1,303 @@
+"""`build.py import`: read each file, map it to a document, link meetings to items, write new content files, report."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from ..kinds import TODO
+from ..load import AGENDA_DIR, MEETING_DIR, split_front_matter
+from ..problems import ContentError, Problems
+from .forms_map import FormsMap, Imported, NotAForm, map_source, norm
+from .sources import Unreadable, read_source
+from .write import document_text, file_stem, free_path, write_new
+
+#: Files a folder import skips without a word: what editors, Word and the system leave beside documents.
+SKIP = (".", "~$", ".~lock")
+
+
+@dataclass
+class Outcome:
+    """One source file: what it became (a document, or why it was refused) and where it was written."""
+
+    source: Path
+    imported: Optional[Imported] = None
+    refused: str = ""
+    written: Optional[Path] = None
+    renamed: bool = False
+
+
+def load_forms_and_catalog(content: Path):
+    """(forms, catalog) of the content folder; ContentError with its problems when the forms cannot be used."""
+    from ..checklists import parse_catalog
+    from ..forms import CATALOG_DIR, load_forms
+    from ..load import load_yaml_file
+
+    problems = Problems()
+    forms = load_forms(Path(content), problems)
+    if forms is None:
+        raise ContentError(problems)
+    catalog = {}
+    for category in forms.categories:
+        if not category.checklist:
+            continue
+        src = load_yaml_file(Path(content) / CATALOG_DIR / category.checklist, Path(content), problems)
+        entry = parse_catalog(src, forms, problems) if src is not None else None
+        if entry is not None:
+            catalog[entry.category] = entry
+    if problems.errors:
+        raise ContentError(problems)
+    return forms, catalog
+
+
+# ---------------------------------------------------------------------------
+# Reading (one process, or a pool of them for a folder)
+
+_FM: dict = {}
+
+
+def _init(content: str) -> None:
+    forms, catalog = load_forms_and_catalog(Path(content))
+    _FM["fm"] = FormsMap(forms, catalog)
+
+
+def map_file(path) -> Outcome:
+    """One file mapped with the forms of this process (set by _init); never raises for a bad file."""
+    path = Path(path)
+    try:
+        source = read_source(path)
+        return Outcome(path, imported=map_source(_FM["fm"], source))
+    except (Unreadable, NotAForm) as err:
+        return Outcome(path, refused=str(err))
+    except RecursionError:
+        return Outcome(path, refused="文書の入れ子が深すぎて読めません")
+    except Exception as err:  # noqa: BLE001 - one odd file of a ten-year folder must not stop the others
+        return Outcome(path, refused=f"読み取りの途中で想定していない形に出会いました（{type(err).__name__}: {err}）。"
+                                     "このファイルは手で書き写し、fugi の担当者にこのファイルを知らせてください")
+
+
+def files_of(paths) -> tuple:
+    """(files to import in order, problems for paths that do not exist)."""
+    files, missing = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(SKIP))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(path)
+    return files, missing
+
+
+def map_files(files: list, content: Path, jobs: int = 1, progress=None) -> list:
+    """Outcomes of every file, in the order given; a pool of `jobs` processes when there are many."""
+    if jobs <= 1 or len(files) < 8:
+        _init(str(content))
+        outcomes = []
+        for index, path in enumerate(files, start=1):
+            outcomes.append(map_file(path))
+            if progress:
+                progress(index, len(files), path)
+        return outcomes
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(content),)) as pool:
+        for index, outcome in enumerate(pool.map(map_file, files, chunksize=max(1, len(files) // (jobs * 8))), start=1):
+            outcomes.append(outcome)
+            if progress:
+                progress(index, len(files), outcome.source)
+    return outcomes
+
+
+# ---------------------------------------------------------------------------
+# Linking a meeting's items to the items imported with it or already in content/
+
+
+def existing_items(content: Path, forms) -> tuple:
+    """({norm(件名): file stem}, {資料番号: [file stems]}) of the items already in content/agendas/."""
+    import yaml
+
+    title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
+    titles, numbers = {}, {}
+    folder = Path(content) / AGENDA_DIR
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+            meta = yaml.safe_load(front[0]) if front and front[0] else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
+            continue
+        status = meta.get(forms.agenda.role("status").key) if isinstance(meta, dict) else None
+        if isinstance(status, str) and forms.status_meaning(status) == "draft":
+            continue  # a meeting cannot name a draft
+        if isinstance(meta, dict) and isinstance(meta.get(title_key), str):
+            titles.setdefault(norm(meta[title_key]), path.stem)
+            numbers.setdefault(str(meta.get(number_key)), []).append((path.stem, norm(meta[title_key])))
+    return titles, numbers
+
+
+def link(outcomes: list, content: Path, forms) -> dict:
+    """A meeting's items that name an item — by 件名, or by the 資料番号 printed with a like title — point to its file
+    (付議事項:); the items imported with the meeting that it decided become 決定."""
+    import difflib
+
+    items_field = forms.meeting.role("items")
+    parts = {p.role: p for p in items_field.parts}
+    status_key = forms.agenda.role("status").key
+    title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
+    prefix = forms.agenda.texts["番号の接頭語"]
+    decided = forms.status_word("decided")
+    # a draft (an item with fields still to fill in) cannot be named by a meeting: its item stays known by its title
+    agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written and not o.imported.unfilled]
+    batch = {norm(o.imported.meta.get(title_key, "")): o for o in agendas}
+    known, numbers = existing_items(content, forms)
+    named: set = set()
+    for o in agendas:
+        numbers.setdefault(str(o.imported.meta.get(number_key)), []).append((o, norm(o.imported.meta.get(title_key, ""))))
+    for outcome in outcomes:
+        if not outcome.imported or outcome.imported.kind != "meeting":
+            continue
+        items = outcome.imported.meta.get(items_field.key) or []
+        for index, item in enumerate(items):
+            title = norm(item.get(parts["title"].key, ""))
+            target = batch.get(title)
+            stem = target.written.stem if target is not None else known.get(title)
+            cited = re.search(rf"{re.escape(norm(prefix))}(\d+)(?![-\d])", title) if not stem else None
+            candidates = numbers.get(cited.group(1), []) if cited else []
+            if len(candidates) == 1:  # one item has that number: linked when its title reads alike
+                found, its_title = candidates[0]
+                bare = title.replace(cited.group(0), "")
+                if difflib.SequenceMatcher(None, bare, its_title).ratio() >= 0.5:
+                    target = found if isinstance(found, Outcome) else None
+                    stem = found.written.stem if target is not None else found
+            if not stem:
+                continue
+            linked = {parts["agenda"].key: stem}
+            linked.update({k: v for k, v in item.items() if k != parts["title"].key})
+            items[index] = linked
+            named.add(stem)
+            word = item.get(parts["decision"].key)
+            if target is not None and word and not forms.pending(word) and decided:
+                target.imported.meta[status_key] = decided
+    return {"numbers": numbers, "named": named}
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def place_notes(imported: Imported, forms) -> None:
+    """The notes into the document's 要確認 field (a warning in check until a clerk moves them)."""
+    form = forms.agenda if imported.kind == "agenda" else forms.meeting
+    notes_field = form.role("notes")
+    if not imported.notes:
+        return
+    entries = [{"出典": f"{n.where}（{n.near}）" if n.near else n.where, "文": n.text} for n in imported.notes]
+    if notes_field is not None:
+        imported.meta[notes_field.key] = entries
+    else:  # forms without a notes field: the notes as comments at the end of the body
+        imported.body = (imported.body + "\n\n" if imported.body else "") + "\n".join(
+            f"<!-- 取り込みで置けなかった文（{e['出典']}）: {e['文']} -->" for e in entries)
+
+
+def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -> int:
+    """The command: 0 when every file was imported (with or without notes), 1 when some were refused."""
+    content = Path(content)
+    forms, _ = load_forms_and_catalog(content)
+    files, missing = files_of(paths)
+    for path in missing:
+        report(f"{path}:1: import: ファイルもフォルダもありません — パスを確かめてください")
+    if not files:
+        if not missing:
+            report("取り込むファイルがありません — Word 文書・PDF・テキストのファイルかフォルダを指定してください")
+        return 1
+    many = len(files) > 1
+    jobs = jobs or (max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+    def progress(index, total, path):
+        if many and sys.stderr.isatty():
+            width = 30
+            done = width * index // total
+            print(f"\r[{'#' * done}{'.' * (width - done)}] {index}/{total} {path.name[:40]:40}", end="", file=sys.stderr)
+        elif many:
+            print(f"[{index}/{total}] {path}", file=sys.stderr)
+
+    outcomes = map_files(files, content, jobs if many else 1, progress)
+    if many and sys.stderr.isatty():
+        print(file=sys.stderr)
+    taken: set = set()
+    for outcome in outcomes:  # names first, so that meetings can name the items imported with them
+        if outcome.imported:
+            stem = file_stem(outcome.source.name)
+            outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
+            taken.add((outcome.imported.kind, outcome.written.stem))
+    linking = link(outcomes, content, forms)
+    if any(o.imported for o in outcomes):  # an archive has both folders, even when only one kind came in
+        for folder in (AGENDA_DIR, MEETING_DIR):
+            (content / folder).mkdir(parents=True, exist_ok=True)
+    for outcome in outcomes:
+        if not outcome.imported:
+            report(f"{outcome.source}:1: import: 取り込めません: {outcome.refused} — 何も書いていません")
+            continue
+        place_notes(outcome.imported, forms)
+        try:
+            write_new(outcome.written, document_text(outcome.imported.meta, outcome.imported.body))
+        except FileExistsError:
+            outcome.refused = f"{outcome.written} ができていたため書きませんでした（上書きはしません）"
+            report(f"{outcome.source}:1: import: {outcome.refused} — もう一度実行してください")
+            outcome.imported, outcome.written = None, None
+            continue
+        except OSError as err:
+            outcome.refused = f"{outcome.written} に書けません（{err.strerror}）"
+            report(f"{outcome.source}:1: import: {outcome.refused} — 書き込めるフォルダを --content で指定してください")
+            outcome.imported, outcome.written = None, None
+            continue
+        kind = forms.agenda.name if outcome.imported.kind == "agenda" else forms.meeting.name
+        renamed = "（同じ名前のファイルがあるため別の名前にしました）" if outcome.renamed else ""
+        report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}")
+        if outcome.imported.unfilled:
+            draft = forms.status_word("draft")
+            report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
+        clash = number_clash(outcome, linking, forms)
+        if clash:
+            report(clash)
+        for note in outcome.imported.notes:
+            report(f"  置けなかった文: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
+    report(summary(outcomes, forms))
+    return 1 if missing or any(o.refused for o in outcomes) else 0
+
+
+def number_clash(outcome: Outcome, linking: dict, forms) -> str:
+    """An imported item whose number another item has, and that no meeting names: check cannot tell their 年度 apart."""
+    if outcome.imported.kind != "agenda" or outcome.written.stem in linking["named"]:
+        return ""
+    number_key = forms.agenda.role("number").key
+    number = str(outcome.imported.meta.get(number_key))
+    others = [o.written.stem if isinstance(o, Outcome) else o for o, _ in linking["numbers"].get(number, ())]
+    others = [o for o in others if o != outcome.written.stem]
+    if not others:
+        return ""
+    meeting, items = forms.meeting.name, forms.meeting.role("items").label
+    agenda_key = forms.meeting.part("items", "agenda").key
+    return (f"  {forms.agenda.texts['番号の接頭語']}{number} は {'、'.join(others[:3])} にもあります。会議の分からない"
+            f"{forms.agenda.name}は年度で分けられないので、check は重複として示します。{meeting}も取り込むか、{meeting}の"
+            f"{items}に `{agenda_key}: {outcome.written.stem}` を書いてください")
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def summary(outcomes: list, forms) -> str:
+    clean = [o for o in outcomes if o.imported and not o.imported.notes]
+    noted = [o for o in outcomes if o.imported and o.imported.notes]
+    refused = [o for o in outcomes if o.refused]
+    lines = ["", "| 結果 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
+             f"| 取り込み済み（置けなかった文あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
+    if noted:
+        key = forms.agenda.role("notes").key if forms.agenda.role("notes") else ""
+        where = f"各ファイルの `{key}:`" if key else "各ファイルの本文の終わりのコメント"
+        lines.append(f"置けなかった文は{where}にあります。`python build.py check` が警告として示します。")
+    return "\n".join(lines)
