@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fugi.pipeline import load_archive  # noqa: E402
-from fugi.render_docx import agenda_docx, numbered_rows  # noqa: E402
-from fugi.view import agenda_view, labels as form_labels  # noqa: E402
+from fugi.word.render_docx import agenda_docx, numbered_rows  # noqa: E402
+from fugi.views.printed import agenda_view, labels as form_labels  # noqa: E402
 
 AGENDA = "kaigo-hoken-hyojunka"
 TARGET = 0.2

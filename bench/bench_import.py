@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_site import synthetic_content  # noqa: E402
 from fugi.importer.run import run_import  # noqa: E402
 from fugi.pipeline import load_archive  # noqa: E402
-from fugi.render_docx import agenda_docx  # noqa: E402
+from fugi.word.render_docx import agenda_docx  # noqa: E402
 
 TARGET_SECONDS_PER_1000 = 60.0
 NOT_PRINTED = ("状態", "公開")

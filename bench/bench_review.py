@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_site import synthetic_content  # noqa: E402
 from fugi.pipeline import load_archive  # noqa: E402
-from fugi.review import pending, review  # noqa: E402
-from fugi.review_report import md_report, text_report  # noqa: E402
+from fugi.review.findings import pending, review  # noqa: E402
+from fugi.review.report import md_report, text_report  # noqa: E402
 
 TARGET_SECONDS = 2.0
 

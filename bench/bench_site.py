@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fugi.pipeline import load_archive  # noqa: E402
-from fugi.site import build as site_build  # noqa: E402
+from fugi.site import mkdocs_site as site_build  # noqa: E402
 from fugi.site.pages import generate_docs  # noqa: E402
-from fugi.site.stash import Stash, StashPlugin  # noqa: E402
+from fugi.site.speed.stash import Stash, StashPlugin  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 QUERIES = ("エアコン", "富士通", "国土交通省", "生活保護", "居住サポート住宅")

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .problems import ContentError
+from fugi.problems import ContentError
 
 DEFAULT_DOCX = Path("build/docx")
 DEFAULT_SITE = Path("site")
@@ -45,8 +45,8 @@ def site_options(suppress: bool) -> argparse.ArgumentParser:
 
 def words(argv) -> dict:
     """The names the help speaks of, from the forms of the --content folder (generic words without one)."""
-    from .forms import load_forms
-    from .problems import Problems
+    from fugi.forms.definition import load_forms
+    from fugi.problems import Problems
 
     argv = sys.argv[1:] if argv is None else argv
     known, _ = common_options(suppress=False).parse_known_args(argv)
@@ -105,14 +105,14 @@ def main(argv=None) -> int:
         print("中断しました（出力は前のままです）", file=sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 - a bug: one line for the user, the trace in a file
-        from .problems import INTERNAL_ERROR, internal_error
+        from fugi.problems import INTERNAL_ERROR, internal_error
 
         print(internal_error(err, sys.argv[1:] if argv is None else argv), file=sys.stderr)
         return INTERNAL_ERROR
 
 
 def checked_main(argv=None) -> int:
-    from .load import given_as
+    from fugi.source.files import given_as
 
     args = parser(argv).parse_args(argv)
     command = args.command or "all"
@@ -152,11 +152,11 @@ NO_OUT = {
 
 
 def run(command: str, args) -> int:
-    from . import pipeline
-    from .outputs import display
+    from fugi import pipeline
+    from fugi.build.outputs import display
 
     if command in NO_OUT and args.out is not None:
-        from .problems import Problems
+        from fugi.problems import Problems
 
         problems = Problems()
         problems.error(str(args.out), 1, "--out", f"{command} には書き出し先がありません（{NO_OUT[command]}）",
@@ -176,22 +176,22 @@ def run(command: str, args) -> int:
             print(f"サイト（{len(written['site'])} ファイル）→ {display(where['site'])}")
         return 0
     if command == "serve":
-        from .serve import serve
+        from fugi.preview.serve import serve
 
         return serve(args.content, args.port, strict=args.strict)
     if command == "review":
         return review(args)
     if command == "new":
-        from .scaffold import scaffold
+        from fugi.forms.scaffold import scaffold
 
         return scaffold(args)
     if command == "import":
-        from .importer.run import run_import
+        from fugi.importer.run import run_import
 
         return run_import(args.sources, args.content)
     if command == "schema":
-        from .outputs import writing
-        from .schema import write_schema
+        from fugi.build.outputs import writing
+        from fugi.forms.schema import write_schema
 
         forms = pipeline.checked_forms(args.content)
         target = args.out or DEFAULT_SCHEMA
@@ -212,10 +212,10 @@ def counts(paths) -> str:
 
 def review(args) -> int:
     """`build.py review [ITEM …] [--format md]`: the report on stdout, the content's problems on stderr."""
-    from . import pipeline
-    from .reader import suggest
-    from .review import UnknownItem, review as review_items
-    from .review_report import md_report, text_report
+    from fugi import pipeline
+    from fugi.source.reader import suggest
+    from fugi.review.findings import UnknownItem, review as review_items
+    from fugi.review.report import md_report, text_report
 
     archive = pipeline.checked_archive(args.content, args.strict, report=lambda line: print(line, file=sys.stderr))
     try:

@@ -223,7 +223,7 @@ class Overview:
 
 
 class Deferred:
-    """A model some of whose fields are read only when first used: fugi.reload loads a cached item without them
+    """A model some of whose fields are read only when first used: fugi.archive.loader loads a cached item without them
     (`_later` gives them; the checks across files never read them).  Fields in DEFERRED have no default."""
 
     DEFERRED: tuple = ()
@@ -393,7 +393,7 @@ class Archive:
     agendas: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     catalog: dict = field(default_factory=dict)  # category -> CatalogChecklist
-    forms: object = None  # fugi.forms.Forms: the council's form definition
-    vocabulary: object = None  # fugi.vocabulary.Vocabulary: the data-item vocabulary (None: the content has none)
-    readings: object = None  # fugi.readings.Readings: readings of names for 五十音順 (None: the content has none)
+    forms: object = None  # fugi.forms.definition.Forms: the council's form definition
+    vocabulary: object = None  # fugi.review.data_items.Vocabulary: the data-item vocabulary (None: the content has none)
+    readings: object = None  # fugi.validate.readings.Readings: readings of names for 五十音順 (None: the content has none)
     unread: frozenset = frozenset()  # (folder, name) of files that could not be read: cross-checks don't miss them

@@ -5,18 +5,18 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from .forms import load_forms
-from .outputs import writing
-from .problems import ContentError, Problems
+from fugi.forms.definition import load_forms
+from fugi.build.outputs import writing
+from fugi.problems import ContentError, Problems
 
 
 def load_archive(content: Path):
     """Load, validate and cross-check everything under content/; returns (Archive, Problems).
 
-    fugi.reload.Loader does the stages (load → validate → cross-check); each unchanged file's model and
+    fugi.archive.loader.Loader does the stages (load → validate → cross-check); each unchanged file's model and
     problems come from the build cache."""
-    from .cache import open_cache
-    from .reload import Loader
+    from fugi.build.cache import open_cache
+    from fugi.archive.loader import Loader
 
     content = Path(content)
     archive, problems, _ = Loader(content, open_cache(content) if content.is_dir() else None).load()
@@ -41,7 +41,7 @@ def check(content: Path, strict: bool = False, report=print) -> str:
     nothing changed since the last check or build, the same lines are printed again without reading the archive."""
     import json
 
-    from .problems import Problem
+    from fugi.problems import Problem
 
     refuse_misplaced_cache(Path(content), {}, report)
     cache, key = _outcome_key(content, strict)
@@ -55,8 +55,8 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
 def _outcome_key(content: Path, strict: bool):
     """(the build cache, the key of check's outcome for the content as it is now, or None)."""
-    from .cache import code_digest, context_digest, digest, file_digest, linked, open_cache
-    from .load import AGENDA_DIR, MEETING_DIR, display_path
+    from fugi.build.cache import code_digest, context_digest, digest, file_digest, linked, open_cache
+    from fugi.source.files import AGENDA_DIR, MEETING_DIR, display_path
 
     content = Path(content)
     cache = open_cache(content)
@@ -94,7 +94,7 @@ def _outcome(problems, summary: str, strict: bool, report) -> str:
 
 def refuse_misplaced_cache(content: Path, targets: dict, report=print) -> None:
     """A cache folder that is, or is inside, content/ or an output folder: every such problem printed, nothing done."""
-    from .cache import misplaced
+    from fugi.build.cache import misplaced
 
     problems = misplaced(content, targets)
     for problem in problems.sorted():
@@ -118,9 +118,9 @@ def checked_forms(content: Path, report=print):
 def rendering(report):
     """A template that cannot be used (site or Word) or a site tool that fails is a problem like a content error:
     path:line: field: message — hint, printed, and nothing is replaced."""
-    from .outputs import display
-    from .render_docx import TemplateProblem
-    from .site.failures import SiteFailure, TemplateFailure  # not the site's modules: a Word build needs none
+    from fugi.build.outputs import display
+    from fugi.word.render_docx import TemplateProblem
+    from fugi.site.failures import SiteFailure, TemplateFailure  # not the site's modules: a Word build needs none
 
     problems = Problems()
     try:
@@ -150,9 +150,9 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
     and says so when it is not.  The site's PDFs are those of its public Word files.  Word and PDF files come
     from the build cache (fugi.cache) when nothing they are made from changed.
     Returns {"docx": files written, "site": files written}."""
-    from .cache import open_cache
-    from .documents import Keys, current_pdfs, render_word, write_documents
-    from .pdf import soffice_path
+    from fugi.build.cache import open_cache
+    from fugi.build.documents import Keys, current_pdfs, render_word, write_documents
+    from fugi.word.pdf import soffice_path
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
@@ -177,8 +177,8 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
                                               cache=cache, word=full, reuse=outputs.reuse("docx", cache.root),
                                               kept_pdfs=kept)
         if site_out is not None:
-            from .public import public_archive
-            from .site.build import write_site
+            from fugi.views.public import public_archive
+            from fugi.site.mkdocs_site import write_site
 
             public = public_archive(archive)
             word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
@@ -189,7 +189,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
                 pdfs = site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)
             files = {"docx": word, "pdf": pdfs}
             if cache.enabled:
-                from .site.incremental import write_site as write_site_incremental
+                from fugi.site.speed.incremental import write_site as write_site_incremental
 
                 written["site"] = write_site_incremental(archive, outputs.stage("site"), content, cache.root,
                                                          files=files, work=outputs.scratch("site"),
@@ -203,9 +203,9 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
 
 def site_pdfs(word: dict, cache, work, wanted: bool) -> dict:
     """The PDFs of the site's Word files, or none when LibreOffice is missing (the pages then offer Word only)."""
-    from .documents import render_pdfs
-    from .pdf import PdfError
-    from .render_docx import fail
+    from fugi.build.documents import render_pdfs
+    from fugi.word.pdf import PdfError
+    from fugi.word.render_docx import fail
 
     if not wanted:
         return {}

@@ -5,7 +5,7 @@ Regenerate them after an intended change to the templates, the renderer or the c
     python -m tests.golden
 
 (run from the repository root), then review `git diff tests/golden/` — the outline shows paragraph
-styles and text, tables as rows of cells with merged cells marked (see fugi/docx_outline.py).
+styles and text, tables as rows of cells with merged cells marked (see fugi/word/docx_outline.py).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def golden_name(docx: Path) -> str:
 
 def build(out_dir: Path) -> list[Path]:
     from fugi.pipeline import load_archive
-    from fugi.documents import write_documents
+    from fugi.build.documents import write_documents
 
     archive, problems = load_archive(CONTENT)
     if problems.errors:
@@ -35,7 +35,7 @@ def build(out_dir: Path) -> list[Path]:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from fugi.docx_outline import outline
+    from fugi.word.docx_outline import outline
 
     GOLDEN_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -190,8 +190,8 @@ def planted_site() -> Path:
     The clerks' Word files (drafts and non-public ones included) are built first into docx/, with a stand-in
     PDF beside each; the site must take none of them but the public ones."""
     from fugi import pipeline
-    from fugi.outputs import writing
-    from fugi.site.build import write_site
+    from fugi.build.outputs import writing
+    from fugi.site.mkdocs_site import write_site
 
     root = _tmp()
     content = root / "content"

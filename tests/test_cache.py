@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from fugi.cache import MARKER, Cache, digest, open_cache
+from fugi.build.cache import MARKER, Cache, digest, open_cache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def test_every_key_covers_fugis_version_and_the_packages_it_runs_on(monkeypatch)
     """A new fugi, theme or python-docx makes every entry stale: deleting the cache must never change a byte."""
     from importlib import metadata
 
-    from fugi import cache
+    from fugi.build import cache
 
     names = cache.installed()
     assert f"fugi-{metadata.version('fugi')}.dist-info" in names
@@ -110,7 +110,7 @@ def test_every_key_covers_fugis_version_and_the_packages_it_runs_on(monkeypatch)
     assert cache.code_digest.__wrapped__() != now
 
 
-SEAL = b"fugi-sealed-1\n"  # fugi.cache.SEAL, spelled out: what a forger can copy from the source
+SEAL = b"fugi-sealed-1\n"  # fugi.build.cache.SEAL, spelled out: what a forger can copy from the source
 
 
 class _Planted:

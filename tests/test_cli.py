@@ -120,10 +120,11 @@ def test_options_after_the_subcommand_are_refused():
 def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
     """Issue 25: an unexpected error is one line (`fugi の内部エラー: …`) naming the file under build/ that holds the
     full trace; the exit status is not 0 and no traceback is printed."""
-    from fugi import cli, pipeline
+    from fugi import cli
+    from fugi import pipeline
 
     def broken(*args, **kwargs):
-        raise AttributeError("module 'fugi.view' has no attribute 'UNKNOWN'")
+        raise AttributeError("module 'fugi.views.printed' has no attribute 'UNKNOWN'")
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(pipeline, "check", broken)
@@ -131,7 +132,7 @@ def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert status not in (0, 1) and out == ""
     assert err.splitlines() == [
-        "fugi の内部エラー: AttributeError: module 'fugi.view' has no attribute 'UNKNOWN' — fugi の不具合です。"
+        "fugi の内部エラー: AttributeError: module 'fugi.views.printed' has no attribute 'UNKNOWN' — fugi の不具合です。"
         "実行したコマンドと build/fugi-error.log を開発者に送ってください（書いたものの誤りではありません。コンテンツのフォルダには何も書いていません）"]
     log = (tmp_path / "build" / "fugi-error.log").read_text(encoding="utf-8")
     assert log.startswith("build.py check\n") and "Traceback (most recent call last)" in log and "def broken" not in err
@@ -140,7 +141,8 @@ def test_traceback_reaches_the_user(tmp_path, monkeypatch, capsys):
 
 def test_ctrl_c_prints_a_traceback(monkeypatch, capsys):
     """Ctrl+C during a build is one line, exit 130, no traceback."""
-    from fugi import cli, pipeline
+    from fugi import cli
+    from fugi import pipeline
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

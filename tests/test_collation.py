@@ -1,7 +1,7 @@
 """五十音順 over hiragana readings (the kana rules of JIS X 4061), and names without their legal form."""
 import pytest
 
-from fugi.collation import bare_name, bare_reading, collation_key, name_key, reading_problem, to_hiragana
+from fugi.views.collation import bare_name, bare_reading, collation_key, name_key, reading_problem, to_hiragana
 
 
 def ordered(*readings):

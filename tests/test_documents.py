@@ -7,9 +7,9 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from fugi.cache import Cache
-from fugi.documents import Keys, render_word
-from fugi.pdf import normalize_pdf
+from fugi.build.cache import Cache
+from fugi.build.documents import Keys, render_word
+from fugi.word.pdf import normalize_pdf
 from fugi.pipeline import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ import sys  # noqa: E402
 
 import pytest  # noqa: E402
 
-from fugi.pdf import soffice_path  # noqa: E402
+from fugi.word.pdf import soffice_path  # noqa: E402
 
 needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice がありません（CI は入れます）")
 
@@ -154,7 +154,7 @@ def test_a_reader_follows_the_pdf_link_and_gets_the_item(built):
 def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered_again(tmp_path, monkeypatch):
     """A remark added to a meeting changes the key of each item it decided (keys are made from files), not
     what the item's Word file prints: its bytes come from the cache of printed views, the same as a fresh render."""
-    import fugi.documents as documents
+    import fugi.build.documents as documents
 
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
@@ -184,9 +184,9 @@ def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, 
     the build cache, here filled as a full build would have); the PDF of a changed one does not."""
     from contents import complete
 
-    from fugi.cache import digest
+    from fugi.build.cache import digest
     from fugi.cli import main
-    from fugi.documents import pdf_digest
+    from fugi.build.documents import pdf_digest
 
     content = tmp_path / "c"
     shutil.copytree(REPO / "tests" / "fixtures" / "base", content)
@@ -216,7 +216,7 @@ def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, 
 def test_no_pdf_without_a_cache_keeps_the_pdf_beside_an_identical_word_file(tmp_path):
     """Without the build cache (FUGI_CACHE=off) the PDF still current is the one beside an identical Word file in
     the output being replaced; beside a different Word file it is not."""
-    from fugi.documents import current_pdfs
+    from fugi.build.documents import current_pdfs
 
     previous = tmp_path / "docx"
     (previous / "agendas").mkdir(parents=True)

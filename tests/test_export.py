@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 import sitebuild
-from fugi import export
+from fugi.export import open_data as export
 from fugi.pipeline import load_archive
-from fugi.public import hidden_title, public_archive
+from fugi.views.public import hidden_title, public_archive
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_site_serves_the_same_open_data_and_documents_it(planted_archive):
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
     """OWASP CSV injection: =, +, -, @, tab and CR at the start of a cell become text."""
-    from fugi.export import neutralise
+    from fugi.export.open_data import neutralise
 
     for cell in ('=HYPERLINK("http://evil/","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(cell) == "'" + cell
@@ -104,7 +104,7 @@ def test_the_csv_file_neutralises_every_cell(planted_archive):
     import csv
     import io
 
-    from fugi.export import records, to_csv
+    from fugi.export.open_data import records, to_csv
 
     rows = records(planted_archive)
     rows[0] = dict(rows[0], 件名='=HYPERLINK("http://evil.example/","開く")', 担当課=["@SUM(1)", "総務課"])
@@ -145,7 +145,7 @@ def test_a_column_named_by_the_forms_is_neutralised_too(planted_archive):
     import dataclasses
     import io
 
-    from fugi.export import records, to_csv
+    from fugi.export.open_data import records, to_csv
 
     forms = planted_archive.forms
     title = forms.agenda.role("title")

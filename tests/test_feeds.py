@@ -148,7 +148,7 @@ def test_every_page_names_the_feeds_and_the_home_and_meetings_pages_link_them(pl
 
 def test_ids_do_not_change_when_the_site_gets_an_address():
     from fugi.pipeline import checked_archive
-    from fugi.public import public_archive
+    from fugi.views.public import public_archive
     from fugi.site.feeds import atom_feed, ical_meetings
 
     public = public_archive(checked_archive(sitebuild.CONTENT, report=lambda line: None))
@@ -162,7 +162,7 @@ def test_ids_do_not_change_when_the_site_gets_an_address():
 
 def test_hostile_text_is_text_in_both_files(tmp_path):
     from fugi.pipeline import checked_archive
-    from fugi.public import public_archive
+    from fugi.views.public import public_archive
     from fugi.site.feeds import atom_feed, ical_meetings
 
     content = tmp_path / "content"
@@ -230,7 +230,7 @@ def test_feed_and_calendar_links_are_absolute(addressed):
 
 def test_a_meeting_item_without_a_decision_is_shown_in_the_forms_word_for_undecided(tmp_path):
     from fugi.pipeline import load_archive
-    from fugi.public import public_archive
+    from fugi.views.public import public_archive
     from fugi.site.feeds import atom_feed, ical_meetings
 
     content = tmp_path / "content"
@@ -252,7 +252,7 @@ def test_feed_and_calendar_leave_out_the_conditions_of_a_conditional_approval():
     from contents import fixture_copy
 
     from fugi.pipeline import load_archive
-    from fugi.public import public_archive
+    from fugi.views.public import public_archive
     from fugi.site.feeds import atom_feed, ical_meetings
 
     archive, problems = load_archive(fixture_copy("record"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fugi.forms import load_forms
+from fugi.forms.definition import load_forms
 from fugi.problems import Problems
 from sitebuild import output_texts
 
@@ -118,7 +118,7 @@ def test_the_title_format_is_filled_by_our_own_parser_never_by_str_format():
     import dataclasses
     import datetime as dt
 
-    from fugi.forms import meeting_title
+    from fugi.forms.definition import meeting_title
     forms = load_forms(CONTENT, Problems())
     values = {"会議名": "新宿区個人情報保護管理運営会議", "回": 3, "開催日": dt.date(2021, 10, 18)}
     assert meeting_title(forms.meeting, values) == "新宿区個人情報保護管理運営会議(第3回)概要"

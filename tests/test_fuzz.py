@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import REPORT
 from fugi.cli import main
-from fugi.outputs import MARKER
+from fugi.build.outputs import MARKER
 
 REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"

@@ -15,12 +15,12 @@ import pytest
 import yaml
 
 from conftest import REPORT
-from fugi.docx_outline import plain_text
+from fugi.word.docx_outline import plain_text
 from fugi.importer.run import run_import
-from fugi.load import split_front_matter
+from fugi.source.files import split_front_matter
 from fugi.pipeline import load_archive
 from fugi.problems import Problems
-from fugi.render_docx import agenda_docx, meeting_docx
+from fugi.word.render_docx import agenda_docx, meeting_docx
 
 from test_seeds import SEEDS, normalise, seed_file, seed_sentences
 

@@ -86,7 +86,7 @@ def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_bu
 def test_an_unchanged_build_takes_everything_from_the_cache(workspace):
     cache = workspace / "cache"
     run(workspace, "one", str(cache))
-    # outputs/: what each output folder holds (fugi.reuse.Reuse), one record per folder; "two" is another folder
+    # outputs/: what each output folder holds (fugi.build.reuse.Reuse), one record per folder; "two" is another folder
     kept = lambda p: p.is_file() and "site" not in p.parts and "outputs" not in p.parts  # noqa: E731
     entries = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if kept(p)}
     run(workspace, "two", str(cache))
@@ -138,7 +138,7 @@ def test_a_template_edit_reaches_every_page_kept_in_the_same_folder(tmp_path, mo
     from fugi.pipeline import load_archive, rendering
     from fugi.problems import ContentError
     from fugi.site import pages
-    from fugi.site.incremental import build_pages
+    from fugi.site.speed.incremental import build_pages
 
     templates = tmp_path / "templates"
     shutil.copytree(pages.TEMPLATES, templates)
@@ -164,7 +164,7 @@ def test_a_broken_theme_override_is_reported_at_its_file_and_line(tmp_path):
     """templates/site/overrides/main.html with a bad tag: the problem names that file and line, not mkdocs.yml."""
     from fugi.pipeline import load_archive, rendering
     from fugi.problems import ContentError
-    from fugi.site.incremental import build_pages
+    from fugi.site.speed.incremental import build_pages
 
     overrides = tmp_path / "overrides"
     shutil.copytree(REPO / "templates" / "site" / "overrides", overrides)

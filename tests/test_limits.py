@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from fugi.limits import MAX_BODY, MAX_COLUMNS, MAX_VALUE, text_problems
+from fugi.validate.limits import MAX_BODY, MAX_COLUMNS, MAX_VALUE, text_problems
 from fugi.pipeline import load_archive
 
 from test_validate import make_content

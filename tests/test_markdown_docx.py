@@ -4,7 +4,7 @@ from __future__ import annotations
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from fugi.markdown_docx import STYLE_NAMES, WordRenderer, render_markdown
+from fugi.word.markdown_docx import STYLE_NAMES, WordRenderer, render_markdown
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

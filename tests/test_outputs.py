@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fugi.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, recover, writing
-from fugi.reuse import Reuse
+from fugi.build.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, recover, writing
+from fugi.build.reuse import Reuse
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -398,7 +398,7 @@ def test_an_unwritable_output_is_a_message_not_a_traceback(workspace):
 
 def test_a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up(workspace):
     assert run("--out", "out", cwd=workspace).returncode == 0
-    def outputs():  # every file byte-identical, Pagefind's index included (fugi.site.search_index)
+    def outputs():  # every file byte-identical, Pagefind's index included (fugi.site.speed.search_index)
         return {name: snapshot(workspace / "out" / name) for name in ("docx", "site")}
 
     before = outputs()

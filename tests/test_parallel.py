@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fugi.site import parallel
+from fugi.site.speed import parallel
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from fugi import pdf
+from fugi.word import pdf
 from fugi.pipeline import load_archive
 from fugi.problems import ContentError
-from fugi.documents import write_documents
+from fugi.build.documents import write_documents
 
 try:
     from contents import fixture_copy

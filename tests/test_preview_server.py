@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fugi.preview_server import PreviewServer
+from fugi.preview.server import PreviewServer
 
 
 @pytest.fixture

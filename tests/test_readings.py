@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from contents import complete
-from fugi.collation import collation_key
+from fugi.views.collation import collation_key
 from fugi.pipeline import load_archive
 from fugi.problems import Problems
-from fugi.readings import READINGS_FILE, load_readings, order_key
+from fugi.validate.readings import READINGS_FILE, load_readings, order_key
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "readings"

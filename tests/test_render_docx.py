@@ -22,13 +22,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from fugi import ooxml, render_docx
-from fugi.docx_files import EPOCH
-from fugi.docx_outline import outline, plain_text
+from fugi.word import ooxml
+from fugi.word import render_docx
+from fugi.word.docx_files import EPOCH
+from fugi.word.docx_outline import outline, plain_text
 from fugi.pipeline import build, load_archive
 from fugi.problems import ContentError
-from fugi.documents import write_documents
-from fugi.render_docx import numbered_rows
+from fugi.build.documents import write_documents
+from fugi.word.render_docx import numbered_rows
 
 try:
     from contents import fixture_copy
@@ -576,7 +577,7 @@ def pdf_pages(pdf: Path):
 def test_group_labels_never_split_from_their_rows_across_pages(built, tmp_path):
     """Each seed item's Word file through LibreOffice: on every page, the first checklist row's group label is
     printed whole on that page (the label column is the table's first 30mm; marks sit in the next column)."""
-    from fugi.view import checklist_view
+    from fugi.views.printed import checklist_view
 
     archive = archive_of(CONTENT)
     documents = [built[f"agendas/{a.id}"] for a in archive.agendas]

@@ -408,7 +408,7 @@ def test_a_broken_site_template_is_a_problem_with_its_line_and_nothing_is_replac
 def test_a_strict_mkdocs_failure_says_which_warning(tmp_path):
     """MkDocs counts the warnings that fail a strict build but prints none of them: fugi's message carries them."""
     from fugi.pipeline import load_archive
-    from fugi.site.build import SiteFailure, mkdocs_config, run_mkdocs
+    from fugi.site.mkdocs_site import SiteFailure, mkdocs_config, run_mkdocs
 
     archive, _ = load_archive(Path(__file__).resolve().parent.parent / "content")
     docs = tmp_path / "docs"

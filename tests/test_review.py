@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from contents import fixture_copy
-from fugi import export
+from fugi.export import open_data as export
 from fugi import model as m
 from fugi.pipeline import load_archive
-from fugi.public import public_archive
-from fugi.review import deviations, public_review, review
-from fugi.review_report import md_report, text_report
+from fugi.views.public import public_archive
+from fugi.review.findings import deviations, public_review, review
+from fugi.review.report import md_report, text_report
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_NEEDED_ROW = "業務開始前に、事故、災害、トラブルに対応できる体制及び手順を整備させ、区と緊急時の連絡体制や対応手順を確認させる。"

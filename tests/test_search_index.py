@@ -1,4 +1,4 @@
-"""The search index made page by page (fugi.site.search_index): the bundle fugi assembles holds exactly what
+"""The search index made page by page (fugi.site.speed.search_index): the bundle fugi assembles holds exactly what
 Pagefind's own bundle holds with each page's words cut by fugi's rules (recut), a page indexed alone is the page
 indexed with the others, a bundle made from the cache after an edit is byte for byte the bundle of a clean run,
 and only the Pagefind whose format the code reads is accepted."""
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from fugi.site import search_index
-from fugi.site.build import pagefind_binary
-from fugi.site.search_index import decode, encode, index_site, page_url, read_bundle, recut
+from fugi.site.speed import search_index
+from fugi.site.mkdocs_site import pagefind_binary
+from fugi.site.speed.search_index import decode, encode, index_site, page_url, read_bundle, recut
 
 PAGE = """<!doctype html><html lang="ja"><head><title>{title}</title></head><body>
 <nav>一覧 ナビゲーション</nav>
@@ -188,9 +188,9 @@ def test_a_pagefind_that_fails_is_a_message(tmp_path):
 
 
 def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
-    """fugi.site.incremental.index_pages links the files of the last kept bundle whose content names match; a
+    """fugi.site.speed.incremental.index_pages links the files of the last kept bundle whose content names match; a
     bundle a killed build left half written (…tmp) may hold a cut-off file under such a name: it lends nothing."""
-    from fugi.site.incremental import index_pages
+    from fugi.site.speed.incremental import index_pages
 
     site, cache = write_site(tmp_path / "site"), tmp_path / "cache"
     index_pages(site, cache, tmp_path / "first")

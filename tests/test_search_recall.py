@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from browsing import browser, needs_chromium, serve  # noqa: F401 - browser: a fixture
-from fugi.site.build import pagefind_binary
+from fugi.site.mkdocs_site import pagefind_binary
 from fugi.site.search_words import query_terms, segments, words
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from fugi import view
+from fugi.views import printed as view
 from fugi.model import Agenda, Checklist, ChecklistHalf, InfoItems, ItemGroup, Meeting, PartialDate, Partner, Partners, Period, Sheet
 from fugi.pipeline import load_archive
-from fugi.wareki import date_ja, partial_date_ja
+from fugi.views.wareki import date_ja, partial_date_ja
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

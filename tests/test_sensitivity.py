@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fugi.pipeline import load_archive
-from fugi.sensitivity import ItemResult, listed_names, match_item, parts_of, sensitivity, split_top, SEPARATORS
+from fugi.review.sensitivity import ItemResult, listed_names, match_item, parts_of, sensitivity, split_top, SEPARATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 

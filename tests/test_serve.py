@@ -179,7 +179,7 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
     """The clerk opened the preview's Word file and saved it: no later save of the item, no restart of the preview,
     no deleting and restoring of the item replaces or removes it (each time it is said); once the clerk removes
     it, the preview writes it again."""
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     monkeypatch.chdir(workspace)
     lines = []
@@ -227,7 +227,7 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
 def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, monkeypatch):
     import shutil
 
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
     from fugi.site import pages
 
     templates = workspace / "templates-site"
@@ -257,7 +257,7 @@ def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, m
 
 def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
     from fugi.problems import ContentError
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     monkeypatch.chdir(workspace)
     first = Preview(workspace / "content", lambda line: None)
@@ -272,7 +272,7 @@ def test_one_preview_at_a_time_in_a_folder(workspace, monkeypatch):
 def test_what_the_preview_wrote_is_listed_so_a_later_build_there_keeps_the_clerks_files(workspace, monkeypatch):
     """The tester's case: after `serve`, `docx --out build/preview-docx` deleted the clerk's notes and a Word file
     saved in Word, silently; `site --out build/preview` would have done the same to build/preview/."""
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     monkeypatch.chdir(workspace)
     preview = Preview(workspace / "content", lambda line: None)
@@ -320,7 +320,7 @@ def test_serve_partner_lists_ignore_readings_and_a_saved_readings_warning_is_not
     """Issue 25: the preview's partner and department lists were not in the order of vocabulary/readings.yml (the
     preview's archive dropped the readings), and a warning about a readings.yml saved while serving was never
     printed (warnings were said again only for saved items)."""
-    from fugi.serve import Preview
+    from fugi.preview.serve import Preview
 
     monkeypatch.chdir(workspace)
     readings = workspace / "content" / "vocabulary" / "readings.yml"
@@ -352,7 +352,7 @@ def test_serve_partner_lists_ignore_readings_and_a_saved_readings_warning_is_not
 def test_a_save_made_while_the_preview_starts_is_never_shown(workspace, monkeypatch):
     """Issue 25: serve started watching only after its first build, so a save made during that build was not
     shown until the next save.  It watches first: the save makes the next build, and the page shows it."""
-    from fugi import serve as serving
+    from fugi.preview import serve as serving
 
     monkeypatch.chdir(workspace)
     servers, lines, saved = [], [], threading.Event()

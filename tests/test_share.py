@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from fugi.site.share import ForkFailure, both, can_fork
+from fugi.site.speed.share import ForkFailure, both, can_fork
 
 
 def test_both_runs_one_function_in_a_forked_process_and_returns_both_results():

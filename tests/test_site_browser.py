@@ -94,7 +94,7 @@ def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(
     (their own chunk of the index) get the browser to compile Pagefind's search code (the first searches of a page
     ran 2-4× slower); no other index chunk and no fragment is fetched: the reader's first query still fetches only
     what it needs."""
-    from fugi.site.search_index import WARM_WORDS, decode
+    from fugi.site.speed.search_index import WARM_WORDS, decode
 
     page = visit.page
     page.goto(archive_url)

@@ -10,7 +10,7 @@ import pytest
 import sitebuild
 from fugi.pipeline import checked_archive
 from fugi.site.pages import generate_docs
-from fugi.site.stash import Stash
+from fugi.site.speed.stash import Stash
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc"]  # mkdocs.yml's markdown_extensions
 

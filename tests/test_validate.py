@@ -191,7 +191,7 @@ def test_yaml_errors_read_the_same_with_either_parser(tmp_path, monkeypatch, loa
     """PyYAML without libyaml words its errors differently; the clerk sees the same message."""
     import yaml
 
-    from fugi import load
+    from fugi.source import files as load
 
     base = yaml.SafeLoader if loader == "python" else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     monkeypatch.chdir(tmp_path)
@@ -358,8 +358,8 @@ def test_an_item_that_cannot_be_read_brings_no_follow_on_problems(tmp_path, mist
 def test_a_shared_file_that_points_outside_content_is_refused_with_or_without_the_cache(tmp_path, monkeypatch, name, warm):
     """The tester's forms.yml (and vocabularies) as symlinks to a file outside content/: its text would be published.
     A warm cache (the same bytes read before as a real file) must not let it through."""
-    from fugi.cache import Cache
-    from fugi.reload import Loader
+    from fugi.build.cache import Cache
+    from fugi.archive.loader import Loader
 
     monkeypatch.chdir(tmp_path)
     content = make_content(tmp_path)
@@ -411,9 +411,10 @@ def test_an_editors_lock_file_is_ignored(tmp_path, monkeypatch):
     assert not problems and [a.id for a in archive.agendas] == ["minimal"]
 def test_a_meeting_without_a_number_is_named_by_its_date_everywhere(tmp_path, monkeypatch, capsys):
     """回 may be left out (必須: false): the meeting is kept, and its date (和暦) names it in every artefact."""
-    from fugi import export, view
+    from fugi.export import open_data as export
+    from fugi.views import printed as view
     from fugi.cli import main
-    from fugi.public import public_archive
+    from fugi.views.public import public_archive
     from fugi.site.feeds import atom_feed, ical_meetings
 
     content = tmp_path / "content"
@@ -453,7 +454,7 @@ def test_two_meetings_without_numbers_on_one_date_are_an_error(tmp_path, monkeyp
 
 def test_an_items_state_follows_the_meetings_that_heard_it(tmp_path, monkeypatch):
     """The record decides: 提出済 decided at a meeting shows 決定; not heard yet, it shows the forms' 未審議の表示."""
-    from fugi import view
+    from fugi.views import printed as view
 
     monkeypatch.chdir(tmp_path)
     content = make_content(tmp_path)

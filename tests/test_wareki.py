@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from fugi.wareki import date_ja, era_year, fiscal_year, fiscal_year_ja, partial_date_ja, time_ja
+from fugi.views.wareki import date_ja, era_year, fiscal_year, fiscal_year_ja, partial_date_ja, time_ja
 from fugi.model import PartialDate
 
 

@@ -47,7 +47,7 @@ def builds(tmp_path_factory):
     """The same generated pages (content/ plus fake Word/PDF files) built by MkDocs and by Zensical, each
     indexed by Pagefind: {"mkdocs": site, "zensical": site}."""
     from fugi import pipeline
-    from fugi.site.build import mkdocs_config, run_mkdocs, run_pagefind, site_settings
+    from fugi.site.mkdocs_site import mkdocs_config, run_mkdocs, run_pagefind, site_settings
     from fugi.site.pages import generate_docs
 
     root = tmp_path_factory.mktemp("zensical")
@@ -197,11 +197,11 @@ def test_known_limitation_absolute_docs_dir_panics(tmp_path):
 
 
 def test_known_limitation_hooks_are_not_run(tmp_path):
-    """mkdocs.yml's hooks (fugi/mkdocs_hooks.py generate the pages from content/ for a plain `mkdocs build`)
+    """mkdocs.yml's hooks (fugi/site/mkdocs_hooks.py generate the pages from content/ for a plain `mkdocs build`)
     are ignored without a word: a plain `zensical build` of the repository builds the empty placeholder."""
     shutil.copytree(REPO / "templates" / "site" / "docs-placeholder", tmp_path / "docs")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert config["hooks"] == ["fugi/mkdocs_hooks.py"]
+    assert config["hooks"] == ["fugi/site/mkdocs_hooks.py"]
     config.update(docs_dir="docs", site_dir=str(tmp_path / "site"))
     config["hooks"] = [str(REPO / "fugi" / "mkdocs_hooks.py")]
     config["theme"]["custom_dir"] = str(OVERRIDES)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..kinds import KINDS, TODO
-from .sources import Block, Para, Source
-from .values import (SENTENCE_END, heading_level, markdown, norm, parse_periods, parse_when, split_top, text_value,
+from fugi.forms.kinds import KINDS, TODO
+from fugi.importer.sources import Block, Para, Source
+from fugi.importer.values import (SENTENCE_END, heading_level, markdown, norm, parse_periods, parse_when, split_top, text_value,
                      tidy, trailing_note, undouble, unflatten)
 
 
@@ -68,8 +68,8 @@ class Labels:
 
 def fixed_texts(forms) -> set:
     """The literal texts of the forms' Word templates (「内容は別紙のとおり」 …): printed by every document, no value."""
-    from ..render_docx import template_path
-    from .sources import read_docx
+    from fugi.word.render_docx import template_path
+    from fugi.importer.sources import read_docx
 
     out = set()
     for form in (forms.agenda, forms.meeting):
@@ -761,7 +761,7 @@ def map_source(fm: FormsMap, source: Source) -> Imported:
     for block in source.blocks[:12]:
         match = fm.meeting_title.match(norm(block.text))
         if match:
-            from .meeting_map import MeetingMapper
+            from fugi.importer.meeting_map import MeetingMapper
 
             return MeetingMapper(fm, source).run(match)
     if any(AgendaMapper(fm, source).sheet_heading(b) for b in source.blocks[:40]) or \

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..forms import meeting_title
-from .forms_map import Block, Imported, Mapper, NotAForm
-from .values import norm, parse_when, split_top, text_value, tidy, trailing_note
+from fugi.forms.definition import meeting_title
+from fugi.importer.forms_map import Block, Imported, Mapper, NotAForm
+from fugi.importer.values import norm, parse_when, split_top, text_value, tidy, trailing_note
 
 
 class MeetingMapper(Mapper):

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..kinds import TODO
-from ..load import AGENDA_DIR, MEETING_DIR, split_front_matter
-from ..problems import ContentError, Problems
-from .forms_map import FormsMap, Imported, NotAForm, map_source, norm
-from .sources import Unreadable, read_source
-from .write import document_text, file_stem, free_path, write_new
+from fugi.forms.kinds import TODO
+from fugi.source.files import AGENDA_DIR, MEETING_DIR, split_front_matter
+from fugi.problems import ContentError, Problems
+from fugi.importer.forms_map import FormsMap, Imported, NotAForm, map_source, norm
+from fugi.importer.sources import Unreadable, read_source
+from fugi.importer.write import document_text, file_stem, free_path, write_new
 
 #: Files a folder import skips without a word: what editors, Word and the system leave beside documents.
 SKIP = (".", "~$", ".~lock")
@@ -33,9 +33,9 @@ class Outcome:
 
 def load_forms_and_catalog(content: Path):
     """(forms, catalog) of the content folder; ContentError with its problems when the forms cannot be used."""
-    from ..checklists import parse_catalog
-    from ..forms import CATALOG_DIR, load_forms
-    from ..load import load_yaml_file
+    from fugi.forms.checklists import parse_catalog
+    from fugi.forms.definition import CATALOG_DIR, load_forms
+    from fugi.source.files import load_yaml_file
 
     problems = Problems()
     forms = load_forms(Path(content), problems)

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from typing import Optional
 
-from ..kinds import NO_END, SEP
-from ..wareki import ERAS
+from fugi.forms.kinds import NO_END, SEP
+from fugi.views.wareki import ERAS
 
 # ---------------------------------------------------------------------------
 # Text

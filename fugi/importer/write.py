@@ -6,8 +6,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..kinds import q
-from ..load import AGENDA_DIR, MEETING_DIR
+from fugi.forms.kinds import q
+from fugi.source.files import AGENDA_DIR, MEETING_DIR
 
 #: A plain YAML scalar needs none of these: an indicator at the start, ": " or " #" inside, a value YAML would type.
 PLAIN_START = set("-?:,[]{}#&*!|>'\"%@` \t")

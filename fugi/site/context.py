@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .. import model as m
-from .. import view as v
-from ..readings import order_key, unread
-from .markup import anchor, render_markdown
+from fugi import model as m
+from fugi.views import printed as v
+from fugi.validate.readings import order_key, unread
+from fugi.site.markup import anchor, render_markdown
 
 YEAR = v.YEAR
 BODY_HEADING_OFFSET = 2  # `## 1 概要` in the body sits under the page's h2/h3

@@ -1,6 +1,6 @@
 """The archive's feeds: an Atom feed of decisions (feed.xml, feedgen) and an iCalendar file of meetings (meetings.ics).
 
-Both are made from the public view of the archive only (fugi.public), like every public artefact.
+Both are made from the public view of the archive only (fugi.views.public), like every public artefact.
 
 - Ids never depend on where the site is served: an entry's id is a `urn:uuid:` (UUID 5) of the ward's and
   the council's names and the page's path, so adding サイト.URL later or moving the site does not make every
@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .. import model as m
-from .. import view as v
+from fugi import model as m
+from fugi.views import printed as v
 
 FEED = "feed.xml"
 CALENDAR = "meetings.ics"

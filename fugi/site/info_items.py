@@ -1,8 +1,8 @@
 """The archive-wide information-items page: which decided public items handle which data, filterable in the page."""
 from __future__ import annotations
 
-from .. import model as m
-from ..review import public_review
+from fugi import model as m
+from fugi.review.findings import public_review
 
 PAGE = "browse/info-items.md"
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..cache import digest
+from fugi.build.cache import digest
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 # Every other ASCII punctuation character becomes a numeric character reference: Python-Markdown then sees
@@ -103,7 +103,7 @@ _MEMO = None  # while the site's pages are generated: a PageMemo that keeps rend
 
 @contextmanager
 def remembered(memo):
-    """Rendered Markdown taken from and kept in `memo` (fugi.site.incremental.PageMemo, or None) meanwhile."""
+    """Rendered Markdown taken from and kept in `memo` (fugi.site.speed.incremental.PageMemo, or None) meanwhile."""
     global _MEMO
     before, _MEMO = _MEMO, memo
     try:

@@ -10,18 +10,18 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import export
-from ..cache import digest, loads_data
-from .. import model as m
-from ..public import public_archive
-from ..review import public_review
-from ..view import catalog_view, labels as form_labels
-from . import context as c
-from .failures import TemplateFailure
-from .info_items import PAGE as INFO_PAGE, info_items_context
-from .feeds import write_feeds
-from .markup import anchor, finalize, plain, remembered, text, url
-from .share import SPLIT_THRESHOLD, both, can_fork, split
+from fugi.export import open_data as export
+from fugi.build.cache import digest, loads_data
+from fugi import model as m
+from fugi.views.public import public_archive
+from fugi.review.findings import public_review
+from fugi.views.printed import catalog_view, labels as form_labels
+from fugi.site import context as c
+from fugi.site.failures import TemplateFailure
+from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
+from fugi.site.feeds import write_feeds
+from fugi.site.markup import anchor, finalize, plain, remembered, text, url
+from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
 
@@ -60,7 +60,7 @@ def title_yaml(value) -> Markup:
 class Pages:
     """Writes the generated docs folder; every page gets the labels of the forms and the category ids.
 
-    With a memo (fugi.site.incremental.PageMemo), a page whose template, place and context are those of an
+    With a memo (fugi.site.speed.incremental.PageMemo), a page whose template, place and context are those of an
     earlier build is taken from it instead of rendered again (rendering is the costly part of a build)."""
 
     def __init__(self, docs: Path, forms, stash=None, memo=None):
@@ -73,7 +73,7 @@ class Pages:
         if memo is not None:
             self.env.bytecode_cache = memo.bytecode_cache()  # the templates compiled once, not on every build
             shared_bytes = memo.fingerprint(shared)
-            # a page kept with its raw HTML stashed (fugi.site.stash) is not the page kept without: the key says which
+            # a page kept with its raw HTML stashed (fugi.site.speed.stash) is not the page kept without: the key says which
             self.shared = shared_bytes + (b"stash" if stash is not None else b"") if shared_bytes else None
 
     def write(self, rel: str, template: str, **context) -> None:
@@ -91,7 +91,7 @@ class Pages:
         if kept is None:
             page, blocks = self.render(rel, template, context()), {}
             if self.stash is not None:
-                page, blocks = self.stash.split(page)  # raw HTML blocks skip Python-Markdown (fugi.site.stash)
+                page, blocks = self.stash.split(page)  # raw HTML blocks skip Python-Markdown (fugi.site.speed.stash)
             if key:
                 self.memo.put(key, json.dumps([page, blocks], ensure_ascii=False))
         else:
@@ -107,7 +107,7 @@ class Pages:
         """{document id: write(document)} for documents whose pages `write` writes with this object; with many of
         them and two cores, a forked process does 3 in 5 (its pages and memo entries land in the same folders;
         its results, the files it wrote and the blocks it stashed come back)."""
-        from ..documents import jobs
+        from fugi.build.documents import jobs
 
         if not can_fork(jobs()) or len(documents) < SPLIT_THRESHOLD:
             return {one.id: write(one) for one in documents}
@@ -155,8 +155,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
                   view=public_archive, memo=None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
-    Everything here is made from the public view of the archive (fugi.public), Word downloads included; only
-    `build.py serve` passes another view (fugi.preview: everything, marked, never published)."""
+    Everything here is made from the public view of the archive (fugi.views.public), Word downloads included; only
+    `build.py serve` passes another view (fugi.views.preview_marks: everything, marked, never published)."""
     if isinstance(site_name, Markup):  # config.site_name is escaped for the theme (site/build.py); feeds escape their own way
         site_name = site_name.unescape()
     with remembered(memo):
@@ -239,11 +239,11 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
 
 class ItemMemo:
     """Each published item's list row and review kept in the page memo under a digest of what they are made from:
-    the item's public Word key (fugi.documents.Keys: its file, the meetings that name it and their items, the rest
+    the item's public Word key (fugi.build.documents.Keys: its file, the meetings that name it and their items, the rest
     of content/, fugi's code; the public view of the item is made from no more) with its downloads and figure."""
 
     def __init__(self, memo, checked: m.Archive, content_root: Path):
-        from ..documents import Keys
+        from fugi.build.documents import Keys
 
         self.memo, self.keys = memo, Keys(checked, content_root, "public")
 
@@ -290,11 +290,11 @@ def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | Non
                      files: dict | None = None) -> dict:
     """Word files rendered from the public view -> docs/downloads/<kind>/<id>.docx, with their PDFs.
 
-    `files` ({"docx": {(kind, id): bytes}, "pdf": {…}}, made by fugi.documents from the public view) gives them
+    `files` ({"docx": {(kind, id): bytes}, "pdf": {…}}, made by fugi.build.documents from the public view) gives them
     ready-made.  Otherwise the Word files are rendered here, never copied from the clerks' build (a meeting's
     Word there names unpublished items); a PDF is taken from `docx_dir` only when it was made from a Word
     file identical to the public one."""
-    from ..render_docx import agenda_docx, meeting_docx
+    from fugi.word.render_docx import agenda_docx, meeting_docx
 
     found = defaultdict(list)
     documents = [("agendas", a.id, lambda a=a: agenda_docx(a, public.forms, content_root)) for a in public.agendas]

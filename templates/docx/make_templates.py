@@ -10,7 +10,7 @@ the first version reviewable and to rebuild it on purpose:
 
 The templates hold docxtpl tags (Jinja inside the document): `{{ … }}` values, `{%p … %}` / `{%tr … %}`
 loops that repeat a paragraph / a table row, `{% vm %}` to merge a cell down the rows of a loop, and
-`{{p … }}` for a block of paragraphs made by fugi/markdown_docx.py (事業内容, the expert advice).
+`{{p … }}` for a block of paragraphs made by fugi/word/markdown_docx.py (事業内容, the expert advice).
 Styles are looked up by name, so Word may rename their ids freely; keep the style names.
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fugi.docx_files import write_package  # noqa: E402
-from fugi.ooxml import A4, CHAR, TEXT_WIDTH, twips  # noqa: E402
+from fugi.word.docx_files import write_package  # noqa: E402
+from fugi.word.ooxml import A4, CHAR, TEXT_WIDTH, twips  # noqa: E402
 
 AGENDA = HERE / "付議事項.docx"
 MEETING = HERE / "会議概要.docx"
@@ -42,7 +42,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MINCHO = "ＭＳ 明朝"
 GOTHIC = "ＭＳ ゴシック"
 
-# The page geometry lives in fugi/ooxml.py (A4 portrait, 上30mm 下25mm, 左30mm for binding, 右20mm: text 160 × 242mm);
+# The page geometry lives in fugi/word/ooxml.py (A4 portrait, 上30mm 下25mm, 左30mm for binding, 右20mm: text 160 × 242mm);
 # fugi reads it back from the templates when it renders.
 PAGE = {name: Twips(value) for name, value in A4.items()}
 
@@ -107,7 +107,7 @@ PARAGRAPH_STYLES = [
     ("FugiChecklistText", "対策文", "Normal", '<w:spacing w:line="280" w:lineRule="atLeast"/>' + LEFT, _size(20)),
     ("FugiLegend", "凡例", "Normal", SMALL_LINE + LEFT, _size(16)),
     ("FugiChecklistReason", "対策の理由", "Normal", SMALL_LINE + LEFT, _size(18)),
-    # Markdown bodies (fugi/markdown_docx.py)
+    # Markdown bodies (fugi/word/markdown_docx.py)
     ("FugiMdHeading1", "本文見出し 1", "Normal", KEEP + _spacing(60, 0), ""),
     ("FugiMdHeading2", "本文見出し 2", "Normal", KEEP + _spacing(60, 0) + _ind(left=CHAR), ""),
     ("FugiMdHeading3", "本文見出し 3", "Normal", KEEP + _ind(left=CHAR * 2), ""),

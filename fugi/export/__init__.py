@@ -1,0 +1,1 @@
+"""Open data: the public archive as JSON and CSV."""

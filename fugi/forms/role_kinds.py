@@ -1,0 +1,448 @@
+"""The kinds a role implies: departments, the summary table, sheets, attachments, and a meeting's parts."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path, PurePosixPath
+
+from fugi import model as m
+from fugi.validate.linking import check_item, check_repeated
+from fugi.forms.kinds import KINDS, TODO, Kind, closed, q, register
+from fugi.source.reader import Reader, clean, hint_choices
+
+ANY_TEXT = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+
+
+def read_row(reader: Reader, field, env):
+    """A declared field's value as a SheetRow (None when absent or wrong)."""
+    key, label = field.key, field.label
+    for alias in field.aliases:
+        if reader.has(alias):
+            if reader.has(key):
+                reader.error(alias, f"「{key}」と「{alias}」は同じ欄です", "どちらか一方だけを書いてください")
+            key = label = alias
+    one = field if key == field.key else dataclasses.replace(field, key=key, label=label)
+    value = KINDS[field.kind].read(reader, one, env)
+    return None if value is None else m.SheetRow(key, label, field.kind, value, field)
+
+
+def field_schema(field, forms) -> dict:
+    return dict(KINDS[field.kind].schema(field, forms), description=field.label)
+
+
+def fields_schema(fields, forms, extra: dict | None = None, required_extra=()) -> dict:
+    props, required = dict(extra or {}), list(required_extra)
+    for field in fields:
+        for key in (field.key, *field.aliases):
+            props[key] = field_schema(field, forms)
+        if field.required and field.default is None:
+            required.append(field.key)
+    return closed(props, required)
+
+
+def indent(lines, by="  ") -> list:
+    return [by + line for line in lines]
+
+
+class Categories(Kind):
+    """The categories an item asks the council to approve: `[外部結合, 業務委託]`."""
+
+    id = "categories"
+
+    def read(self, reader, field, env):
+        value = reader.names(field.key, field.required)
+        if value is None:
+            return None
+        allowed = [c.name for c in env.forms.basis_categories]
+        good = []
+        for name in value:
+            category = env.forms.category(name)
+            if category is not None and category.basis:
+                good.append(name)
+            elif category is not None:
+                reader.error(field.key, f"{name}は{field.label}に書きません",
+                             f"{name}は{category.parent}の根拠に含まれます。「{category.parent}」と書き、別紙は `{name}:` に書いてください")
+            else:
+                reader.error(field.key, f"「{name}」は区分ではありません", hint_choices(name, allowed))
+        return tuple(c for c in allowed if c in good)
+
+    def schema(self, field, forms):
+        return {"type": "array", "items": {"enum": [c.name for c in forms.basis_categories]}, "minItems": 1}
+
+    def scaffold(self, field, forms, chosen=()):
+        return [f"{field.key}: [{', '.join(c for c in chosen)}]"]
+
+
+class Departments(Kind):
+    """部 and its 課: `- {部: 福祉部, 課: [高齢者支援課]}`."""
+
+    id = "departments"
+
+    def read(self, reader, field, env):
+        result = []
+        for item, line in reader.items(field.key, field.required):
+            if not isinstance(item, Reader):
+                reader.ctx.error(line, field.key, "部と課に分けて書いてください", "`- 部: 〇〇部` の下に `課: [〇〇課]` と書いてください")
+                continue
+            bu, ka = item.string("部"), item.names("課")
+            item.finish(["部", "課"])
+            if bu and ka:
+                result.append(m.Department(bu, ka))
+        return tuple(result)
+
+    def schema(self, field, forms):
+        return {"type": "array", "items": closed({"部": {"type": "string"}, "課": ANY_TEXT}, ["部", "課"])}
+
+    def scaffold(self, field, forms):
+        return [f"{field.key}:", f"  - 部: {q(TODO + '部')}", f"    課: [{q(TODO + '課')}]"]
+
+
+class Table(Kind):
+    """A table of declared fields, closed by the file's Markdown body as its last row (the 事業の概要)."""
+
+    id = "table"
+
+    def read(self, reader, field, env):
+        sub = reader.mapping(field.key, field.required)
+        if sub is None:
+            return None
+        rows = [row for part in field.parts if (row := read_row(sub, part, env))]
+        sub.finish([part.key for part in field.parts])
+        body_label = field.options.get("本文", "")
+        if body_label and not env.src.body.strip():
+            reader.ctx.error(env.src.body_line, body_label, f"本文（{body_label}）がありません",
+                             f"フロントマターの `---` の後に{body_label}を Markdown で書いてください（例: 「## 1 …」）")
+        present = {row.field for row in rows}
+        if any(p.required and p.default is None and p not in present for p in field.parts):
+            return None
+        body = env.src.body
+        return m.Overview(tuple(rows), body.strip("\n"), env.src.body_line + len(body) - len(body.lstrip("\n")))
+
+    def schema(self, field, forms):
+        return fields_schema(field.parts, forms)
+
+    def scaffold(self, field, forms):
+        return [f"{field.key}:", *indent(line for part in field.parts for line in KINDS[part.kind].scaffold(part, forms))]
+
+
+class Sheets(Kind):
+    """The sheets (別紙): one mapping per category, keyed by the category's name, in the order of the forms."""
+
+    id = "sheets"
+
+    def read(self, reader, field, env):
+        title_key = field.options.get("表題のキー", "")
+        sheets = []
+        for category in env.forms.categories:
+            if not reader.has(category.name):
+                continue
+            sub = reader.mapping(category.name, required=False)
+            if sub is None:
+                continue
+            title = sub.string(title_key)
+            rows = [row for one in category.fields if (row := read_row(sub, one, env))]
+            sub.finish([title_key] + [f.key for f in category.fields] + [a for f in category.fields for a in f.aliases])
+            sheets.append(m.Sheet(category.name, title or "", tuple(rows)))
+        return tuple(sheets)
+
+    def schema(self, field, forms):
+        title = field.options.get("表題のキー", "")
+        return {c.name: dict(fields_schema(c.fields, forms, {title: {"type": "string"}}, [title]),
+                             description=f"{c.name}の別紙") for c in forms.categories}
+
+    def scaffold(self, field, forms, chosen=(), title=""):
+        lines = []
+        for category in forms.categories:
+            if category.name in chosen:
+                lines += [f"{category.name}:", f"  {field.options.get('表題のキー', '')}: {q(title or TODO)}"]
+                lines += indent(line for one in category.fields for line in KINDS[one.kind].scaffold(one, forms))
+        return lines
+
+
+class Flow(Kind):
+    """The data-flow attachment: {表題, 図} (図: an image file inside content/)."""
+
+    id = "flow"
+
+    def read(self, reader, field, env):
+        sub = reader.mapping(field.key, field.required) if reader.has(field.key) else None
+        if sub is None:
+            return None
+        title = sub.string("表題", required=False, default="")
+        image = sub.string("図", required=False)
+        sub.finish(["表題", "図"])
+        if image:
+            problem = image_problem(image, env.content_root)
+            if problem:
+                sub.error("図", *problem)
+                image = None
+        return m.DataFlow(title, image)
+
+    def schema(self, field, forms):
+        return closed({"表題": {"type": "string"}, "図": {"type": "string"}})
+
+    def scaffold(self, field, forms):
+        return [f"{field.key}: {{}}  # 図があれば 図: images/ファイル名.png"]
+
+
+#: Image files a page and a Word file can show, by extension, with the bytes such a file starts with.
+IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+               ".gif": (b"GIF87a", b"GIF89a")}
+
+
+def image_problem(image: str, content_root) -> tuple | None:
+    """(message, hint) when `image` is not an image file inside content/; None when it is.
+
+    Files named in content are published: an absolute path, a path leaving content/ (../) or a symlink
+    pointing outside it would publish any file of the machine, so all are refused."""
+    inside = "content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"
+    path = PurePosixPath(image.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", image) or ".." in path.parts:
+        return f"「{image}」は content/ の外を指しています", inside
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_MAGIC:
+        return f"「{image}」は画像ファイルではありません", "PNG・JPEG・GIF のいずれかを指定してください"
+    if content_root is None:
+        return None
+    root = Path(content_root).resolve()
+    target = Path(content_root) / path
+    if not target.is_file():
+        return f"図のファイル「{image}」がありません", inside
+    resolved = target.resolve()
+    if root not in resolved.parents:
+        return f"「{image}」は content/ の外のファイルを指しています（シンボリックリンク）", inside
+    with open(resolved, "rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(IMAGE_MAGIC[suffix]):
+        return (f"「{image}」の中身は{suffix[1:].upper()}画像ではありません",
+                "画像を保存し直すか、実際の形式に合った拡張子にしてください")
+    return broken_image(image, resolved)
+
+
+def broken_image(image: str, path: Path) -> tuple | None:
+    """(message, hint) when the image's header cannot be read as Word reads it (python-docx): a file cut short, or a
+    picture of 0 pixels (its size is divided by); None when Word can place it."""
+    from docx.image.image import Image
+
+    try:
+        read = Image.from_file(str(path))
+        ok = read.px_width > 0 and read.px_height > 0 and read.width > 0 and read.height > 0
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds (UnexpectedEndOfFile, struct.error …)
+        ok = False
+    if ok:
+        return None
+    return (f"「{image}」は画像として読めません（途中で切れているか、大きさが 0 です）",
+            "画像をもう一度書き出して（保存し直して）から置いてください")
+
+
+class InfoItems(Kind):
+    """The information items attachment: grouped lists (グループ) or a numbered table (一覧)."""
+
+    id = "info_items"
+
+    def read(self, reader, field, env):
+        sub = reader.mapping(field.key, required=False)
+        if sub is None:
+            return None
+        title = sub.string("表題", required=False, default="")
+        groups = []
+        for item, line in sub.items("グループ", required=False):
+            if not isinstance(item, Reader):
+                sub.ctx.error(line, sub.name("グループ"), "グループは「見出し」と「項目」で書いてください",
+                              "`- 見出し: 【〇〇】` の下に `項目: [氏名, 住所]` を書いてください")
+                continue
+            heading, names = item.string("見出し"), item.names("項目")
+            item.finish(["見出し", "項目"])
+            if heading and names:
+                groups.append(m.ItemGroup(heading, names))
+        numbered = sub.names("一覧", required=False) or ()
+        notes = sub.text("注記", required=False) or ()
+        sub.finish(["表題", "グループ", "一覧", "注記"])
+        if not groups and not numbered:
+            sub.ctx.error(sub.map.line, sub.prefix, f"{field.label}が1つもありません",
+                          "`グループ:`（見出しごとの並び）か `一覧:`（番号付きの表）を書いてください")
+        return m.InfoItems(title, tuple(groups), tuple(numbered), notes)
+
+    def schema(self, field, forms):
+        group = closed({"見出し": {"type": "string"}, "項目": ANY_TEXT}, ["見出し", "項目"])
+        return closed({"表題": {"type": "string"}, "グループ": {"type": "array", "items": group},
+                       "一覧": {"type": "array", "items": {"type": "string"}}, "注記": ANY_TEXT})
+
+    def scaffold(self, field, forms):
+        return []
+
+
+class Roster(Kind):
+    """Attendees: a post, or {職名, 役割}."""
+
+    id = "roster"
+
+    def read(self, reader, field, env):
+        result = []
+        for item, line in reader.items(field.key, required=False):
+            if isinstance(item, Reader):
+                name, role = item.string("職名"), item.string("役割", required=False, default="")
+                item.finish(["職名", "役割"])
+                if name:
+                    result.append(m.Attendee(name, role))
+            elif isinstance(item, (str, int)):
+                result.append(m.Attendee(clean(item)))
+        return tuple(result)
+
+    def schema(self, field, forms):
+        one = closed({"職名": {"type": "string"}, "役割": {"type": "string"}}, ["職名"])
+        return {"type": "array", "items": {"anyOf": [{"type": "string"}, one]}}
+
+    def scaffold(self, field, forms):
+        return [f"{field.key}:", f"  - 職名: {q(TODO)}", "    役割: 会長", f"  - {q(TODO)}"]
+
+
+class Deliberations(Kind):
+    """The items a meeting deliberated: each names an agenda file (or, for an item without one, its title)."""
+
+    id = "deliberations"
+
+    def read(self, reader, field, env):
+        parts = {p.role: p for p in field.parts}
+        result, seen = [], {}
+        for index, (item, line) in enumerate(reader.items(field.key, field.required)):
+            where = f"{field.key}[{index + 1}]"
+            ref_key, title_key = parts["agenda"].key, parts["title"].key
+            if not isinstance(item, Reader):
+                reader.ctx.error(line, where, f"{field.key}は「{ref_key}」または「{title_key}」と「{parts['decision'].key}」で書いてください",
+                                 f"`- {ref_key}: ファイル名（.md なし）` と `{parts['decision'].key}: …` を書いてください")
+                continue
+            ref = item.string(ref_key, required=False)
+            title = item.string(title_key, required=False, default="")
+            if not ref and not title:
+                reader.ctx.error(line, where, f"{ref_key}のファイル名も{title_key}もありません",
+                                 f"`{ref_key}: ファイル名` か、ファイルのない過去の案件なら `{title_key}: …` を書いてください")
+            decision = KINDS["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
+            conditions = KINDS["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
+            withheld = KINDS["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
+            item.finish([p.key for p in field.parts])
+            check_item(item, parts, line, decision, conditions, env.forms)
+            check_repeated(item, parts, field.key, index + 1, ref, title, seen)
+            result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or (),
+                                         withheld=bool(withheld)))
+        return tuple(result)
+
+    def schema(self, field, forms):
+        parts = {p.role: p for p in field.parts}
+        one = closed({p.key: KINDS[p.kind].schema(p, forms) for p in field.parts})
+        return {"type": "array", "items": one, "minItems": 1}
+
+    def scaffold(self, field, forms):
+        parts = {p.role: p for p in field.parts}
+        words = forms.words(parts["decision"].vocabulary)
+        lines = [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
+                 f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        needing = forms.decision_words("required")
+        if "conditions" in parts and needing:
+            lines.append(f"    # {parts['conditions'].key}: …  # {'・'.join(needing)}なら必ず書く（いくつもあれば - の並び）")
+        return lines
+
+
+class Advice(Kind):
+    """Expert advice: {表題, 前文}; the advice itself is the Markdown body of the file."""
+
+    id = "advice"
+
+    def read(self, reader, field, env):
+        sub = reader.mapping(field.key, required=False)
+        if sub is None:
+            return None
+        title = sub.string("表題") or ""
+        intro = sub.string("前文", required=False, default="")
+        sub.finish(["表題", "前文"])
+        return (title, intro)
+
+    def schema(self, field, forms):
+        return closed({"表題": {"type": "string"}, "前文": {"type": "string"}}, ["表題"])
+
+    def scaffold(self, field, forms):
+        return []
+
+
+class Remarks(Kind):
+    """Remarks, grouped by the item they were about: `- {<items key>: 3, <this key>: [{<speaker>, <text>}]}`."""
+
+    id = "remarks"
+
+    def read(self, reader, field, env):
+        items_key = env.forms.meeting.role("items").key
+        parts = {p.role: p for p in field.parts}
+        speaker_key, text_key = parts["speaker"].key, parts["text"].key
+        count = len(env.values.get("items") or ())
+        groups = []
+        for item, line in reader.items(field.key, required=False):
+            if not isinstance(item, Reader):
+                reader.ctx.error(line, field.key, f"{field.key}は{items_key}ごとに書いてください",
+                                 f"`- {items_key}: 3` の下に `{field.key}:` の並びを書いてください")
+                continue
+            number = item.integer(items_key)
+            if number and number > count:
+                item.error(items_key, f"{items_key}({number})はありません", f"1〜{count} の番号を書いてください")
+            remarks = []
+            for remark, rline in item.items(field.key):
+                if not isinstance(remark, Reader):
+                    reader.ctx.error(rline, item.name(field.key), f"{field.key}は「{speaker_key}」と「{text_key}」で書いてください",
+                                     f"`- {speaker_key}: 〇〇` と `{text_key}: …` を書いてください")
+                    continue
+                speaker, text = remark.string(speaker_key), remark.text(text_key)
+                remark.finish([speaker_key, text_key])
+                if speaker and text:
+                    remarks.append(m.Remark(speaker, text))
+            item.finish([items_key, field.key])
+            if number:
+                groups.append(m.RemarkGroup(number, tuple(remarks)))
+        return tuple(groups)
+
+    def schema(self, field, forms):
+        items_key = forms.meeting.role("items").key
+        parts = {p.role: p for p in field.parts}
+        speaker, text = parts["speaker"].key, parts["text"].key
+        remark = closed({speaker: {"type": "string"}, text: ANY_TEXT}, [speaker, text])
+        group = closed({items_key: {"type": "integer"}, field.key: {"type": "array", "items": remark}},
+                       [items_key, field.key])
+        return {"type": "array", "items": group}
+
+    def scaffold(self, field, forms):
+        return []
+
+
+class Unfinished(Kind):
+    """What an import could not place (`build.py import`): `- {出典: 12行目（外部結合）, 文: …}`, each a warning until moved."""
+
+    id = "notes"
+    keys = ("出典", "文")
+
+    def read(self, reader, field, env):
+        result = []
+        for index, (item, line) in enumerate(reader.items(field.key, required=False), start=1):
+            where = f"{field.key}[{index}]"
+            if isinstance(item, Reader):
+                place, text = item.string("出典", required=False, default=""), item.string("文", required=False, default="")
+                item.finish(list(self.keys))
+            else:
+                place, text = "", clean(item)
+            if not text:
+                continue
+            shown = text if len(text) <= 60 else text[:60] + "…"
+            origin = f"（元の文書の{place}）" if place else ""
+            reader.ctx.warn(line, where, f"取り込みで置き先の決まらなかった文です{origin}: 「{shown}」",
+                            f"書かれたことを確かめて正しい欄に書き移し、済んだらこの {field.key} の項目から外してください")
+            result.append((place, text))
+        return tuple(result)
+
+    def schema(self, field, forms):
+        return {"type": "array", "items": {"anyOf": [{"type": "string"},
+                                                     closed({k: {"type": "string"} for k in self.keys}, ["文"])]},
+                "description": "取り込み（build.py import）で置けなかった文。書き移したら外します"}
+
+    def scaffold(self, field, forms):
+        return []
+
+
+register(Categories(), Departments(), Table(), Sheets(), Flow(), InfoItems(), Roster(), Deliberations(), Advice(),
+         Remarks(), Unfinished())

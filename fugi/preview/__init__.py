@@ -1,0 +1,1 @@
+"""`build.py serve`: the live preview command and its web server."""
