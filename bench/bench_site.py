@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark the archive site's search: Pagefind against the theme's built-in search, on the same pages.
 
-    python bench/bench_site.py [--items 1000] [--query エアコン ...] [--keep DIR] [--skip-material]
+    python bench/bench_site.py [--items 1000] [--query エアコン ...] [--recall-query クラウド ...] [--keep DIR]
+                               [--skip-material]
 
 1. Generates a synthetic archive of N agenda items (default 1,000) from the seed files in content/: every
    item is one of the seed items with its title, department, partners, dates, numbers and a paragraph of
@@ -12,7 +13,8 @@
    page in a fresh browser context (cold cache) and types each query as a reader would (fill, End);
    it records the time from the input event to the first result on screen and the bytes the search
    fetched (Pagefind: /pagefind/*; Material: search_index.json, its worker and lunr files), then a second
-   query in the same page (warm).
+   query in the same page (warm); and the recall of each query: the pages the search box's search finds
+   against the pages whose indexed text holds the query (also for --recall-query, katakana and compounds).
 Targets (Pagefind, issue 11): at most 200 KB fetched and 150 ms to the first result (median of the queries, cold page).
 """
 from __future__ import annotations
@@ -44,6 +46,9 @@ from fugi.site.speed.stash import Stash, StashPlugin  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 QUERIES = ("エアコン", "富士通", "国土交通省", "生活保護", "居住サポート住宅")
+#: Recall only (no timing): katakana, compounds and words inside longer words (Pagefind issue #1237).
+RECALL_QUERIES = ("クラウド", "クラウドストレージ", "ガバメントクラウド", "クラウドサーバ", "サーバ", "システム", "口座",
+                  "振込先口座情報", "口座情報", "個人情報", "再委託", "委託先", "エアコン 委託", "富士通 Japan", "口")
 TARGET_BYTES, TARGET_MS = 200 * 1024, 150
 
 # ---------------------------------------------------------------------------
@@ -244,6 +249,67 @@ def index_bytes(site: Path, search: str) -> int:
 
 
 # ---------------------------------------------------------------------------
+# Recall: the pages a search finds against the pages whose indexed text holds the query
+
+
+def indexed_texts(bundle: Path) -> dict:
+    """{page id (its fragment's name): the text Pagefind indexed of it} for a Pagefind bundle (fugi's or
+    Pagefind's own): each fragment's content, its segments' cut marks (ZWSP) removed."""
+    import json
+
+    texts = {}
+    for path in sorted((Path(bundle) / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        texts[path.name[: -len(".pf_fragment")]] = data.get("content", "").replace("\u200b", "")
+    return texts
+
+
+def _letter(char: str) -> bool:
+    """A letter or digit of a script written with spaces (a word goes on across it)."""
+    from fugi.site.search_words import by_character
+
+    return char.isalnum() and not by_character(char)
+
+
+def holds(text: str, query: str) -> bool:
+    """Whether a text holds every term of a query (split at white space; NFKC, case ignored): a term of Japanese
+    anywhere, a term that begins with a Latin letter or digit at the start of a word (Pagefind matches the
+    beginnings of words)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).lower()
+    for term in unicodedata.normalize("NFKC", query).lower().split():
+        at, ok = text.find(term), False
+        while at >= 0 and not ok:
+            ok = not _letter(term[0]) or at == 0 or not _letter(text[at - 1])
+            at = text.find(term, at + 1)
+        if not ok:
+            return False
+    return True
+
+
+SEARCH_IDS = """
+async (query) => {
+  const root = new URL(document.querySelector('script[src$="assets/fugi/search.js"]').src);
+  const { find } = await import(root.href);
+  const pagefind = await import(new URL('../../pagefind/pagefind.js', root).href);
+  const found = await find(pagefind, query);
+  return found.results.map((r) => r.id);
+}
+"""
+
+
+def recall(page, texts: dict, query: str) -> dict:
+    """What the search box finds for the query (search.js's find(): `pagefind.search` of the query cut by fugi's
+    rules) against the pages whose text holds it: {expected, found, missed, extra, recall}."""
+    found = set(page.evaluate(SEARCH_IDS, query))
+    expected = {name for name, text in texts.items() if holds(text, query)}
+    missed, extra = expected - found, found - expected
+    return {"expected": len(expected), "found": len(found & expected), "missed": sorted(missed),
+            "extra": len(extra), "recall": len(found & expected) / len(expected) if expected else 1.0}
+
+
+# ---------------------------------------------------------------------------
 # 3. In the browser
 
 OBSERVE = """
@@ -290,9 +356,10 @@ def measure(browser, url: str, search: str, queries, site: Path, repeat: int = 1
     """Each query `repeat` times, cold (fresh context), then the next query warm in the same page;
     the median and the slowest run are reported."""
     rows = []
+    texts = indexed_texts(site / "pagefind") if search == "pagefind" else None
     for index, query in enumerate(queries):
         warm_query = queries[(index + 1) % len(queries)]
-        trials = [trial(browser, url, search, query, warm_query, site) for _ in range(repeat)]
+        trials = [trial(browser, url, search, query, warm_query, site, texts) for _ in range(repeat)]
         times = sorted(t["first_ms"] for t in trials)
         row = dict(trials[0], first_ms=statistics.median(times), worst_ms=times[-1],
                    warm_ms=statistics.median(t["warm_ms"] for t in trials), runs=repeat)
@@ -300,7 +367,7 @@ def measure(browser, url: str, search: str, queries, site: Path, repeat: int = 1
     return rows
 
 
-def trial(browser, url: str, search: str, query: str, warm_query: str, site: Path) -> dict:
+def trial(browser, url: str, search: str, query: str, warm_query: str, site: Path, texts: dict | None = None) -> dict:
     context = browser.new_context()
     page = context.new_page()
     fetched, finished = [], []
@@ -348,9 +415,21 @@ def trial(browser, url: str, search: str, query: str, warm_query: str, site: Pat
     page.wait_for_timeout(200)
     sizes()
     warm_bytes = sum(size for _, size in fetched)
+    found_recall = recall(page, texts, query) if texts is not None else None  # after the timed part
     context.close()
     return {"query": query, "found": found, "hits": hits, "meta": meta, "first_ms": first,
-            "bytes": cold_bytes, "gzip_bytes": gz, "warm_ms": warm, "warm_bytes": warm_bytes}
+            "bytes": cold_bytes, "gzip_bytes": gz, "warm_ms": warm, "warm_bytes": warm_bytes, "recall": found_recall}
+
+
+def recall_only(browser, url: str, site: Path, queries) -> list[dict]:
+    """Recall of more queries, in one page (no timing)."""
+    texts = indexed_texts(site / "pagefind")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    rows = [dict(recall(page, texts, query), query=query) for query in queries]
+    context.close()
+    return rows
 
 
 def compressed_estimate(site: Path, urls) -> int:
@@ -367,6 +446,12 @@ def compressed_estimate(site: Path, urls) -> int:
 # ---------------------------------------------------------------------------
 
 
+def recall_text(r) -> str:
+    if not r:
+        return "-"
+    return f"{r['found']}/{r['expected']}" + (f" +{r['extra']}" if r["extra"] else "") + f" {r['recall']:.0%}"
+
+
 def kb(n) -> str:
     return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
 
@@ -375,6 +460,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000, help="synthetic agenda items (default 1000)")
     parser.add_argument("--query", action="append", help=f"queries (default: {' '.join(QUERIES)})")
+    parser.add_argument("--recall-query", action="append",
+                        help=f"more queries whose recall only is measured (default: {' '.join(RECALL_QUERIES)})")
     parser.add_argument("--keep", type=Path, help="keep the synthetic content and both sites in this folder")
     parser.add_argument("--skip-material", action="store_true", help="only Pagefind")
     parser.add_argument("--repeat", type=int, default=3,
@@ -386,13 +473,14 @@ def main(argv=None) -> int:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return run(work, args.items, queries, not args.skip_material, max(1, args.repeat))
+        return run(work, args.items, queries, not args.skip_material, max(1, args.repeat),
+                   args.recall_query if args.recall_query is not None else RECALL_QUERIES)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -> int:
+def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3, recall_queries=RECALL_QUERIES) -> int:
     content = synthetic_content(work / "content", items)
     start = time.perf_counter()
     archive, problems = load_archive(content)
@@ -422,7 +510,7 @@ def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -
 
     from playwright.sync_api import sync_playwright
 
-    results = {}
+    results, more = {}, []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -431,6 +519,8 @@ def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -
             try:
                 results[engine] = measure(browser, server.url, engine, queries, sites[engine],
                                           repeat if engine == "pagefind" else 1)
+                if engine == "pagefind":
+                    more = recall_only(browser, server.url, sites[engine], [q for q in recall_queries if q not in queries])
             finally:
                 server.close()
         browser.close()
@@ -439,16 +529,27 @@ def run(work: Path, items: int, queries, with_material: bool, repeat: int = 3) -
     print("input event to the first result on screen (median of the runs; slowest run beside it); 'fetched' counts")
     print("every search file the page loaded until then (Pagefind: /pagefind/*, including what it loads with the page")
     print("and its warm-up chunk; Material: its worker, lunr and search_index.json); '(gzip)': the same from a gzip server.")
-    head = f"  {'engine':<9} {'query':<10} {'results':>8} {'first result':>13} {'slowest':>9} {'fetched':>10}" \
+    print("'recall': the pages search.js's find() gets from Pagefind for the query that hold it, of the pages whose")
+    print("indexed text holds it (and, after '+', pages found that do not).")
+    head = f"  {'engine':<9} {'query':<10} {'results':>8} {'recall':>16} {'first result':>13} {'slowest':>9} {'fetched':>10}" \
            f" {'(gzip)':>10} {'warm next':>10} {'warm bytes':>11}"
     print(head)
     for engine in engines:
         for row in results[engine]:
             hits = "0 (なし)" if row["found"] is False else f"{row['hits']}"
             slowest = f"{row['worst_ms']:>6.0f} ms" if row["runs"] > 1 else f"{'-':>9}"
-            print(f"  {engine:<9} {row['query']:<10} {hits:>8} {row['first_ms']:>10.0f} ms {slowest} {kb(row['bytes']):>10}"
+            print(f"  {engine:<9} {row['query']:<10} {hits:>8} {recall_text(row['recall']):>16} {row['first_ms']:>10.0f} ms"
+                  f" {slowest} {kb(row['bytes']):>10}"
                   f" {kb(row['gzip_bytes']):>10} {row['warm_ms']:>7.0f} ms {kb(row['warm_bytes']):>11}")
+    if more:
+        print("\nrecall of more queries (katakana, compounds, words inside longer words; no timing):")
+        for row in more:
+            print(f"  {row['query']:<16} {recall_text(row):>16}")
     pf = results["pagefind"]
+    every = [r["recall"] for r in pf] + more
+    print(f"\nPagefind recall: {sum(r['found'] for r in every)}/{sum(r['expected'] for r in every)} pages over "
+          f"{len(every)} queries ({'100 %' if all(r['recall'] == 1.0 for r in every) else 'NOT 100 %'}; "
+          f"pages found that do not hold the query: {sum(r['extra'] for r in every)})")
     median_bytes, median_ms = statistics.median(r["bytes"] for r in pf), statistics.median(r["first_ms"] for r in pf)
     worst_bytes, worst_ms = max(r["bytes"] for r in pf), max(r["first_ms"] for r in pf)
     print()

@@ -54,6 +54,7 @@ def test_bench_site_against_the_themes_search():
     assert "synthetic archive: 20 agenda items" in out
     assert "Pagefind, median of the queries:" in out
     assert "Material / Pagefind:" in out and "queries with results: Pagefind 2/2" in out
+    assert "Pagefind recall:" in out and "(100 %;" in out
 
 
 @pytest.mark.slow

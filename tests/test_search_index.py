@@ -1,6 +1,7 @@
 """The search index made page by page (fugi.site.speed.search_index): the bundle fugi assembles holds exactly what
-Pagefind's own bundle holds, a page indexed alone is the page indexed with the others, and a bundle made
-from the cache after an edit is byte for byte the bundle of a clean run."""
+Pagefind's own bundle holds with each page's words cut by fugi's rules (recut), a page indexed alone is the page
+indexed with the others, a bundle made from the cache after an edit is byte for byte the bundle of a clean run,
+and only the Pagefind whose format the code reads is accepted."""
 from __future__ import annotations
 
 import gzip
@@ -13,7 +14,7 @@ import pytest
 
 from fugi.site.speed import search_index
 from fugi.site.mkdocs_site import pagefind_binary
-from fugi.site.speed.search_index import decode, index_site, page_url, read_bundle
+from fugi.site.speed.search_index import decode, encode, index_site, page_url, read_bundle, recut
 
 PAGE = """<!doctype html><html lang="ja"><head><title>{title}</title></head><body>
 <nav>一覧 ナビゲーション</nav>
@@ -70,9 +71,11 @@ def test_the_assembled_bundle_holds_what_pagefinds_own_holds(tmp_path):
     index_site(site, tmp_path / "fugi", pagefind_binary())
     ours = read_bundle(tmp_path / "fugi")
     assert len(own.pages) == 12 and "/" not in own.pages  # the list page has no data-pagefind-body
-    assert ours.pages == own.pages  # every word, variant, location, fragment and word count
+    # every word, location, fragment and word count: Pagefind's page with its words cut by fugi's rules (fugi has
+    # Pagefind read the pages without cutting Japanese, search_index.READ_AS; recut gives the same pages)
+    assert ours.pages == {url: recut(page) for url, page in own.pages.items()}
     assert filters(tmp_path / "fugi") == filters(tmp_path / "own")
-    assert any(page.variants for page in ours.pages.values())  # ば・が… folded to は・か… are covered too
+    assert any(page.variants for page in own.pages.values())  # Pagefind's ば・が… folded to は・か… are read too
     assert ours.assets == own.assets and ours.version == own.version
 
 
@@ -202,3 +205,73 @@ def test_a_killed_builds_unfinished_bundle_lends_no_file(tmp_path):
     index_site(site, tmp_path / "clean", pagefind_binary())
     assert files(tmp_path / "again") == files(tmp_path / "clean")
     assert not unfinished.exists()  # removed once a bundle is kept
+
+
+def fragment_of(page) -> dict:
+    return json.loads(gzip.decompress(page.fragment)[len(search_index.SIGNATURE):])
+
+
+def test_recut_keeps_the_text_and_the_weights_and_cuts_japanese_by_character(tmp_path):
+    """The excerpt's text is Pagefind's (its segments joined without spaces), a word of the heading keeps the
+    heading's weight, a word in the middle of a katakana compound is at its place, headings' anchors too."""
+    import cbor2
+    from fugi.site import search_words
+    from fugi.site.search_words import query_terms
+
+    site = write_site(tmp_path / "site", count=1)
+    page = PAGE.format(title="ガバメントクラウドの利用", category="外部結合", number=1,
+                       text="振込先口座情報をクラウドサーバに保存する。")
+    page = page.replace("<p>振込先", '<h2 id="kouza">口座の管理</h2><p>振込先')
+    (site / "agendas" / "item-00" / "index.html").write_text(page, encoding="utf-8")
+    own = read_bundle(pagefind(site, tmp_path / "own")).pages["/agendas/item-00/"]
+    cut = recut(own)
+    before, after = fragment_of(own), fragment_of(cut)
+    assert after["content"].replace("\u200b", "") == before["content"].replace("\u200b", "")
+    segments = after["content"].split("\u200b")
+    assert segments[:3] == ["ガ", "バ", "メ"] and cut.word_count == len(segments)
+
+    def places(word):
+        i = cut.keys.index(word)
+        locs, out, place, weight = cbor2.loads(cut.blob[cut.offsets[i]:cut.offsets[i + 1]]), [], 0, None
+        for value in locs:
+            if value < 0:
+                weight, place = -value - 1, 0
+            else:
+                place += value
+                out.append((weight, place))
+        return out
+
+    kura, rau, udo, _do = search_words.words(search_words.segments("クラウド"))  # pairs, the last one alone
+    text = "".join(segments)
+
+    def place_of(part):  # the segment where `part` begins in the text
+        at, total = text.index(part), 0
+        for number, segment in enumerate(segments):
+            if total == at:
+                return number
+            total += len(segment)
+
+    assert (24, place_of("口座情報")) in places(query_terms("口座")[0])  # in the middle of 振込先口座情報
+    assert places(kura)[0] == (7 * 24, place_of("クラウド"))  # in the h1: a heading's weight
+    assert [p for _, p in places(rau)] == [p + 1 for _, p in places(kura)]
+    assert [p for _, p in places(udo)] == [p + 2 for _, p in places(kura)]
+    anchor = next(a for a in after["anchors"] if a.get("id") == "kouza")
+    assert segments[anchor["location"]] == "口"
+
+
+def test_only_the_pinned_pagefind_is_read(tmp_path):
+    """search_index reads and writes Pagefind's bundle format of one version: pyproject.toml pins that version,
+    the installed Pagefind is it, and a bundle of another version is refused with a message."""
+    from importlib.metadata import version
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"pagefind[extended]=={search_index.PAGEFIND_VERSION}"' in pyproject
+    assert version("pagefind") == version("pagefind_bin_extended") == search_index.PAGEFIND_VERSION
+    site = write_site(tmp_path / "site", count=1)
+    bundle = pagefind(site, tmp_path / "own")
+    assert read_bundle(bundle).version == search_index.PAGEFIND_VERSION
+    (meta,) = bundle.glob("*.pf_meta")
+    value = decode(meta.read_bytes())
+    meta.write_bytes(encode(["1.5.3", *value[1:]]))
+    with pytest.raises(search_index.BundleError, match="Pagefind 1.5.3 の索引は読めません"):
+        read_bundle(bundle)

@@ -227,11 +227,14 @@ def test_search_closes_with_escape_and_gives_the_focus_back(pages, base, width):
         if search_state(page)["focus"] in ("input", "opener"):
             break
     state = search_state(page)
+    assert not state["open"]  # Tab alone does not open it
     if width == "phone":
-        assert state["focus"] == "opener" and not state["open"]
+        assert state["focus"] == "opener"
         page.keyboard.press("Enter")
-    assert search_state(page)["focus"] == "input" and search_state(page)["open"]
+        assert search_state(page)["focus"] == "input" and search_state(page)["open"]
+    assert search_state(page)["focus"] == "input"
     page.keyboard.type("富士通")
+    assert search_state(page)["open"]
     page.wait_for_function("() => document.querySelectorAll('[data-fugi-search-list] li').length > 0", timeout=15000)
     page.keyboard.press("ArrowDown")  # into the results
     assert search_state(page)["focus"] == "in-box"
@@ -247,7 +250,7 @@ def test_search_closes_with_escape_and_gives_the_focus_back(pages, base, width):
 def test_leaving_the_search_with_tab_closes_it(pages, base):
     page = pages["desktop"]
     page.goto(base)
-    page.locator("[data-fugi-search-input]").focus()
+    page.locator("[data-fugi-search-input]").click()
     assert search_state(page)["open"]
     for _ in range(12):
         page.keyboard.press("Tab")
@@ -255,6 +258,59 @@ def test_leaving_the_search_with_tab_closes_it(pages, base):
             break
     state = search_state(page)
     assert not state["open"] and state["output_inert"], state
+
+
+def test_tab_passes_through_the_header_search_in_one_stop(pages, base):
+    """At 1280 px the search box sits in the header of every page: Tab stops on it once and goes on to the page;
+    it used to open the search on focus, and its filters and results added five Tab stops."""
+    page = pages["desktop"]
+    page.goto(base + "agendas/")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if search_state(page)["focus"] == "input":
+            break
+    assert search_state(page) == {"open": False, "output_inert": True, "focus": "input"}
+    page.keyboard.press("Tab")
+    state = search_state(page)
+    assert state["focus"] not in ("input", "in-box") and not state["open"], state
+    assert page.evaluate("() => !document.activeElement.closest('.md-header')")  # on to the page
+
+
+def test_focus_is_visible_on_the_search_box_and_on_a_result(pages, base):
+    page = pages["desktop"]
+    page.goto(base)
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if search_state(page)["focus"] == "input":
+            break
+    outline = "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
+    style, width = page.evaluate(outline)
+    assert style != "none" and float(width.rstrip("px")) >= 1.5, (style, width)
+    page.keyboard.type("富士通")
+    page.wait_for_selector("[data-fugi-search-list] li")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.matches('.md-search-result__link')")
+    style, width = page.evaluate(outline)
+    assert style != "none" and float(width.rstrip("px")) >= 1.5, (style, width)
+
+
+def test_show_more_moves_the_focus_to_the_first_added_result(pages, base):
+    """After 「さらに表示」 shows the last results, its button is hidden: the focus goes to the first result it added,
+    not to the page under the open search."""
+    page = pages["desktop"]
+    page.goto(base)
+    page.locator("[data-fugi-search-input]").click()
+    page.keyboard.type("の")  # a character on every page: more results than the first five
+    page.wait_for_function("() => document.querySelectorAll('[data-fugi-search-list] li').length === 5")
+    more = page.locator("[data-fugi-search-more]")
+    assert more.is_visible()
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('[data-fugi-search-list] li').length > 5")
+    page.wait_for_function("() => document.activeElement !== document.querySelector('[data-fugi-search-more]')")
+    assert page.evaluate("""() => document.activeElement ===
+        document.querySelectorAll('[data-fugi-search-list] li')[5].querySelector('a')""")
+    assert search_state(page)["open"]
 
 
 def test_phone_menu_opens_and_closes_from_the_keyboard(pages, base):

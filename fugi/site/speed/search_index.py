@@ -6,7 +6,7 @@ fragment (its text, filters, metadata), its word count, and each word's location
 `index_site()` keeps that per page (`Page`; the pages of the last build in one file of the build cache, each
 under the hash of its HTML), runs Pagefind only over the pages whose HTML is new (two runs side by side when
 there are many), and `assemble()` writes the bundle from the pages as Pagefind lays it out (1.5.2): pages
-numbered in the order of their addresses, words sorted and cut into chunks of about 20,000 locations (each
+numbered in the order of their addresses, words sorted and cut into chunks of about CHUNK_SIZE locations (each
 starting at the shortest prefix that tells it from the chunk before), filters from the fragments, every file
 named by the hash of its content; plus one chunk of fugi's, for the page's warm-up search (WARM_WORDS), which
 reading a bundle back leaves out.  A clean build takes the same path with every page new, so deleting the
@@ -16,10 +16,13 @@ The files: gzip of b"pagefind_dcd" + CBOR (the meta index pagefind.<lang>_<hash>
 filter/*.pf_filter) or + JSON (fragment/*.pf_fragment), and pagefind-entry.json.  A word of an index chunk is
 [word with its diacritics folded, [[page number − the previous one, locations, metadata locations]],
 [[the word as written, its own such pages]]]; locations and metadata locations carry weights and
-metadata fields as negative markers (a field by its place in the meta index's list of fields).
+metadata fields as negative markers (a field by its place in the meta index's list of fields), each location
+written as its step from the one before (the first after a marker from 0).  The words themselves are fugi's
+(recut, fugi.site.search_words), not Pagefind's: Pagefind reads the pages, fugi cuts their text.
 """
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import json
@@ -38,9 +41,21 @@ import cbor2
 
 from fugi.build.cache import loads_data, notice_bad, seal, unseal
 from fugi.build.outputs import memory_scratch
+from fugi.site import search_words
 
 SIGNATURE = b"pagefind_dcd"
-CHUNK_SIZE = 20000  # locations per index chunk (Pagefind's own figure)
+#: The Pagefind whose bundle this code reads and writes (pyproject.toml pins it; another version is refused).
+PAGEFIND_VERSION = "1.5.2"
+#: The language of the bundle (the pages' lang: Pagefind's script picks the index by it).
+LANGUAGE = "ja"
+#: The language Pagefind reads the pages as: one it does not cut into words (its Japanese cutting, Lindera, is not
+#: used: recut cuts the text by fugi's rules), so its words are the text between white space, the text itself the
+#: same; on 1,000 items Pagefind reads the pages 5× faster so.
+READ_AS = "und"
+#: Locations per index chunk.  Pagefind's own figure is 20,000; fugi's words are pairs of characters, and a query
+#: of several pairs fetches a chunk for each: on 1,000 items 4,000 took the median query from 204 KB to 169 KB
+#: fetched (the meta index, which lists the chunks, from 12 KB to 19 KB).
+CHUNK_SIZE = 4000
 #: More new pages than this are indexed by two Pagefind runs side by side (each loads its dictionary: ~1 s).
 SPLIT_THRESHOLD = 200
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s>=/]")
@@ -117,6 +132,9 @@ def read_bundle(bundle: Path) -> Bundle:
     if len(meta) != 6 or meta[4]:
         raise BundleError("Pagefind の索引の形が想定と違います（Pagefind の版を確かめてください）")
     version, pages_meta, chunks, _filters, _sorts, fields = meta
+    if version != PAGEFIND_VERSION:
+        raise BundleError(f"Pagefind {version} の索引は読めません（fugi が読めるのは Pagefind {PAGEFIND_VERSION} の形です）: "
+                          f"pip install 'pagefind[extended]=={PAGEFIND_VERSION}' で入れ直してください")
     pages, words = [], []
     for name, word_count in pages_meta:
         raw = gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())
@@ -380,7 +398,7 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
                 folder = Path(scratch) / "0"
                 _copy_pages(html, missing, folder / "site")
                 read = [_index_folder(binary, folder)]
-        model = Bundle({}, read[0].language, read[0].version, read[0].entry, read[0].wasm, read[0].assets)
+        model = Bundle({}, LANGUAGE, read[0].version, read[0].entry, read[0].wasm, read[0].assets)
         for rel in missing:
             # None: Pagefind found nothing to index on the page
             known[rel] = next((one.pages[page_url(rel)] for one in read if page_url(rel) in one.pages), None)
@@ -406,11 +424,94 @@ def _copy_pages(html: dict, rels: list, pages: Path) -> None:
         (pages / "index.html").write_bytes(b"<!doctype html><html lang=ja><body><main data-pagefind-body>-</main>")
 
 
+def recut(page: Page) -> Page:
+    """A page as Pagefind indexed it, its words cut again by fugi's rules (fugi.site.search_words, the rules
+    search.js cuts the query by): the fragment's content in segments (joined by ZWSPs, so the excerpt shows the
+    text as it was), and at each segment its word, with the weight Pagefind gave that part of the page (a
+    heading's, data-pagefind-weight's); the headings' anchors and the metadata words likewise."""
+    data = json.loads(gzip.decompress(page.fragment)[len(SIGNATURE):])
+    text, starts = search_words.content_places(data.get("content", ""))
+    weights = [None] * len(starts)
+    for start, end in zip(page.offsets, page.offsets[1:]):
+        _weigh(cbor2.loads(page.blob[start:end]), weights)
+    for some in page.variants.values():
+        for _variant, locs, _count, _metas in some:
+            _weigh(cbor2.loads(locs), weights)
+    segs = search_words.segments(text)
+    found: dict = {}  # word -> [(weight, segment number)]
+    at, place, weight, places = 0, 0, 24, len(starts)
+    begins = []  # where each segment begins in the text
+    for number, ((piece, _kind, _key), word) in enumerate(zip(segs, search_words.words(segs))):
+        while place < places and starts[place] <= at:  # the Pagefind place the segment begins in
+            if weights[place] is not None:
+                weight = weights[place]
+            place += 1
+        if word is not None:
+            if word in found:
+                found[word].append((weight, number))
+            else:
+                found[word] = [(weight, number)]
+        begins.append(at)
+        at += len(piece)
+    metas: dict = {}
+    for name in page.fields:
+        value = (data.get("meta") or {}).get(name)
+        if not isinstance(value, str):
+            continue
+        msegs = search_words.segments(value)
+        for number, word in enumerate(search_words.words(msegs)):
+            if word is not None:
+                metas.setdefault(word, {}).setdefault(name, []).append(number)
+    keys = sorted(set(found) | set(metas))
+    blob, offsets, counts = [], array("I", [0]), array("I")
+    for key in keys:
+        locs, last = [], None
+        for weight, number in found.get(key, ()):  # in order of place; each after the one before it
+            if weight != last:
+                locs.append(-weight - 1)  # a change of weight; the place after it counts from 0 again
+                last, before = weight, 0
+            locs.append(number - before)
+            before = number
+        encoded = cbor2.dumps(locs)
+        blob.append(encoded)
+        offsets.append(offsets[-1] + len(encoded))
+        counts.append(len(locs))  # as read_bundle counts them (weight markers too)
+    for anchor in data.get("anchors") or ():
+        location = anchor.get("location")
+        if isinstance(location, int) and 0 <= location < len(starts):
+            anchor["location"] = max(bisect.bisect_right(begins, starts[location]) - 1, 0)  # the segment holding it
+    data["content"] = search_words.ZWSP.join(piece for piece, _, _ in segs)
+    data["word_count"] = len(segs)
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    named = {key: tuple((name, tuple(b - a for a, b in zip([0] + positions, positions)))  # steps, as places
+                        for name, positions in sorted(fields.items()))
+             for key, fields in metas.items()}
+    return Page(page.url, gzip.compress(SIGNATURE + payload, 6, mtime=0), hashlib.sha256(payload).hexdigest(),
+                len(segs), page.filters, tuple(keys), b"".join(blob), offsets, counts, named, {},
+                tuple(sorted({name for fields in metas.values() for name in fields})))
+
+
+def _weigh(locs: list, weights: list) -> None:
+    """The weight of each place a word's locations name (the highest, where several words stand at one place): a
+    negative number sets the weight of the places after it, each place is written as its distance from the one
+    before (the first after a weight from 0)."""
+    weight, place = 24, 0
+    for value in locs:
+        if value < 0:
+            weight, place = -value - 1, 0
+        else:
+            place += value
+            if place < len(weights) and (weights[place] is None or weights[place] < weight):
+                weights[place] = weight  # the place's own word, not the lighter parts Pagefind adds of it
+
+
 def _index_folder(binary: Path, folder: Path) -> Bundle:
-    """Pagefind over folder/site alone, read back page by page."""
+    """Pagefind over folder/site alone, read back page by page, each page's words cut by fugi's rules (recut)."""
     pages, out = folder / "site", folder / "bundle"
-    command = [str(binary), "--site", str(pages), "--output-path", str(out), "--force-language", "ja", "--quiet"]
+    command = [str(binary), "--site", str(pages), "--output-path", str(out), "--force-language", READ_AS, "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0 or not (out / "pagefind.js").is_file():
         raise BundleError(f"Pagefind の索引づくりに失敗しました:\n{result.stdout}\n{result.stderr}")
-    return read_bundle(out)
+    bundle = read_bundle(out)
+    bundle.pages = {url: recut(page) for url, page in bundle.pages.items()}
+    return bundle

@@ -1,6 +1,7 @@
 // fugi: the header search box, in Material's look, driven by Pagefind (pagefind/pagefind.js, same origin).
-// Pagefind loads only the index chunks and result fragments a query needs; the extended build segments
-// Japanese, so 「居住サポート住宅」 or 「生活保護」 are found inside longer words.
+// Pagefind loads only the index chunks and result fragments a query needs.  The words of the index are cut by
+// fugi (fugi/site/search_words.py), and the query here by the same rules (terms): Japanese by overlapping pairs
+// of characters, so 「クラウド」 finds クラウドサーバ and ガバメントクラウド, 「口座」 振込先口座情報.
 const ROOT = new URL("../../", import.meta.url);
 const PAGE = 5; // results shown at first (as Pagefind's own UI): each needs its page's fragment; 「さらに表示」 adds more
 // The filters, their value order and the placeholder come from the form definition (content/forms.yml),
@@ -12,7 +13,6 @@ const ORDER = Object.fromEntries(FILTERS.filter((f) => f.order).map((f) => [f.na
 const BY_YEAR = new Set(FILTERS.filter((f) => f.sort === "year").map((f) => f.name));
 const ERAS = { 令和: 2018, 平成: 1988, 昭和: 1925 };
 const COLLATE = new Intl.Collator("ja").compare; // one collator for every sort (localeCompare makes one per call)
-const WIDEN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]{3,}$/u;
 // The warm-up search (see warmUp): noncharacters, the words of a chunk of their own in the index (fugi's
 // search_index.WARM_WORDS).  They are in no page, and stripped from what a reader types.
 const WARM_QUERY = "\uFDD0 \uFDD1";
@@ -42,10 +42,9 @@ function setup(box) {
   let seq = 0;
   let searched = false; // a reader's search has run: the warm-up stops
   let lastKey = null;
-  let results = []; // {result, mustContain}: Pagefind results, then the widened ones (see widen)
+  let results = []; // Pagefind's results of the query
+  let runs = []; // the query's runs of characters, marked in the excerpts
   let shown = 0;
-  let exact = 0;
-  let widened = 0;
 
   let lastCounts = null;
   let filtersLoading = null;
@@ -56,10 +55,11 @@ function setup(box) {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
         // no worker: it would be one more script to fetch before the first result; searching is cheap
-        await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24, noWorker: true });
+        await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 40, noWorker: true });
         await pagefind.init();
         if (typeof Intl.Segmenter !== "undefined") {
-          // Pagefind cuts a Japanese query with it; its dictionary loads on first use
+          // Pagefind runs a query through it on a Japanese page (fugi's words pass whole); its dictionary
+          // loads on first use
           [...new Intl.Segmenter("ja", { granularity: "word" }).segment("検索の準備")];
         }
         await loaded(pagefind);
@@ -187,79 +187,35 @@ function setup(box) {
     }
     searched = true;
     const pagefind = await load();
-    const search = await pagefind.search(query || null, { filters });
+    const found = await find(pagefind, query, filters);
     if (my !== seq) return;
-    results = ((search && search.results) || []).map((result) => ({ result, mustContain: null }));
-    exact = results.length;
-    widened = 0;
+    results = found.results;
+    runs = found.runs;
     shown = 0;
     list.replaceChildren();
-    const widenable = WIDEN.test(query);
-    if (exact || !widenable) showCount(query);
-    else meta.textContent = "検索しています…"; // "nothing found" only once the wider search is done too
-    lastCounts = search && search.filters;
+    meta.textContent = results.length ? `${results.length}件見つかりました` : "何も見つかりませんでした";
+    lastCounts = found.filters;
     updateCounts(lastCounts);
     await showMore(my);
-    if (widenable) await widen(pagefind, query, filters, my);
-  }
-
-  function showCount(query) {
-    if (!exact && !widened) {
-      meta.textContent = "何も見つかりませんでした";
-    } else if (!widened) {
-      meta.textContent = `${exact}件見つかりました`;
-    } else if (!exact) {
-      meta.textContent = `「${query}」を長い言葉の一部に含む候補が見つかりました（${widened}件）`;
-    } else {
-      meta.textContent = `${exact}件見つかりました。「${query}」を長い言葉の一部に含む候補も続けて表示します（${widened}件）`;
-    }
-  }
-
-  // Pagefind cuts Japanese into words one way when indexing and another way when searching: a page may
-  // hold クラウドサーバ as one word, so 「クラウド」 alone misses it (Pagefind issue #1237).  Searching the
-  // query without its last character lets Pagefind match every word that begins with it; those extra
-  // pages are shown after the direct results, and only when their text really contains the query.
-  async function widen(pagefind, query, filters, my) {
-    const wider = await pagefind.search(query.slice(0, -1), { filters });
-    if (my !== seq || !wider) return;
-    const known = new Set(results.map((r) => r.result.id));
-    const extra = wider.results.filter((result) => !known.has(result.id));
-    if (!extra.length) {
-      showCount(query);
-      return;
-    }
-    results.push(...extra.map((result) => ({ result, mustContain: query })));
-    widened = extra.length;
-    showCount(query);
-    if (list.children.length < PAGE) await showMore(my, PAGE - list.children.length);
-    else moreButton.parentElement.hidden = shown >= results.length;
-    if (my === seq && !list.children.length && shown >= results.length) meta.textContent = "何も見つかりませんでした";
   }
 
   async function showMore(my, want = PAGE) {
     // the first result is shown as soon as its fragment arrives; the others follow in order
-    let added = 0;
-    let checked = 0; // widened candidates read in this call (one fragment each), bounded
-    while (added < want && shown < results.length && checked < 3 * PAGE) {
-      const batch = results.slice(shown, shown + (want - added));
-      shown += batch.length;
-      const pending = batch.map((r) => r.result.data());
-      for (let i = 0; i < batch.length; i++) {
-        const data = await pending[i];
-        if (my !== seq) return;
-        if (batch[i].mustContain) {
-          checked++;
-          if (!(data.content || "").includes(batch[i].mustContain)) continue;
-        }
-        list.append(renderItem(data));
-        added++;
-      }
+    const batch = results.slice(shown, shown + want);
+    shown += batch.length;
+    const pending = batch.map((result) => result.data());
+    for (const data of pending) {
+      const item = renderItem(await data, runs);
+      if (my !== seq) return;
+      list.append(item);
     }
     moreButton.parentElement.hidden = shown >= results.length;
   }
 
-  input.addEventListener("focus", () => {
-    if (!closing) open();
+  // The box opens when the reader types, clicks it or presses ↓, not when Tab passes through it: the open
+  // box's filters and results would be five more Tab stops on every page on the way to the content.
+  input.addEventListener("pointerdown", () => {
+    if (!isOpen()) open();
   });
   input.addEventListener("input", (event) => {
     if (!isOpen()) open();
@@ -317,7 +273,15 @@ function setup(box) {
   });
   form.addEventListener("reset", () => setTimeout(() => run(), 0));
   for (const select of selects) select.addEventListener("change", () => run());
-  moreButton.addEventListener("click", () => showMore(seq));
+  // 「さらに表示」: the focus goes to the first of the results it adds (the button is hidden after the last ones;
+  // the focus left on it would fall to the page behind the open search)
+  moreButton.addEventListener("click", async () => {
+    const before = list.children.length;
+    await showMore(seq);
+    const added = list.children[before];
+    const link = added && added.querySelector("a");
+    if (link) link.focus();
+  });
   if (toggle) {
     // the theme's labels (the overlay behind the box) flip the toggle without this script
     toggle.addEventListener("change", () => {
@@ -355,6 +319,155 @@ function setup(box) {
   }
 }
 
+// The rules fugi cut the pages' words by (fugi/site/search_words.py: the two are tested on the same strings).
+// Characters of the scripts written without spaces, and digits, go one by one: the index holds at each one the pair it
+// starts (or the character alone at the end of a run); a query searches the pairs of each run (Pagefind finds
+// the pages holding all of a query's words), a character alone every pair it begins.  Other letters and digits
+// go by word, lower-cased and without accents.  A character's word is in ASCII ("_" and four base-36 digits),
+// which Pagefind's own cutting of the query (Intl.Segmenter) keeps whole.
+const BY_CHARACTER = [[0x0030, 0x0039], [0x0e00, 0x0eff], [0x1000, 0x109f], [0x1100, 0x11ff], [0x1780, 0x17ff], [0x3005, 0x3007],
+  [0x303b, 0x303c], [0x3041, 0x3096], [0x309d, 0x309f], [0x30a1, 0x30fa], [0x30fc, 0x30ff], [0x3105, 0x312f],
+  [0x3131, 0x318e], [0x31f0, 0x31ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa960, 0xa97f], [0xac00, 0xd7af],
+  [0xf900, 0xfaff], [0x20000, 0x323af]];
+const MARK = "_";
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+const IS_MARK = /^[\p{M}\uFF9E\uFF9F]$/u;
+const IS_WORD = /^[\p{L}\p{N}]$/u;
+
+function byCharacter(char) {
+  const code = char.codePointAt(0);
+  return BY_CHARACTER.some(([low, high]) => low <= code && code <= high);
+}
+
+function code(text) {
+  let out = "";
+  for (const char of text) {
+    let n = char.codePointAt(0);
+    let digits = "";
+    for (let i = 0; i < 4; i++) {
+      digits = DIGITS[n % 36] + digits;
+      n = Math.floor(n / 36);
+    }
+    out += digits;
+  }
+  return out;
+}
+
+function fold(word) {
+  return [...word.toLowerCase().normalize("NFD")].filter((c) => IS_WORD.test(c)).join("");
+}
+
+// the text cut into segments (as search_words.segments): [text, kind, key], kind "c" a character, "w" a word
+function segments(text) {
+  const chars = [...text];
+  const out = [];
+  let wordOpen = false;
+  for (let start = 0; start < chars.length;) {
+    let end = start + 1;
+    while (end < chars.length && IS_MARK.test(chars[end])) end++;
+    const unit = chars.slice(start, end).join("");
+    const normal = unit.normalize("NFKC");
+    const first = [...normal][0];
+    start = end;
+    if (first && byCharacter(first)) {
+      out.push([unit, "c", normal, unit]);
+      wordOpen = false;
+    } else if (first && IS_WORD.test(first)) {
+      if (wordOpen && out.length) {
+        out[out.length - 1][0] += unit;
+        out[out.length - 1][2] += normal;
+      } else {
+        out.push([unit, "w", normal, unit]);
+        wordOpen = true;
+      }
+    } else {
+      if (out.length) out[out.length - 1][0] += unit;
+      else out.push([unit, "", "", unit]);
+      wordOpen = false;
+    }
+  }
+  // [3]: the character itself, without what follows it (a run goes on only when nothing does)
+  return out.map(([piece, kind, key, head]) => [piece, kind, kind === "w" ? fold(key) : key, head]);
+}
+
+// the runs of a query: the words it searches (search_words.query_terms), and the runs of characters it holds
+function cutQuery(query) {
+  const words = [];
+  const runs = [];
+  const phrases = []; // each run of two or more characters: the pairs searched and where they start in it
+  let run = [];
+  const flush = () => {
+    if (run.length === 1) words.push(MARK + code(run[0]));
+    if (run.length > 1) {
+      const offsets = cover(run.length);
+      const pairs = offsets.map((i) => MARK + code(run[i]) + code(run[i + 1]));
+      words.push(...pairs);
+      phrases.push({ pairs, offsets });
+    }
+    if (run.length) runs.push(run.join(""));
+    run = [];
+  };
+  for (const [piece, kind, key, head] of segments(query)) {
+    if (kind === "c") {
+      run.push(key);
+      if (piece.length !== head.length) flush();
+    } else {
+      flush();
+      if (kind === "w" && key) words.push(key);
+    }
+  }
+  flush();
+  return { words: [...new Set(words)], runs, phrases };
+}
+
+// The pairs that cover a run of n characters: every other one, and the last (search_words.cover)
+function cover(n) {
+  const offsets = [];
+  for (let i = 0; i + 1 < n; i += 2) offsets.push(i);
+  if (n % 2 === 1) offsets.push(n - 2);
+  return offsets;
+}
+
+// exported for the tests and the benchmark (tests/test_search_recall.py), which search as this script does
+export function terms(query) {
+  return cutQuery(query).words;
+}
+
+export function segmentsOf(text) {
+  return segments(text).map(([piece, kind, key]) => [piece, kind, key]);
+}
+
+// A search as the search box runs it: Pagefind's results for the words of the query (ranked; Pagefind finds the
+// pages holding every one of them), kept where each run of characters stands in one piece: the pairs that
+// cover it at their places one after another among the places Pagefind matched on the page (result.words), so
+// 「令和6年度」 does not find a page with 令和6年 and 年度 apart.  A run of two characters is one pair: for it,
+// Pagefind's exact search ("…"), which never takes a shorter word when no page has the pair.
+// {results, filters (counts), runs}.
+export async function find(pagefind, query, filters = {}) {
+  const { words, runs, phrases } = cutQuery(query);
+  if (!words.length && query.trim()) return { results: [], filters: {}, runs }; // punctuation alone: no word
+  const search = await pagefind.search(words.length ? words.join(" ") : null, { filters });
+  let results = (search && search.results) || [];
+  let counts = search && search.filters;
+  for (const { pairs, offsets } of phrases) {
+    if (!results.length) break;
+    if (offsets.length > 1) {
+      results = results.filter((result) => inOnePiece(result.words || [], offsets));
+      continue;
+    }
+    const exact = await pagefind.search(`"${pairs[0]}"`, { filters });
+    const found = new Set(((exact && exact.results) || []).map((result) => result.id));
+    results = results.filter((result) => found.has(result.id));
+    if (words.length === 1) counts = exact.filters; // the query is the pair
+  }
+  return { results, filters: counts, runs };
+}
+
+function inOnePiece(places, offsets) {
+  const matched = new Set(places);
+  return places.some((place) => offsets.every((offset) => matched.has(place + offset)));
+}
+
 // Pagefind's calls made before its files have loaded wait in steps of 50 ms.  Five calls 10 ms apart (for
 // U+10FFFF, a code point no index chunk reaches: nothing is fetched) tell within 10 ms that it is ready.
 function loaded(pagefind) {
@@ -386,8 +499,9 @@ async function warmSearch(pagefind) {
   }
 }
 
-// A result in Material's markup.  Text goes in as text; of Pagefind's excerpt only <mark> is kept.
-function renderItem(data) {
+// A result in Material's markup.  Text goes in as text: the page's text around the run of characters searched,
+// or Pagefind's excerpt (of which only <mark> is kept); every place of a run searched is marked whole.
+function renderItem(data, runs = null) {
   const li = document.createElement("li");
   li.className = "md-search-result__item";
   const a = document.createElement("a");
@@ -408,7 +522,8 @@ function renderItem(data) {
     article.append(p);
   }
   const excerpt = document.createElement("p");
-  excerpt.append(...safeExcerpt(data.excerpt || ""));
+  const around = runs && runs.length ? excerptAround(data.content || "", runs) : null;
+  excerpt.append(...(around !== null ? marked(around, runs) : safeExcerpt(data.excerpt || "", runs || [])));
   article.append(excerpt);
   a.append(article);
   li.append(a);
@@ -426,17 +541,55 @@ function describe(data) {
   return parts.join(" ／ ");
 }
 
-function safeExcerpt(html) {
+// The page's text around the first place of the query's longest run of characters (Pagefind centres its
+// excerpt where the pairs searched are densest, which may be elsewhere: 情報 of 個人情報 for 「口座情報」)
+const EXCERPT_BEFORE = 12;
+const EXCERPT_CHARS = 48;
+function excerptAround(content, runs) {
+  const longest = [...runs].sort((a, b) => b.length - a.length)[0];
+  const at = content.indexOf(longest);
+  if (at < 0) return null;
+  const start = Math.max(0, at - EXCERPT_BEFORE);
+  return content.slice(start, start + Math.max(EXCERPT_CHARS, longest.length + EXCERPT_BEFORE)).trim();
+}
+
+function marked(text, runs) {
+  return withMarks(text, new Array(text.length).fill(false), runs);
+}
+
+function safeExcerpt(html, runs) {
   const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  const nodes = [];
+  let text = "";
+  const marks = [];
   for (const node of doc.body.childNodes) {
-    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
+    const part = node.textContent;
+    const mark = node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK";
+    for (let i = 0; i < part.length; i++) marks.push(mark);
+    text += part;
+  }
+  return withMarks(text, marks, runs);
+}
+
+// The text as nodes, each stretch of marked characters (those in `marked`, and every place of a run) a <mark>
+function withMarks(text, marked, runs) {
+  for (const run of runs) {
+    for (let at = text.indexOf(run); run && at >= 0; at = text.indexOf(run, at + 1)) {
+      for (let i = at; i < at + run.length; i++) marked[i] = true;
+    }
+  }
+  const nodes = [];
+  for (let start = 0; start < text.length;) {
+    let end = start + 1;
+    while (end < text.length && marked[end] === marked[start]) end++;
+    const part = text.slice(start, end);
+    if (marked[start]) {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = part;
       nodes.push(mark);
     } else {
-      nodes.push(document.createTextNode(node.textContent));
+      nodes.push(document.createTextNode(part));
     }
+    start = end;
   }
   return nodes;
 }
