@@ -8,8 +8,8 @@ NEEDED = {
     "jinja2": "jinja2", "yaml": "pyyaml", "markdown_it": "markdown-it-py", "docx": "python-docx",
     "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind",
     "cbor2": "cbor2", "watchfiles": "watchfiles",
-    "feedgen": "feedgen", "icalendar": "icalendar", "pykakasi": "pykakasi", "pypdf": "pypdf", "reportlab": "reportlab",
-    "pdfplumber": "pdfplumber",
+    "feedgen": "feedgen", "icalendar": "icalendar", "pykakasi": "pykakasi", "pdfplumber": "pdfplumber",
+    "pypdf": "pypdf", "reportlab": "reportlab",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 
