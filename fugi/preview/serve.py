@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from fugi.build.cache import Cache, Remembered, open_cache
-from fugi.build.documents import Keys, render_word
+from fugi.build.documents import render_word
+from fugi.build.keys import Keys
 from fugi.word.docx_files import write_bytes_atomic
 from fugi.build.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Listing, OutputRefused, display, refusal
 from fugi.pipeline import rendering
@@ -188,7 +189,7 @@ class Preview:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
         every page (lists, home, data); returns how many generated pages changed."""
         keys = Keys(archive, self.content, "all")
-        word = render_word(archive, self.content, self.cache, "all", keys)
+        word = render_word(archive, self.content, self.cache, keys)
         self.cache.forget_unused()
         self.names = {"agendas": archive.forms.agenda.name, "meetings": archive.forms.meeting.name}  # the forms' words
         self.write_word(word)
