@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from typing import Optional
 
 from fugi import model as m
-from fugi.forms.kinds import KINDS, SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
+from fugi.forms.kinds import SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
+from fugi.forms.registry import KINDS
 from fugi.views.wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
