@@ -132,12 +132,10 @@ def pdf_key(base: str, word: bytes) -> str:
 # Site
 
 
-def site_key(config: bytes, settings: str, scope: str) -> str:
-    """What every page of the site depends on besides its own Markdown: fugi's code, mkdocs.yml, the site templates,
-    the settings the forms give the site, the scope."""
-    from fugi.resources import SITE_TEMPLATES
-
-    return digest(code_digest(), config, tree_digest(SITE_TEMPLATES), settings, scope)[:20]
+def site_key(config: bytes, templates: Path, settings: str, scope: str) -> str:
+    """What every page of the site depends on besides its own Markdown: fugi's code, mkdocs.yml, the site templates
+    (the folder), the settings the forms give the site, the scope."""
+    return digest(code_digest(), config, tree_digest(templates), settings, scope)[:20]
 
 
 def page_key(shared: bytes, rel: str, template: str, context: bytes) -> str:

@@ -26,6 +26,7 @@ from fugi.build.jobs import jobs
 from fugi.build.outputs import locked, memory_scratch
 from fugi.site.mkdocs_site import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
                     run_pagefind, site_settings)
+from fugi.site import pages
 from fugi.site.pages import generate_docs
 from fugi.site.speed.parallel import run_split
 from fugi.site.speed.stash import Stash, StashPlugin
@@ -48,7 +49,7 @@ def site_key(archive: m.Archive, config_file: Path = CONFIG_FILE, scope: str = "
     extra.extra = {}
     apply_settings(extra, archive)
     settings = json.dumps([site_settings(archive), extra.extra.get("fugi_search")], ensure_ascii=False, sort_keys=True)
-    return site_pages_key(Path(config_file).read_bytes(), settings, scope)
+    return site_pages_key(Path(config_file).read_bytes(), pages.TEMPLATES, settings, scope)
 
 
 def page_outputs(rel: str) -> list[str]:
