@@ -10,10 +10,13 @@ nothing is then looked up under these keys, and every output comes out byte for 
 - Word files (Keys, fugi.build.documents): see Keys; a Word file is also kept under the id of its view (printed).
 - PDFs: the Word file's bytes, LibreOffice and the font map (pdf_key).
 - site: the kept pages and MkDocs' output (site_key); a rendered page (page_key, known_page_key); an item's list
-  row and review (site_item_key); rendered clerk Markdown (markdown_key); the search index (search_key).
+  row and review (site_item_key); rendered clerk Markdown (markdown_key); the search index (search_key) and each
+  page's part of it (search_page_key).
+- outputs: the record of what fugi wrote into an output folder (output_record_name).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections import defaultdict
@@ -171,3 +174,22 @@ def pagefind_key(pagefind: str) -> str:
 def search_key(pagefind: str, html: dict) -> str:
     """The search index of a site: Pagefind, fugi and every page's HTML ({path: bytes})."""
     return digest(pagefind, code_digest(), sorted(html.items()))
+
+
+def search_page_key(pagefind: str, rel: str, html: bytes) -> str:
+    """A page's part of the search index (fugi.site.speed.search_index): pagefind_key, its place and its HTML."""
+    return hashlib.sha256(b"%s\0%s\0%s" % (pagefind.encode(), rel.encode(), html)).hexdigest()
+
+
+def search_pages_name(pagefind: str) -> str:
+    """The file the pages' parts of the search index are kept in, for one pagefind_key."""
+    return hashlib.sha256(pagefind.encode()).hexdigest()[:20]
+
+
+# ---------------------------------------------------------------------------
+# Outputs
+
+
+def output_record_name(target: Path) -> str:
+    """The record of what fugi wrote into an output folder (fugi.build.reuse), by the folder's absolute path."""
+    return hashlib.sha256(str(target).encode()).hexdigest()[:20]
