@@ -196,7 +196,8 @@ class Preview:
         self.built = True
         view, self.banners = preview_archive(archive)
         # the pages of each site key in a folder of their own: a template that fails leaves the last good pages
-        base = self.base / "sites" / site_key(view, scope="preview")
+        key = site_key(view, scope="preview")
+        base = self.base / "sites" / key
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
         pages = 0
@@ -205,14 +206,14 @@ class Preview:
                 generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
 
             done = build_pages(view, None, self.content, base, files=files, scope="preview", generate=some,
-                               partial=True)
+                               partial=True, key=key)
             shown = {f"{kind}/{ident}/" for kind, ident in first if (kind, ident) in word}  # not a deleted one's
             pages += done or 0
             if done is not None and shown:  # None: nothing was kept to add them to (the full build below makes all)
                 self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
                 self.shown(shown)
         generate = functools.partial(generate_docs, view=lambda same: same)
-        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate)
+        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate, key=key)
         self.site = base / "site"
         for other in (self.base / "sites").iterdir():
             if other != base:
