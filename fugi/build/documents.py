@@ -39,7 +39,7 @@ class _Render:
         kind, ident = doc
         document, forms = self.documents[doc], self.archive.forms
         shown = printed(kind, document, self.views)
-        made = printed_id(doc, shown)
+        made = self.views.ids.get(doc) or printed_id(doc, shown)  # known already when compared with the other scope
         key = self.keys.printed(made) if made is not None and self.cache.enabled else None
         found = self.cache.get("docx-view", key) if key is not None else None
         if found is not None:
