@@ -1,7 +1,6 @@
 """The one pipeline: load → validate → cross-check → render, writing nothing when content has errors."""
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,18 +54,15 @@ def check(content: Path, strict: bool = False, report=print) -> str:
 
 def _outcome_key(content: Path, strict: bool):
     """(the build cache, the key of check's outcome for the content as it is now, or None)."""
-    from fugi.build.cache import code_digest, context_digest, digest, file_digest, linked, open_cache
-    from fugi.source.files import AGENDA_DIR, MEETING_DIR, display_path
+    from fugi.build.cache import open_cache
+    from fugi.build.keys import check_key
+    from fugi.source.files import AGENDA_DIR, MEETING_DIR
 
     content = Path(content)
     cache = open_cache(content)
     if not cache.enabled or not all((content / name).is_dir() for name in (AGENDA_DIR, MEETING_DIR)):
         return cache, None
-    files = sorted((f"{name}/{entry.name}", entry.is_symlink()) for name in (AGENDA_DIR, MEETING_DIR)
-                   for entry in os.scandir(content / name) if entry.name.endswith(".md"))  # glob, without pathlib's cost
-    return cache, digest(code_digest(), context_digest(content), display_path(content, content), strict,
-                         [(rel + (linked(f"{content}/{rel}") if link else ""), file_digest(f"{content}/{rel}"))
-                          for rel, link in files])
+    return cache, check_key(content, strict)
 
 
 def _keep_outcome(content, strict, archive, problems, where=None) -> str:
@@ -151,13 +147,17 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
     from the build cache (fugi.cache) when nothing they are made from changed.
     Returns {"docx": files written, "site": files written}."""
     from fugi.build.cache import open_cache
-    from fugi.build.documents import Keys, current_pdfs, render_word, write_documents
+    from fugi.build.documents import current_pdfs, render_word, write_documents
+    from fugi.build.keys import Keys
+    from fugi.views.printed import Views
     from fugi.word.pdf import soffice_path
 
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
     refuse_misplaced_cache(content, targets, report)
     with writing(targets, content, report) as outputs, rendering(report):  # refuses unowned folders before any work
+        # each intermediate is made once, here, and passed down: the checked (and linked) archive, the keys of its
+        # Word files, its public view, one printed view per document and scope, the Word files, the pages
         archive = checked_archive(content, strict, report)
         cache = open_cache(content)
         has_soffice = soffice_path() is not None
@@ -166,12 +166,14 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             report("LibreOffice（soffice）が見つからないため、PDF は作っていません（ほかの出力は作りました）。"
                    "PDF も作るには LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui "
                    "fonts-ipaexfont）")
+        keys = Keys(archive, content, "all")
+        views = Views(archive)
         written = {}
         staged_docx = None
         full = None
         if docx_out is not None:
             staged_docx = outputs.stage("docx")
-            full = render_word(archive, content, cache, "all", Keys(archive, content, "all"))
+            full = render_word(archive, content, cache, keys, views)
             kept = current_pdfs(full, cache, Path(docx_out)) if keep_pdf and not make_pdf else None
             written["docx"] = write_documents(archive, staged_docx, content, pdf=make_pdf, work=outputs.work,
                                               cache=cache, word=full, reuse=outputs.reuse("docx", cache.root),
@@ -181,22 +183,24 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             from fugi.site.mkdocs_site import write_site
 
             public = public_archive(archive)
-            word = render_word(public, content, cache, "public", Keys(archive, content, "public"),
-                               same_as=(archive, full) if full else None)
+            public_keys, public_views = keys.scoped("public"), Views(public)
+            word = render_word(public, content, cache, public_keys, public_views,
+                               same_as=(views, full) if full else None)
             if keep_pdf and not site_pdf:  # --no-pdf: the PDFs of unchanged Word files are still current
                 pdfs = current_pdfs(word, cache, Path(site_out) / "downloads")
             else:
                 pdfs = site_pdfs(word, cache, outputs.work, has_soffice and site_pdf)
             files = {"docx": word, "pdf": pdfs}
+            made = {"public": public, "views": public_views, "keys": public_keys}
             if cache.enabled:
                 from fugi.site.speed.incremental import write_site as write_site_incremental
 
                 written["site"] = write_site_incremental(archive, outputs.stage("site"), content, cache.root,
                                                          files=files, work=outputs.scratch("site"),
-                                                         reuse=outputs.reuse("site", cache.root))
+                                                         reuse=outputs.reuse("site", cache.root), made=made)
             else:
                 written["site"] = write_site(archive, outputs.stage("site"), content, docx_dir=staged_docx,
-                                             work=outputs.scratch("site"), files=files)
+                                             work=outputs.scratch("site"), files=files, made=made)
         cache.prune()
     return written
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from fugi.build.cache import Cache
-from fugi.build.documents import Keys, render_word
+from fugi.build.documents import render_word
+from fugi.build.keys import Keys
 from fugi.word.pdf import normalize_pdf
 from fugi.pipeline import load_archive
 
@@ -41,9 +42,9 @@ def test_an_edit_changes_the_keys_of_the_item_and_of_its_meeting_only(tmp_path):
 def test_cached_word_files_are_the_rendered_ones(tmp_path):
     archive, _ = load_archive(REPO / "content")
     cache = Cache(tmp_path / "cache")
-    first = render_word(archive, REPO / "content", cache, "all", workers=1)
-    again = render_word(archive, REPO / "content", cache, "all", workers=1)
-    fresh = render_word(archive, REPO / "content", Cache(None), "all", workers=2)
+    first = render_word(archive, REPO / "content", cache, Keys(archive, REPO / "content"), workers=1)
+    again = render_word(archive, REPO / "content", cache, Keys(archive, REPO / "content"), workers=1)
+    fresh = render_word(archive, REPO / "content", Cache(None), Keys(archive, REPO / "content"), workers=2)
     assert first == again == fresh and cache.hits == len(first)
 
 
@@ -163,7 +164,7 @@ def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered
     shutil.copytree(REPO / "content", content)
     cache = Cache(tmp_path / "cache")
     archive, _ = load_archive(content)
-    render_word(archive, content, cache, "all", workers=1)
+    render_word(archive, content, cache, Keys(archive, content), workers=1)
     before = Keys(archive, content, "all").agenda("kyoju-support-system")
     meeting = content / "meetings" / "2025-05.md"
     text = meeting.read_text(encoding="utf-8")
@@ -176,9 +177,9 @@ def test_a_document_whose_sources_changed_but_not_what_it_prints_is_not_rendered
     edited, _ = load_archive(content)
     keys = Keys(edited, content, "all")
     assert keys.agenda("kyoju-support-system") != before
-    word = render_word(edited, content, cache, "all", keys, workers=1)
+    word = render_word(edited, content, cache, keys, workers=1)
     assert rendered == [("meetings", "2025-05")]  # the meeting's own file changed: it is rendered again
-    assert word == render_word(edited, content, Cache(None), "all", workers=1)
+    assert word == render_word(edited, content, Cache(None), keys, workers=1)
 
 
 def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, capsys):
@@ -187,9 +188,8 @@ def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, 
     the build cache, here filled as a full build would have); the PDF of a changed one does not."""
     from contents import complete
 
-    from fugi.build.cache import digest
+    from fugi.build.keys import pdf_base, pdf_key
     from fugi.cli import main
-    from fugi.build.documents import pdf_digest
 
     content = tmp_path / "c"
     shutil.copytree(REPO / "tests" / "fixtures" / "base", content)
@@ -202,7 +202,7 @@ def test_no_pdf_deletes_the_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, 
     made = {}
     for word in sorted(docx.rglob("*.docx")) + sorted((tmp_path / "site" / "downloads").rglob("*.docx")):
         made[word] = b"%PDF-1.7 made by a full build " + word.stem.encode()
-        cache.put("pdf", digest(pdf_digest(), word.read_bytes()), made[word])
+        cache.put("pdf", pdf_key(pdf_base(), word.read_bytes()), made[word])
     assert main(["--no-pdf", "--content", "c"]) == 0
     for word, pdf in made.items():
         assert word.with_suffix(".pdf").read_bytes() == pdf

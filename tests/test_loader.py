@@ -34,6 +34,7 @@ def test_many_files_are_validated_in_worker_processes_with_the_same_result(works
     import pickle
 
     from fugi.archive import loader as reload
+    from fugi.build import jobs
 
     content = workspace / "content"
     edit(content / "agendas" / f"{EDITED}.md", "資料番号: 56", "資料番号: 五十六")  # a mistake reported from a worker
@@ -42,12 +43,12 @@ def test_many_files_are_validated_in_worker_processes_with_the_same_result(works
     monkeypatch.setenv("FUGI_JOBS", "2")
     pools = []
 
-    class Pool(reload.ProcessPoolExecutor):
+    class Pool(jobs.ProcessPoolExecutor):
         def __init__(self, workers, **kwargs):
             pools.append(workers)
             super().__init__(workers, **kwargs)
 
-    monkeypatch.setattr(reload, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(jobs, "ProcessPoolExecutor", Pool)
     forked = Loader(content)
     pooled, pooled_problems, _ = forked.load()
     assert [str(p) for p in pooled_problems.sorted()] == [str(p) for p in alone_problems.sorted()]

@@ -38,6 +38,10 @@ from conftest import REPORT
 from fugi.cli import main
 from fugi.forms.definition import load_forms
 from fugi.problems import Problems
+from fugi.views import public
+from fugi.views import printed
+from fugi.pipeline import build, load_archive
+from fugi import model as m
 
 #: Cases the generator steers clear of while their defect is being fixed: none now.  It was written around six that
 #: are fixed and generated again — a 審議事項 without 決定 (and an item decided by no public meeting), forms without
@@ -229,7 +233,7 @@ def in_memory_artefacts(content: Path, tmp: Path):
                       for p in sorted(written) if p.suffix == ".md")
     data = "\n".join(p.read_text(encoding="utf-8") for p in sorted((docs / "data").glob("*")) if p.suffix in (".json", ".csv"))
     public = public_archive(archive)
-    word = render_word(public, content, open_cache(content), "public", Keys(archive, content, "public"))
+    word = render_word(public, content, open_cache(content), Keys(archive, content, "public"))
     assert all(data_.startswith(b"PK") for data_ in word.values())
     reviews = review(archive, [])
     report = text_report(reviews, archive.forms) + md_report(reviews, archive.forms)
@@ -240,13 +244,14 @@ def in_memory_artefacts(content: Path, tmp: Path):
 
 
 def search_index(site: Path) -> str:
-    """The pages Pagefind indexed: each fragment's URL and text."""
+    """The pages Pagefind indexed: each fragment's URL and text (without the zero-width spaces fugi's word cutting
+    puts between characters: fugi.site.search_words)."""
     texts = []
     for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
         raw = raw[raw.index(b"{"):]
         one = json.loads(raw)
-        texts.append(one.get("url", "") + "\n" + one.get("content", ""))
+        texts.append(one.get("url", "") + "\n" + one.get("content", "").replace("\u200b", ""))
     return "\n".join(texts)
 
 
@@ -461,3 +466,58 @@ def test_the_invariant_on_thousands_of_archives(councils):
     run_examples(councils, SLOW, 10, stats, pdf=True)
     report("slow", stats, time.perf_counter() - start)
     assert stats["accepted"] >= SLOW // 3 and stats["refused"] >= SLOW // 10, stats
+
+
+# ---------------------------------------------------------------------------
+# The build as a graph: on one build of the seed archive each intermediate is made once and passed down — the public
+# archive, the cache keys of the Word files, and each item's and meeting's printed view (once per scope it is printed in).
+
+
+class _Counting:
+    """fugi.model as fugi.views.public sees it, counting record_history: public_archive calls it once per public
+    archive it makes (whoever asked for one, however they imported it)."""
+
+    def __init__(self, calls: list):
+        self._calls = calls
+
+    def __getattr__(self, name):
+        return getattr(m, name)
+
+    def record_history(self, meetings):
+        self._calls.append(1)
+        return m.record_history(meetings)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_one_build_makes_the_public_archive_the_keys_and_each_view_once(tmp_path, monkeypatch, cache):
+    from fugi.build import keys as keys_module
+
+    content = REPO / "content"
+    checked, problems = load_archive(content)
+    assert not problems.errors
+    shown = public.public_archive(checked)
+    expected = Counter({("agendas", a.id): 1 for a in checked.agendas} | {("meetings", mt.id): 1 for mt in checked.meetings})
+    expected.update([("agendas", a.id) for a in shown.agendas] + [("meetings", mt.id) for mt in shown.meetings])
+    assert max(expected.values()) == 2  # the seed archive has documents in both scopes
+
+    monkeypatch.setenv("FUGI_CACHE", str(tmp_path / "cache") if cache == "on" else "off")
+    made_public, made_keys, views = [], [], Counter()
+    monkeypatch.setattr(public, "m", _Counting(made_public))
+    real_init = keys_module.Keys.__init__
+
+    def counted_init(self, *args, **kwargs):
+        made_keys.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(keys_module.Keys, "__init__", counted_init)
+    for kind, name in (("agendas", "AgendaView"), ("meetings", "MeetingView")):
+        real = getattr(printed, name)
+        monkeypatch.setattr(printed, name, lambda *args, kind=kind, real=real, **kwargs:
+                            views.update([(kind, kwargs["id"])]) or real(*args, **kwargs))
+
+    written = build(content, docx_out=tmp_path / "docx", site_out=tmp_path / "site", site_pdf=False, report=lambda _: None)
+
+    assert written["docx"] and written["site"]
+    assert len(made_public) == 1
+    assert len(made_keys) == 1
+    assert views == expected

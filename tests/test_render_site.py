@@ -264,6 +264,25 @@ def test_clerk_markdown_is_rendered_without_html():
     assert "<li>項目</li>" in out
 
 
+def test_rendered_markdown_is_kept_only_in_the_memo_it_is_given():
+    """The memo is passed down to render_markdown (no module state set while pages are generated)."""
+
+    class Memo(dict):
+        def get(self, key):
+            return super().get(key)
+
+        def put(self, key, html):
+            self[key] = html
+
+    memo = Memo()
+    first = render_markdown("1 概要\n\n本文", 2, memo)
+    assert len(memo) == 1 and list(memo.values())[0] in first
+    memo[next(iter(memo))] = "<p>kept</p>"
+    assert "<p>kept</p>" in render_markdown("1 概要\n\n本文", 2, memo)  # taken from the memo, not rendered again
+    assert "<p>kept</p>" not in render_markdown("1 概要\n\n本文", 2)  # without one: rendered, nothing kept
+    assert len(memo) == 1
+
+
 # ---------------------------------------------------------------------------
 # Drafts and non-public items
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import multiprocessing
 import pickle
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from fugi import model as m
 from fugi.forms.checklists import parse_catalog, standard_rows
 from fugi.validate.across_files import check_agenda, cross_check
-from fugi.build.cache import Cache, DataUnpickler, code_digest, context_digest, digest as key_of, file_digest, loads_data
+from fugi.build.cache import Cache, DataUnpickler, context_digest, file_digest, loads_data
+from fugi.build.jobs import fork_map, jobs
+from fugi.build.keys import model_key, shared_key
 from fugi.forms.definition import load_forms
 from fugi.source.files import AGENDA_DIR, CATALOG_DIR, MEETING_DIR, display_path, load_markdown, load_tree, load_yaml_file, named_files
 from fugi.problems import Problems
@@ -100,7 +100,7 @@ class Loader:
 
     def _key(self, path: Path, digest: str) -> str:
         shown = f"{self.shown_root}/{path.parent.name}/{path.name}"  # as problems print it
-        return key_of(code_digest(), self.context, shown, digest)
+        return model_key(self.context, shown, digest)
 
     def _cached(self, path: Path, digest: str):
         """(model or None, [problems]) of one file from the disk cache, or None."""
@@ -123,17 +123,11 @@ class Loader:
     def _parse_all(self, missing: list, env) -> list:
         """The pickled (model or None, [problems]) of each file not in the cache: loaded and validated, in worker
         processes when there are many (a cold build), which share the forms with this one (fork)."""
-        from fugi.build.documents import jobs
-
-        _JOB.update(loader=self, env=env)
-        try:
-            workers = min(jobs(), len(missing) // POOL_THRESHOLD)
-            if workers > 1 and threading.active_count() == 1:  # never fork beside other threads (serve's watcher)
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return list(pool.map(_parse_job, missing, chunksize=max(1, len(missing) // (workers * 8))))
-            return [_parse_job(one) for one in missing]
-        finally:
-            _JOB.clear()
+        job = _ParseJob(self, env)
+        workers = min(jobs(), len(missing) // POOL_THRESHOLD)
+        if workers > 1 and threading.active_count() == 1:  # never fork beside other threads (serve's watcher)
+            return fork_map(job, missing, workers)
+        return [job(one) for one in missing]
 
     def _parse(self, path: Path, word: str, parse, env) -> tuple:
         found = Problems()
@@ -147,7 +141,7 @@ class Loader:
         """The forms, the checklist catalog and the vocabulary (read again only when something beside the items changed;
         kept in the build cache under the hash of those files and fugi's code)."""
         shown = display_path(self.content, self.content)  # its problems name files as seen from here
-        key = key_of(code_digest(), "shared", self.context, shown) if self.cache.enabled and self.context else None
+        key = shared_key(self.context, shown) if self.cache.enabled and self.context else None
         kept = self.cache.get("shared", key) if key else None
         if kept is not None:
             try:
@@ -182,21 +176,25 @@ class Loader:
 
 #: Fewer files to validate than this (times the workers) are validated in this process.
 POOL_THRESHOLD = 64
-_JOB: dict = {}  # what forked workers validate with: set before the pool starts, inherited by fork
+class _ParseJob:
+    """Validates one file with the loader's forms and catalog (`env`); run here or in forked workers
+    (fugi.build.jobs.fork_map: they inherit the loader, nothing is pickled but the file's name and its entry)."""
 
+    def __init__(self, loader: Loader, env):
+        self.loader, self.env = loader, env
 
-def _parse_job(one) -> bytes:
-    """The cache entry of one file: (model or None, [problems], its deferred fields pickled apart or None, the names
-    it uses (fugi.validate.readings.agenda_names; [] for a meeting))."""
-    path, _, word, parse = one
-    loader = _JOB["loader"]
-    document, found = loader._parse(path, word, parse, _JOB["env"])
-    later, names = None, []
-    if isinstance(document, m.Agenda) and loader.shared[3] is not None:  # only a readings file asks for them
-        names = agenda_names(document, _JOB["env"].forms)
-    if isinstance(document, m.Deferred):
-        later = _pickled({name: document.__dict__.pop(name) for name in document.DEFERRED}, loader.refs)
-    return _pickled((document, found, later, names), loader.refs)
+    def __call__(self, one) -> bytes:
+        """The cache entry of one file: (model or None, [problems], its deferred fields pickled apart or None, the
+        names it uses (fugi.validate.readings.agenda_names; [] for a meeting))."""
+        path, _, word, parse = one
+        loader = self.loader
+        document, found = loader._parse(path, word, parse, self.env)
+        later, names = None, []
+        if isinstance(document, m.Agenda) and loader.shared[3] is not None:  # only a readings file asks for them
+            names = agenda_names(document, self.env.forms)
+        if isinstance(document, m.Deferred):
+            later = _pickled({name: document.__dict__.pop(name) for name in document.DEFERRED}, loader.refs)
+        return _pickled((document, found, later, names), loader.refs)
 
 
 def _pickled(value, refs) -> bytes:

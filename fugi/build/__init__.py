@@ -1,1 +1,2 @@
-"""Building outputs: the cache, the Word/PDF batch, output folders fugi owns and what they reuse."""
+"""Building outputs: the cache and every key of it (keys.py), the Word/PDF batch, worker processes (jobs.py),
+output folders fugi owns and what they reuse."""

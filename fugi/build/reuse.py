@@ -6,10 +6,12 @@ import json
 import os
 from pathlib import Path
 
+from fugi.build.keys import output_record_name
+
 
 def record_path(target: Path, cache_root: Path) -> Path:
     """Where the build cache records what fugi wrote into the output folder `target` (an absolute path)."""
-    return Path(cache_root) / "outputs" / (hashlib.sha256(str(target).encode()).hexdigest()[:20] + ".json")
+    return Path(cache_root) / "outputs" / (output_record_name(target) + ".json")
 
 
 class Reuse:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fugi import model as m
 from fugi.views import printed as v
-from fugi.forms.kinds import KINDS
+from fugi.forms.registry import KINDS
 from fugi.review.findings import deviations, public_review
 from fugi.views.public import withheld_notice
 

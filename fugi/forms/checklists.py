@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from fugi import model as m
-from fugi.forms.kinds import Kind, closed, register
+from fugi.forms.kinds import Kind, closed
 from fugi.source.reader import Context, Reader, hint_choices
 
 #: Keys of a catalog file (besides the forms' halves).
@@ -188,6 +188,3 @@ def read_row(gf: Reader, key, value, forms, need_text, line=None):
         gf.ctx.error(line, field, f"印「{mark}」は使えません", f"{meanings}を書いてください")
         mark = None
     return mark, text, reason, intended
-
-
-register(Checklists())

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from fugi.forms import checklists as _checklists  # noqa: F401  (registers the checklists kind)
-from fugi.forms import role_kinds as _structures  # noqa: F401  (registers the kinds roles imply)
-from fugi.forms.kinds import KINDS, by_name
+from fugi.forms.registry import KINDS, by_name
 from fugi.source.files import load_yaml_file
 from fugi.source.reader import Context, Reader, hint_choices
 from fugi.forms.vocabularies import read_follow_words

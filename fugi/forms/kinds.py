@@ -296,18 +296,3 @@ def closed(properties: dict, required=(), description: str = "") -> dict:
     if description:
         schema["description"] = description
     return schema
-
-
-#: Every kind, by id.  Kinds set by a role (departments, checklists …) are added by fugi.forms.role_kinds.
-KINDS: dict = {k.id: k for k in (Line(), Text(), Number(), Bool(), Date(), Time(), Choice(), Names(), Partners(),
-                                  Periods())}
-
-
-def register(*kinds) -> None:
-    for kind in kinds:
-        KINDS[kind.id] = kind
-
-
-def by_name() -> dict:
-    """{name a maintainer writes in 種類: → kind}: the kinds a field may be declared with."""
-    return {k.name: k for k in KINDS.values() if k.name}

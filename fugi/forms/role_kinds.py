@@ -8,10 +8,17 @@ from pathlib import Path, PurePosixPath
 from fugi import model as m
 from fugi.validate.linking import check_item, check_repeated
 from fugi.validate.reports import check_follow_up
-from fugi.forms.kinds import KINDS, TODO, Kind, closed, q, register
+from fugi.forms.kinds import TODO, Kind, closed, q
 from fugi.source.reader import Reader, clean, hint_choices
 
 ANY_TEXT = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+
+
+def _kinds() -> dict:
+    """The registry (fugi.forms.registry, which lists the kinds of this module: looked up when used)."""
+    from fugi.forms.registry import KINDS
+
+    return KINDS
 
 
 def read_row(reader: Reader, field, env):
@@ -23,12 +30,12 @@ def read_row(reader: Reader, field, env):
                 reader.error(alias, f"「{key}」と「{alias}」は同じ欄です", "どちらか一方だけを書いてください")
             key = label = alias
     one = field if key == field.key else dataclasses.replace(field, key=key, label=label)
-    value = KINDS[field.kind].read(reader, one, env)
+    value = _kinds()[field.kind].read(reader, one, env)
     return None if value is None else m.SheetRow(key, label, field.kind, value, field)
 
 
 def field_schema(field, forms) -> dict:
-    return dict(KINDS[field.kind].schema(field, forms), description=field.label)
+    return dict(_kinds()[field.kind].schema(field, forms), description=field.label)
 
 
 def fields_schema(fields, forms, extra: dict | None = None, required_extra=()) -> dict:
@@ -123,7 +130,7 @@ class Table(Kind):
         return fields_schema(field.parts, forms)
 
     def scaffold(self, field, forms):
-        return [f"{field.key}:", *indent(line for part in field.parts for line in KINDS[part.kind].scaffold(part, forms))]
+        return [f"{field.key}:", *indent(line for part in field.parts for line in _kinds()[part.kind].scaffold(part, forms))]
 
 
 class Sheets(Kind):
@@ -156,7 +163,7 @@ class Sheets(Kind):
         for category in forms.categories:
             if category.name in chosen:
                 lines += [f"{category.name}:", f"  {field.options.get('表題のキー', '')}: {q(title or TODO)}"]
-                lines += indent(line for one in category.fields for line in KINDS[one.kind].scaffold(one, forms))
+                lines += indent(line for one in category.fields for line in _kinds()[one.kind].scaffold(one, forms))
         return lines
 
 
@@ -318,9 +325,9 @@ class Deliberations(Kind):
             if not ref and not title:
                 reader.ctx.error(line, where, f"{ref_key}のファイル名も{title_key}もありません",
                                  f"`{ref_key}: ファイル名` か、ファイルのない過去の案件なら `{title_key}: …` を書いてください")
-            decision = KINDS["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
-            conditions = KINDS["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
-            withheld = KINDS["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
+            decision = _kinds()["choice"].read(item, parts["decision"], env) if item.has(parts["decision"].key) else None
+            conditions = _kinds()["text"].read(item, parts["conditions"], env) if "conditions" in parts else None
+            withheld = _kinds()["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
             due, reports = (item.string(parts[role].key, required=False, default="") if role in parts else ""
                             for role in ("report_due", "report"))
             item.finish([p.key for p in field.parts])
@@ -333,7 +340,7 @@ class Deliberations(Kind):
 
     def schema(self, field, forms):
         parts = {p.role: p for p in field.parts}
-        one = closed({p.key: KINDS[p.kind].schema(p, forms) for p in field.parts})
+        one = closed({p.key: _kinds()[p.kind].schema(p, forms) for p in field.parts})
         return {"type": "array", "items": one, "minItems": 1}
 
     def scaffold(self, field, forms):
@@ -447,6 +454,3 @@ class Unfinished(Kind):
     def scaffold(self, field, forms):
         return []
 
-
-register(Categories(), Departments(), Table(), Sheets(), Flow(), InfoItems(), Roster(), Deliberations(), Advice(),
-         Remarks(), Unfinished())

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fugi.forms.kinds import KINDS, TODO, q
+from fugi.forms.kinds import TODO, q
+from fugi.forms.registry import KINDS
 from fugi.validate.limits import MAX_VALUE, text_problems
 from fugi.source.files import name_problem
 from fugi.source.reader import Context, hint_choices, parse_date

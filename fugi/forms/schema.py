@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 
 from fugi.forms.checklists import catalog_schema
-from fugi.forms.kinds import KINDS, closed
+from fugi.forms.kinds import closed
+from fugi.forms.registry import KINDS
 from fugi.forms.role_kinds import field_schema
 
 

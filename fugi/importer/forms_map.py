@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from fugi.forms.kinds import KINDS, TODO
+from fugi.forms.kinds import TODO
+from fugi.forms.registry import KINDS
 from fugi.importer.sources import Block, Para, Source
 from fugi.importer.values import (SENTENCE_END, heading_level, markdown, norm, parse_periods, parse_when, split_top, text_value,
                      tidy, trailing_note, undouble, unflatten)

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from fugi.build.cache import Cache, Remembered, open_cache
-from fugi.build.documents import Keys, render_word
+from fugi.build.documents import render_word
+from fugi.build.keys import Keys
 from fugi.word.docx_files import write_bytes_atomic
 from fugi.build.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Listing, OutputRefused, display, refusal
 from fugi.pipeline import rendering
@@ -188,14 +189,15 @@ class Preview:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
         every page (lists, home, data); returns how many generated pages changed."""
         keys = Keys(archive, self.content, "all")
-        word = render_word(archive, self.content, self.cache, "all", keys)
+        word = render_word(archive, self.content, self.cache, keys)
         self.cache.forget_unused()
         self.names = {"agendas": archive.forms.agenda.name, "meetings": archive.forms.meeting.name}  # the forms' words
         self.write_word(word)
         self.built = True
         view, self.banners = preview_archive(archive)
         # the pages of each site key in a folder of their own: a template that fails leaves the last good pages
-        base = self.base / "sites" / site_key(view, scope="preview")
+        key = site_key(view, scope="preview")
+        base = self.base / "sites" / key
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
         pages = 0
@@ -204,14 +206,14 @@ class Preview:
                 generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
 
             done = build_pages(view, None, self.content, base, files=files, scope="preview", generate=some,
-                               partial=True)
+                               partial=True, key=key)
             shown = {f"{kind}/{ident}/" for kind, ident in first if (kind, ident) in word}  # not a deleted one's
             pages += done or 0
             if done is not None and shown:  # None: nothing was kept to add them to (the full build below makes all)
                 self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
                 self.shown(shown)
         generate = functools.partial(generate_docs, view=lambda same: same)
-        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate)
+        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate, key=key)
         self.site = base / "site"
         for other in (self.base / "sites").iterdir():
             if other != base:

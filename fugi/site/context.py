@@ -68,19 +68,22 @@ def meetings_by_year(meetings, forms) -> list:
     return result
 
 
-def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
-    view = v.meeting_view(meeting, forms)
+def meeting_context(meeting: m.Meeting, forms, downloads: dict, views=None, memo=None) -> dict:
+    """views: the printed views of the archive the meeting is of (fugi.views.printed.Views; made here without);
+    memo: where rendered Markdown is kept (fugi.site.markup.render_markdown)."""
+    view = views.meeting(meeting) if views is not None else v.meeting_view(meeting, forms)
     return {**vars(view), "council": meeting.council,
-            "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
+            "advice_html": render_markdown(view.advice, 0, memo) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
 
 
-def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None) -> dict:
-    view = v.agenda_view(agenda, forms)
+def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None, views=None, memo=None) -> dict:
+    """views, memo: as for meeting_context."""
+    view = views.agenda(agenda) if views is not None else v.agenda_view(agenda, forms)
     context = vars(view).copy()
     if view.flow is not None:
         context["flow"] = dict(vars(view.flow), image=image)
-    context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET)
+    context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET, memo)
     context["downloads"] = downloads
     return context
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from fugi.build.cache import digest
+from fugi.build.keys import markdown_key
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 # Every other ASCII punctuation character becomes a numeric character reference: Python-Markdown then sees
@@ -98,26 +97,13 @@ class _Renderer:
         return f"</h{level}>\n" if token.nesting < 0 else f'<h{level} class="fugi-md-heading">'
 
 
-_MEMO = None  # while the site's pages are generated: a PageMemo that keeps rendered Markdown between builds
-
-
-@contextmanager
-def remembered(memo):
-    """Rendered Markdown taken from and kept in `memo` (fugi.site.speed.incremental.PageMemo, or None) meanwhile."""
-    global _MEMO
-    before, _MEMO = _MEMO, memo
-    try:
-        yield
-    finally:
-        _MEMO = before
-
-
-def render_markdown(source: str, heading_offset: int = 0) -> Markup:
-    """Clerk Markdown as an HTML block (Python-Markdown stashes a raw block whole and leaves it alone)."""
-    key = digest("markdown", heading_offset, source or "") if _MEMO is not None else None
-    html = _MEMO.get(key) if key else None
+def render_markdown(source: str, heading_offset: int = 0, memo=None) -> Markup:
+    """Clerk Markdown as an HTML block (Python-Markdown stashes a raw block whole and leaves it alone).
+    memo (fugi.site.speed.incremental.PageMemo, or None): rendered Markdown taken from it and kept in it."""
+    key = markdown_key(heading_offset, source or "") if memo is not None else None
+    html = memo.get(key) if key else None
     if html is None:
         html = _Renderer(heading_offset).md.render(source or "").strip("\n")
         if key:
-            _MEMO.put(key, html)
+            memo.put(key, html)
     return Markup(f'<div class="fugi-md" markdown="0">\n{html}\n</div>')

@@ -21,14 +21,15 @@ CONFIG_FILE = MKDOCS_CONFIG
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None,
-               work: Path | None = None, files: dict | None = None) -> list[Path]:
-    """Build the site into out_dir (an empty staging folder); returns the written files, relative to out_dir."""
-    return build_site(archive, out_dir, content_root, docx_dir, work=work, files=files)
+               work: Path | None = None, files: dict | None = None, made: dict | None = None) -> list[Path]:
+    """Build the site into out_dir (an empty staging folder); returns the written files, relative to out_dir.
+    made: what the build made already (fugi.site.pages.generate_docs: public, views, keys), passed down."""
+    return build_site(archive, out_dir, content_root, docx_dir, work=work, files=files, made=made)
 
 
 def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: Path | None = None, *,
                search: str = "pagefind", config_file: Path = CONFIG_FILE, work: Path | None = None,
-               files: dict | None = None) -> list[Path]:
+               files: dict | None = None, made: dict | None = None) -> list[Path]:
     """search="pagefind" (the product) or "material" (the theme's own search; the benchmark compares them).
 
     The pages are generated into `work` (a scratch folder of the build; a temporary folder if not given)."""
@@ -40,7 +41,7 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
         stash = Stash()
         config.plugins["fugi-stash"] = StashPlugin(stash)
         generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
-                      site_name=config.site_name, stash=stash, files=files)
+                      site_name=config.site_name, stash=stash, files=files, **(made or {}))
         run_mkdocs(config)
     finish_sitemap(out_dir, config.site_url or "")
     if search == "pagefind":
@@ -176,11 +177,11 @@ def run_pagefind(site: Path, bundle: Path | None = None, cache_root: Path | None
     Page by page (fugi.site.speed.search_index): with a build cache, Pagefind reads only the pages whose HTML is new;
     `previous` (an earlier bundle fugi made) lends the files that stay the same; `html`: the site's HTML files
     ({path under the site: bytes}) when the caller has read them already."""
-    from fugi.build.cache import code_digest, digest
+    from fugi.build.keys import pagefind_key
 
     bundle = Path(bundle).resolve() if bundle is not None else Path(site) / "pagefind"
     try:
-        index_site(Path(site), bundle, pagefind_binary(), cache_root, work, stamp=digest(pagefind_stamp(), code_digest()),
+        index_site(Path(site), bundle, pagefind_binary(), cache_root, work, stamp=pagefind_key(pagefind_stamp()),
                    previous=previous, html=html)
     except BundleError as err:
         raise SiteFailure(str(err)) from err

@@ -11,16 +11,17 @@ import jinja2
 from markupsafe import Markup
 
 from fugi.export import open_data as export
-from fugi.build.cache import digest, loads_data
+from fugi.build.cache import loads_data
+from fugi.build.keys import Keys, info_page_key, known_page_key, site_item_key
 from fugi import model as m
 from fugi.views.public import public_archive
 from fugi.review.findings import public_review
-from fugi.views.printed import catalog_view, labels as form_labels
+from fugi.views.printed import Views, catalog_view, labels as form_labels
 from fugi.site import context as c
 from fugi.site.failures import TemplateFailure
 from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
 from fugi.site.feeds import write_feeds
-from fugi.site.markup import anchor, finalize, plain, remembered, text, url
+from fugi.site.markup import anchor, finalize, plain, text, url
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
 from fugi.resources import SITE_TEMPLATES
 
@@ -84,7 +85,7 @@ class Pages:
     def write_keyed(self, rel: str, template: str, known: str, context) -> None:
         """A page whose inputs are known by `known` (a digest of what they are made from): its context (a function
         that makes it) is made only when the page must be rendered."""
-        key = digest(self.shared, rel, template, "known", known) if self.memo is not None and self.shared else None
+        key = known_page_key(self.shared, rel, template, known) if self.memo is not None and self.shared else None
         self._write(rel, template, key, context)
 
     def _write(self, rel: str, template: str, key: str | None, context) -> None:
@@ -108,7 +109,7 @@ class Pages:
         """{document id: write(document)} for documents whose pages `write` writes with this object; with many of
         them and two cores, a forked process does 3 in 5 (its pages and memo entries land in the same folders;
         its results, the files it wrote and the blocks it stashed come back)."""
-        from fugi.build.documents import jobs
+        from fugi.build.jobs import jobs
 
         if not can_fork(jobs()) or len(documents) < SPLIT_THRESHOLD:
             return {one.id: write(one) for one in documents}
@@ -153,19 +154,18 @@ def template_line(err: Exception) -> int:
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
                   site_url: str = "", site_name: str = "", stash=None, files: dict | None = None,
-                  view=public_archive, memo=None) -> list[Path]:
+                  view=public_archive, memo=None, public: m.Archive | None = None, views: Views | None = None,
+                  keys: Keys | None = None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
     Everything here is made from the public view of the archive (fugi.views.public), Word downloads included; only
-    `build.py serve` passes another view (fugi.views.preview_marks: everything, marked, never published)."""
+    `build.py serve` passes another view (fugi.views.preview_marks: everything, marked, never published).
+    What the build made already is passed down, not made again: `public` (view(archive)), `views` (its printed
+    views, fugi.views.printed.Views) and `keys` (the Word keys of that scope, fugi.build.keys.Keys)."""
     if isinstance(site_name, Markup):  # config.site_name is escaped for the theme (site/build.py); feeds escape their own way
         site_name = site_name.unescape()
-    with remembered(memo):
-        return _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo)
-
-
-def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, stash, files, view, memo) -> list[Path]:
-    checked, archive = archive, view(archive)
+    checked, archive = archive, public if public is not None else view(archive)
+    views = views if views is not None else Views(archive)
     forms = archive.forms
     labels = form_labels(forms)
     agendas = sorted(archive.agendas, key=c.agenda_order)
@@ -174,7 +174,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     images = copy_images(agendas, content_root, docs)
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
-    items = ItemMemo(memo, checked, content_root) if memo is not None and view is public_archive else None
+    items = ItemMemo(memo, keys or Keys(checked, content_root, "public")) if memo is not None and view is public_archive else None
     pages = Pages(docs, forms, stash, memo)
 
     def item(agenda):
@@ -185,7 +185,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
         kept = items.get(key) if key else None
         made = {}
         if kept is None:
-            made = c.agenda_context(agenda, forms, found, image)
+            made = c.agenda_context(agenda, forms, found, image, views, memo)
             made["review"] = public_review(agenda, archive)
             kept = (c.agenda_row(made), made["review"])
             if key:
@@ -193,7 +193,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
 
         def page_context():
             if not made:
-                made.update(c.agenda_context(agenda, forms, found, image), review=kept[1])
+                made.update(c.agenda_context(agenda, forms, found, image, views, memo), review=kept[1])
             return {"item": made}
 
         if key:
@@ -214,18 +214,18 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     (docs / "assets" / "fugi" / "labels.css").write_text(c.card_labels_css(labels), encoding="utf-8")
     latest = next((mt for mt in meetings if mt.date is not None), meetings[0] if meetings else None)
     totals = c.counts(archive)
-    pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads) if latest else None,
+    pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads, views, memo) if latest else None,
                 counts=totals)
     pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings, forms))
     for meeting in meetings:
-        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
-                    year_id=c.year_anchor(meeting))
+        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
+                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
     pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
     if items is not None:  # made from the items' rows and reviews and the vocabulary: what their keys cover
-        pages.write_keyed(INFO_PAGE, "info_items.md.j2", digest([known[a.id] for a in agendas]),
+        pages.write_keyed(INFO_PAGE, "info_items.md.j2", info_page_key([known[a.id] for a in agendas]),
                           lambda: info_items_context(archive, agendas, rows, reviews))
     else:
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
@@ -240,16 +240,14 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
 
 class ItemMemo:
     """Each published item's list row and review kept in the page memo under a digest of what they are made from:
-    the item's public Word key (fugi.build.documents.Keys: its file, the meetings that name it and their items, the rest
+    the item's public Word key (fugi.build.keys.Keys: its file, the meetings that name it and their items, the rest
     of content/, fugi's code; the public view of the item is made from no more) with its downloads and figure."""
 
-    def __init__(self, memo, checked: m.Archive, content_root: Path):
-        from fugi.build.documents import Keys
-
-        self.memo, self.keys = memo, Keys(checked, content_root, "public")
+    def __init__(self, memo, keys: Keys):
+        self.memo, self.keys = memo, keys
 
     def key(self, agenda_id: str, downloads: list, image: str | None) -> str:
-        return digest(self.keys.agenda(agenda_id), "site item", json.dumps([downloads, image], sort_keys=True))
+        return site_item_key(self.keys.agenda(agenda_id), downloads, image)
 
     def get(self, key: str):
         data = self.memo.get_data(key)  # sealed by this machine's key (PageMemo.get_data checks it)
@@ -273,12 +271,13 @@ def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set,
     subset = m.Archive(agendas, meetings, archive.catalog, forms)
     downloads = public_downloads(subset, content_root, None, docs, files)
     images = copy_images(agendas, content_root, docs)
-    pages = Pages(docs, forms, stash, memo)
+    pages, views = Pages(docs, forms, stash, memo), Views(archive)
     for meeting in meetings:
-        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
-                    year_id=c.year_anchor(meeting))
+        pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
+                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
     for agenda in agendas:
-        item = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []), images.get(agenda.id))
+        item = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []), images.get(agenda.id), views,
+                                memo)
         item["review"] = public_review(agenda, archive)
         pages.write(f"agendas/{agenda.id}.md", "agenda.md.j2", item=item)
 

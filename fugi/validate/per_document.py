@@ -8,7 +8,7 @@ from typing import Optional
 from fugi import model as m
 from fugi.forms.checklists import parse_catalog
 from fugi.forms.definition import meeting_title
-from fugi.forms.kinds import KINDS
+from fugi.forms.registry import KINDS
 from fugi.validate.placeholders import report_placeholders
 from fugi.source.reader import Context, Reader
 from fugi.views.wareki import date_ja

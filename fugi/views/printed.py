@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from typing import Optional
 
 from fugi import model as m
-from fugi.forms.kinds import KINDS, SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
+from fugi.forms.kinds import SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
+from fugi.forms.registry import KINDS
 from fugi.views.wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
@@ -444,3 +445,30 @@ def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
         advice_intro=meeting.advice_intro, advice=meeting.advice,
         remarks=[{"number": g.item_number, "note": g.notice,
                   "remarks": [{"speaker": r.speaker, "text": list(r.text)} for r in g.remarks]} for g in meeting.remarks])
+
+
+class Views:
+    """One printed view per item and meeting of one archive (one scope: all documents, or the public view), made
+    when first asked for and kept for the rest of the build: Word and the site print the same view, made once.
+
+    `ids` holds, beside them, what fugi.build.documents knows each Word file's view by (a digest of its bytes)."""
+
+    def __init__(self, archive: m.Archive):
+        self.archive, self.forms = archive, archive.forms
+        self.made: dict = {}
+        self.ids: dict = {}
+
+    def agenda(self, agenda: m.Agenda) -> AgendaView:
+        key = ("agendas", agenda.id)
+        if key not in self.made:
+            self.made[key] = agenda_view(agenda, self.forms)
+        return self.made[key]
+
+    def meeting(self, meeting: m.Meeting) -> MeetingView:
+        key = ("meetings", meeting.id)
+        if key not in self.made:
+            self.made[key] = meeting_view(meeting, self.forms)
+        return self.made[key]
+
+    def of(self, kind: str, document):
+        return self.agenda(document) if kind == "agendas" else self.meeting(document)

@@ -18,10 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fugi import model as m
-from fugi.build.cache import (code_digest, digest, folder_intact, manifest_path, notice_bad, seal, seal_folder, tree_digest,
-                     unlink_links, unseal, value_bytes)
+from fugi.build.cache import (folder_intact, manifest_path, notice_bad, seal, seal_folder, unlink_links, unseal,
+                              value_bytes)
+from fugi.build.keys import page_key, search_key, site_key as site_pages_key
 from fugi.word.docx_files import write_bytes_atomic
-from fugi.build.documents import jobs
+from fugi.build.jobs import jobs
 from fugi.build.outputs import locked, memory_scratch
 from fugi.site.mkdocs_site import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
                     run_pagefind, site_settings)
@@ -48,7 +49,7 @@ def site_key(archive: m.Archive, config_file: Path = CONFIG_FILE, scope: str = "
     extra.extra = {}
     apply_settings(extra, archive)
     settings = json.dumps([site_settings(archive), extra.extra.get("fugi_search")], ensure_ascii=False, sort_keys=True)
-    return digest(code_digest(), Path(config_file).read_bytes(), tree_digest(pages.TEMPLATES), settings, scope)[:20]
+    return site_pages_key(Path(config_file).read_bytes(), pages.TEMPLATES, settings, scope)
 
 
 def page_outputs(rel: str) -> list[str]:
@@ -113,7 +114,7 @@ class PageMemo:
 
     def key(self, shared: bytes, rel: str, template: str, context: dict) -> str | None:
         data = self.fingerprint(context)
-        return digest(shared, rel, template, data) if data is not None else None
+        return page_key(shared, rel, template, data) if data is not None else None
 
     def get(self, key: str) -> str | None:
         data = self.get_data(key)
@@ -190,16 +191,17 @@ class ThemeBytecode:
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
                 config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False,
-                alongside=None, reuse=None) -> int | None:
+                alongside=None, reuse=None, key: str | None = None, made: dict | None = None) -> int | None:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
     into out_dir when given; returns how many generated files changed since the last build in `base` (None for a
     partial build with nothing kept to add to).
     alongside(built site): run in a thread while the site is copied (the search index is made meanwhile).
 
-    base/key records what the kept pages depend on besides themselves; when it differs, base starts empty."""
+    base/key records what the kept pages depend on besides themselves (site_key, or `key` when the caller made it);
+    when it differs, base starts empty.  made: what the build made already, passed to `generate` (generate_docs)."""
     base = Path(base)
     kept, built, key_file = base / "docs", base / "site", base / "key"
-    key = site_key(archive, config_file, scope)
+    key = key or site_key(archive, config_file, scope)
     base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
         if unlink_links(base) or (key_file.is_file() and not folder_intact(built)):  # changed, cut off or added
@@ -222,7 +224,7 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
             memo = PageMemo(base / "pages")
             config.plugins["fugi-bytecode"] = ThemeBytecode(memo.bytecode_cache())
             generate(archive, fresh, Path(content_root), None, site_url=config.site_url or "",
-                     site_name=config.site_name, stash=stash, files=files, memo=memo)
+                     site_name=config.site_name, stash=stash, files=files, memo=memo, **(made or {}))
             if not partial:
                 memo.prune()
             fresh_build = not key_file.is_file()
@@ -251,13 +253,15 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
 
 
 def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root: Path, *, files: dict | None = None,
-               work: Path | None = None, reuse=None) -> list[Path]:
+               work: Path | None = None, reuse=None, made: dict | None = None) -> list[Path]:
     """The public site into out_dir (an empty staging folder), pages re-rendered only where they changed, then the
-    search index of every page; returns the written files, relative to out_dir."""
+    search index of every page; returns the written files, relative to out_dir.
+    made: what the build made already (fugi.site.pages.generate_docs: public, views, keys), passed down."""
     out_dir = Path(out_dir).resolve()
-    base = Path(cache_root) / "site" / site_key(archive)
+    key = site_key(archive)
+    base = Path(cache_root) / "site" / key
     # the pages are indexed where they were built while they are copied: Pagefind and the copy overlap
-    build_pages(archive, out_dir, content_root, base, files=files, work=work, reuse=reuse,
+    build_pages(archive, out_dir, content_root, base, files=files, work=work, reuse=reuse, key=key, made=made,
                 alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind", reuse, work))
     finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
@@ -271,7 +275,7 @@ def index_pages(site: Path, cache_root: Path, bundle: Path | None = None, reuse=
     where they stay the same."""
     bundle = Path(bundle) if bundle is not None else Path(site) / "pagefind"
     html = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
-    key = digest(pagefind_stamp(), code_digest(), sorted(html.items()))
+    key = search_key(pagefind_stamp(), html)
     folder = Path(cache_root) / "pagefind"
     kept = folder / key[:20]
     if kept.is_dir() and not folder_intact(kept):  # changed or cut off in the cache: never published

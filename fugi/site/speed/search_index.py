@@ -40,6 +40,7 @@ from pathlib import Path
 import cbor2
 
 from fugi.build.cache import loads_data, notice_bad, seal, unseal
+from fugi.build.keys import search_page_key, search_pages_name
 from fugi.build.outputs import memory_scratch
 from fugi.site import search_words
 
@@ -370,9 +371,8 @@ def index_site(site: Path, bundle: Path, binary: Path, cache_root: Path | None =
                 if bundle not in p.parents}
     bodies = {rel for rel, data in html.items() if b"data-pagefind-body" in data and _BODY.search(data)}
     wanted = bodies or set(html)  # Pagefind indexes only data-pagefind-body pages when any page has one
-    keys = {rel: hashlib.sha256(b"%s\0%s\0%s" % (stamp.encode(), rel.encode(), html[rel])).hexdigest()
-            for rel in sorted(wanted)}
-    kept = Path(cache_root) / "search" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:20]}.pickle" if cache_root else None
+    keys = {rel: search_page_key(stamp, rel, html[rel]) for rel in sorted(wanted)}
+    kept = Path(cache_root) / "search" / f"{search_pages_name(stamp)}.pickle" if cache_root else None
     model, before = None, {}
     if kept is not None and kept.is_file():
         data = unseal(kept.read_bytes())  # unpickled only when sealed with this machine's key
