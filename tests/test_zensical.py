@@ -31,12 +31,22 @@ def zensical_config(root: Path, site: Path, docs: str = "docs", settings: dict |
     navigation, the search box's filters: `settings`).  Zensical runs no MkDocs hooks, and (0.0.73) wants
     docs_dir relative to the configuration file: the file is written beside the pages."""
     config = yaml.safe_load((REPO / "templates" / "site" / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=docs, site_dir=str(site), **(settings or {}))
+    config.update(docs_dir=docs, site_dir=str(site), **plain(settings or {}))
     config.pop("hooks", None)
     config["theme"]["custom_dir"] = str(OVERRIDES)
     path = root / "zensical.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def plain(value):
+    """The settings as YAML can write them: fugi hands MkDocs the forms' words already escaped (markupsafe.Markup,
+    a str subclass YAML does not know), so they are written as the plain strings they are."""
+    if isinstance(value, dict):
+        return {plain(key): plain(one) for key, one in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(one) for one in value]
+    return str(value) if isinstance(value, str) else value
 
 
 def zensical_build(config: Path) -> subprocess.CompletedProcess:
