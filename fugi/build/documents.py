@@ -20,7 +20,9 @@ from pathlib import Path
 from fugi import model as m
 from fugi.build.cache import Cache, code_digest, context_digest, digest, file_digest, value_bytes
 from fugi.source.files import AGENDA_DIR, MEETING_DIR
+from fugi.views.flow import flow_graph
 from fugi.views.printed import agenda_view, meeting_view
+from fugi.word.flow_picture import engine_id, pictures
 from fugi.word.render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
 
 #: Fewer misses than this are rendered in the build's own process (starting workers costs more).
@@ -41,7 +43,7 @@ class Keys:
     def __init__(self, archive: m.Archive, content_root: Path, scope: str):
         root = Path(content_root)
         templates = [template_path(form).read_bytes() for form in (archive.forms.agenda, archive.forms.meeting)]
-        self.base = digest(code_digest(), templates, context_digest(root), scope)
+        self.base = digest(code_digest(), templates, context_digest(root), scope, engine_id())
         agendas, meetings = os.path.join(root, AGENDA_DIR), os.path.join(root, MEETING_DIR)
         self.sources = {("agendas", a.id): file_digest(f"{agendas}/{a.id}.md") for a in archive.agendas}
         self.sources |= {("meetings", mt.id): file_digest(f"{meetings}/{mt.id}.md") for mt in archive.meetings}
@@ -132,6 +134,11 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, scope: str
                   and printed(doc[0], mine[doc], archive.forms) == printed(doc[0], theirs[doc], other.forms)]
         result.update((doc, other_word[doc]) for doc in reused)
         missing = [doc for doc in missing if doc not in result]
+    by_id = {a.id: a for a in archive.agendas}
+    drawn = [by_id[ident] for kind, ident in missing if kind == "agendas" and by_id[ident].data_flow is not None
+             and not by_id[ident].data_flow.image]
+    if drawn:  # the flow drawings of the items to render, made by one `dot` run (forked workers inherit them)
+        pictures([flow_graph(a, archive.forms) for a in drawn], "png", content_root)
     _JOB.update(archive=archive, content_root=Path(content_root), cache=cache, base=keys.base,
                 agendas={a.id: a for a in archive.agendas}, meetings={mt.id: mt for mt in archive.meetings})
     try:

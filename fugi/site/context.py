@@ -79,7 +79,7 @@ def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None) 
     view = v.agenda_view(agenda, forms)
     context = vars(view).copy()
     if view.flow is not None:
-        context["flow"] = dict(vars(view.flow), image=image)
+        context["flow"] = dict(vars(view.flow), image=image, drawn=view.flow.graph is not None, graph=None)
     context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET)
     context["downloads"] = downloads
     return context
