@@ -113,8 +113,9 @@ def flow_graph(agenda: m.Agenda, forms) -> FlowGraph:
         label = {"items": lines_of(items), "means": lines_of(means), "items_label": items.label if items else "",
                  "means_label": means.label if means else "", "category": sheet.category}
         partner_rows = [row for row in sheet.rows if row.kind == "partners"]
-        if not partner_rows:  # the ward's own processing: a system of the ward
-            build.edge(WARD, build.system(sheet.category), **label)
+        if not partner_rows:  # the ward's own processing: a system of the ward (drawn when it records items)
+            if label["items"]:
+                build.edge(WARD, build.system(sheet.category), **label)
             continue
         sources = [WARD]
         parent = sheets.get(category.parent) if category is not None and category.parent else None

@@ -37,11 +37,9 @@ def engine_id() -> str:
     return f"{path} {done.stderr.decode('utf-8', 'replace').strip()} {FONTS_CONF.read_bytes().hex()}"
 
 
-def missing_notice(forms) -> str:
-    """The line check and build print when `dot` is missing (the rest is still made)."""
-    flow = forms.agenda.role("flow")
-    label = flow.label if flow else ""
-    return (f"Graphviz（dot）が見つからないため、{label}の図は作っていません（表と、ほかの出力は作りました）。"
+def missing_notice() -> str:
+    """The line check and build print when `dot` is missing (everything else is still made)."""
+    return ("Graphviz（dot）が見つからないため、別紙から作る流れの図は作っていません（サイトに載せる図の内容の表と、ほかの出力は作りました）。"
             "図も作るには Graphviz を入れてください（Debian: sudo apt-get install graphviz fonts-ipaexfont）")
 
 
