@@ -98,13 +98,14 @@ def dot_text(graph: FlowGraph) -> str:
 
 
 COMMENT = re.compile(rb"<!--.*?-->\s*", re.S)
+PAGE_ID = re.compile(rb' id="page\d+,\d+_')  # the id dot gives the second and later graphs of one run
 
 
 def split_output(data: bytes, fmt: str) -> list:
     """The pictures of one `dot` run over several graphs, in order (comments, which name the version, taken out)."""
     if fmt == "png":
         return [PNG + part for part in data.split(PNG)[1:]]
-    return [COMMENT.sub(b"", b"<?xml" + part) for part in data.split(b"<?xml")[1:]]
+    return [PAGE_ID.sub(b' id="', COMMENT.sub(b"", b"<?xml" + part)) for part in data.split(b"<?xml")[1:]]
 
 
 def run_dot(texts: list, fmt: str) -> list:
