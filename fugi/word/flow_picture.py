@@ -83,7 +83,7 @@ STYLE = {WARD: 'style="rounded,filled,bold", fillcolor="#e8f0fe"', "system": 'st
 def dot_text(graph: FlowGraph) -> str:
     """The DOT source of a flow graph; every name and label goes through quoted()."""
     out = ["digraph flow {",
-           f'  graph [rankdir=LR, charset="UTF-8", fontname={quoted(FONT)}, nodesep=0.35, ranksep=0.9, pad=0.15];',
+           f'  graph [rankdir=TB, charset="UTF-8", fontname={quoted(FONT)}, nodesep=0.35, ranksep=0.9, pad=0.15];',
            f"  node [shape=box, fontname={quoted(FONT)}, fontsize=11, margin=\"0.15,0.08\"];",
            f"  edge [fontname={quoted(FONT)}, fontsize=9, arrowsize=0.8];"]
     inside = [n for n in graph.nodes if n.kind in (WARD, "system")]
