@@ -191,6 +191,16 @@ def test_pictures_are_the_same_bytes_on_rebuild_and_carry_no_version(stock):
     assert b"<!--" not in first["svg"] and b"graphviz version" not in first["svg"]
 
 
+@needs_dot
+def test_graphs_drawn_in_chunks_come_back_in_order(stock, monkeypatch):
+    """Many drawings are split over several `dot` runs at once: each picture is still its own graph's."""
+    texts = [flow_picture.dot_text(flow_graph(a, stock.forms)) for a in sorted(stock.agendas, key=lambda a: a.id)]
+    whole = flow_picture.run_dot(texts, "svg")
+    monkeypatch.setattr(flow_picture, "CHUNK", 1)
+    assert flow_picture.run_dot(texts, "svg") == whole
+    assert len(set(whole)) == len(texts)
+
+
 def test_without_dot_check_and_word_say_so_and_go_on(stock, monkeypatch):
     """No Graphviz: check prints one line saying so, the Word file is made with the page's title and no picture."""
     monkeypatch.setattr(flow_picture, "engine", lambda: None)
