@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.shared import Inches
 from docx.image.image import Image
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError
@@ -24,7 +25,7 @@ from lxml import etree
 from fugi import model as m
 from fugi.word import ooxml
 from fugi.word.docx_files import document_bytes, set_core_properties
-from fugi.word.flow_picture import picture
+from fugi.word.flow_picture import DPI, picture
 from fugi.word.markdown_docx import STYLE_NAMES, WordRenderer
 from fugi.problems import ContentError, Problems
 from fugi.views.printed import agenda_view, labels, meeting_view
@@ -199,11 +200,15 @@ def numbered_rows(names, pairs: int) -> list[list[dict]]:
 def figure(template: Template, path) -> InlineImage:
     """The data-flow image (a path, or the PNG drawn from the sheets) as large as its page allows: the text width, or
     less height if it is tall."""
-    source = io.BytesIO(path) if isinstance(path, bytes) else str(path)
-    image = Image.from_file(source) if isinstance(source, str) else Image.from_blob(path)
     box_width, box_height = template.geometry.figure_box()
+    if isinstance(path, bytes):  # drawn at flow_picture.DPI: shown at that size at most (a small flow is not blown up)
+        image = Image.from_blob(path)
+        width, height = Inches(image.px_width / DPI), Inches(image.px_height / DPI)
+        scale = min(box_width / width, box_height / height, 1.0)
+        return InlineImage(template, io.BytesIO(path), width=int(width * scale), height=int(height * scale))
+    image = Image.from_file(str(path))
     scale = min(box_width / image.width, box_height / image.height)
-    return InlineImage(template, source, width=int(image.width * scale), height=int(image.height * scale))
+    return InlineImage(template, str(path), width=int(image.width * scale), height=int(image.height * scale))
 
 
 def rows_context(rows) -> list:
