@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh Debian machine and runs them.
-#   - Debian packages: LibreOffice (Word -> PDF), Japanese fonts, Chromium (browser tests), poppler, npm
+#   - Debian packages: LibreOffice (Word -> PDF), Graphviz (資料N-1 drawings), Japanese fonts, Chromium (browser tests),
+#     poppler, npm
 #     (installed with apt when missing and this runs as root)
 #   - a virtualenv in .venv with fugi and its test extras
 #   - axe-core (the accessibility tests' engine) from npm, pinned in package-lock.json, into node_modules/
@@ -11,6 +12,7 @@ need=()
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v dot >/dev/null || need+=(graphviz)
 fc-list 2>/dev/null | grep -q IPAex || need+=(fonts-ipaexfont fontconfig)
 command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then

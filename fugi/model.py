@@ -116,11 +116,22 @@ class InfoItems:
 
 
 @dataclass(frozen=True)
+class DeclaredFlow:
+    """A flow a clerk adds or corrects under 個人情報の流れ: from, to, the items and the medium or line."""
+
+    source: str
+    target: str
+    items: Text = ()
+    means: Text = ()
+
+
+@dataclass(frozen=True)
 class DataFlow:
-    """資料N-1 個人情報の流れ: a title and an optional image file (path relative to content/)."""
+    """資料N-1 個人情報の流れ: a title, an optional image file (path relative to content/) and declared flows."""
 
     title: str = ""
     image: Optional[str] = None
+    flows: tuple[DeclaredFlow, ...] = ()
 
 
 # ---------------------------------------------------------------------------

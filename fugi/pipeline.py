@@ -43,6 +43,7 @@ def check(content: Path, strict: bool = False, report=print) -> str:
     from fugi.problems import Problem
 
     refuse_misplaced_cache(Path(content), {}, report)
+    report_missing_dot(report)
     cache, key = _outcome_key(content, strict)
     kept = cache.get("check", key) if key else None
     if kept is not None:
@@ -50,6 +51,14 @@ def check(content: Path, strict: bool = False, report=print) -> str:
         return _outcome(Problems(Problem(*one) for one in outcome["problems"]), outcome["summary"], strict, report)
     archive, problems = load_archive(content)
     return _outcome(problems, _keep_outcome(content, strict, archive, problems, (cache, key)), strict, report)
+
+
+def report_missing_dot(report) -> None:
+    """Say once that the flow drawings are left out when Graphviz is not installed (the rest builds)."""
+    from fugi.word.flow_picture import engine, missing_notice
+
+    if engine() is None:
+        report(missing_notice())
 
 
 def _outcome_key(content: Path, strict: bool):
@@ -166,6 +175,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
             report("LibreOffice（soffice）が見つからないため、PDF は作っていません（ほかの出力は作りました）。"
                    "PDF も作るには LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui "
                    "fonts-ipaexfont）")
+        report_missing_dot(report)
         keys = Keys(archive, content, "all")
         views = Views(archive)
         written = {}

@@ -14,7 +14,9 @@ from fugi import model as m
 from fugi.build.cache import Cache, value_bytes
 from fugi.build.jobs import fork_map, jobs
 from fugi.build.keys import Keys, pdf_base, pdf_key, printed_id as keys_printed_id
+from fugi.views.flow import flow_graph
 from fugi.views.printed import Views
+from fugi.word.flow_picture import pictures
 from fugi.word.render_docx import TemplateProblem, agenda_docx, fail, meeting_docx, template_path
 
 #: Fewer misses than this are rendered in the build's own process (starting workers costs more).
@@ -88,6 +90,11 @@ def render_word(archive: m.Archive, content_root: Path, cache: Cache, keys: Keys
                   and _same_print(doc, render.documents[doc], views, theirs[doc], other_views)]
         result.update((doc, other_word[doc]) for doc in reused)
         missing = [doc for doc in missing if doc not in result]
+    by_id = {a.id: a for a in archive.agendas}
+    drawn = [by_id[ident] for kind, ident in missing if kind == "agendas" and by_id[ident].data_flow is not None
+             and not by_id[ident].data_flow.image]
+    if drawn:  # the flow drawings of the items to render, made by one `dot` run (forked workers inherit them)
+        pictures([flow_graph(a, archive.forms) for a in drawn], "png", content_root)
     workers = min(workers or jobs(), len(missing))
     if workers > 1 and len(missing) >= POOL_THRESHOLD:
         made = fork_map(render, missing, workers)

@@ -59,17 +59,19 @@ class Keys:
 
     A document's key covers its own file, every meeting file that names it (its meeting, decision and history come
     from there) and the files of the items those meetings name, the files under content/ that are not items or
-    meetings (forms, checklists, images), the Word templates, fugi's code and the scope.  That is more than a
+    meetings (forms, checklists, images), the Word templates, fugi's code, Graphviz's version and the scope.  That is more than a
     document strictly reads, never less: an edit redoes the edited item, its meetings and their other items, and
     nothing else.  Made once per build from the archive as checked; scoped() gives the other scope's keys, sharing
     every file's digest."""
 
     def __init__(self, archive: m.Archive, content_root: Path, scope: str = "all"):
+        from fugi.word.flow_picture import engine_id
         from fugi.word.render_docx import template_path
 
         root = Path(content_root)
         templates = [template_path(form).read_bytes() for form in (archive.forms.agenda, archive.forms.meeting)]
-        self._made = (code_digest(), templates, context_digest(root))
+        # the drawing on 資料N-1 is Graphviz's: its version (or its absence) is part of every Word file
+        self._made = (code_digest(), templates, context_digest(root), engine_id())
         self.scope = scope
         self.base = digest(*self._made, scope)
         agendas, meetings = os.path.join(root, AGENDA_DIR), os.path.join(root, MEETING_DIR)

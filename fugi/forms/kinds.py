@@ -47,7 +47,9 @@ class Text(Kind):
     """A string, or a list of paragraphs (numbered sub-items are paragraphs)."""
 
     id, name = "text", "文章"
-    options = ("個人情報の項目",)  # true: the field lists information items (fugi.review.sensitivity reads them)
+    # 個人情報の項目: true — the field lists information items (fugi.review.sensitivity and the flow drawing read them);
+    # 流れの手段: true — the field names the medium or the line of the flow (fugi.views.flow labels its arrows with it)
+    options = ("個人情報の項目", "流れの手段")
 
     def read(self, reader, field, env):
         return reader.text(field.key, field.required, field.default)

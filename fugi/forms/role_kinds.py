@@ -168,9 +168,11 @@ class Sheets(Kind):
 
 
 class Flow(Kind):
-    """The data-flow attachment: {表題, 図} (図: an image file inside content/)."""
+    """The data-flow attachment: {表題, 図, 流れ} (図: an image file inside content/; 流れ: flows a clerk declares)."""
 
     id = "flow"
+    keys = ("表題", "図", "流れ")
+    flow_keys = ("元", "先", "項目", "手段")  # from, to, the items, the medium or line
 
     def read(self, reader, field, env):
         sub = reader.mapping(field.key, field.required) if reader.has(field.key) else None
@@ -178,19 +180,40 @@ class Flow(Kind):
             return None
         title = sub.string("表題", required=False, default="")
         image = sub.string("図", required=False)
-        sub.finish(["表題", "図"])
+        flows = self.flows(sub, env)
+        sub.finish(list(self.keys))
         if image:
             problem = image_problem(image, env.content_root)
             if problem:
                 sub.error("図", *problem)
                 image = None
-        return m.DataFlow(title, image)
+        return m.DataFlow(title, image, flows)
+
+    def flows(self, sub, env) -> tuple:
+        """The declared flows: `- {元: 本人, 先: 区, 項目: 申請書, 手段: 郵送}`."""
+        source_key, target_key, items_key, means_key = self.flow_keys
+        result = []
+        for index, (item, line) in enumerate(sub.items("流れ", required=False), start=1):
+            if not isinstance(item, Reader):
+                sub.ctx.error(line, f"{sub.name('流れ')}[{index}]", "流れは「元」「先」「項目」「手段」で書いてください",
+                              "例: `- {元: 本人, 先: 区, 項目: 申請書, 手段: 郵送}`")
+                continue
+            source, target = item.string(source_key), item.string(target_key)
+            items = item.text(items_key, required=False) or ()
+            means = item.text(means_key, required=False) or ()
+            item.finish(list(self.flow_keys))
+            if source and target and source == target:
+                item.error(target_key, f"元と先が同じ「{source}」です", "どこからどこへ渡るのか、違う名前を書いてください")
+            elif source and target:
+                result.append(m.DeclaredFlow(source, target, items, means))
+        return tuple(result)
 
     def schema(self, field, forms):
-        return closed({"表題": {"type": "string"}, "図": {"type": "string"}})
+        one = closed({"元": {"type": "string"}, "先": {"type": "string"}, "項目": ANY_TEXT, "手段": ANY_TEXT}, ["元", "先"])
+        return closed({"表題": {"type": "string"}, "図": {"type": "string"}, "流れ": {"type": "array", "items": one}})
 
     def scaffold(self, field, forms):
-        return [f"{field.key}: {{}}  # 図があれば 図: images/ファイル名.png"]
+        return [f"{field.key}: {{}}  # 図は別紙から作ります。足す流れは 流れ: [{{元: 本人, 先: 区, 項目: 申請書}}]（content/README.md）"]
 
 
 #: Image files a page and a Word file can show, by extension, with the bytes such a file starts with.

@@ -82,7 +82,7 @@ def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None, 
     view = views.agenda(agenda) if views is not None else v.agenda_view(agenda, forms)
     context = vars(view).copy()
     if view.flow is not None:
-        context["flow"] = dict(vars(view.flow), image=image)
+        context["flow"] = dict(vars(view.flow), image=image, drawn=view.flow.graph is not None, graph=None)
     context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET, memo)
     context["downloads"] = downloads
     return context
@@ -115,6 +115,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             for ka, items in sorted(departments.items(), key=lambda kv: (order_key(kv[0], readings), bu_of[kv[0]]))])
 
     roles = forms.partner_roles
+    reach = partner_reach(agendas, rows, forms)
     partners = defaultdict(lambda: defaultdict(list))
     for agenda in agendas:
         for role, name in agenda.partners:
@@ -130,7 +131,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
                     seen.add(row["id"])
                     merged.append(row)
         groups.append({"id": anchor(name, taken), "heading": name, "note": "・".join(r for r in roles if found.get(r)),
-                       "rows": merged})
+                       "rows": merged, "reach": reach.get(name, [])})
     yield ("browse/partner.md", f"{labels.partners}別の{labels.agenda}",
            f"{'・'.join(roles)}ごとの{labels.agenda}です（{order_note(partners, readings, legal_forms=True)}）。", groups)
 
@@ -143,6 +144,25 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
            [{"id": f"fy{year}" if year > 0 else "not-heard" if year == v.NOT_HEARD_KEY else "unknown", "heading": label,
              "note": "", "rows": items}
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
+
+
+def partner_reach(agendas, rows: dict, forms) -> dict:
+    """{partner name: [{row, sections, via}]}: which items reach each partner, from which 担当課, through whom
+    (the arrows of each item's flow drawing, fugi.views.flow)."""
+    from fugi.views.flow import WARD, flow_graph, node_text
+
+    reach = defaultdict(list)
+    for agenda in agendas:
+        graph = flow_graph(agenda, forms)
+        for edge in graph.edges:
+            target, source = graph.node(edge.target), graph.node(edge.source)
+            if target.kind != "partner":
+                continue
+            entry = {"row": rows[agenda.id], "sections": v.section_names(agenda),
+                     "via": "" if source.kind == WARD else node_text(source)}
+            if entry not in reach[target.name]:
+                reach[target.name].append(entry)
+    return reach
 
 
 def order_note(names, readings, legal_forms: bool = False) -> str:

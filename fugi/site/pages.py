@@ -171,7 +171,7 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     agendas = sorted(archive.agendas, key=c.agenda_order)
     meetings = sorted(archive.meetings, key=c.meeting_order)
     downloads = public_downloads(archive, content_root, docx_dir, docs, files)
-    images = copy_images(agendas, content_root, docs)
+    images = copy_images(agendas, content_root, docs, forms)
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
     items = ItemMemo(memo, keys or Keys(checked, content_root, "public")) if memo is not None and view is public_archive else None
@@ -270,7 +270,7 @@ def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set,
     meetings = [mt for mt in archive.meetings if ("meetings", mt.id) in only]
     subset = m.Archive(agendas, meetings, archive.catalog, forms)
     downloads = public_downloads(subset, content_root, None, docs, files)
-    images = copy_images(agendas, content_root, docs)
+    images = copy_images(agendas, content_root, docs, forms)
     pages, views = Pages(docs, forms, stash, memo), Views(archive)
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
@@ -327,12 +327,19 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def copy_images(agendas, content_root: Path, docs: Path) -> dict:
-    """The flow figure of each published item -> docs/images/<id>/<file>."""
-    found = {}
+def copy_images(agendas, content_root: Path, docs: Path, forms) -> dict:
+    """The flow figure of each published item -> docs/images/<id>/<file>; an item without one gets its drawing
+    from the sheets (fugi.word.flow_picture, one `dot` run for all), docs/images/<id>/flow.svg."""
+    from fugi.views.flow import flow_graph
+    from fugi.word.flow_picture import pictures
+
+    found, drawn = {}, []
     for agenda in agendas:
         flow = agenda.data_flow
-        if flow is None or not flow.image:
+        if flow is None:
+            continue
+        if not flow.image:
+            drawn.append(agenda)
             continue
         source = Path(content_root) / flow.image
         if source.is_file():
@@ -340,4 +347,11 @@ def copy_images(agendas, content_root: Path, docs: Path) -> dict:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             found[agenda.id] = f"images/{agenda.id}/{source.name}"
+    svgs = pictures([flow_graph(a, forms) for a in drawn], "svg", content_root) if drawn else []
+    for agenda, svg in zip(drawn, svgs):
+        if svg is not None:
+            target = docs / "images" / agenda.id / "flow.svg"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(svg)
+            found[agenda.id] = f"images/{agenda.id}/flow.svg"
     return found

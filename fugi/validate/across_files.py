@@ -111,6 +111,19 @@ def check_references(agenda: m.Agenda, forms, problems) -> None:
             elif sub in present and not present[sub]:
                 problems.error(agenda.path, line, field, f"「{match.group(0)}」を参照していますが、その{word}がありません",
                                f"`{attachments[sub].key}:` を書いてください")
+            elif sub in present and attachments[sub].role == "flow" and nothing_to_draw(agenda, forms):
+                problems.warn(agenda.path, line, field,
+                              f"「{match.group(0)}」を参照していますが、{attachments[sub].label}に描くものがありません"
+                              f"（図のファイルも、別紙の{forms.agenda.texts['相手先の総称']}や渡す項目も、書き足した流れもありません）",
+                              f"`{attachments[sub].key}:` に `流れ:`（例: `- {{元: 本人, 先: 区, 項目: 申請書}}`）か "
+                              "`図: images/ファイル名.png` を書いてください")
+
+
+def nothing_to_draw(agenda: m.Agenda, forms) -> bool:
+    """資料N-1 would be blank: no image, and its drawing (fugi.views.flow) has no arrow."""
+    from fugi.views.flow import flow_graph
+
+    return not agenda.data_flow.image and flow_graph(agenda, forms).empty
 
 
 def texts_with_lines(agenda: m.Agenda, forms):

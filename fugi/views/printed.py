@@ -8,6 +8,7 @@ from typing import Optional
 from fugi import model as m
 from fugi.forms.kinds import SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
 from fugi.forms.registry import KINDS
+from fugi.views.flow import flow_graph, flow_rows
 from fugi.views.wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
@@ -99,6 +100,8 @@ class AttachmentView:
     label: str  # 個人情報の流れ
     title: str
     image: Optional[str] = None  # path relative to content/ (the flow)
+    graph: object = None  # fugi.views.flow.FlowGraph drawn from the sheets when no image is given (the flow)
+    rows: list = field(default_factory=list)  # the drawing as text: [{from, to, lines}] (the flow)
     groups: list = field(default_factory=list)  # [{heading, text}] (information items)
     numbered: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -251,8 +254,9 @@ def attachments(agenda: m.Agenda, forms) -> dict:
     flow_field, info_field = forms.agenda.role("flow"), forms.agenda.role("info_items")
     if agenda.data_flow is not None and flow_field:
         flow = agenda.data_flow
+        graph = None if flow.image else flow_graph(agenda, forms)
         result["flow"] = AttachmentView(*paper_number(agenda, forms, flow_field.options.get("枝番")), flow_field.label,
-                                        flow.title, flow.image)
+                                        flow.title, flow.image, graph, flow_rows(graph) if graph else [])
     if agenda.info_items is not None and info_field:
         info = agenda.info_items
         result["info"] = AttachmentView(*paper_number(agenda, forms, info_field.options.get("枝番")), info_field.label,

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.shared import Inches
 from docx.image.image import Image
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError
@@ -24,6 +25,7 @@ from lxml import etree
 from fugi import model as m
 from fugi.word import ooxml
 from fugi.word.docx_files import document_bytes, set_core_properties
+from fugi.word.flow_picture import DPI, picture
 from fugi.word.markdown_docx import STYLE_NAMES, WordRenderer
 from fugi.problems import ContentError, Problems
 from fugi.views.printed import agenda_view, labels, meeting_view
@@ -197,10 +199,16 @@ def numbered_rows(names, pairs: int) -> list[list[dict]]:
     return rows
 
 
-def figure(template: Template, path: Path) -> InlineImage:
-    """The data-flow image as large as its page allows: the text width, or less height if it is tall."""
-    image = Image.from_file(str(path))
+def figure(template: Template, path) -> InlineImage:
+    """The data-flow image (a path, or the PNG drawn from the sheets) as large as its page allows: the text width, or
+    less height if it is tall."""
     box_width, box_height = template.geometry.figure_box()
+    if isinstance(path, bytes):  # drawn at flow_picture.DPI: shown at that size at most (a small flow is not blown up)
+        image = Image.from_blob(path)
+        width, height = Inches(image.px_width / DPI), Inches(image.px_height / DPI)
+        scale = min(box_width / width, box_height / height, 1.0)
+        return InlineImage(template, io.BytesIO(path), width=int(width * scale), height=int(height * scale))
+    image = Image.from_file(str(path))
     scale = min(box_width / image.width, box_height / image.height)
     return InlineImage(template, str(path), width=int(image.width * scale), height=int(image.height * scale))
 
@@ -212,7 +220,11 @@ def rows_context(rows) -> list:
 def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Path, view) -> dict:
     flow = info = None
     if view.flow is not None:
-        image = figure(template, Path(content_root) / view.flow.image) if view.flow.image else None
+        if view.flow.image:
+            image = figure(template, Path(content_root) / view.flow.image)
+        else:
+            drawn = picture(view.flow.graph, "png", content_root) if view.flow.graph is not None else None
+            image = figure(template, drawn) if drawn else None
         flow = {"number_text": view.flow.number_text, "title": view.flow.title, "image": image}
     if view.info is not None:
         pairs = template.geometry.column_pairs.get("r", 1)
