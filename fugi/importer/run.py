@@ -29,6 +29,9 @@ class Outcome:
     refused: str = ""
     written: Optional[Path] = None
     renamed: bool = False
+    kind: str = ""  # how the source was read: docx / pdf / text
+    same: str = ""  # the content file or source that already holds this document (then nothing is written)
+    named: str = ""  # why the file name does not come from the source's name
 
 
 def load_forms_and_catalog(content: Path):
@@ -70,7 +73,7 @@ def map_file(path) -> Outcome:
     path = Path(path)
     try:
         source = read_source(path)
-        return Outcome(path, imported=map_source(_FM["fm"], source))
+        return Outcome(path, imported=map_source(_FM["fm"], source), kind=source.kind)
     except (Unreadable, NotAForm) as err:
         return Outcome(path, refused=str(err))
     except RecursionError:
@@ -205,6 +208,11 @@ def place_notes(imported: Imported, forms) -> None:
 def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -> int:
     """The command: 0 when every file was imported (with or without notes), 1 when some were refused."""
     content = Path(content)
+    if not content.is_dir():
+        report(f"{content}:1: --content: フォルダがありません — 取り込む先のアーカイブ（forms.yml・checklists/・vocabulary/ "
+               "のあるフォルダ）を指定してください。新しいアーカイブなら、そのフォルダを作り、見本の content/ から forms.yml・"
+               "checklists/・vocabulary/ を写してください")
+        return 1
     forms, _ = load_forms_and_catalog(content)
     files, missing = files_of(paths)
     for path in missing:
@@ -227,10 +235,13 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
     outcomes = map_files(files, content, jobs if many else 1, progress)
     if many and sys.stderr.isatty():
         print(file=sys.stderr)
+    same_documents(outcomes, content, forms)
     taken: set = set()
     for outcome in outcomes:  # names first, so that meetings can name the items imported with them
-        if outcome.imported:
-            stem = file_stem(outcome.source.name)
+        if outcome.imported and not outcome.same:
+            stem = file_stem(outcome.source.name) or document_stem(outcome.imported, forms)
+            if not file_stem(outcome.source.name):
+                outcome.named = f"（元のファイル名に英数字がないため、{document_name(outcome.imported, forms)}から名前を付けました）"
             outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
             taken.add((outcome.imported.kind, outcome.written.stem))
     linking = link(outcomes, content, forms)
@@ -240,6 +251,16 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
     for outcome in outcomes:
         if not outcome.imported:
             report(f"{outcome.source}:1: import: 取り込めません: {outcome.refused} — 何も書いていません")
+            continue
+        if outcome.same:
+            form = forms.agenda if outcome.imported.kind == "agenda" else forms.meeting
+            if outcome.same.startswith(BATCH):
+                report(f"{outcome.source}:1: import: 同じ{form.name}「{outcome.imported.title}」を "
+                       f"{outcome.same[len(BATCH):]} から取り込むので、このファイルからは書きません — 2つが違う版なら、"
+                       f"書いたファイルとこのファイルを見比べて直してください")
+            else:
+                report(f"{outcome.source}:1: import: 同じ{form.name}「{outcome.imported.title}」が既に {outcome.same} に"
+                       f"あるので、書きません — 違う版なら {outcome.same} とこのファイルを見比べて直してください")
             continue
         place_notes(outcome.imported, forms)
         try:
@@ -256,7 +277,7 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
             continue
         kind = forms.agenda.name if outcome.imported.kind == "agenda" else forms.meeting.name
         renamed = "（同じ名前のファイルがあるため別の名前にしました）" if outcome.renamed else ""
-        report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}")
+        report(f"{outcome.source} → {outcome.written}（{kind}「{outcome.imported.title}」）{renamed}{outcome.named}")
         if outcome.imported.unfilled:
             draft = forms.status_word("draft")
             report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
@@ -267,6 +288,64 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
             report(f"  置けなかった文: {note.where}{'（' + note.near + '）' if note.near else ''}: 「{shorten(note.text)}」")
     report(summary(outcomes, forms))
     return 1 if missing or any(o.refused for o in outcomes) else 0
+
+
+#: Which source of one document to keep when several come in at once: Word holds every paragraph break, PDF fewer.
+BATCH = "\0"  # marks a `same` that names a source of this import, not a content file
+
+SOURCE_RANK = {"docx": 0, "pdf": 1, "text": 2}
+
+
+def identity(kind: str, meta: dict, forms) -> tuple:
+    """What makes two files the same document: an item's 件名 and 資料番号, a meeting's 表題, 開催日 and 回."""
+    form = forms.agenda if kind == "agenda" else forms.meeting
+    roles = ("title", "number") if kind == "agenda" else ("council", "date", "number")
+    keys = [form.role(r).key for r in roles if form.role(r) is not None]
+    return (kind,) + tuple(norm(str(meta.get(k, ""))) for k in keys)
+
+
+def existing_documents(content: Path, forms) -> dict:
+    """{identity: content file} of the documents already in content/ (a file that does not parse is left out)."""
+    import yaml
+
+    found = {}
+    for kind, folder in (("agenda", AGENDA_DIR), ("meeting", MEETING_DIR)):
+        for path in sorted((Path(content) / folder).glob("*.md")) if (Path(content) / folder).is_dir() else ():
+            try:
+                front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+                meta = yaml.safe_load(front[0]) if front and front[0] else None
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
+                continue
+            if isinstance(meta, dict):
+                found.setdefault(identity(kind, meta, forms), path)
+    return found
+
+
+def same_documents(outcomes: list, content: Path, forms) -> None:
+    """A document already in content/ (a folder imported again) or brought twice at once (its Word file and its PDF,
+    the same file named twice) is written once: the others say where it is (an import never makes a duplicate)."""
+    found = {k: str(v) for k, v in existing_documents(content, forms).items()}
+    read = [o for o in outcomes if o.imported]
+    for outcome in sorted(read, key=lambda o: SOURCE_RANK.get(o.kind, 3)):  # stable: the order given within a kind
+        key = identity(outcome.imported.kind, outcome.imported.meta, forms)
+        if key in found:
+            outcome.same = found[key]
+        else:
+            found[key] = f"{BATCH}{outcome.source}"
+
+
+def document_stem(imported: Imported, forms) -> str:
+    """A file name for a source named in Japanese only: agenda-27 (its 資料番号), meeting-2025-09-01 (its 開催日)."""
+    form = forms.agenda if imported.kind == "agenda" else forms.meeting
+    field = form.role("number") if imported.kind == "agenda" else (form.role("date") or form.role("number"))
+    value = file_stem(str(imported.meta.get(field.key, "")) + ".x") if field is not None else ""
+    return f"{imported.kind}-{value}" if value else imported.kind
+
+
+def document_name(imported: Imported, forms) -> str:
+    form = forms.agenda if imported.kind == "agenda" else forms.meeting
+    field = form.role("number") if imported.kind == "agenda" else (form.role("date") or form.role("number"))
+    return f"{form.name}の{field.label}" if field is not None else form.name
 
 
 def number_clash(outcome: Outcome, linking: dict, forms) -> str:
@@ -291,11 +370,14 @@ def shorten(text: str, limit: int = 60) -> str:
 
 
 def summary(outcomes: list, forms) -> str:
-    clean = [o for o in outcomes if o.imported and not o.imported.notes]
-    noted = [o for o in outcomes if o.imported and o.imported.notes]
+    clean = [o for o in outcomes if o.imported and not o.same and not o.imported.notes]
+    noted = [o for o in outcomes if o.imported and not o.same and o.imported.notes]
     refused = [o for o in outcomes if o.refused]
+    same = [o for o in outcomes if o.imported and o.same]
     lines = ["", "| 結果 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
              f"| 取り込み済み（置けなかった文あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
+    if same:
+        lines.append(f"| 取り込み済みの書類と同じ（書かず） | {len(same)} |")
     if noted:
         key = forms.agenda.role("notes").key if forms.agenda.role("notes") else ""
         where = f"各ファイルの `{key}:`" if key else "各ファイルの本文の終わりのコメント"

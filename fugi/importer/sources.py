@@ -1,7 +1,9 @@
 """Each source (a .docx, a PDF, the text export of a PDF) as one representation: paragraphs and table rows in reading order."""
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -100,12 +102,46 @@ def decode(data: bytes):
     return None
 
 
+#: The largest file read (bytes): a published PDF of one item is a few MB; a larger file is not one document.
+MAX_BYTES = 100 * 1024 * 1024
+
+#: Images a scan may come as (sometimes renamed .pdf): their first bytes and the format's name.
+IMAGES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+          (b"GIF8", "GIF"), (b"BM", "BMP"))
+
+#: Why a file could not be opened, in the clerk's words (the system's own text is English).
+OS_REASONS = {errno.EACCES: "読む権限がありません。ファイルの持ち主か管理者に読めるようにしてもらってください",
+              errno.EPERM: "読む権限がありません。ファイルの持ち主か管理者に読めるようにしてもらってください",
+              errno.EISDIR: "フォルダです", errno.ENOENT: "ファイルがなくなりました（取り込みの途中で移されたか消されました）"}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; Unreadable (in Japanese) for a file that cannot be opened, is empty or is too large."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise Unreadable(f"ファイルが大きすぎます（{size / 1024 / 1024:,.0f} MB。{MAX_BYTES // 1024 // 1024} MB まで）。"
+                                 "付議事項・会議概要の1件ずつのファイルを指定してください")
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        reason = OS_REASONS.get(err.errno, f"{err.strerror or type(err).__name__}")
+        raise Unreadable(f"ファイルを読めません（{reason}）")
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）。"
+                         "付議事項・会議概要の1件ずつのファイルを指定してください")
+    if not data.strip(b" \t\r\n\x00"):
+        raise Unreadable("ファイルが空です（中身がありません）。元の文書をもう一度受け取ってください")
+    return data
+
+
 def read_source(path: Path) -> Source:
     """The file as a Source; raises Unreadable with a Japanese message for anything else."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise Unreadable(f"ファイルを読めません（{err.strerror}）")
+    data = read_bytes(Path(path))
+    for magic, name in IMAGES:
+        if data.startswith(magic):
+            raise Unreadable(f"画像（{name}）のファイルです。文字のない画像は読めません — 文字を含む PDF か Word 文書を使ってください"
+                             "（紙をスキャンしたものなら、文字認識（OCR）をかけた PDF にしてください）")
     kind = sniff(data)
     if kind == "docx":
         return read_docx(path, data)
