@@ -718,3 +718,43 @@ def test_tracked_changes_read_as_accepted(word_files, tmp_path):
     assert run([source], content)[0] == 0
     _, body = document(content / "agendas" / "nyuji-tsuen-shien.md")
     assert "利用者 約300名" in body and "200名" not in body
+
+
+def test_a_reason_a_department_labels_in_word_is_kept_without_its_label(word_files, tmp_path):
+    """Edited with Word (python-docx here): 目的 reworded, a partner row ○ → － with 「（理由）…」 written under it, and a
+    row added at the end — the reason comes back without the label the form prints itself (「（理由: …）」)."""
+    import copy
+
+    import docx as python_docx
+    from docx.table import _Row
+
+    document_ = python_docx.Document(io.BytesIO((word_files / "kyoju-support-system.docx").read_bytes()))
+    overview = list(document_.tables[1].rows)[2].cells[1].paragraphs[0]
+    for run_ in overview.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    overview.runs[0].text = "国省令に基づき、居住サポート住宅の審査及び認定を迅速に行う。"
+    partner = document_.tables[4]
+    rows = list(partner.rows)
+    rows[2].cells[1].paragraphs[0].runs[0].text = "－"
+    rows[2].cells[2].add_paragraph("（理由）国土交通省のシステムのため、立入り調査は行わない。")
+    added = copy.deepcopy(rows[-1]._tr)
+    rows[-1]._tr.addnext(added)
+    cells = _Row(added, partner).cells
+    for cell, text in ((cells[1], "○"), (cells[2], "作業場所への私物の持込みを禁止させる。")):
+        for paragraph in cell.paragraphs:
+            for run_ in paragraph.runs:
+                run_.text = ""
+        cell.paragraphs[0].add_run(text)
+    source = tmp_path / "kyoju-support-system.docx"
+    document_.save(source)
+    content = empty_archive(tmp_path / "c")
+    code, out = run([source], content)
+    assert code == 0, out
+    _, differ = agreement(fields(CONTENT / "agendas" / "kyoju-support-system.md"),
+                          fields(content / "agendas" / "kyoju-support-system.md"))
+    changed = {key: new for key, _, new in differ}
+    assert changed.get("チェックリスト.外部結合.相手方.運用上の対策.2.理由") == fold("国土交通省のシステムのため、立入り調査は行わない。"), differ
+    assert changed.get("チェックリスト.外部結合.相手方.運用上の対策.2.印") == fold("－"), differ
+    assert changed.get("事業の概要.目的") == fold("国省令に基づき、居住サポート住宅の審査及び認定を迅速に行う。"), differ
+    assert any("作業場所への私物の持込みを禁止させる。" in str(v) for v in changed.values()), differ
+    assert len(changed) == 6, differ  # 目的, 印, 理由, the added row's 印, 文言, 原本どおり: nothing else changed
