@@ -380,7 +380,7 @@ def test_files_that_cannot_be_read_say_why(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(sources, "open", guarded, raising=False)
-    monkeypatch.setattr(sources, "MAX_BYTES", 1000)
+    monkeypatch.setattr(sources, "MAX_BYTES", 1000, raising=False)
     code, out = run([folder], content)
     assert code == 1
     assert "empty.pdf:1: import: 取り込めません: ファイルが空です（中身がありません）。元の文書をもう一度受け取ってください" in out
@@ -758,3 +758,21 @@ def test_a_reason_a_department_labels_in_word_is_kept_without_its_label(word_fil
     assert changed.get("事業の概要.目的") == fold("国省令に基づき、居住サポート住宅の審査及び認定を迅速に行う。"), differ
     assert any("作業場所への私物の持込みを禁止させる。" in str(v) for v in changed.values()), differ
     assert len(changed) == 6, differ  # 目的, 印, 理由, the added row's 印, 文言, 原本どおり: nothing else changed
+
+
+def test_a_word_file_that_unpacks_to_gigabytes_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """A .docx is a zip: a small file can hold a body of gigabytes (a zip bomb, or a damaged size); it is refused
+    from its declared size, not read into memory."""
+    from fugi.importer import sources
+
+    body = "<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>" + \
+        "<w:p><w:r><w:t>あ</w:t></w:r></w:p>" * 5000 + "</w:body></w:document>"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", body)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bomb.docx").write_bytes(packed.getvalue())
+    monkeypatch.setattr(sources, "MAX_XML_BYTES", 100_000, raising=False)
+    code, out = run([tmp_path / "in"], empty_archive(tmp_path / "c"))
+    assert code == 1
+    assert "bomb.docx:1: import: 取り込めません: Word 文書の本文が大きすぎます（展開すると 0 MB。0 MB まで）" in out

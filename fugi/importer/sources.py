@@ -105,6 +105,9 @@ def decode(data: bytes):
 #: The largest file read (bytes): a published PDF of one item is a few MB; a larger file is not one document.
 MAX_BYTES = 100 * 1024 * 1024
 
+#: The largest body of a Word file once unpacked (bytes): fugi's form of a 1,000-row item is a few MB of XML.
+MAX_XML_BYTES = 200 * 1024 * 1024
+
 #: Images a scan may come as (sometimes renamed .pdf): their first bytes and the format's name.
 IMAGES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
           (b"GIF8", "GIF"), (b"BM", "BMP"))
@@ -257,6 +260,10 @@ def read_docx(path: Path, data: bytes) -> Source:
             names = package.namelist()
             if "word/document.xml" not in names:
                 raise Unreadable("Word 文書ではありません（.docx の中に本文 word/document.xml がありません）")
+            unpacked = sum(package.getinfo(n).file_size for n in ("word/document.xml", "word/styles.xml") if n in names)
+            if unpacked > MAX_XML_BYTES:  # a few MB in a file, gigabytes unpacked: read, it would fill the memory
+                raise Unreadable(f"Word 文書の本文が大きすぎます（展開すると {unpacked / 1024 / 1024:,.0f} MB。"
+                                 f"{MAX_XML_BYTES // 1024 // 1024} MB まで）。付議事項・会議概要の1件ずつの文書を指定してください")
             document = package.read("word/document.xml")
             styles_xml = package.read("word/styles.xml") if "word/styles.xml" in names else None
         body = etree.fromstring(document).find("w:body", NS)
