@@ -776,3 +776,18 @@ def test_a_word_file_that_unpacks_to_gigabytes_is_refused_before_it_is_read(tmp_
     code, out = run([tmp_path / "in"], empty_archive(tmp_path / "c"))
     assert code == 1
     assert "bomb.docx:1: import: 取り込めません: Word 文書の本文が大きすぎます（展開すると 0 MB。0 MB まで）" in out
+
+
+def test_the_same_item_brought_again_another_year_is_not_taken_for_the_same_document(tmp_path):
+    """A yearly item keeps its 件名 and may get the same 資料番号; its periods differ: both are written."""
+    content = empty_archive(tmp_path / "c")
+    (tmp_path / "in").mkdir()
+    shutil.copy(seed_file("000"), tmp_path / "in" / "kyoju-r7.txt")
+    text = seed_file("000").read_text(encoding="utf-8")
+    (tmp_path / "in" / "kyoju-r8.txt").write_text(
+        text.replace("令和7年10月1日", "令和8年10月1日").replace("令和8年3月31日", "令和9年3月31日"), encoding="utf-8")
+    code, out = run([tmp_path / "in"], content)
+    assert code == 0, out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["kyoju-r7.md", "kyoju-r8.md"], out
+    assert "このファイルからは書きません" not in out
+    assert "資料27 は kyoju-r7 にもあります" in out  # said at once: check cannot tell their 年度 apart without a meeting

@@ -296,12 +296,27 @@ BATCH = "\0"  # marks a `same` that names a source of this import, not a content
 SOURCE_RANK = {"docx": 0, "pdf": 1, "text": 2}
 
 
+DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?")
+
+
+def dates_in(value) -> set:
+    """Every date a document's fields hold (its periods, 時期 …), as text: 2026-04-01, 2026-04."""
+    if isinstance(value, dict):
+        return set().union(*(dates_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(dates_in(v) for v in value)) if value else set()
+    match = DATE.match(str(value)) if value is not None and not isinstance(value, (bool, int)) else None
+    return {match.group(0)} if match else set()
+
+
 def identity(kind: str, meta: dict, forms) -> tuple:
-    """What makes two files the same document: an item's 件名 and 資料番号, a meeting's 表題, 開催日 and 回."""
+    """What makes two files the same document: an item's 件名, 資料番号 and the dates of its periods (the same item
+    brought again next year has the same title and often the same number, never the same periods); a meeting's
+    表題, 開催日 and 回."""
     form = forms.agenda if kind == "agenda" else forms.meeting
     roles = ("title", "number") if kind == "agenda" else ("council", "date", "number")
     keys = [form.role(r).key for r in roles if form.role(r) is not None]
-    return (kind,) + tuple(norm(str(meta.get(k, ""))) for k in keys)
+    return (kind,) + tuple(norm(str(meta.get(k, ""))) for k in keys) + tuple(sorted(dates_in(meta)))
 
 
 def existing_documents(content: Path, forms) -> dict:
