@@ -791,3 +791,27 @@ def test_the_same_item_brought_again_another_year_is_not_taken_for_the_same_docu
     assert sorted(p.name for p in (content / "agendas").iterdir()) == ["kyoju-r7.md", "kyoju-r8.md"], out
     assert "このファイルからは書きません" not in out
     assert "資料27 は kyoju-r7 にもあります" in out  # said at once: check cannot tell their 年度 apart without a meeting
+
+
+def test_what_a_windows_folder_holds_besides_documents(tmp_path):
+    """A folder copied from a ward's file server: Windows' thumbnails are skipped without a word; an Excel book, an
+    old .xls and a zip of PDFs are refused with what they are — not told to be re-saved as Word."""
+    content = empty_archive(tmp_path / "c")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+    (folder / "Thumbs.db").write_bytes(ole)
+    (folder / "一覧.xls").write_bytes(ole)
+    for name, member in (("一覧.xlsx", "xl/workbook.xml"), ("令和元年度.zip", "r1/shiryo27.pdf")):
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w") as package:
+            if name.endswith("x"):
+                package.writestr("[Content_Types].xml", "<Types/>")
+            package.writestr(member, "x")
+        (folder / name).write_bytes(packed.getvalue())
+    code, out = run([folder], content)
+    assert code == 1
+    assert "Thumbs.db" not in out and "取り込めず | 3" in out
+    assert "一覧.xls:1: import: 取り込めません: 古い形式の Excel のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください" in out
+    assert "一覧.xlsx:1: import: 取り込めません: Excel のブックです。" in out
+    assert "令和元年度.zip:1: import: 取り込めません: ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください" in out

@@ -18,6 +18,8 @@ from fugi.importer.write import document_text, file_stem, free_path, write_new
 
 #: Files a folder import skips without a word: what editors, Word and the system leave beside documents.
 SKIP = (".", "~$", ".~lock")
+#: …and the files Windows leaves in a folder of documents (thumbnails, folder settings).
+SKIP_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 
 
 @dataclass
@@ -88,7 +90,8 @@ def files_of(paths) -> tuple:
     files, missing = [], []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(SKIP))
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(SKIP)
+                            and p.name.lower() not in SKIP_NAMES)
         elif path.is_file():
             files.append(path)
         else:

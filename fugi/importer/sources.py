@@ -153,6 +153,9 @@ def read_source(path: Path) -> Source:
     if kind == "text":
         return read_text(path, decode(data))
     if kind == "doc":
+        office = {".xls": "Excel", ".ppt": "PowerPoint"}.get(Path(path).suffix.lower())
+        if office:
+            raise Unreadable(f"古い形式の {office} のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください")
         raise Unreadable("古い形式の Word 文書（.doc）は読めません。Word で開いて「Word 文書（*.docx）」として保存し直してください")
     raise Unreadable("Word 文書（.docx）・PDF・テキストのどれでもありません")
 
@@ -254,12 +257,23 @@ def docx_text(node) -> str:
     return "".join(out)
 
 
+def not_word(names: list) -> str:
+    """Why a zip that is not a Word document was refused: an Excel or PowerPoint file, or a zip of documents."""
+    if "xl/workbook.xml" in names:
+        return "Excel のブックです。付議事項・会議概要は Word 文書か PDF で指定してください"
+    if "ppt/presentation.xml" in names:
+        return "PowerPoint のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください"
+    if "[Content_Types].xml" not in names:
+        return "ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください"
+    return "Word 文書ではありません（.docx の中に本文 word/document.xml がありません）"
+
+
 def read_docx(path: Path, data: bytes) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = package.namelist()
             if "word/document.xml" not in names:
-                raise Unreadable("Word 文書ではありません（.docx の中に本文 word/document.xml がありません）")
+                raise Unreadable(not_word(names))
             unpacked = sum(package.getinfo(n).file_size for n in ("word/document.xml", "word/styles.xml") if n in names)
             if unpacked > MAX_XML_BYTES:  # a few MB in a file, gigabytes unpacked: read, it would fill the memory
                 raise Unreadable(f"Word 文書の本文が大きすぎます（展開すると {unpacked / 1024 / 1024:,.0f} MB。"
