@@ -420,6 +420,14 @@ def test_the_command_line(tmp_path):
     assert nowhere.returncode == 1, nowhere.stdout + nowhere.stderr
     assert f"{tmp_path / 'none'}:1: --content: フォルダがありません — 取り込む先のアーカイブ" in nowhere.stdout
     assert "Traceback" not in nowhere.stderr and not (tmp_path / "none").exists()
+    (tmp_path / "new").mkdir()  # made for a new archive, the forms not copied yet
+    bare = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(seed_file("004")), "--content",
+                           str(tmp_path / "new")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert bare.returncode == 1, bare.stdout + bare.stderr
+    assert (f"{tmp_path / 'new' / 'forms.yml'}:1: --content: 様式の定義 forms.yml がありません — このフォルダを取り込む先の"
+            f"アーカイブにするなら、見本の content/ から forms.yml・checklists/・vocabulary/ を {tmp_path / 'new'} に写してください"
+            ) in bare.stdout
+    assert list((tmp_path / "new").iterdir()) == []
 
 
 # ---------------------------------------------------------------------------

@@ -216,6 +216,13 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
                "のあるフォルダ）を指定してください。新しいアーカイブなら、そのフォルダを作り、見本の content/ から forms.yml・"
                "checklists/・vocabulary/ を写してください")
         return 1
+    from fugi.forms.definition import FORMS_FILE
+
+    if not (content / FORMS_FILE).is_file():  # a new, empty folder: say how to make it an archive, not how to write forms
+        report(f"{content / FORMS_FILE}:1: --content: 様式の定義 {FORMS_FILE} がありません — このフォルダを取り込む先の"
+               f"アーカイブにするなら、見本の content/ から {FORMS_FILE}・checklists/・vocabulary/ を {content} に写してください"
+               "（別のフォルダのつもりなら、--content を確かめてください）。何も書いていません")
+        return 1
     forms, _ = load_forms_and_catalog(content)
     files, missing = files_of(paths)
     for path in missing:

@@ -143,7 +143,7 @@ def read_source(path: Path) -> Source:
     data = read_bytes(Path(path))
     for magic, name in IMAGES:
         if data.startswith(magic):
-            raise Unreadable(f"画像（{name}）のファイルです。文字のない画像は読めません — 文字を含む PDF か Word 文書を使ってください"
+            raise Unreadable(f"画像（{name}）のファイルです。文字のない画像は読めません。文字を含む PDF か Word 文書を使ってください"
                              "（紙をスキャンしたものなら、文字認識（OCR）をかけた PDF にしてください）")
     kind = sniff(data)
     if kind == "docx":
