@@ -823,3 +823,24 @@ def test_what_a_windows_folder_holds_besides_documents(tmp_path):
     assert "一覧.xls:1: import: 取り込めません: 古い形式の Excel のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください" in out
     assert "一覧.xlsx:1: import: 取り込めません: Excel のブックです。" in out
     assert "令和元年度.zip:1: import: 取り込めません: ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください" in out
+
+
+def test_the_archive_already_there_is_read_once_per_import(tmp_path, monkeypatch):
+    """One department's Word file imported into years of archive: each content file is parsed once (for the same
+    documents and for linking together), with libyaml — 1,100 files took ~19 s before, ~1 s now."""
+    from fugi.importer import run as run_module
+
+    content = empty_archive(tmp_path / "c")
+    for path in CONTENT.glob("*s/*.md"):
+        (content / path.parent.name).mkdir(exist_ok=True)
+        shutil.copy(path, content / path.parent.name / path.name)
+    parsed = []
+    real = run_module.split_front_matter
+    monkeypatch.setattr(run_module, "split_front_matter", lambda text, name, problems: parsed.append(name) or
+                        real(text, name, problems))
+    source = tmp_path / "in" / "dai5kai.txt"
+    source.parent.mkdir()
+    source.write_text(seed_file("001").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run([source], content)
+    assert code == 0, out
+    assert len(parsed) == len(set(parsed)) == 5, parsed

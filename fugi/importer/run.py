@@ -122,18 +122,31 @@ def map_files(files: list, content: Path, jobs: int = 1, progress=None) -> list:
 # Linking a meeting's items to the items imported with it or already in content/
 
 
-def existing_items(content: Path, forms) -> tuple:
-    """({norm(件名): file stem}, {資料番号: [file stems]}) of the items already in content/agendas/."""
+def content_fronts(content: Path) -> list:
+    """(kind, path, front matter) of every document already in content/, each file parsed once (libyaml when there):
+    a department's one Word file imported into ten years of archive must not wait for it (1,100 files: ~1 s)."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    fronts = []
+    for kind, folder in (("agenda", AGENDA_DIR), ("meeting", MEETING_DIR)):
+        for path in sorted((Path(content) / folder).glob("*.md")) if (Path(content) / folder).is_dir() else ():
+            try:
+                front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+                meta = yaml.load(front[0], Loader=loader) if front and front[0] else None
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError, RecursionError):
+                continue
+            if isinstance(meta, dict):
+                fronts.append((kind, path, meta))
+    return fronts
+
+
+def existing_items(content: Path, forms, fronts: Optional[list] = None) -> tuple:
+    """({norm(件名): file stem}, {資料番号: [file stems]}) of the items already in content/agendas/."""
     title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
     titles, numbers = {}, {}
-    folder = Path(content) / AGENDA_DIR
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        try:
-            front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
-            meta = yaml.safe_load(front[0]) if front and front[0] else None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
+    for kind, path, meta in content_fronts(content) if fronts is None else fronts:
+        if kind != "agenda":
             continue
         status = meta.get(forms.agenda.role("status").key) if isinstance(meta, dict) else None
         if isinstance(status, str) and forms.status_meaning(status) == "draft":
@@ -144,7 +157,7 @@ def existing_items(content: Path, forms) -> tuple:
     return titles, numbers
 
 
-def link(outcomes: list, content: Path, forms) -> dict:
+def link(outcomes: list, content: Path, forms, fronts: Optional[list] = None) -> dict:
     """A meeting's items that name an item — by 件名, or by the 資料番号 printed with a like title — point to its file
     (付議事項:); the items imported with the meeting that it decided become 決定."""
     import difflib
@@ -158,7 +171,7 @@ def link(outcomes: list, content: Path, forms) -> dict:
     # a draft (an item with fields still to fill in) cannot be named by a meeting: its item stays known by its title
     agendas = [o for o in outcomes if o.imported and o.imported.kind == "agenda" and o.written and not o.imported.unfilled]
     batch = {norm(o.imported.meta.get(title_key, "")): o for o in agendas}
-    known, numbers = existing_items(content, forms)
+    known, numbers = existing_items(content, forms, fronts)
     named: set = set()
     for o in agendas:
         numbers.setdefault(str(o.imported.meta.get(number_key)), []).append((o, norm(o.imported.meta.get(title_key, ""))))
@@ -245,7 +258,8 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
     outcomes = map_files(files, content, jobs if many else 1, progress)
     if many and sys.stderr.isatty():
         print(file=sys.stderr)
-    same_documents(outcomes, content, forms)
+    fronts = content_fronts(content)
+    same_documents(outcomes, fronts, forms)
     taken: set = set()
     for outcome in outcomes:  # names first, so that meetings can name the items imported with them
         if outcome.imported and not outcome.same:
@@ -254,7 +268,7 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
                 outcome.named = f"（元のファイル名に英数字がないため、{document_name(outcome.imported, forms)}から名前を付けました）"
             outcome.written, outcome.renamed = free_path(content, outcome.imported.kind, stem, taken)
             taken.add((outcome.imported.kind, outcome.written.stem))
-    linking = link(outcomes, content, forms)
+    linking = link(outcomes, content, forms, fronts)
     if any(o.imported for o in outcomes):  # an archive has both folders, even when only one kind came in
         for folder in (AGENDA_DIR, MEETING_DIR):
             (content / folder).mkdir(parents=True, exist_ok=True)
@@ -329,27 +343,18 @@ def identity(kind: str, meta: dict, forms) -> tuple:
     return (kind,) + tuple(norm(str(meta.get(k, ""))) for k in keys) + tuple(sorted(dates_in(meta)))
 
 
-def existing_documents(content: Path, forms) -> dict:
+def existing_documents(fronts: list, forms) -> dict:
     """{identity: content file} of the documents already in content/ (a file that does not parse is left out)."""
-    import yaml
-
     found = {}
-    for kind, folder in (("agenda", AGENDA_DIR), ("meeting", MEETING_DIR)):
-        for path in sorted((Path(content) / folder).glob("*.md")) if (Path(content) / folder).is_dir() else ():
-            try:
-                front = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
-                meta = yaml.safe_load(front[0]) if front and front[0] else None
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):
-                continue
-            if isinstance(meta, dict):
-                found.setdefault(identity(kind, meta, forms), path)
+    for kind, path, meta in fronts:
+        found.setdefault(identity(kind, meta, forms), path)
     return found
 
 
-def same_documents(outcomes: list, content: Path, forms) -> None:
+def same_documents(outcomes: list, fronts: list, forms) -> None:
     """A document already in content/ (a folder imported again) or brought twice at once (its Word file and its PDF,
     the same file named twice) is written once: the others say where it is (an import never makes a duplicate)."""
-    found = {k: str(v) for k, v in existing_documents(content, forms).items()}
+    found = {k: str(v) for k, v in existing_documents(fronts, forms).items()}
     read = [o for o in outcomes if o.imported]
     for outcome in sorted(read, key=lambda o: SOURCE_RANK.get(o.kind, 3)):  # stable: the order given within a kind
         key = identity(outcome.imported.kind, outcome.imported.meta, forms)
