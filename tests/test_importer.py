@@ -843,4 +843,32 @@ def test_the_archive_already_there_is_read_once_per_import(tmp_path, monkeypatch
     source.write_text(seed_file("001").read_text(encoding="utf-8"), encoding="utf-8")
     code, out = run([source], content)
     assert code == 0, out
+    parsed = [name for name in parsed if name.startswith(str(content))]  # not the imported document read back
     assert len(parsed) == len(set(parsed)) == 5, parsed
+
+
+def test_a_departments_word_file_of_an_item_already_there_comes_in_beside_it(word_files, tmp_path):
+    """The secretariat sent fugi's Word file of an item to its department; it comes back edited: written beside the
+    item (the edits are not lost, the item is not overwritten) and said; the same file unedited is not written."""
+    content = empty_archive(tmp_path / "c")
+    (content / "agendas").mkdir()
+    shutil.copy(CONTENT / "agendas" / "nyuji-tsuen-shien.md", content / "agendas" / "nyuji-tsuen-shien.md")
+    before = (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes()
+    (tmp_path / "in").mkdir()
+    unedited = tmp_path / "in" / "nyuji-tsuen-shien.docx"
+    shutil.copy(word_files / "nyuji-tsuen-shien.docx", unedited)
+    code, out = run([unedited], content)
+    assert code == 0, out
+    assert (f"{unedited}:1: import: 同じ付議事項「乳児等通園支援事業に係る総合支援システムへの結合について」が既に "
+            f"{content / 'agendas' / 'nyuji-tsuen-shien.md'} にあるので、書きません") in out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["nyuji-tsuen-shien.md"]
+    edited = tmp_path / "in" / "nyuji-returned.docx"
+    edited.write_bytes(edit_docx(unedited.read_bytes(), [("利用者 約200名", "利用者 約250名（令和8年度見込み）")]))
+    code, out = run([edited], content)
+    assert code == 0, out
+    assert (f"{edited} → {content / 'agendas' / 'nyuji-returned.md'}（付議事項「乳児等通園支援事業に係る総合支援システムへの結合について」）"
+            ) in out
+    assert (f"  同じ付議事項が {content / 'agendas' / 'nyuji-tsuen-shien.md'} にあり、内容が違うので、別のファイルに書きました。"
+            "2つを見比べて（") in out
+    assert "利用者 約250名（令和8年度見込み）" in (content / "agendas" / "nyuji-returned.md").read_text(encoding="utf-8")
+    assert (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes() == before

@@ -34,6 +34,7 @@ class Outcome:
     kind: str = ""  # how the source was read: docx / pdf / text
     same: str = ""  # the content file or source that already holds this document (then nothing is written)
     named: str = ""  # why the file name does not come from the source's name
+    differs: str = ""  # the content file of the same document that says something else (the new one is written beside)
 
 
 def load_forms_and_catalog(content: Path):
@@ -137,7 +138,7 @@ def content_fronts(content: Path) -> list:
             except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError, RecursionError):
                 continue
             if isinstance(meta, dict):
-                fronts.append((kind, path, meta))
+                fronts.append((kind, path, meta, front[1]))
     return fronts
 
 
@@ -145,7 +146,7 @@ def existing_items(content: Path, forms, fronts: Optional[list] = None) -> tuple
     """({norm(件名): file stem}, {資料番号: [file stems]}) of the items already in content/agendas/."""
     title_key, number_key = forms.agenda.role("title").key, forms.agenda.role("number").key
     titles, numbers = {}, {}
-    for kind, path, meta in content_fronts(content) if fronts is None else fronts:
+    for kind, path, meta, _ in content_fronts(content) if fronts is None else fronts:
         if kind != "agenda":
             continue
         status = meta.get(forms.agenda.role("status").key) if isinstance(meta, dict) else None
@@ -305,7 +306,10 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
         if outcome.imported.unfilled:
             draft = forms.status_word("draft")
             report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
-        clash = number_clash(outcome, linking, forms)
+        if outcome.differs:
+            report(f"  同じ{kind}が {outcome.differs} にあり、内容が違うので、別のファイルに書きました。2つを見比べて（"
+                   f"`diff {outcome.differs} {outcome.written}`）、残す方に違いを書き移してください")
+        clash = number_clash(outcome, linking, forms) if not outcome.differs else ""
         if clash:
             report(clash)
         for note in outcome.imported.notes:
@@ -344,24 +348,50 @@ def identity(kind: str, meta: dict, forms) -> tuple:
 
 
 def existing_documents(fronts: list, forms) -> dict:
-    """{identity: content file} of the documents already in content/ (a file that does not parse is left out)."""
-    found = {}
-    for kind, path, meta in fronts:
-        found.setdefault(identity(kind, meta, forms), path)
+    """{identity: [(content file, front matter, body)]} of the documents already in content/ (a file that does not
+    parse is left out)."""
+    found: dict = {}
+    for kind, path, meta, body in fronts:
+        found.setdefault(identity(kind, meta, forms), []).append((path, meta, body))
     return found
+
+
+def printed_fields(kind: str, meta: dict, body: str, forms) -> tuple:
+    """What the Word and PDF forms print of a document: its fields less 状態, 公開 and 要確認, and its body."""
+    form = forms.agenda if kind == "agenda" else forms.meeting
+    skip = {f.key for f in (form.role("status"), form.role("public"), form.role("notes")) if f is not None}
+    return {k: v for k, v in meta.items() if k not in skip}, (body or "").strip()
+
+
+def same_content(imported: Imported, meta: dict, body: str, forms) -> bool:
+    """The imported document says what the content file says (as written by import, read back the same way)."""
+    import yaml
+
+    text = document_text(imported.meta, imported.body)
+    yaml_text, new_body, _ = split_front_matter(text, "", Problems())
+    new_meta = yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return printed_fields(imported.kind, new_meta, new_body, forms) == printed_fields(imported.kind, meta, body, forms)
 
 
 def same_documents(outcomes: list, fronts: list, forms) -> None:
     """A document already in content/ (a folder imported again) or brought twice at once (its Word file and its PDF,
     the same file named twice) is written once: the others say where it is (an import never makes a duplicate)."""
-    found = {k: str(v) for k, v in existing_documents(fronts, forms).items()}
+    there = existing_documents(fronts, forms)
+    found: dict = {}
     read = [o for o in outcomes if o.imported]
     for outcome in sorted(read, key=lambda o: SOURCE_RANK.get(o.kind, 3)):  # stable: the order given within a kind
         key = identity(outcome.imported.kind, outcome.imported.meta, forms)
-        if key in found:
+        if key in found:  # its Word file and its PDF, or the same file twice: the best read one is written
             outcome.same = found[key]
+            continue
+        found[key] = f"{BATCH}{outcome.source}"
+        for path, meta, body in there.get(key, ()):
+            if same_content(outcome.imported, meta, body, forms):
+                outcome.same = str(path)  # imported before (a folder brought again): nothing new
+                break
         else:
-            found[key] = f"{BATCH}{outcome.source}"
+            if key in there:  # the same document, edited since (a department's Word file coming back): written beside
+                outcome.differs = str(there[key][0][0])
 
 
 def document_stem(imported: Imported, forms) -> str:
