@@ -872,3 +872,19 @@ def test_a_departments_word_file_of_an_item_already_there_comes_in_beside_it(wor
             "2つを見比べて（") in out
     assert "利用者 約250名（令和8年度見込み）" in (content / "agendas" / "nyuji-returned.md").read_text(encoding="utf-8")
     assert (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes() == before
+
+
+def test_a_meeting_imported_again_is_not_written_again(tmp_path):
+    """The meeting as written links its item (`付議事項: file` in place of the 件名): the same meeting read again,
+    not linked yet, is still the same document."""
+    content = empty_archive(tmp_path / "c")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number, name in (("000", "kyoju"), ("001", "dai5kai")):
+        shutil.copy(seed_file(number), folder / f"{name}.txt")
+    assert run([folder], content)[0] == 0
+    assert "付議事項: kyoju" in (content / "meetings" / "dai5kai.md").read_text(encoding="utf-8")
+    code, out = run([folder], content)
+    assert code == 0, out
+    assert "| 取り込み済み | 0 |" in out and "| 取り込み済みの書類と同じ（書かず） | 2 |" in out, out
+    assert sorted(p.name for p in (content / "meetings").iterdir()) == ["dai5kai.md"]

@@ -360,7 +360,15 @@ def printed_fields(kind: str, meta: dict, body: str, forms) -> tuple:
     """What the Word and PDF forms print of a document: its fields less 状態, 公開 and 要確認, and its body."""
     form = forms.agenda if kind == "agenda" else forms.meeting
     skip = {f.key for f in (form.role("status"), form.role("public"), form.role("notes")) if f is not None}
-    return {k: v for k, v in meta.items() if k not in skip}, (body or "").strip()
+    fields = {k: v for k, v in meta.items() if k not in skip}
+    items = form.role("items") if kind == "meeting" else None
+    if items is not None and isinstance(fields.get(items.key), list):
+        # a meeting's items as import links them: `付議事項: file` in place of the 件名 (see link) — compared without
+        by = {p.role: p.key for p in items.parts}
+        drop = {by.get("agenda"), by.get("title")}
+        fields[items.key] = [{k: v for k, v in i.items() if k not in drop} if isinstance(i, dict) else i
+                             for i in fields[items.key]]
+    return fields, (body or "").strip()
 
 
 def same_content(imported: Imported, meta: dict, body: str, forms) -> bool:
