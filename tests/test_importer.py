@@ -270,7 +270,7 @@ def test_files_that_are_not_forms_are_refused(tmp_path):
     assert "cover-letter.docx:1: import: 取り込めません: 付議事項・会議概要の様式ではありません" in out
     assert "letter.txt:1: import: 取り込めません: 付議事項・会議概要の様式ではありません" in out
     assert "broken.docx:1: import: 取り込めません: Word 文書が壊れていて開けません" in out
-    assert "photo.png:1: import: 取り込めません: Word 文書（.docx）・PDF・テキストのどれでもありません" in out
+    assert "photo.png:1: import: 取り込めません: 画像（PNG）のファイルです。文字のない画像は読めません" in out
     assert "empty.pdf:1: import: 取り込めません: PDF に文字がありません" in out
     assert "old.doc:1: import: 取り込めません: 古い形式の Word 文書（.doc）は読めません" in out
     assert "取り込めず | 6" in out
@@ -302,14 +302,92 @@ def test_an_import_never_overwrites_a_content_file(tmp_path):
     shutil.copy(seed_file("000"), source)
     assert run([source], content)[0] == 0
     first = (content / "agendas" / "kyoju-support-system.md").read_bytes()
-    code, out = run([source], content)
+    # another item sent under the same file name: written beside it, under a new name
+    other = tmp_path / "other" / "kyoju-support-system.txt"
+    other.parent.mkdir()
+    shutil.copy(seed_file("004"), other)
+    code, out = run([other], content)
     assert code == 0
     assert "kyoju-support-system-2.md" in out and "同じ名前のファイルがあるため別の名前にしました" in out
-    # the copy has the same 資料番号 and no meeting names either: said at once, not only by check
-    assert ("資料27 は kyoju-support-system にもあります。会議の分からない付議事項は年度で分けられないので、check は重複として"
-            "示します。会議概要も取り込むか、会議概要の審議事項に `付議事項: kyoju-support-system-2` を書いてください") in out
     assert (content / "agendas" / "kyoju-support-system.md").read_bytes() == first
-    assert (content / "agendas" / "kyoju-support-system-2.md").read_bytes() == first
+    assert "乳児等通園支援事業" in (content / "agendas" / "kyoju-support-system-2.md").read_text(encoding="utf-8")
+    # a different item with the same 資料番号 and no meeting naming either: said at once, not only by check
+    renamed = tmp_path / "kyoju-kaitei.txt"
+    renamed.write_text(seed_file("000").read_text(encoding="utf-8").replace(
+        "居住サポート住宅情報提供システムとの外部結合について", "居住サポート住宅情報提供システムとの外部結合の変更について"),
+        encoding="utf-8")
+    code, out = run([renamed], content)
+    assert code == 0
+    assert ("資料27 は kyoju-support-system にもあります。会議の分からない付議事項は年度で分けられないので、check は重複として"
+            "示します。会議概要も取り込むか、会議概要の審議事項に `付議事項: kyoju-kaitei` を書いてください") in out
+
+
+def test_the_same_document_is_written_once(word_files, tmp_path):
+    """A folder imported again, or an item's Word file and its published text brought together, gives one content file:
+    the Word file (every paragraph break kept) is the one written, whatever the order given."""
+    content = empty_archive(tmp_path / "c")
+    (tmp_path / "in").mkdir()
+    text = tmp_path / "in" / "a-kyoju.txt"
+    shutil.copy(seed_file("000"), text)
+    docx = word_files / "kyoju-support-system.docx"
+    code, out = run([text, docx, text], content)
+    assert code == 0, out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["kyoju-support-system.md"]
+    title = "居住サポート住宅情報提供システムとの外部結合について"
+    assert (f"{text}:1: import: 同じ付議事項「{title}」を {docx} から取り込むので、このファイルからは書きません — 2つが違う版なら、"
+            "書いたファイルとこのファイルを見比べて直してください") in out
+    assert "| 取り込み済み | 1 |" in out and "| 取り込み済みの書類と同じ（書かず） | 2 |" in out
+    written = (content / "agendas" / "kyoju-support-system.md").read_bytes()
+    code, out = run([tmp_path / "in"], content)  # the same folder again (after fixing another file of it, say)
+    assert code == 0, out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["kyoju-support-system.md"]
+    assert (f"{text}:1: import: 同じ付議事項「{title}」が既に {content / 'agendas' / 'kyoju-support-system.md'} にあるので、"
+            "書きません — 違う版なら") in out
+    assert (content / "agendas" / "kyoju-support-system.md").read_bytes() == written
+
+
+def test_a_file_named_in_japanese_is_named_by_its_number(tmp_path):
+    content = empty_archive(tmp_path / "c")
+    source = tmp_path / "介護 保険課 提出（最終）.txt"
+    shutil.copy(seed_file("000"), source)
+    meeting = tmp_path / "第5回 概要.txt"
+    shutil.copy(seed_file("001"), meeting)
+    code, out = run([source, meeting], content)
+    assert code == 0, out
+    assert f"{source} → {content / 'agendas' / 'agenda-27.md'}（付議事項「" in out
+    assert "（元のファイル名に英数字がないため、付議事項の資料番号から名前を付けました）" in out
+    assert f"{content / 'meetings' / 'meeting-2025-09-01.md'}（会議概要「" in out
+    assert "imported" not in out
+    assert "付議事項: agenda-27" in (content / "meetings" / "meeting-2025-09-01.md").read_text(encoding="utf-8")
+
+
+def test_files_that_cannot_be_read_say_why(tmp_path, monkeypatch):
+    """An empty file, a scan saved as .pdf, a file too large to be one document, one the clerk may not read."""
+    from fugi.importer import sources
+
+    content = empty_archive(tmp_path / "c")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "scan.pdf").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    (folder / "huge.txt").write_text("あ" * 400, encoding="utf-8")
+    (folder / "locked.txt").write_text("x", encoding="utf-8")
+    real_open = open
+
+    def guarded(path, *args, **kwargs):
+        if str(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "open", guarded, raising=False)
+    monkeypatch.setattr(sources, "MAX_BYTES", 1000, raising=False)
+    code, out = run([folder], content)
+    assert code == 1
+    assert "empty.pdf:1: import: 取り込めません: ファイルが空です（中身がありません）。元の文書をもう一度受け取ってください" in out
+    assert "scan.pdf:1: import: 取り込めません: 画像（JPEG）のファイルです。文字のない画像は読めません" in out
+    assert "huge.txt:1: import: 取り込めません: ファイルが大きすぎます（0 MB。0 MB まで）" in out
+    assert "locked.txt:1: import: 取り込めません: ファイルを読めません（読む権限がありません。" in out
+    assert "Permission denied" not in out and "取り込めず | 4" in out
 
 
 def test_text_that_cannot_be_placed_is_kept_and_check_warns(tmp_path):
@@ -339,8 +417,17 @@ def test_the_command_line(tmp_path):
     assert "Traceback" not in missing.stderr
     nowhere = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(seed_file("004")), "--content",
                               str(tmp_path / "none")], cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert nowhere.returncode == 1 and "様式の定義ファイルがありません" in nowhere.stdout, nowhere.stdout + nowhere.stderr
+    assert nowhere.returncode == 1, nowhere.stdout + nowhere.stderr
+    assert f"{tmp_path / 'none'}:1: --content: フォルダがありません — 取り込む先のアーカイブ" in nowhere.stdout
     assert "Traceback" not in nowhere.stderr and not (tmp_path / "none").exists()
+    (tmp_path / "new").mkdir()  # made for a new archive, the forms not copied yet
+    bare = subprocess.run([sys.executable, str(REPO / "build.py"), "import", str(seed_file("004")), "--content",
+                           str(tmp_path / "new")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert bare.returncode == 1, bare.stdout + bare.stderr
+    assert (f"{tmp_path / 'new' / 'forms.yml'}:1: --content: 様式の定義 forms.yml がありません — このフォルダを取り込む先の"
+            f"アーカイブにするなら、見本の content/ から forms.yml・checklists/・vocabulary/ を {tmp_path / 'new'} に写してください"
+            ) in bare.stdout
+    assert list((tmp_path / "new").iterdir()) == []
 
 
 # ---------------------------------------------------------------------------
@@ -586,12 +673,13 @@ def test_damaged_sources_never_stop_an_import(tmp_path):
     assert "broken-xml.docx:1: import: 取り込めません: Word 文書が壊れていて開けません" in out
     imported = len(list((content / "agendas").glob("*.md"))) + len(list((content / "meetings").glob("*.md")))
     refused = out.count("取り込めません")
-    assert imported + refused == 25 and code == 1
-    REPORT.append(f"import damaged sources: {imported} imported, {refused} refused")
+    same = out.count("このファイルからは書きません")  # a copy that still reads as the same document is written once
+    assert imported + refused + same == 25 and code == 1
+    REPORT.append(f"import damaged sources: {imported} imported, {same} the same as another, {refused} refused")
     # What the sources lack is written as 【要記入】 in a draft and what could not be placed is under 要確認: check
-    # finds nothing wrong but the numbers the 24 copies of five documents share (a clerk links them to their meetings)
+    # finds nothing wrong but the numbers copies whose 件名 was cut share (a clerk links them to their meetings)
     archive, problems = load_archive(content)
-    assert problems.errors and all("重複しています" in p.message for p in problems.errors), \
+    assert all("重複しています" in p.message for p in problems.errors), \
         "\n".join(str(p) for p in problems.errors if "重複しています" not in p.message)
 
 
@@ -638,3 +726,165 @@ def test_tracked_changes_read_as_accepted(word_files, tmp_path):
     assert run([source], content)[0] == 0
     _, body = document(content / "agendas" / "nyuji-tsuen-shien.md")
     assert "利用者 約300名" in body and "200名" not in body
+
+
+def test_a_reason_a_department_labels_in_word_is_kept_without_its_label(word_files, tmp_path):
+    """Edited with Word (python-docx here): 目的 reworded, a partner row ○ → － with 「（理由）…」 written under it, and a
+    row added at the end — the reason comes back without the label the form prints itself (「（理由: …）」)."""
+    import copy
+
+    import docx as python_docx
+    from docx.table import _Row
+
+    document_ = python_docx.Document(io.BytesIO((word_files / "kyoju-support-system.docx").read_bytes()))
+    overview = list(document_.tables[1].rows)[2].cells[1].paragraphs[0]
+    for run_ in overview.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    overview.runs[0].text = "国省令に基づき、居住サポート住宅の審査及び認定を迅速に行う。"
+    partner = document_.tables[4]
+    rows = list(partner.rows)
+    rows[2].cells[1].paragraphs[0].runs[0].text = "－"
+    rows[2].cells[2].add_paragraph("（理由）国土交通省のシステムのため、立入り調査は行わない。")
+    added = copy.deepcopy(rows[-1]._tr)
+    rows[-1]._tr.addnext(added)
+    cells = _Row(added, partner).cells
+    for cell, text in ((cells[1], "○"), (cells[2], "作業場所への私物の持込みを禁止させる。")):
+        for paragraph in cell.paragraphs:
+            for run_ in paragraph.runs:
+                run_.text = ""
+        cell.paragraphs[0].add_run(text)
+    source = tmp_path / "kyoju-support-system.docx"
+    document_.save(source)
+    content = empty_archive(tmp_path / "c")
+    code, out = run([source], content)
+    assert code == 0, out
+    _, differ = agreement(fields(CONTENT / "agendas" / "kyoju-support-system.md"),
+                          fields(content / "agendas" / "kyoju-support-system.md"))
+    changed = {key: new for key, _, new in differ}
+    assert changed.get("チェックリスト.外部結合.相手方.運用上の対策.2.理由") == fold("国土交通省のシステムのため、立入り調査は行わない。"), differ
+    assert changed.get("チェックリスト.外部結合.相手方.運用上の対策.2.印") == fold("－"), differ
+    assert changed.get("事業の概要.目的") == fold("国省令に基づき、居住サポート住宅の審査及び認定を迅速に行う。"), differ
+    assert any("作業場所への私物の持込みを禁止させる。" in str(v) for v in changed.values()), differ
+    assert len(changed) == 6, differ  # 目的, 印, 理由, the added row's 印, 文言, 原本どおり: nothing else changed
+
+
+def test_a_word_file_that_unpacks_to_gigabytes_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """A .docx is a zip: a small file can hold a body of gigabytes (a zip bomb, or a damaged size); it is refused
+    from its declared size, not read into memory."""
+    from fugi.importer import sources
+
+    body = "<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>" + \
+        "<w:p><w:r><w:t>あ</w:t></w:r></w:p>" * 5000 + "</w:body></w:document>"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", body)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bomb.docx").write_bytes(packed.getvalue())
+    monkeypatch.setattr(sources, "MAX_XML_BYTES", 100_000, raising=False)
+    code, out = run([tmp_path / "in"], empty_archive(tmp_path / "c"))
+    assert code == 1
+    assert "bomb.docx:1: import: 取り込めません: Word 文書の本文が大きすぎます（展開すると 0 MB。0 MB まで）" in out
+
+
+def test_the_same_item_brought_again_another_year_is_not_taken_for_the_same_document(tmp_path):
+    """A yearly item keeps its 件名 and may get the same 資料番号; its periods differ: both are written."""
+    content = empty_archive(tmp_path / "c")
+    (tmp_path / "in").mkdir()
+    shutil.copy(seed_file("000"), tmp_path / "in" / "kyoju-r7.txt")
+    text = seed_file("000").read_text(encoding="utf-8")
+    (tmp_path / "in" / "kyoju-r8.txt").write_text(
+        text.replace("令和7年10月1日", "令和8年10月1日").replace("令和8年3月31日", "令和9年3月31日"), encoding="utf-8")
+    code, out = run([tmp_path / "in"], content)
+    assert code == 0, out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["kyoju-r7.md", "kyoju-r8.md"], out
+    assert "このファイルからは書きません" not in out
+    assert "資料27 は kyoju-r7 にもあります" in out  # said at once: check cannot tell their 年度 apart without a meeting
+
+
+def test_what_a_windows_folder_holds_besides_documents(tmp_path):
+    """A folder copied from a ward's file server: Windows' thumbnails are skipped without a word; an Excel book, an
+    old .xls and a zip of PDFs are refused with what they are — not told to be re-saved as Word."""
+    content = empty_archive(tmp_path / "c")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+    (folder / "Thumbs.db").write_bytes(ole)
+    (folder / "一覧.xls").write_bytes(ole)
+    for name, member in (("一覧.xlsx", "xl/workbook.xml"), ("令和元年度.zip", "r1/shiryo27.pdf")):
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w") as package:
+            if name.endswith("x"):
+                package.writestr("[Content_Types].xml", "<Types/>")
+            package.writestr(member, "x")
+        (folder / name).write_bytes(packed.getvalue())
+    code, out = run([folder], content)
+    assert code == 1
+    assert "Thumbs.db" not in out and "取り込めず | 3" in out
+    assert "一覧.xls:1: import: 取り込めません: 古い形式の Excel のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください" in out
+    assert "一覧.xlsx:1: import: 取り込めません: Excel のブックです。" in out
+    assert "令和元年度.zip:1: import: 取り込めません: ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください" in out
+
+
+def test_the_archive_already_there_is_read_once_per_import(tmp_path, monkeypatch):
+    """One department's Word file imported into years of archive: each content file is parsed once (for the same
+    documents and for linking together), with libyaml — 1,100 files took ~19 s before, ~1 s now."""
+    from fugi.importer import run as run_module
+
+    content = empty_archive(tmp_path / "c")
+    for path in CONTENT.glob("*s/*.md"):
+        (content / path.parent.name).mkdir(exist_ok=True)
+        shutil.copy(path, content / path.parent.name / path.name)
+    parsed = []
+    real = run_module.split_front_matter
+    monkeypatch.setattr(run_module, "split_front_matter", lambda text, name, problems: parsed.append(name) or
+                        real(text, name, problems))
+    source = tmp_path / "in" / "dai5kai.txt"
+    source.parent.mkdir()
+    source.write_text(seed_file("001").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run([source], content)
+    assert code == 0, out
+    parsed = [name for name in parsed if name.startswith(str(content))]  # not the imported document read back
+    assert len(parsed) == len(set(parsed)) == 5, parsed
+
+
+def test_a_departments_word_file_of_an_item_already_there_comes_in_beside_it(word_files, tmp_path):
+    """The secretariat sent fugi's Word file of an item to its department; it comes back edited: written beside the
+    item (the edits are not lost, the item is not overwritten) and said; the same file unedited is not written."""
+    content = empty_archive(tmp_path / "c")
+    (content / "agendas").mkdir()
+    shutil.copy(CONTENT / "agendas" / "nyuji-tsuen-shien.md", content / "agendas" / "nyuji-tsuen-shien.md")
+    before = (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes()
+    (tmp_path / "in").mkdir()
+    unedited = tmp_path / "in" / "nyuji-tsuen-shien.docx"
+    shutil.copy(word_files / "nyuji-tsuen-shien.docx", unedited)
+    code, out = run([unedited], content)
+    assert code == 0, out
+    assert (f"{unedited}:1: import: 同じ付議事項「乳児等通園支援事業に係る総合支援システムへの結合について」が既に "
+            f"{content / 'agendas' / 'nyuji-tsuen-shien.md'} にあるので、書きません") in out
+    assert sorted(p.name for p in (content / "agendas").iterdir()) == ["nyuji-tsuen-shien.md"]
+    edited = tmp_path / "in" / "nyuji-returned.docx"
+    edited.write_bytes(edit_docx(unedited.read_bytes(), [("利用者 約200名", "利用者 約250名（令和8年度見込み）")]))
+    code, out = run([edited], content)
+    assert code == 0, out
+    assert (f"{edited} → {content / 'agendas' / 'nyuji-returned.md'}（付議事項「乳児等通園支援事業に係る総合支援システムへの結合について」）"
+            ) in out
+    assert (f"  同じ付議事項が {content / 'agendas' / 'nyuji-tsuen-shien.md'} にあり、内容が違うので、別のファイルに書きました。"
+            "2つを見比べて（") in out
+    assert "利用者 約250名（令和8年度見込み）" in (content / "agendas" / "nyuji-returned.md").read_text(encoding="utf-8")
+    assert (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes() == before
+
+
+def test_a_meeting_imported_again_is_not_written_again(tmp_path):
+    """The meeting as written links its item (`付議事項: file` in place of the 件名): the same meeting read again,
+    not linked yet, is still the same document."""
+    content = empty_archive(tmp_path / "c")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number, name in (("000", "kyoju"), ("001", "dai5kai")):
+        shutil.copy(seed_file(number), folder / f"{name}.txt")
+    assert run([folder], content)[0] == 0
+    assert "付議事項: kyoju" in (content / "meetings" / "dai5kai.md").read_text(encoding="utf-8")
+    code, out = run([folder], content)
+    assert code == 0, out
+    assert "| 取り込み済み | 0 |" in out and "| 取り込み済みの書類と同じ（書かず） | 2 |" in out, out
+    assert sorted(p.name for p in (content / "meetings").iterdir()) == ["dai5kai.md"]

@@ -32,6 +32,11 @@ class Note:
     text: str
 
 
+#: A label a department writes before the reason it adds in Word (「（理由）…」「理由：…」「【理由】…」): the form prints
+#: its own 「（理由: …）」 around the reason, so the label is not part of it.
+REASON_LABEL = re.compile(r"^(?:[（(【]理由[）)】]|理由[:：])[ \u3000]*")
+
+
 @dataclass
 class Imported:
     kind: str  # agenda / meeting
@@ -486,7 +491,7 @@ class AgendaMapper(Mapper):
                 last = re.match(r"^(.*?)[（(]理由[:：]\s*(.*)[）)]$", sentences[-1])
                 if last:
                     sentences[-1], reasons = last.group(1).strip(), [last.group(2)] + reasons
-            reason = "\n".join(re.sub(r"^[（(]理由[:：]\s*(.*)[）)]$", r"\1", r) for r in reasons)
+            reason = "\n".join(REASON_LABEL.sub("", re.sub(r"^[（(]理由[:：]\s*(.*)[）)]$", r"\1", r)) for r in reasons)
             for k, one in enumerate(sentences):
                 collected[current[0]][current[1]].append((mark, one, reason if k == len(sentences) - 1 else "", block))
         result = {}

@@ -1,7 +1,9 @@
 """Each source (a .docx, a PDF, the text export of a PDF) as one representation: paragraphs and table rows in reading order."""
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -100,12 +102,49 @@ def decode(data: bytes):
     return None
 
 
+#: The largest file read (bytes): a published PDF of one item is a few MB; a larger file is not one document.
+MAX_BYTES = 100 * 1024 * 1024
+
+#: The largest body of a Word file once unpacked (bytes): fugi's form of a 1,000-row item is a few MB of XML.
+MAX_XML_BYTES = 200 * 1024 * 1024
+
+#: Images a scan may come as (sometimes renamed .pdf): their first bytes and the format's name.
+IMAGES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+          (b"GIF8", "GIF"), (b"BM", "BMP"))
+
+#: Why a file could not be opened, in the clerk's words (the system's own text is English).
+OS_REASONS = {errno.EACCES: "読む権限がありません。ファイルの持ち主か管理者に読めるようにしてもらってください",
+              errno.EPERM: "読む権限がありません。ファイルの持ち主か管理者に読めるようにしてもらってください",
+              errno.EISDIR: "フォルダです", errno.ENOENT: "ファイルがなくなりました（取り込みの途中で移されたか消されました）"}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; Unreadable (in Japanese) for a file that cannot be opened, is empty or is too large."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise Unreadable(f"ファイルが大きすぎます（{size / 1024 / 1024:,.0f} MB。{MAX_BYTES // 1024 // 1024} MB まで）。"
+                                 "付議事項・会議概要の1件ずつのファイルを指定してください")
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        reason = OS_REASONS.get(err.errno, f"{err.strerror or type(err).__name__}")
+        raise Unreadable(f"ファイルを読めません（{reason}）")
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）。"
+                         "付議事項・会議概要の1件ずつのファイルを指定してください")
+    if not data.strip(b" \t\r\n\x00"):
+        raise Unreadable("ファイルが空です（中身がありません）。元の文書をもう一度受け取ってください")
+    return data
+
+
 def read_source(path: Path) -> Source:
     """The file as a Source; raises Unreadable with a Japanese message for anything else."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise Unreadable(f"ファイルを読めません（{err.strerror}）")
+    data = read_bytes(Path(path))
+    for magic, name in IMAGES:
+        if data.startswith(magic):
+            raise Unreadable(f"画像（{name}）のファイルです。文字のない画像は読めません。文字を含む PDF か Word 文書を使ってください"
+                             "（紙をスキャンしたものなら、文字認識（OCR）をかけた PDF にしてください）")
     kind = sniff(data)
     if kind == "docx":
         return read_docx(path, data)
@@ -114,6 +153,9 @@ def read_source(path: Path) -> Source:
     if kind == "text":
         return read_text(path, decode(data))
     if kind == "doc":
+        office = {".xls": "Excel", ".ppt": "PowerPoint"}.get(Path(path).suffix.lower())
+        if office:
+            raise Unreadable(f"古い形式の {office} のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください")
         raise Unreadable("古い形式の Word 文書（.doc）は読めません。Word で開いて「Word 文書（*.docx）」として保存し直してください")
     raise Unreadable("Word 文書（.docx）・PDF・テキストのどれでもありません")
 
@@ -215,12 +257,27 @@ def docx_text(node) -> str:
     return "".join(out)
 
 
+def not_word(names: list) -> str:
+    """Why a zip that is not a Word document was refused: an Excel or PowerPoint file, or a zip of documents."""
+    if "xl/workbook.xml" in names:
+        return "Excel のブックです。付議事項・会議概要は Word 文書か PDF で指定してください"
+    if "ppt/presentation.xml" in names:
+        return "PowerPoint のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください"
+    if "[Content_Types].xml" not in names:
+        return "ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください"
+    return "Word 文書ではありません（.docx の中に本文 word/document.xml がありません）"
+
+
 def read_docx(path: Path, data: bytes) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = package.namelist()
             if "word/document.xml" not in names:
-                raise Unreadable("Word 文書ではありません（.docx の中に本文 word/document.xml がありません）")
+                raise Unreadable(not_word(names))
+            unpacked = sum(package.getinfo(n).file_size for n in ("word/document.xml", "word/styles.xml") if n in names)
+            if unpacked > MAX_XML_BYTES:  # a few MB in a file, gigabytes unpacked: read, it would fill the memory
+                raise Unreadable(f"Word 文書の本文が大きすぎます（展開すると {unpacked / 1024 / 1024:,.0f} MB。"
+                                 f"{MAX_XML_BYTES // 1024 // 1024} MB まで）。付議事項・会議概要の1件ずつの文書を指定してください")
             document = package.read("word/document.xml")
             styles_xml = package.read("word/styles.xml") if "word/styles.xml" in names else None
         body = etree.fromstring(document).find("w:body", NS)

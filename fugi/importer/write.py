@@ -109,8 +109,9 @@ def document_text(meta: dict, body: str) -> str:
 def file_stem(name: str) -> str:
     """A content file name from a source's name: lower-case ASCII letters, digits and hyphens (the URL of the page)."""
     text = unicodedata.normalize("NFKC", Path(name).stem).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text or "imported"
+    stem = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    # "" for a name of Japanese words (「第5回 概要」 would leave a bare "5"): the caller names it from the document
+    return stem if text.isascii() or re.search(r"[a-z]", stem) else ""
 
 
 def free_path(content: Path, kind: str, stem: str, taken: set) -> tuple:
