@@ -88,7 +88,7 @@ def parser(argv=None) -> argparse.ArgumentParser:
     new = add("new", f"新しい{w['agenda']}・{w['meeting']}のひな形を作ります")
     new.add_argument("kind", choices=["agenda", "meeting"], help=f"agenda（{w['agenda']}）か meeting（{w['meeting']}）")
     new.add_argument("name", help="ファイル名（英数字とハイフン、.md なし）。URL にもなります")
-    new.add_argument("--category", "-c", action="append", default=[], help="付議する区分。複数可")
+    new.add_argument("--category", "-c", action="append", default=[], help=f"{w['agenda']}の区分。複数可")
     new.add_argument("--title", default="", help=w["title"])
     new.add_argument("--number", type=int, default=None, help=f"{w['number']}（{w['agenda']}）または回（{w['meeting']}）")
     new.add_argument("--date", default=None, help=f"{w['date']} YYYY-MM-DD（{w['meeting']}）")

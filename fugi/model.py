@@ -338,6 +338,8 @@ class Deliberation:
     notice: str = ""  # set by the public view where it left the conditions out
     report_due: str = ""  # the conditions ask for a report: by this ISO date, or the forms' 後の会議 word
     reports: str = ""  # a report on the conditions set at this earlier meeting (its file name): not a decision
+    kind: str = ""  # its kind (諮問事項, 報告事項 …) where the forms declare kinds
+    own: tuple = ()  # (key, value) of the item's fields the forms declare without a role (説明 …)
 
 
 @dataclass(frozen=True)
@@ -360,7 +362,7 @@ class Meeting:
     id: str
     path: str
     council: str
-    number: Optional[int]  # 第N回; None: the meeting has no number (its date names it)
+    number: Optional[int]  # 第N回; None: the council does not number its meetings (named by their date)
     date: Optional["object"]  # datetime.date or None when unknown
     start: Optional[str]  # "09:30"
     end: Optional[str]
@@ -376,6 +378,7 @@ class Meeting:
     body_line: int = 1
     title: str = ""  # made from the forms' title format
     lines: dict = field(default_factory=dict, repr=False)
+    own: tuple = ()  # (key, value) of the meeting's fields the forms declare without a role (資料, 欠席者 …)
 
 
 def meeting_chronology(meeting: Meeting):

@@ -79,9 +79,9 @@ def _keep_outcome(content, strict, archive, problems, where=None) -> str:
     import json
 
     forms = archive.forms
-    checklists = forms.agenda.role("checklists") if forms else None
     summary = (f"OK: {forms.agenda.name} {len(archive.agendas)} 件、{forms.meeting.name} {len(archive.meetings)} 件"
-               + (f"、標準の{checklists.label} {len(archive.catalog)} 種" if checklists else "")) if forms else ""
+               + (f"、標準の{forms.agenda.role('checklists').label} {len(archive.catalog)} 種" if forms.has_checklists else "")
+               ) if forms else ""
     cache, key = where or _outcome_key(content, strict)
     if key is not None:
         rows = [[p.path, p.line, p.field, p.message, p.hint, p.warning] for p in problems]

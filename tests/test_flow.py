@@ -240,7 +240,7 @@ def test_check_warns_when_the_body_cites_a_blank_flow_page(tmp_path, monkeypatch
     found = [str(p) for p in problems if p.path.endswith("kenshin-mokuteki.md")]
     line = item.read_text(encoding="utf-8").splitlines().index("※データの流れは、諮問4-1のとおり") + 1
     assert found == [f"tsubasa/agendas/kenshin-mokuteki.md:{line}: 内容の詳細: [警告] 「諮問4-1」を参照していますが、"
-                     "データの流れに描くものがありません（図のファイルも、別紙の委託先等や渡す項目も、書き足した流れもありません） — "
+                     "データの流れに描くものがありません（図のファイルも、区分の欄の委託先等や渡す項目も、書き足した流れもありません） — "
                      "`データの流れ:` に `流れ:`（例: `- {元: 本人, 先: 区, 項目: 申請書}`）か `図: images/ファイル名.png` を書いてください"]
     edit(content / "forms.yml", "- {キー: 利用する項目}", "- {キー: 利用する項目, 個人情報の項目: true}")
     _, problems = load_archive(content)

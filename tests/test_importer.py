@@ -820,7 +820,7 @@ def test_what_a_windows_folder_holds_besides_documents(tmp_path):
     code, out = run([folder], content)
     assert code == 1
     assert "Thumbs.db" not in out and "取り込めず | 3" in out
-    assert "一覧.xls:1: import: 取り込めません: 古い形式の Excel のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください" in out
+    assert "一覧.xls:1: import: 取り込めません: 古い形式の Excel のファイルです。取り込む書類は Word 文書か PDF で指定してください" in out
     assert "一覧.xlsx:1: import: 取り込めません: Excel のブックです。" in out
     assert "令和元年度.zip:1: import: 取り込めません: ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください" in out
 
@@ -868,7 +868,7 @@ def test_a_departments_word_file_of_an_item_already_there_comes_in_beside_it(wor
     assert code == 0, out
     assert (f"{edited} → {content / 'agendas' / 'nyuji-returned.md'}（付議事項「乳児等通園支援事業に係る総合支援システムへの結合について」）"
             ) in out
-    assert (f"  同じ付議事項が {content / 'agendas' / 'nyuji-tsuen-shien.md'} にあり、内容が違うので、別のファイルに書きました。"
+    assert (f"  同じ付議事項が {content / 'agendas' / 'nyuji-tsuen-shien.md'} にあり、書かれたことが違うので、別のファイルに書きました。"
             "2つを見比べて（") in out
     assert "利用者 約250名（令和8年度見込み）" in (content / "agendas" / "nyuji-returned.md").read_text(encoding="utf-8")
     assert (content / "agendas" / "nyuji-tsuen-shien.md").read_bytes() == before

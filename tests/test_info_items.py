@@ -82,7 +82,7 @@ def test_the_page_is_in_the_navigation_and_linked_from_home(site):
 def test_the_open_data_page_documents_the_new_columns(site):
     text = text_of(page(site, "data/index.html"))
     assert "標準と異なる行" in text and "要配慮個人情報" in text and "特定個人情報" in text
-    assert "決定した付議事項だけ（ほかは null / 空）" in text
+    assert "状態が決定の付議事項だけ（ほかは null / 空）" in text
 
 
 # ---------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_forms_without_an_order_cannot_make_a_packet(tmp_path, capsys):
     assert "次第:" not in forms.read_text(encoding="utf-8")
     assert main(["packet", STOCK, "--content", str(content), "--out", str(tmp_path / "p")]) == 1
     out = capsys.readouterr().out
-    assert "forms.yml:1: 会議.次第: 次第の言葉（開会・議事・その他・閉会など）がありません — forms.yml の `会議:` に `次第:` を書いてください" in out
+    assert "forms.yml:1: 会議.次第: 次第の言葉（始め・議事・その他・終わりなど）がありません — forms.yml の `会議:` に `次第:` を書いてください" in out
 
 
 def test_an_order_title_naming_an_unknown_field_is_reported_at_its_line(tmp_path, capsys):

@@ -512,8 +512,8 @@ def test_one_build_makes_the_public_archive_the_keys_and_each_view_once(tmp_path
     monkeypatch.setattr(keys_module.Keys, "__init__", counted_init)
     for kind, name in (("agendas", "AgendaView"), ("meetings", "MeetingView")):
         real = getattr(printed, name)
-        monkeypatch.setattr(printed, name, lambda *args, kind=kind, real=real, **kwargs:
-                            views.update([(kind, kwargs["id"])]) or real(*args, **kwargs))
+        monkeypatch.setattr(printed, name, lambda *args, _doc=kind, _real=real, **kwargs:
+                            views.update([(_doc, kwargs["id"])]) or _real(*args, **kwargs))
 
     written = build(content, docx_out=tmp_path / "docx", site_out=tmp_path / "site", site_pdf=False, report=lambda _: None)
 

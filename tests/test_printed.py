@@ -31,7 +31,7 @@ def test_period_text(period, text):
 
 def test_cover_lines(archive):
     item = next(a for a in archive.agendas if a.id == "kyoju-support-system")
-    assert view.basis_text(item) == "◇第3条第1項第3号（外部結合）"
+    assert view.basis_text(item, archive.forms) == "◇第3条第1項第3号（外部結合）"
     assert view.departments_text(item, archive.forms) == "（担当部課：福祉部高齢者支援課、都市計画部住宅課）"
 
 

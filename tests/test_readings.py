@@ -18,7 +18,7 @@ from fugi.validate.readings import READINGS_FILE, load_readings, order_key
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "readings"
 WHERE = "content/vocabulary/readings.yml"
-EXAMPLE = "`国土交通省: こくどこうつうしょう` のように、名前の後にひらがなの読みを書いてください"
+EXAMPLE = "`厚生労働省: こうせいろうどうしょう` のように、名前の後にひらがなの読みを書いてください"
 NOT_KANA = ("ひらがなで書いてください（のばす音の「ー」と、区切りの空白・「・」は使えます）。ローマ字や漢字の名前も、"
             "読みはひらがなです（例: Box Japan → ぼっくすじゃぱん）")
 

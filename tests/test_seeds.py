@@ -207,7 +207,7 @@ def walk(value, seen: set) -> list[str]:
 def printed(value) -> list[str]:
     """The lines a view composes from a model object (titles, labels, joined values)."""
     if isinstance(value, Agenda):
-        return [view.basis_text(value), view.departments_text(value, FORMS)]
+        return [view.basis_text(value, FORMS), view.departments_text(value, FORMS)]
     if isinstance(value, Sheet):
         out = [f"件名 {value.title}"]
         for label, lines in view.table_rows(value.rows):

@@ -34,7 +34,7 @@ def refuse_without_order(archive: m.Archive) -> None:
 
     if order_words(archive.forms) is None:
         problems = Problems()
-        problems.error(archive.forms.path, 1, "会議.次第", "次第の言葉（開会・議事・その他・閉会など）がありません",
+        problems.error(archive.forms.path, 1, "会議.次第", "次第の言葉（始め・議事・その他・終わりなど）がありません",
                        "forms.yml の `会議:` に `次第:` を書いてください（書き方は content/FORMS.md の「次第」）")
         raise ContentError(problems)
 

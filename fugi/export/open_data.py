@@ -30,26 +30,28 @@ def fields(forms) -> list:
     a, mt = forms.agenda, forms.meeting
     status_words = " / ".join(forms.words(a.role("status").vocabulary)[1:])
     decision, conditions = mt.part("items", "decision"), mt.part("items", "conditions")
+    kind = mt.part("items", "kind")
     departments = a.role("departments")
     sections = departments.options.get("課のラベル", departments.label)
     rows = [
         ("id", f"{a.name}のファイル名（.md なし）。サイトの URL にも使われ、変わりません。{mt.name}にだけ"
                f"{a.role('title').label}のある{mt.role('items').label}は空"),
         (a.role("title").label, f"{a.name}の{a.role('title').label}"),
-        (a.role("number").label, f"会議{a.texts['番号の接頭語']}の番号（{a.texts['番号の接頭語']}27 なら 27）"),
+        (a.role("number").label, f"{a.name}の番号（{a.texts['番号の接頭語']}27 なら 27）"),
         (a.role("status").label, status_words),
-        (CATEGORIES, f"別紙の区分（{'・'.join(c.name for c in forms.categories)}）"),
-        (a.role("basis").label, f"付議の根拠となる区分（{'・'.join(c.name for c in forms.basis_categories)}）"),
+        (CATEGORIES, f"{a.name}が区分ごとに書いた欄の区分（{'・'.join(c.name for c in forms.categories)}）"),
+        (a.role("basis").label, f"{a.role('basis').label}に書いた区分（{'・'.join(c.name for c in forms.basis_categories)}）"),
         (departments.label, departments.description or "担当の部と課"),
         (sections, f"{sections}の名前だけの並び"),
         *[(role, forms.partner_field(role).description
-           or f"{'・'.join(c.name for c in forms.categories if owns(c, role))}の別紙の{role}") for role in forms.partner_roles],
-        (PERIODS, f"各別紙の期間（{PERIOD_KEYS['start']}・{PERIOD_KEYS['end']}は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
-        (MEETING, f"審議した会議（まだ審議していなければ null / 空）"),
+           or f"{'・'.join(c.name for c in forms.categories if owns(c, role))}の{forms.sheet_word}の{role}") for role in forms.partner_roles],
+        (PERIODS, f"各{forms.sheet_word}の期間（{PERIOD_KEYS['start']}・{PERIOD_KEYS['end']}は ISO 8601 の年月日または年月。CSV は和暦の表示）"),
+        (MEETING, "審議した会議（まだ審議していなければ null / 空）"),
         (mt.role("date").label, f"会議の{mt.role('date').label}（ISO 8601）"),
         (v.YEAR, f"会議の{v.YEAR}（4月〜翌3月）。まだ審議していなければ「{v.not_heard(forms)}」、会議の日付が分からなければ「{v.UNKNOWN_YEAR}」"),
-        (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号"),
-        (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。決定がまだない（分からない）なら「{forms.undecided}」"),
+        (mt.role("items").label, f"{mt.name}の{mt.role('items').label}の番号（{mt.name}の中での通し番号）"),
+        *([(kind.label, f"{mt.role('items').label}の{kind.label}（{'・'.join(forms.kinds())}）")] if kind else []),
+        (decision.label, f"{'・'.join(forms.words(decision.vocabulary))}。{decision.label}がまだない（分からない）なら「{forms.undecided}」"),
         *([(conditions.label, f"{decision.label}の{conditions.label}（{mt.name}に書かれたとおり。いくつもあれば並び）")]
           if conditions else []),
         (HISTORY, f"この{a.name}を審議した会議ごとの{decision.label}（古い順。会議・{mt.role('items').label}の番号・"
@@ -97,7 +99,7 @@ def forms_columns(forms) -> list:
     found += [(one.label, one, f"会議.{one.key}") for one in (mt.role("date"), mt.role("items")) if one]
     items = mt.role("items")
     found += [(one.label, one, f"会議.{items.key}.{one.key}")
-              for one in (mt.part("items", "decision"), mt.part("items", "conditions")) if one]
+              for one in (mt.part("items", "kind"), mt.part("items", "decision"), mt.part("items", "conditions")) if one]
     return found
 
 
@@ -105,11 +107,11 @@ def review_fields(forms) -> list:
     """The review's columns: the rows unlike the standard (when the forms have checklists), and the sensitive
     classes of data an item handles (one column, whatever classes the vocabulary declares)."""
     a = forms.agenda
-    decided = f"{forms.status_word('decided')}した{a.name}だけ（ほかは null / 空）"
+    decided = f"{a.role('status').label}が{forms.status_word('decided')}の{a.name}だけ（ほかは null / 空）"
     checklists = a.role("checklists")
     rows = [(DEVIATIONS, f"{checklists.label}のうち標準と違う行（印が「{forms.default_mark}」でない行、文言が標準と"
                          f"違う行、標準にない行）。区分・見出し・番号（標準にない行は null）・印・文言・標準の文言（標準に"
-                         f"ない行は null）・理由・表示 を持つオブジェクトの配列")] if checklists else []
+                         f"ない行は null）・理由・表示 を持つオブジェクトの配列")] if forms.has_checklists else []
     rows.append((SENSITIVE, f"{a.name}が扱う個人情報のうち、語彙（content/vocabulary/data-items.yml）で"
                             f"特に注意する種類（扱い: sensitive）に当たるもの。種類・該当（法令の区分、または項目の名前）・"
                             f"表示 を持つオブジェクトの配列（当たるものがなければ空の配列）。{decided}。語彙がなければ null / 空"))
@@ -123,7 +125,7 @@ def review_values(agenda, public: m.Archive, found=None) -> dict:
     if found is None and agenda is not None:
         found = public_review(agenda, public)
     values = {}
-    if forms.agenda.role("checklists"):
+    if forms.has_checklists:
         values[DEVIATIONS] = [
             {"区分": d.category, "見出し": d.label, "番号": None if d.state == "added" else d.position, "印": d.mark,
              "文言": d.text, "標準の文言": d.standard, "理由": d.reason,
@@ -179,7 +181,9 @@ def decision_fields(meeting, item, forms, site_url: str, history=()) -> list:
     """The meeting, date, year, item number, decision, conditions and history columns' values."""
     date = meeting.date.isoformat() if meeting and meeting.date else None
     values = [meeting_ref(meeting, forms.meeting.role("date").label, site_url), date, v.year_of(meeting, forms)[1],
-              item.number if item else None, (item.decision if item else "") or forms.undecided]
+              item.number if item else None,
+              *([item.kind if item else None] if forms.meeting.part("items", "kind") else []),
+              (item.decision if item else "") or forms.undecided]
     if forms.meeting.part("items", "conditions"):
         values.append(list(item.conditions) if item else [])
     return values + [[history_record(mt, one, forms, site_url, history) for mt, one in history]]
@@ -292,11 +296,15 @@ def to_csv(rows: list, forms) -> str:
     return out.getvalue()
 
 
+def decided_verb(forms) -> str:
+    """決定した: how the forms say an item was decided (会議.結論の述語), the site's word too (view.labels)."""
+    return v.labels(forms).decided
+
+
 def to_json(rows: list, forms, site_name: str = "") -> str:
     document = {
         "名称": site_name or forms.site["名称"],
-        "説明": f"{forms.agenda.role('public').label}された{forms.agenda.name}と、会議で"
-                f"{forms.meeting.part('items', 'decision').label}された{forms.meeting.role('items').label}の一覧",
+        "説明": f"このサイトに載せている{forms.agenda.name}と、会議で{decided_verb(forms)}{forms.meeting.role('items').label}の一覧",
         "項目": {key: description for key, _, description in fields(forms)},
         "件数": len(rows),
         "records": rows,

@@ -10,6 +10,7 @@ from typing import Optional
 from fugi.forms import checklists as _checklists  # noqa: F401  (registers the checklists kind)
 from fugi.forms.registry import KINDS, by_name
 from fugi.source.files import load_yaml_file
+from fugi.forms.numbering import STYLES
 from fugi.source.reader import Context, Reader, hint_choices
 from fugi.forms.vocabularies import read_follow_words
 from fugi.forms.vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
@@ -30,16 +31,16 @@ MEETING_ROLES = {"council": "line", "number": "number", "date": "date", "start":
                  "public": "bool", "attendees": "roster", "basis_text": "line", "items": "deliberations",
                  "advice": "advice", "remarks": "remarks", "notes": "notes"}
 ITEM_ROLES = {"agenda": "line", "title": "line", "decision": "choice", "conditions": "text", "withheld": "bool",
-              "report_due": "line", "report": "line"}
+              "report_due": "line", "report": "line", "kind": "choice"}
 REMARK_ROLES = {"speaker": "line", "text": "text"}
 REQUIRED_ROLES = {"agenda": ("title", "number", "status", "public", "basis", "departments", "overview", "sheets"),
-                  "meeting": ("number", "public", "items"), "deliberations": ("agenda", "title", "decision"),
+                  "meeting": ("public", "items"), "deliberations": ("agenda", "title", "decision"),
                   "remarks": ("speaker", "text")}
 PART_ROLES = {"deliberations": ITEM_ROLES, "remarks": REMARK_ROLES, "table": None}
 #: Options every field may carry, and those a role adds.
 COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名", "説明")
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
-                "info_items": ("枝番",), "deliberations": ("項目",), "remarks": ("項目",)}
+                "info_items": ("枝番",), "deliberations": ("項目", "まとまりの番号", "番号", "一つなら番号なし"), "remarks": ("項目",)}
 #: The top-level sections of forms.yml.
 SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表")
 
@@ -161,6 +162,17 @@ class Forms:
         """required / refused / optional: what a decision word says of its conditions (但し書き)."""
         return self.decision_entry(word).get("但し書き") or "optional"
 
+    def kinds(self) -> tuple:
+        """The kinds of item a meeting deliberates (諮問事項, 報告事項 …), in the forms' order; () when none."""
+        kind = self.meeting.part("items", "kind")
+        return self.words(kind.vocabulary) if kind else ()
+
+    def kind_style(self, word: str) -> str:
+        """How the items of one kind are numbered (番号: ア …; default (1))."""
+        kind = self.meeting.part("items", "kind")
+        entry = next((e for e in self.vocabularies.get(kind.vocabulary, ()) if e["名称"] == word), {}) if kind else {}
+        return entry.get("番号") or "(1)"
+
     def pending(self, word: str) -> bool:
         """The decision word means the item is not decided yet: a later meeting decides it (扱い: pending)."""
         return self.decision_entry(word).get("扱い") in DECISION_MEANINGS
@@ -174,8 +186,18 @@ class Forms:
         return next(e["名称"] for e in self.vocabularies[field_.vocabulary] if e.get("扱い") == meaning)
 
     @property
+    def sheet_word(self) -> str:
+        """What the council calls a category's sheet (議題.区分の見出し: 別紙), or the generic 欄."""
+        return self.agenda.texts.get("区分の見出し") or "欄"
+
+    @property
     def default_mark(self) -> str:
         return self.marks[0]["印"] if self.marks else ""
+
+    @property
+    def has_checklists(self) -> bool:
+        """The council keeps checklists (対策表: and an item field with the role checklists)."""
+        return bool(self.halves) and self.agenda.role("checklists") is not None
 
     def mark_meaning(self, mark: str) -> str:
         return next((e["意味"] for e in self.marks if e["印"] == mark), "")
@@ -215,9 +237,10 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
     agenda = read_document(top, "議題", AGENDA_ROLES, "agenda", vocabularies,
-                           ["Word", "表紙の表題", "番号の接頭語", "相手先の総称"], lists=["相手先の順"],
-                           optional=["本文のひな形"])
-    meeting = read_document(top, "会議", MEETING_ROLES, "meeting", vocabularies, ["Word", "表題"])
+                           ["Word", "番号の接頭語", "相手先の総称"], lists=["相手先の順"],
+                           optional=["表紙の表題", "本文のひな形", "表紙の本文", "根拠の印", "区分の見出し"])
+    meeting = read_document(top, "会議", MEETING_ROLES, "meeting", vocabularies, ["Word", "表題"],
+                            optional=["番号のない表題", "結論の述語"])
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
@@ -281,7 +304,7 @@ def read_categories(top: Reader, content: Path, vocabularies) -> tuple:
 
 
 #: 会議.次第: the words of the 次第 (build.py packet); Word is its template under templates/docx/.
-ORDER_KEYS = ("名称", "Word", "表題", "開会", "議事", "その他", "閉会", "一式")
+ORDER_KEYS = ("名称", "Word", "表題", "始め", "議事", "その他", "終わり", "一式")
 ORDER_OPTIONAL = ("ファイルなし", "限定の印")
 
 
@@ -303,14 +326,63 @@ def read_document(top: Reader, key, roles, what, vocabularies, text_keys, lists=
         if order is not None:
             extra["次第"] = order
     fields = read_fields(reader, "項目", roles, vocabularies, needs=REQUIRED_ROLES[what])
-    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", *(["次第"] if what == "meeting" else []), "項目"])
-    for loose in (f for f in fields if not f.role):
+    layout = read_layout(reader, fields) if what == "meeting" and reader.has("構成") else {}
+    reader.finish(["名称", *text_keys, *lists, *optional, "見出し", "項目", *(["次第", "構成"] if what == "meeting" else [])])
+    for loose in (f for f in fields if not f.role and what != "meeting"):
         top.ctx.error(loose.line, f"{key}.{loose.key}", "役割のない項目はここに書けません",
                       "新しい欄は、役割 overview の表の項目か、区分の項目に加えてください")
-    document = DocumentForm(name or "", fields, {**found, **extra, **listed, "見出し": headings})
+    document = DocumentForm(name or "", fields, {**found, **extra, **listed, "見出し": headings, "構成": layout})
     if name and all(found.values()):
         return document
     return None
+
+
+#: What a section of a meeting record (会議.構成.節) may print besides the meeting's own fields (by their key).
+#: (the role of a field, or results: each item with its result blocks; date_place: the date and the place on one line)
+SECTION_CONTENTS = ("date", "place", "date_place", "attendees", "basis_text", "items", "results", "advice")
+#: How the attendees print: all on one line (名前(役割)、…), or one line per role (【会長】名前).
+ATTENDEE_STYLES = ("一行", "役割ごと")
+
+
+def read_layout(reader: Reader, fields) -> dict:
+    """会議.構成: the sections of the meeting record in order (見出し, 内容), their numbering, the attendees' style,
+    the speaker's format and the blocks of each item's result.  Checked against the meeting's fields."""
+    layout = reader.mapping("構成")
+    if layout is None:
+        return {}
+    own = [f.key for f in fields if not f.role]
+    items = next((f for f in fields if f.role == "items"), None)
+    remarks = next((f for f in fields if f.role == "remarks"), None)
+    style = layout.string("節の番号", required=False, default="") or "なし"
+    if style not in STYLES:
+        layout.error("節の番号", f"番号の形「{style}」はありません", hint_choices(style, list(STYLES)))
+    result = {"番号": style,
+              "名簿の形": layout.choice("名簿の形", list(ATTENDEE_STYLES), required=False) or "一行",
+              "話者の形": layout.string("話者の形", required=False, default="") or "",
+              "節": [], "項目ごとの欄": []}
+    try:
+        title_pieces(result["話者の形"], "話者の形")
+    except ValueError as err:
+        layout.error("話者の形", str(err), "話し手を入れるところは {…} と書き、括弧そのものは {{ や }} と書いてください")
+    for entry, line in layout.items("節"):
+        if not isinstance(entry, Reader):
+            layout.ctx.error(line, layout.name("節"), "節は `- {見出し: …, 印字: …}` の形で書いてください", "例: `- {見出し: 〇〇, 印字: date}`")
+            continue
+        heading = entry.string("見出し")
+        content = entry.choice("印字", [*SECTION_CONTENTS, *own])
+        entry.finish(["見出し", "印字"])
+        if heading and content:
+            result["節"].append({"heading": heading, "content": content})
+    blocks = [p.key for p in (items.parts if items else ()) if not p.role or p.role in ("decision", "conditions")]
+    for name in layout.names("項目ごとの欄", required=False) or ():
+        if name not in blocks and not (remarks and name == remarks.key):
+            where = "・".join(f.key for f in (items, remarks) if f is not None)
+            layout.error("項目ごとの欄", f"「{name}」は{where}の項目にありません",
+                         hint_choices(name, blocks + ([remarks.key] if remarks else [])))
+        else:
+            result["項目ごとの欄"].append(name)
+    layout.finish(["節の番号", "名簿の形", "話者の形", "節", "項目ごとの欄"])
+    return result
 
 
 def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -> tuple:
@@ -342,6 +414,10 @@ def read_fields(reader: Reader, key, roles, vocabularies, parent="", needs=()) -
             kind = kinds[kind_name].id if kind_name else "text"
         allowed = COMMON + KINDS[kind].options + ROLE_OPTIONS.get(kind, ())
         options = {k: item.map[k] for k in item.map if k in allowed and k not in COMMON}
+        for k in ("まとまりの番号", "番号"):  # numbering styles (the deliberations' options)
+            if k in options and str(options[k]) not in STYLES:
+                item.error(k, f"番号の形「{options[k]}」はありません", hint_choices(str(options[k]), list(STYLES)))
+                options.pop(k)
         item.used.update(options)
         parts = ()
         if kind in PART_ROLES:
@@ -411,29 +487,31 @@ def check_forms(top: Reader, forms: Forms) -> None:
                   f"語彙「{status.vocabulary}」に 扱い: draft・submitted・decided が1つずつ必要です",
                   "語彙の各行に `扱い: draft`（サイトに載せない段階）などを書いてください")
     meeting = top.map.get("会議")
-    line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
-    check_title(ctx, forms, forms.meeting.texts.get("表題", ""), line, "会議.表題")
+    for key in ("表題", "番号のない表題"):
+        line = meeting.line_of(key) if hasattr(meeting, "line_of") and key in meeting else top.map.line_of("会議")
+        check_title(ctx, forms, forms.meeting.texts.get(key, ""), line, f"会議.{key}", key)
     order = meeting.get("次第") if hasattr(meeting, "get") else None
     if "次第" in forms.meeting.texts:
+        line = meeting.line_of("表題") if hasattr(meeting, "line_of") and "表題" in meeting else top.map.line_of("会議")
         where = order.line_of("表題") if hasattr(order, "line_of") and "表題" in order else line
-        check_title(ctx, forms, forms.meeting.texts["次第"]["表題"], where, "会議.次第.表題")
+        check_title(ctx, forms, forms.meeting.texts["次第"]["表題"], where, "会議.次第.表題", "表題")
 
 
-def check_title(ctx, forms, text: str, line: int, where: str) -> None:
-    """A title format names only one-line fields of the meeting's form."""
+def check_title(ctx, forms, text: str, line: int, where: str, name: str = "表題") -> None:
+    """A title format (`name`: 表題, 番号のない表題 …) names only one-line fields of the meeting's form."""
     kinds = {f.key: f.kind for f in forms.meeting.fields}
     usable = "（使えるもの: " + "・".join(f.key for f in forms.meeting.fields if f.kind in TITLE_KINDS) + "）"
     try:
-        pieces = title_pieces(text)
+        pieces = title_pieces(text, name)
     except ValueError as err:
         ctx.error(line, where, str(err), "項目の値を入れるところは {キー} と書き、括弧そのものは {{ や }} と書いてください")
         pieces = []
-    for name in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
-        if name in kinds:
-            ctx.error(line, where, f"表題の {{{name}}} は1行の値ではないので表題に入れられません",
+    for field in [piece[1] for piece in pieces if piece[0] == "field" and kinds.get(piece[1]) not in TITLE_KINDS]:
+        if field in kinds:
+            ctx.error(line, where, f"{name}の {{{field}}} は1行の値ではないので{name}に入れられません",
                       "{…} には、1行で書く項目（名前・番号・日付・時刻など）のキーを書いてください" + usable)
         else:
-            ctx.error(line, where, f"表題の {{{name}}} は項目にありません",
+            ctx.error(line, where, f"{name}の {{{field}}} は項目にありません",
                       "{…} には、会議の書類の項目のキーを書いてください" + usable)
 
 
@@ -441,7 +519,7 @@ def check_title(ctx, forms, text: str, line: int, where: str) -> None:
 TITLE_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
-def title_pieces(text: str) -> list:
+def title_pieces(text: str, key: str = "表題") -> list:
     """A 表題 format as ("text", …) and ("field", key) pieces; only {キー} is understood — never str.format, which
     would evaluate {x.attr} and {x[key]} taken from forms.yml. A lone brace raises ValueError (a Japanese message)."""
     pieces, at = [], 0
@@ -452,11 +530,11 @@ def title_pieces(text: str) -> list:
         if token in ("{{", "}}"):
             pieces.append(("text", token[0]))
         elif token == "{":
-            raise ValueError(f"表題の「{{」（{match.start() + 1}文字目）が }} で閉じていません")
+            raise ValueError(f"{key}の「{{」（{match.start() + 1}文字目）が }} で閉じていません")
         elif token == "}":
-            raise ValueError(f"表題の「}}」（{match.start() + 1}文字目）に対応する {{ がありません")
+            raise ValueError(f"{key}の「}}」（{match.start() + 1}文字目）に対応する {{ がありません")
         elif not match.group(1).strip():
-            raise ValueError("表題に中身のない {} があります")
+            raise ValueError(f"{key}に中身のない {{}} があります")
         else:
             pieces.append(("field", match.group(1).strip()))
         at = match.end()
@@ -511,14 +589,27 @@ def check_checklist_form(top: Reader, forms: Forms) -> None:
                       "`対策表:` に 半分・グループ・印 を書いてください（対策表を使わない会議体なら、この行は要りません）")
 
 
-def meeting_title(form: DocumentForm, values: dict, numbered: bool = True, text: str | None = None) -> str:
-    """The meeting's title from the 表題 format, filled by our own parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
+def meeting_title(form: DocumentForm, values: dict, numbered: Optional[bool] = None, text: str | None = None) -> str:
+    """The meeting's title from the 表題 format (or `text`, another format such as the 次第's), filled by our own
+    parser: "{会議名}(第{回}回)概要" -> 新宿区…会議(第5回)概要.
 
-    A meeting without a number is named by its date: 第{回}回 (or {回}) becomes its date, as 和暦 in `values`."""
-    text = form.texts["表題"] if text is None else text
+    `values` are the fields' values (a date printed in 和暦, a time as 午前9時30分). A meeting without a number (or
+    a council that numbers none) is named by its date: the forms' 番号のない表題 if given, else the format with 第{回}回
+    (or {回}) replaced by its date, else the council's name and the date."""
+    own = text is None
+    text = form.texts["表題"] if own else text
     number, date = form.role("number"), form.role("date")
-    if not numbered and number is not None and date is not None:
-        text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
+    if numbered is None:
+        numbered = number is not None and values.get(number.key) not in (None, "")
     fields = {f.key: f for f in form.fields}
+    if not numbered:
+        if own and form.texts.get("番号のない表題"):
+            text = form.texts["番号のない表題"]
+        elif number is not None and date is not None and "{" + number.key + "}" in text:
+            text = re.sub("第?" + re.escape("{" + number.key + "}") + "回?", "{" + date.key + "}", text)
+        else:
+            council = form.role("council")
+            parts = [title_value(one, values.get(one.key)) for one in (council, date) if one is not None]
+            return " ".join(p for p in parts if p)
     return "".join(title_value(fields.get(value), values.get(value)) if kind == "field" else value
                    for kind, value in title_pieces(text))

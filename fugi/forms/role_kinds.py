@@ -69,7 +69,7 @@ class Categories(Kind):
                 good.append(name)
             elif category is not None:
                 reader.error(field.key, f"{name}は{field.label}に書きません",
-                             f"{name}は{category.parent}の根拠に含まれます。「{category.parent}」と書き、別紙は `{name}:` に書いてください")
+                             f"{name}は{category.parent}の根拠に含まれます。「{category.parent}」と書き、{env.forms.sheet_word}は `{name}:` に書いてください")
             else:
                 reader.error(field.key, f"「{name}」は区分ではありません", hint_choices(name, allowed))
         return tuple(c for c in allowed if c in good)
@@ -156,7 +156,7 @@ class Sheets(Kind):
     def schema(self, field, forms):
         title = field.options.get("表題のキー", "")
         return {c.name: dict(fields_schema(c.fields, forms, {title: {"type": "string"}}, [title]),
-                             description=f"{c.name}の別紙") for c in forms.categories}
+                             description=f"{c.name}の{forms.sheet_word}") for c in forms.categories}
 
     def scaffold(self, field, forms, chosen=(), title=""):
         lines = []
@@ -213,7 +213,7 @@ class Flow(Kind):
         return closed({"表題": {"type": "string"}, "図": {"type": "string"}, "流れ": {"type": "array", "items": one}})
 
     def scaffold(self, field, forms):
-        return [f"{field.key}: {{}}  # 図は別紙から作ります。足す流れは 流れ: [{{元: 本人, 先: 区, 項目: 申請書}}]（content/README.md）"]
+        return [f"{field.key}: {{}}  # 図は区分の欄から作ります。足す流れは 流れ: [{{元: 本人, 先: 区, 項目: 申請書}}]（content/README.md）"]
 
 
 #: Image files a page and a Word file can show, by extension, with the bytes such a file starts with.
@@ -353,12 +353,15 @@ class Deliberations(Kind):
             withheld = _kinds()["bool"].read(item, parts["withheld"], env) if "withheld" in parts else None
             due, reports = (item.string(parts[role].key, required=False, default="") if role in parts else ""
                             for role in ("report_due", "report"))
+            kind = _kinds()["choice"].read(item, parts["kind"], env) if "kind" in parts else None
+            own = tuple((p.key, _kinds()[p.kind].read(item, p, env)) for p in field.parts if not p.role)
             item.finish([p.key for p in field.parts])
             check_item(item, parts, line, decision, conditions, env.forms)
             check_repeated(item, parts, field.key, index + 1, ref, title, seen)
             check_follow_up(item, parts, line, conditions, due, reports, env.forms)
             result.append(m.Deliberation(index + 1, title, decision or "", ref, line, conditions=conditions or (),
-                                         withheld=bool(withheld), report_due=due or "", reports=reports or ""))
+                                         withheld=bool(withheld), report_due=due or "", reports=reports or "",
+                                         kind=kind or "", own=own))
         return tuple(result)
 
     def schema(self, field, forms):
@@ -369,8 +372,11 @@ class Deliberations(Kind):
     def scaffold(self, field, forms):
         parts = {p.role: p for p in field.parts}
         words = forms.words(parts["decision"].vocabulary)
-        lines = [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名",
-                 f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}"]
+        lines = [f"{field.key}:", f"  - {parts['title'].key}: {q(TODO)}  # ファイルがあれば {parts['agenda'].key}: ファイル名"]
+        if "kind" in parts:
+            kinds = forms.kinds()
+            lines.append(f"    {parts['kind'].key}: {kinds[0]}  # {' / '.join(kinds)}")
+        lines.append(f"    # {parts['decision'].key}: {words[0]}  # {' / '.join(words)}")
         needing = forms.decision_words("required")
         if "conditions" in parts and needing:
             lines.append(f"    # {parts['conditions'].key}: …  # {'・'.join(needing)}なら必ず書く（いくつもあれば - の並び）")

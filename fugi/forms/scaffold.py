@@ -1,6 +1,8 @@
 """`build.py new`: a new agenda or meeting file, made from the form definition, that validates as written."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from fugi.forms.kinds import TODO, q
@@ -94,7 +96,7 @@ def chosen_categories(names, forms, problems) -> list:
         elif name not in chosen:
             chosen.append(name)
     if not names:
-        problems.append(f"--category: 区分がありません — `-c {known[0]}` のように付議する区分を1つ以上指定してください")
+        problems.append(f"--category: 区分がありません — `-c {known[0]}` のように区分を1つ以上指定してください")
     for name in list(chosen):
         parent = forms.category(name).parent
         if parent and parent not in chosen:
@@ -135,6 +137,9 @@ def meeting_text(args, forms) -> str:
         role = field.role
         if role == "number":
             lines.append(f"{field.key}: {args.number or 1}" + ("" if args.number else f"  # {TODO}第何回か"))
+        elif role == "date" and not args.date and field.required:  # a meeting named by its date needs one
+            named = re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.name or "")
+            lines.append(f"{field.key}: {args.name}" if named else f"{field.key}: {q(TODO)}  # {field.label}（年-月-日）")
         elif role == "date":
             lines.append(f"{field.key}: {args.date}" if args.date else
                          f"# {field.key}: 2025-09-01  # 分かったら書く（分からないままなら書かない）")

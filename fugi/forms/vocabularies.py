@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from fugi.forms.numbering import STYLES
 from fugi.source.reader import Reader
 
 #: What a status word means to fugi (語彙 of the status field, 扱い:).
@@ -12,7 +13,7 @@ DECISION_MEANINGS = ("pending",)
 #: Whether a decision word needs the conditions part (但し書き: required / refused / optional, the default).
 CONDITION_RULES = ("required", "refused", "optional")
 #: What a word of a vocabulary may say besides its name, and the values each may take.
-VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き": CONDITION_RULES}
+VOCABULARY_KEYS = {"扱い": STATUS_MEANINGS + DECISION_MEANINGS, "但し書き": CONDITION_RULES, "番号": STYLES}
 
 
 #: The words of conditions followed until reported (語彙: 報告の表示 …): key -> what it names.
@@ -60,8 +61,10 @@ def check_vocabulary_keys(ctx, forms) -> None:
     in the status vocabulary, 扱い pending and 但し書き in the decision vocabulary."""
     status = forms.agenda.role("status")
     decision = forms.meeting.part("items", "decision")
+    kind = forms.meeting.part("items", "kind")
     allowed = {status.vocabulary if status else None: {"扱い": STATUS_MEANINGS},
-               decision.vocabulary if decision else None: {"扱い": DECISION_MEANINGS, "但し書き": CONDITION_RULES}}
+               decision.vocabulary if decision else None: {"扱い": DECISION_MEANINGS, "但し書き": CONDITION_RULES},
+               kind.vocabulary if kind else None: {"番号": STYLES}}
     if any(name not in forms.vocabularies for name in allowed if name):
         return  # a field names a vocabulary that does not exist: reported already, nothing to compare with
     for name, entries in forms.vocabularies.items():

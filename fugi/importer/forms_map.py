@@ -88,6 +88,8 @@ def fixed_texts(forms) -> set:
             for text in block.cell_texts():
                 if text and "{" not in text and "%" not in text:
                     out.add(norm(text))
+    if forms.agenda.texts.get("表紙の本文"):  # the cover's fixed sentence comes from the forms, not the template
+        out.add(norm(forms.agenda.texts["表紙の本文"]))
     return out
 
 
@@ -374,7 +376,9 @@ class AgendaMapper(Mapper):
                     continue
             self.note(block, text)
         if not values.get("title") and not sheets and not checklists:
-            raise NotAForm(f"{agenda.name}の様式として読める欄がありません（{fm.title_field.label}・別紙・{fm.checklists_field.label}が見つかりません）")
+            parts = [fm.title_field.label, self.forms.sheet_word or "区分ごとの欄",
+                     *([fm.checklists_field.label] if fm.checklists_field else [])]
+            raise NotAForm(f"{agenda.name}の様式として読める欄がありません（{'・'.join(parts)}が見つかりません）")
         body = markdown(body_paras, self.source.flat)
         return self.assemble(values, overview, body, sheets, flow, info, checklists, number)
 

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import re
 
+from fugi.forms import numbering
 from fugi.forms.definition import meeting_title
 from fugi.importer.forms_map import Block, Imported, Mapper, NotAForm
 from fugi.importer.values import norm, parse_when, split_top, text_value, tidy, trailing_note
+
+
+#: A kind's heading's own label: (1), 1, ア, (ア), ① (fugi.forms.numbering's styles).
+LABEL = r"(?:[（(](?:\d+|[ア-ン])[）)]|\d+|[ア-ン]|[①-⑳])"
 
 
 class MeetingMapper(Mapper):
     def run(self, title_match) -> Imported:
         fm, forms = self.fm, self.forms
         meeting = forms.meeting
+        self.kind, self.group_started, self.item_refs = "", False, {}  # the items' kind group being read (役割 kind)
         roles = {one.role: one for one in meeting.fields}
         items_field, remarks_field = roles.get("items"), roles.get("remarks")
         parts = {p.role: p for p in items_field.parts}
@@ -128,15 +134,34 @@ class MeetingMapper(Mapper):
         return Imported("meeting", meta, body, self.notes, title)
 
     def item_line(self, line: str, items: list, block: Block, parts: dict) -> None:
-        """「(3) 件名 ⇒ 承認」, or the title, 「⇒ 承認」 and the conditions on lines of their own."""
+        """「(3) 件名 ⇒ 承認」, or the title, 「⇒ 承認」 and the conditions on lines of their own.  With item kinds
+        (役割 kind): a kind's heading 「(2)報告事項」 starts its group, whose items are labelled in its own style (ア …)."""
         decisions = self.forms.words(parts["decision"].vocabulary)
         title_key, decision_key = parts["title"].key, parts["decision"].key
         conditions_key = parts["conditions"].key if "conditions" in parts else None
         arrow = re.search(r"⇒\s*(\S+)\s*$", line)
         head = line[:arrow.start()].strip() if arrow else line
+        refs = self.item_refs
+        if "kind" in parts and not arrow:
+            kinds = "|".join(re.escape(k) for k in self.forms.kinds())
+            group = re.match(rf"^{LABEL}?\s*({kinds})$", head) if kinds else None
+            if group:
+                self.kind, self.group_started = group.group(1), True
+                return
         numbered = re.match(r"^[（(](\d+)[）)]\s*(.*)$", head)
+        if "kind" in parts and self.kind:
+            # the next item of this kind bears the next label of its style (ア needs a space: アンケート is a title)
+            count = sum(1 for one in items if one.get(parts["kind"].key) == self.kind)
+            expected = numbering.label(self.forms.kind_style(self.kind), count + 1)
+            labelled = re.match(rf"^({re.escape(expected)})(?:\s+|(?<=[）)]))(.*)$", head) if expected else None
+            if labelled:
+                items.append({title_key: tidy(labelled.group(2)), "_n": len(items) + 1, parts["kind"].key: self.kind})
+                refs[norm(f"{self.kind}{labelled.group(1)}")] = len(items)
+                self.group_started = False
+                head = ""
+            numbered = None
         last = items[-1] if items else None
-        decided = last is not None and decision_key in last
+        decided = last is not None and decision_key in last and not self.group_started
         if numbered and decided and conditions_key and not arrow:
             # after the decision a numbered line is the next item, unless it goes on the conditions' numbering
             listed = last.get("_c", [])
@@ -148,6 +173,10 @@ class MeetingMapper(Mapper):
             items.append({title_key: tidy(numbered.group(2)), "_n": int(numbered.group(1))})
         elif head and decided and conditions_key:
             last.setdefault("_c", []).append(tidy(head))
+        elif head and self.group_started and "kind" in parts:  # a kind's one item, unnumbered
+            items.append({title_key: tidy(head), "_n": len(items) + 1, parts["kind"].key: self.kind})
+            refs[norm(self.kind)] = len(items)
+            self.group_started = False
         elif head and items and not arrow:
             last[title_key] = tidy(last[title_key] + " " + head)
         elif head:
@@ -166,6 +195,10 @@ class MeetingMapper(Mapper):
         group = re.match(rf"^{re.escape(items_key)}\s*[（(](\d+)[）)]\s*について$", line)
         if group:
             remarks.append((int(group.group(1)), []))
+            return
+        by_kind = re.match(r"^(.+?)\s*について$", line)
+        if by_kind and norm(by_kind.group(1)) in self.item_refs:  # 報告事項ア について
+            remarks.append((self.item_refs[norm(by_kind.group(1))], []))
             return
         said = re.match(r"^([^:：]{1,30}?)\s*[:：]\s*(.*)$", line) if bullet or text.startswith("-") else None
         if said and remarks:

@@ -307,7 +307,7 @@ def run_import(paths, content: Path, report=print, jobs: Optional[int] = None) -
             draft = forms.status_word("draft")
             report(f"  原本にない欄（「{TODO}」を書き、{draft}にしました）: {'、'.join(outcome.imported.unfilled)}")
         if outcome.differs:
-            report(f"  同じ{kind}が {outcome.differs} にあり、内容が違うので、別のファイルに書きました。2つを見比べて（"
+            report(f"  同じ{kind}が {outcome.differs} にあり、書かれたことが違うので、別のファイルに書きました。2つを見比べて（"
                    f"`diff {outcome.differs} {outcome.written}`）、残す方に違いを書き移してください")
         clash = number_clash(outcome, linking, forms) if not outcome.differs else ""
         if clash:
@@ -442,7 +442,7 @@ def summary(outcomes: list, forms) -> str:
     noted = [o for o in outcomes if o.imported and not o.same and o.imported.notes]
     refused = [o for o in outcomes if o.refused]
     same = [o for o in outcomes if o.imported and o.same]
-    lines = ["", "| 結果 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
+    lines = ["", "| 取り込みの状況 | 件数 |", "| --- | --- |", f"| 取り込み済み | {len(clean)} |",
              f"| 取り込み済み（置けなかった文あり） | {len(noted)} |", f"| 取り込めず | {len(refused)} |"]
     if same:
         lines.append(f"| 取り込み済みの書類と同じ（書かず） | {len(same)} |")

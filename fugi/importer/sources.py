@@ -125,14 +125,14 @@ def read_bytes(path: Path) -> bytes:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 raise Unreadable(f"ファイルが大きすぎます（{size / 1024 / 1024:,.0f} MB。{MAX_BYTES // 1024 // 1024} MB まで）。"
-                                 "付議事項・会議概要の1件ずつのファイルを指定してください")
+                                 "書類を1件ずつのファイルで指定してください")
             data = handle.read(MAX_BYTES + 1)
     except OSError as err:
         reason = OS_REASONS.get(err.errno, f"{err.strerror or type(err).__name__}")
         raise Unreadable(f"ファイルを読めません（{reason}）")
     if len(data) > MAX_BYTES:
         raise Unreadable(f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）。"
-                         "付議事項・会議概要の1件ずつのファイルを指定してください")
+                         "書類を1件ずつのファイルで指定してください")
     if not data.strip(b" \t\r\n\x00"):
         raise Unreadable("ファイルが空です（中身がありません）。元の文書をもう一度受け取ってください")
     return data
@@ -155,7 +155,7 @@ def read_source(path: Path) -> Source:
     if kind == "doc":
         office = {".xls": "Excel", ".ppt": "PowerPoint"}.get(Path(path).suffix.lower())
         if office:
-            raise Unreadable(f"古い形式の {office} のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください")
+            raise Unreadable(f"古い形式の {office} のファイルです。取り込む書類は Word 文書か PDF で指定してください")
         raise Unreadable("古い形式の Word 文書（.doc）は読めません。Word で開いて「Word 文書（*.docx）」として保存し直してください")
     raise Unreadable("Word 文書（.docx）・PDF・テキストのどれでもありません")
 
@@ -260,9 +260,9 @@ def docx_text(node) -> str:
 def not_word(names: list) -> str:
     """Why a zip that is not a Word document was refused: an Excel or PowerPoint file, or a zip of documents."""
     if "xl/workbook.xml" in names:
-        return "Excel のブックです。付議事項・会議概要は Word 文書か PDF で指定してください"
+        return "Excel のブックです。取り込む書類は Word 文書か PDF で指定してください"
     if "ppt/presentation.xml" in names:
-        return "PowerPoint のファイルです。付議事項・会議概要は Word 文書か PDF で指定してください"
+        return "PowerPoint のファイルです。取り込む書類は Word 文書か PDF で指定してください"
     if "[Content_Types].xml" not in names:
         return "ZIP の圧縮ファイルです。展開して、できたフォルダを指定してください"
     return "Word 文書ではありません（.docx の中に本文 word/document.xml がありません）"
@@ -277,7 +277,7 @@ def read_docx(path: Path, data: bytes) -> Source:
             unpacked = sum(package.getinfo(n).file_size for n in ("word/document.xml", "word/styles.xml") if n in names)
             if unpacked > MAX_XML_BYTES:  # a few MB in a file, gigabytes unpacked: read, it would fill the memory
                 raise Unreadable(f"Word 文書の本文が大きすぎます（展開すると {unpacked / 1024 / 1024:,.0f} MB。"
-                                 f"{MAX_XML_BYTES // 1024 // 1024} MB まで）。付議事項・会議概要の1件ずつの文書を指定してください")
+                                 f"{MAX_XML_BYTES // 1024 // 1024} MB まで）。書類を1件ずつの文書で指定してください")
             document = package.read("word/document.xml")
             styles_xml = package.read("word/styles.xml") if "word/styles.xml" in names else None
         body = etree.fromstring(document).find("w:body", NS)

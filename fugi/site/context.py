@@ -28,7 +28,7 @@ def catalog_order(archive: m.Archive):
 
 
 ROW_KEYS = ("id", "title", "number", "number_text", "categories", "sections", "meeting", "item_number", "decision",
-            "year")
+            "year", "kind")
 
 
 def agenda_row(context: dict) -> dict:
@@ -99,7 +99,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
     by_category = [{"id": c.id, "heading": c.name, "note": "",
                     "rows": [rows[a.id] for a in agendas if c.name in a.sheet_categories]} for c in forms.categories]
     yield ("browse/category.md", "区分別の" + labels.agenda,
-           f"別紙の区分（{'・'.join(names)}）ごとの{labels.agenda}です。1件が複数の区分に載ることがあります。",
+           f"区分（{'・'.join(names)}）ごとの{labels.agenda}です。1件が複数の区分に載ることがあります。",
            by_category)
 
     departments, bu_of = defaultdict(list), {}
@@ -176,7 +176,8 @@ def order_note(names, readings, legal_forms: bool = False) -> str:
 
 def card_labels_css(labels) -> str:
     """assets/fugi/labels.css: on a phone, list tables become cards and each cell shows its column's label."""
-    columns = {"fugi-items": {1: labels.number, 3: "区分", 4: labels.sections, 5: "会議", 6: labels.decision},
+    columns = {"fugi-items": {1: labels.number, 3: "区分", 4: labels.sections, 5: "会議", 6: labels.decision,
+                              **({7: labels.kind} if labels.kind else {})},
                "fugi-meetings": {2: "開催", 3: labels.items, 4: labels.decision}}
     rules = [f"  .md-typeset .{table} td:nth-child({column})::before {{ content: {css_string(name)}; "
              f"content: {css_string(name)} / \"\"; }}"
@@ -195,8 +196,9 @@ def site_nav(labels) -> list:
             {labels.agenda: [{"一覧": "agendas/index.md"}, {"区分別": "browse/category.md"},
                              {f"{labels.sections}別": "browse/department.md"},
                              {f"{labels.partners}別": "browse/partner.md"}, {f"{YEAR}別": "browse/year.md"},
-                             {f"{labels.info_items}から探す": "browse/info-items.md"}]},
-            *([{f"標準の{labels.checklists}": "catalog.md"}] if labels.checklists else []), {"オープンデータ": "data/index.md"}]
+                             *([{f"{labels.info_items}から探す": "browse/info-items.md"}] if labels.info_items else [])]},
+            *([{f"標準の{labels.checklists}": "catalog.md"}] if labels.has_checklists else []),
+            {"オープンデータ": "data/index.md"}]
 
 
 def search_filters(archive: m.Archive, labels) -> list:
@@ -206,4 +208,5 @@ def search_filters(archive: m.Archive, labels) -> list:
             {"name": "区分", "order": [c.name for c in archive.forms.categories]},
             {"name": labels.sections},
             {"name": labels.decision, "prefix": True,
-             "order": [*archive.forms.words(decision.vocabulary), archive.forms.undecided]}]
+             "order": [*archive.forms.words(decision.vocabulary), archive.forms.undecided]},
+            *([{"name": labels.kind, "order": list(archive.forms.kinds())}] if archive.forms.kinds() else [])]

@@ -94,6 +94,11 @@ def decisions(public: m.Archive) -> list:
     return sorted(found, key=lambda d: (-d[2].date.toordinal(), d[2].id, d[3], d[0]))
 
 
+def item_prefix(printed: tuple, item, forms) -> str:
+    """(3) , or by kind 報告事項イ  (the item's printed reference before its title)."""
+    return f"{printed[1]} " if forms.kinds() else f"{printed[0]} "
+
+
 def deliberation(meeting: m.Meeting, number: int):
     """The item of a meeting with this number (its decision's conditions), or None."""
     return next((item for item in meeting.items if item.number == number), None)
@@ -141,7 +146,7 @@ def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> byt
     generator = FeedGenerator()
     generator.id(stable_id(forms, FEED))
     generator.title(clean(f"{name}（{labels.decision}）"))
-    generator.subtitle(clean(f"{forms.council['名称']}が{labels.decision}した{labels.agenda}と{labels.items}"
+    generator.subtitle(clean(f"{forms.council['名称']}が{labels.decided}{labels.agenda}と{labels.items}"
                              f"（会議の日付が新しい順）"))
     generator.author({"name": clean(forms.council["名称"])})
     generator.link(href=link(site_url, ""), rel="alternate", type="text/html")
@@ -202,8 +207,10 @@ def ical_meetings(public: m.Archive, site_url: str = "", site_name: str = "") ->
         event.add("summary", clean(meeting_name(meeting)))
         if meeting.place:
             event.add("location", clean(meeting.place))
+        printed = v.item_labels(meeting, forms)
         items = [line for item in meeting.items for line in (
-            f"({item.number}) {item.title or (item.agenda.title if item.agenda else '')} ⇒ {item.decision or forms.undecided}",
+            f"{item_prefix(printed[item.number], item, forms)}{item.title or (item.agenda.title if item.agenda else '')}"
+            f" ⇒ {item.decision or forms.undecided}",
             *("　" + condition for condition in condition_lines(labels, item)))]
         lines = [f"{labels.items}:", *items] if items else []
         if site_url:

@@ -216,7 +216,8 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     totals = c.counts(archive)
     pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads, views, memo) if latest else None,
                 counts=totals)
-    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings, forms))
+    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings, forms),
+                numbered=any(mt.number is not None for mt in meetings))
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
                     meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
@@ -224,15 +225,17 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
         pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
-    if items is not None:  # made from the items' rows and reviews and the vocabulary: what their keys cover
+    if not labels.info_items:
+        pass  # a council whose items list no information items has no page to find them by
+    elif items is not None:  # made from the items' rows and reviews and the vocabulary: what their keys cover
         pages.write_keyed(INFO_PAGE, "info_items.md.j2", info_page_key([known[a.id] for a in agendas]),
                           lambda: info_items_context(archive, agendas, rows, reviews))
     else:
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
-    if forms.agenda.role("checklists"):  # a council without checklists has no catalog page
+    if forms.has_checklists:  # a council without checklists has no catalog page
         pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
-                deviations=export.DEVIATIONS if forms.agenda.role("checklists") else "", sensitive=export.SENSITIVE,
+                deviations=export.DEVIATIONS if forms.has_checklists else "", sensitive=export.SENSITIVE,
                 sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
                 count=len(decisions), list_sep=export.LIST_SEP)
     return pages.written

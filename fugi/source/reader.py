@@ -174,10 +174,12 @@ class Reader:
                  value.line_of(i)) for i, item in enumerate(value)]
 
     def finish(self, allowed=None):
-        """Flag every key that was not read."""
+        """Flag every key that was not read and is not allowed (a key the caller allows is never called unknown:
+        「知らない項目「種別」です — 「種別」の誤りではありませんか」 would contradict itself)."""
+        given = set(allowed or ())
         allowed = list(allowed or self.used)
         for key in self.map:
-            if key not in self.used:
+            if key not in self.used and key not in given:
                 self.error(key, f"知らない項目「{shown(key)}」です", hint_choices(key, allowed))
 
 

@@ -34,23 +34,23 @@ def check_categories(agenda: m.Agenda, catalog: dict, forms, problems) -> None:
     listed = {c.category for c in agenda.checklists}
     for category in agenda.basis:
         if category not in sheets:
-            problems.error(agenda.path, line, basis.key, f"「{category}」の別紙がありません",
-                           f"`{category}:` の別紙を書くか、{basis.label}から「{category}」を外してください")
+            problems.error(agenda.path, line, basis.key, f"「{category}」の{forms.sheet_word}がありません",
+                           f"`{category}:` の{forms.sheet_word}を書くか、{basis.label}から「{category}」を外してください")
         if checklists is not None and category in catalog and category not in listed:
             problems.error(agenda.path, agenda.lines.get(checklists_key) or line, checklists_key,
                            f"「{category}」の{checklists.label}がありません",
                            f"`{checklists_key}:` の下に `{category}: {{}}`（標準どおりすべて{forms.default_mark}）を書いてください")
     for name in (c.name for c in forms.categories if c.name in sheets and c.basis and c.name not in agenda.basis):
         problems.error(agenda.path, sheet_line(agenda, forms, name, line), name,
-                       f"{basis.label}に「{name}」がないのに別紙があります",
-                       f"{basis.label}に「{name}」を加えてください（今回は付議しない区分なら、別紙はこのファイルの"
-                       "外へ写して残し、次に付議するときに戻してください）")
+                       f"{basis.label}に「{name}」がないのに{forms.sheet_word}があります",
+                       f"{basis.label}に「{name}」を加えてください（今回は審議に出さない区分なら、{forms.sheet_word}はこのファイルの"
+                       "外へ写して残し、次に審議に出すときに戻してください）")
     for checklist in agenda.checklists:
         if checklist.category not in agenda.basis:
             field = f"{checklists_key}.{checklist.category}"
             problems.error(agenda.path, agenda.lines.get(field) or agenda.lines.get(checklists_key, line), field,
                            f"{basis.label}に「{checklist.category}」がないのに{checklists.label}があります",
-                           f"{basis.label}に「{checklist.category}」を加えてください（今回は付議しない区分なら、"
+                           f"{basis.label}に「{checklist.category}」を加えてください（今回は審議に出さない区分なら、"
                            f"この{checklists.label}はこのファイルの外へ写して残してください）")
 
 
@@ -76,21 +76,21 @@ def check_parents(agenda: m.Agenda, forms, problems) -> None:
         line = sheet_line(agenda, forms, sheet.category, 1)
         if category.parent not in agenda.basis:
             problems.error(agenda.path, line, sheet.category,
-                           f"{sheet.category}は{category.parent}の根拠がないと付議できません",
+                           f"{sheet.category}は{category.parent}の根拠がないと書けません",
                            f"{basis.label}に「{category.parent}」を加えてください")
         for row in (r for r in sheet.rows if r.field is not None and r.field.same_as_parent):
             field = f"{sheet.category}.{row.key}"
             where = agenda.lines.get(field, line)
             if parent is None:
-                problems.error(agenda.path, where, sheet.category, f"{sheet.category}の元になる{category.parent}の別紙がありません",
-                               f"`{category.parent}:` の別紙に{row.key}を書いてください")
+                problems.error(agenda.path, where, sheet.category, f"{sheet.category}の元になる{category.parent}の{forms.sheet_word}がありません",
+                               f"`{category.parent}:` の{forms.sheet_word}に{row.key}を書いてください")
                 continue
             known = [p.name for p in parent.get(row.key).items] if parent.get(row.key) else []
             for partner in row.value.items:
                 if partner.name not in known:
                     guess = difflib.get_close_matches(partner.name, known, n=1, cutoff=0.4)
                     hint = (f"{category.parent}の{row.key}「{guess[0]}」と同じ名称にしてください" if guess
-                            else f"{category.parent}の別紙の{row.key}と同じ名称を書いてください")
+                            else f"{category.parent}の{forms.sheet_word}の{row.key}と同じ名称を書いてください")
                     problems.error(agenda.path, where, field, f"「{partner.name}」は{category.parent}の{row.key}にありません", hint)
 
 
@@ -114,7 +114,7 @@ def check_references(agenda: m.Agenda, forms, problems) -> None:
             elif sub in present and attachments[sub].role == "flow" and nothing_to_draw(agenda, forms):
                 problems.warn(agenda.path, line, field,
                               f"「{match.group(0)}」を参照していますが、{attachments[sub].label}に描くものがありません"
-                              f"（図のファイルも、別紙の{forms.agenda.texts['相手先の総称']}や渡す項目も、書き足した流れもありません）",
+                              f"（図のファイルも、区分の欄の{forms.agenda.texts['相手先の総称']}や渡す項目も、書き足した流れもありません）",
                               f"`{attachments[sub].key}:` に `流れ:`（例: `- {{元: 本人, 先: 区, 項目: 申請書}}`）か "
                               "`図: images/ファイル名.png` を書いてください")
 
@@ -201,6 +201,11 @@ def check_numbers(archive: m.Archive, problems) -> None:
                                f"第{meeting.number}回 は {meetings[0].path} と重複しています", "回の番号を確かめてください")
                 continue
             date = forms.meeting.role("date")
+            if meeting_number is None:  # a council that numbers no meeting: one meeting a day
+                problems.error(meeting.path, meeting.lines.get(date.key, 1), date.key,
+                               f"{date.label}（{meeting.date.isoformat()}）が同じ{forms.meeting.name}が {meetings[0].path} にもあります",
+                               f"1日の{forms.meeting.name}は1つのファイルにまとめてください")
+                continue
             problems.error(meeting.path, meeting.lines.get(date.key, 1), date.key,
                            f"{meeting_number.label}のない{forms.meeting.name}で{date.label}（{meeting.date.isoformat()}）も同じものが"
                            f" {meetings[0].path} にもあります",

@@ -71,13 +71,19 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
         reader.error(end_key, f"{end_key}（{end}）が{start_key}（{start}）より前です",
                      f"{start_key}と{end_key}の時刻を確かめてください")
     number, date = forms.meeting.role("number"), forms.meeting.role("date")
-    if v.get("number") is None:  # a meeting may have no number: its date names it
-        unreadable = any(p.path == ctx.path and p.field in (number.key, date.key if date else "") for p in problems.errors)
+    if number is not None and number.required and v.get("number") is None:
+        return None  # a council that numbers every meeting: the missing 回 is reported as a required field
+    if v.get("number") is None:  # a meeting may have no number (or its council numbers none): its date names it
+        keys = [one.key for one in (number, date) if one is not None]
+        unreadable = any(p.path == ctx.path and p.field in keys for p in problems.errors)
         if v.get("date") is None and not unreadable:
-            what = f"{number.label}も{date.label}も" if date else f"{number.label}が"
-            how = (f"`{number.key}: 5`（第何回か）か `{date.key}: 2025-09-01` を書いてください（{number.label}がなければ"
-                   f"{date.label}で名前を付けます）" if date else f"`{number.key}: 5`（第何回か）を書いてください")
-            ctx.error(reader.map.line, number.key, f"{what}ありません", how)
+            if number is not None:
+                what = f"{number.label}も{date.label}も" if date else f"{number.label}が"
+                how = (f"`{number.key}: 5`（第何回か）か `{date.key}: 2025-09-01` を書いてください（{number.label}がなければ"
+                       f"{date.label}で名前を付けます）" if date else f"`{number.key}: 5`（第何回か）を書いてください")
+            else:
+                what, how = f"{date.label}が", f"`{date.key}: 2025-09-01` を書いてください（{date.label}で名前を付けます）"
+            ctx.error(reader.map.line, keys[0] if keys else "", f"{what}ありません", how)
         if v.get("date") is None or unreadable:
             return None
     if any(v.get(role) is None for role in ("public", "items")):
@@ -86,13 +92,11 @@ def parse_meeting(src, env: Env, problems) -> Optional[m.Meeting]:
     advice_title, advice_intro = v.get("advice") or ("", "")
     values = {one.key: v.get(one.role) for one in forms.meeting.fields}
     values[forms.meeting.role("council").key if forms.meeting.role("council") else ""] = council
-    if date is not None:
-        values[date.key] = date_ja(v["date"]) if v.get("date") else ""
     title = meeting_title(forms.meeting, values, numbered=v.get("number") is not None)
-    return m.Meeting(id=src.stem, path=src.path_display, council=council, number=v["number"], date=v.get("date"),
+    return m.Meeting(id=src.stem, path=src.path_display, council=council, number=v.get("number"), date=v.get("date"),
                      start=start, end=end, place=v.get("place") or "", attendees=v.get("attendees") or (),
                      basis_text=v.get("basis_text") or forms.council["審議の根拠"], items=v["items"],
                      advice_title=advice_title, advice=src.body.strip("\n"), advice_intro=advice_intro,
                      remarks=v.get("remarks") or (), public=v["public"],
                      body_line=src.body_line + len(src.body) - len(src.body.lstrip("\n")), title=title,
-                     lines=ctx.lines)
+                     lines=ctx.lines, own=tuple((f.key, v.get(f.key)) for f in forms.meeting.fields if not f.role))

@@ -90,7 +90,7 @@ def load_readings(content: Path, problems) -> Optional[Readings]:
 
 def read_one(rel: str, name: str, line: int, value, problems) -> Optional[str]:
     """One `名前: よみ` line: the reading, or None after reporting why it cannot be one."""
-    example = "`国土交通省: こくどこうつうしょう` のように、名前の後にひらがなの読みを書いてください"
+    example = "`厚生労働省: こうせいろうどうしょう` のように、名前の後にひらがなの読みを書いてください"
     if value is None or value == "":
         problems.error(rel, line, name, "読みがありません", example)
         return None

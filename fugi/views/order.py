@@ -1,6 +1,6 @@
 """The 次第 (order of business) of a meeting, as printed on the first pages of the members' packet.
 
-Its words (開会, 審議事項, その他, 閉会, the packet's name) come from forms.yml (会議.次第); the items are the
+Its words (the opening and closing headings, the items' heading, その他, the packet's name) come from forms.yml (会議.次第); the items are the
 meeting's 審議事項 in their order, each with its 資料番号, or the forms' ファイルなし when it has no file.
 The packet is for the members: draft and non-public items are listed and included, and the view says which."""
 from __future__ import annotations
@@ -65,7 +65,7 @@ def order_view(meeting: m.Meeting, forms) -> OrderView:
     return OrderView(
         id=meeting.id, title=order_title(meeting, forms), name=words["一式"],
         when_place=f"{when} {meeting.place}" if meeting.place else when,
-        words=SimpleNamespace(open=words["開会"], items=words["議事"], other=words["その他"], close=words["閉会"]),
+        words=SimpleNamespace(open=words["始め"], items=words["議事"], other=words["その他"], close=words["終わり"]),
         items=items, unpublished=unpublished, mark=words.get("限定の印", "") if unpublished else "")
 
 

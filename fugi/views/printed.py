@@ -6,6 +6,8 @@ from types import SimpleNamespace
 from typing import Optional
 
 from fugi import model as m
+from fugi.forms import numbering
+from fugi.forms.definition import title_pieces
 from fugi.forms.kinds import SEP, partner_text, period_text  # noqa: F401  (printed forms of values, re-exported)
 from fugi.forms.registry import KINDS
 from fugi.views.flow import flow_graph, flow_rows
@@ -14,6 +16,7 @@ from fugi.views.wareki import date_ja, fiscal_year, fiscal_year_ja, time_ja
 YEAR = "年度"  # the fiscal year of a meeting (April to March): a heading, a filter and a column
 UNKNOWN_YEAR = "年度不明"  # a meeting whose date is not known
 UNKNOWN_DATE = "日付不明"
+GENERIC_DECIDED = "審議した"  # the verb of a decision where the forms give none (会議.結論の述語)
 
 
 def not_heard(forms) -> str:
@@ -39,7 +42,10 @@ def labels(forms) -> SimpleNamespace:
     headings = meeting.texts.get("見出し", {})
     return SimpleNamespace(**{
         "agenda": agenda.name, "meeting": meeting.name, "paper": agenda.texts["番号の接頭語"], "partners": agenda.texts["相手先の総称"],
-        "cover_title": agenda.texts["表紙の表題"],
+        "cover_title": agenda.texts.get("表紙の表題", ""), "cover_text": agenda.texts.get("表紙の本文", ""),
+        "sheet_word": agenda.texts.get("区分の見出し", ""),
+        "decided": meeting.texts.get("結論の述語") or GENERIC_DECIDED, "has_checklists": forms.has_checklists,
+        "kinds": list(forms.kinds()), "kind": meeting.part("items", "kind").label if meeting.part("items", "kind") else "",
         **{role: label(agenda, role) for role in ("title", "number", "status", "public", "basis", "departments",
                                                    "flow", "info_items", "checklists")},
         "sections": departments.options.get("課のラベル", departments.label) if departments else "",
@@ -214,9 +220,9 @@ def catalog_view(entry: m.CatalogChecklist, forms) -> ChecklistView:
 # Agenda items
 
 
-def basis_text(agenda: m.Agenda) -> str:
-    """◇第3条第1項第3号（外部結合、業務委託）"""
-    return f"◇{agenda.article}（{SEP.join(agenda.basis)}）"
+def basis_text(agenda: m.Agenda, forms) -> str:
+    """◇第3条第1項第3号（外部結合、業務委託）: the mark (議題.根拠の印), the article and the categories."""
+    return f"{forms.agenda.texts.get('根拠の印', '')}{agenda.article}（{SEP.join(agenda.basis)}）"
 
 
 def departments_text(agenda: m.Agenda, forms) -> str:
@@ -293,6 +299,7 @@ class AgendaView:
     decision: str
     year: str
     conditions: list = field(default_factory=list)  # the conditions of the decision, as printed
+    kind: str = ""  # the kind of item its latest meeting deliberated it as (諮問事項 …), where the forms have kinds
     history: list = field(default_factory=list)  # every meeting that deliberated it, oldest first (history_entry)
     follow: list = field(default_factory=list)  # its conditions that ask for a report (fugi.views.followup.follow_entry)
 
@@ -307,7 +314,7 @@ def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
     extra = attachments(agenda, forms)
     return AgendaView(
         id=agenda.id, title=agenda.title, number=agenda.number, number_text=paper_number(agenda, forms)[1],
-        status=agenda.status_word, basis_text=basis_text(agenda), departments_text=departments_text(agenda, forms),
+        status=agenda.status_word, basis_text=basis_text(agenda, forms), departments_text=departments_text(agenda, forms),
         departments_names=departments_names(agenda), categories=list(agenda.sheet_categories),
         sections=section_names(agenda),
         partners=[(role, names) for role, names in partners_by_role(agenda, forms).items() if names],
@@ -317,7 +324,7 @@ def agenda_view(agenda: m.Agenda, forms) -> AgendaView:
         deviation_total=sum(c.deviation_total for c in checklists),
         meeting=meeting_summary(meeting), item_number=item.number if item else None,
         decision=agenda.decision or forms.undecided, year=year_of(meeting, forms)[1],
-        conditions=condition_lines(item.conditions) if item else [],
+        conditions=condition_lines(item.conditions) if item else [], kind=item.kind if item else "",
         history=[history_entry(mt, one, forms, agenda.history) for mt, one in agenda.history],
         follow=agenda_follow(agenda, forms))
 
@@ -403,6 +410,128 @@ def meeting_label(meeting) -> str:
     return f"{meeting_name(meeting)}（{meeting_date(meeting)}）" if meeting.number is not None else meeting_date(meeting)
 
 
+def attendee_lines(meeting, style: str) -> list:
+    """The attendees as printed: one line (名前(役割)、…), or one line per role in order of appearance (【会長】名前)."""
+    if style != "役割ごと":
+        return [attendees_text(meeting)] if meeting.attendees else []
+    groups = {}
+    for one in meeting.attendees:
+        groups.setdefault(one.role, []).append(one.name)
+    return [f"【{role}】{SEP.join(names)}" if role else SEP.join(names) for role, names in groups.items()]
+
+
+def speaker_line(fmt: str, speaker: str) -> str:
+    """（委員） from the format 「（{…}）」: every {…} is the speaker (forms text is data: no str.format)."""
+    if not fmt:
+        return speaker
+    try:
+        pieces = title_pieces(fmt, "話者の形")
+    except ValueError:  # check reports it at its line
+        return speaker
+    return "".join(speaker if kind == "field" else value for kind, value in pieces)
+
+
+def own_lines(form_fields, values) -> list:
+    """(key, label, lines) of the fields declared without a role, with a value."""
+    result = []
+    by_key = {f.key: f for f in form_fields}
+    for key, value in values:
+        one = by_key.get(key)
+        if one is not None and value not in (None, "", ()):
+            result.append((key, one.label, KINDS[one.kind].lines(value, one)))
+    return result
+
+
+def record_sections(meeting, forms, items: list, groups: list) -> list:
+    """The meeting record laid out as 会議.構成 says: numbered sections in order, each a list of paragraphs with a
+    style (text, group, entry, item, block, speaker) that Word and the site both print.  Empty sections are left
+    out (the record of a meeting without absentees has no 欠席者 section)."""
+    layout = forms.meeting.texts.get("構成") or {}
+    if not layout:
+        return []
+    own = {key: (label, lines) for key, label, lines in own_lines(forms.meeting.fields, meeting.own)}
+    remarks_field = forms.meeting.role("remarks")
+    decision, conditions = forms.meeting.part("items", "decision"), forms.meeting.part("items", "conditions")
+    said = {g.item_number: g for g in meeting.remarks}
+    when = meeting_when(meeting)
+
+    def item_list(style: str) -> list:
+        found = []
+        for group in groups or [{"kind": "", "label": "", "items": items}]:
+            if group["kind"]:
+                found.append({"style": "group", "text": f"{group['label']}{group['kind']}"})
+            for item in group["items"]:
+                found.append({"style": style, "text": f"{item['label']} {item['title']}".strip(), "number": item["number"],
+                              "agenda_id": item["agenda_id"], "label": item["label"], "title": item["title"]})
+        return found
+
+    def results() -> list:
+        found = []
+        for one in item_list("item"):
+            found.append(one)
+            if one["style"] != "item":
+                continue
+            item = next(i for i in items if i["number"] == one["number"])
+            source = next(d for d in meeting.items if d.number == one["number"])
+            values = {key: lines for key, _, lines in own_lines(forms.meeting.role("items").parts, source.own)}
+            labels_ = {p.key: p.label for p in forms.meeting.role("items").parts}
+            for name in layout.get("項目ごとの欄", ()):
+                if remarks_field is not None and name == remarks_field.key:
+                    group = said.get(one["number"])
+                    if group is None or not (group.remarks or group.notice):
+                        continue
+                    found.append({"style": "block", "text": f"【{remarks_field.label}】"})
+                    if group.notice:
+                        found.append({"style": "text", "text": group.notice})
+                    for remark in group.remarks:
+                        found.append({"style": "speaker", "text": speaker_line(layout.get("話者の形", ""), remark.speaker)})
+                        found += [{"style": "text", "text": line} for line in remark.text]
+                elif decision is not None and name == decision.key:
+                    found += [{"style": "block", "text": f"【{decision.label}】"},
+                              {"style": "text", "text": item["decision"] or forms.undecided}]
+                elif conditions is not None and name == conditions.key:
+                    if item["conditions"]:
+                        found.append({"style": "block", "text": f"【{conditions.label}】"})
+                        found += [{"style": "text", "text": line} for line in item["conditions"]]
+                elif values.get(name):
+                    found.append({"style": "block", "text": f"【{labels_[name]}】"})
+                    found += [{"style": "text", "text": line} for line in values[name]]
+            if item["note"]:
+                found.append({"style": "text", "text": item["note"]})
+        return found
+
+    def content(what: str) -> list:
+        if what == "date":
+            return [{"style": "text", "text": when}]
+        if what == "place":
+            return [{"style": "text", "text": meeting.place}] if meeting.place else []
+        if what == "date_place":
+            return [{"style": "text", "text": f"{when} {meeting.place}" if meeting.place else when}]
+        if what == "attendees":
+            return [{"style": "text", "text": line} for line in attendee_lines(meeting, layout.get("名簿の形", ""))]
+        if what == "basis_text":
+            return [{"style": "text", "text": meeting.basis_text}] if meeting.basis_text else []
+        if what == "items":
+            return item_list("entry")
+        if what == "results":
+            return results()
+        if what == "advice":
+            lines = [meeting.advice_intro] if meeting.advice_intro else []
+            lines += [p.strip() for p in meeting.advice.split("\n\n") if p.strip()]
+            return [{"style": "text", "text": line} for line in lines]
+        return [{"style": "text", "text": line} for line in own.get(what, ("", []))[1]]
+
+    sections = []
+    for section in layout.get("節", ()):
+        paragraphs = content(section["content"])
+        if not paragraphs:
+            continue
+        number = numbering.label(layout.get("番号", "なし"), len(sections) + 1)
+        sections.append({"heading": f"{number} {section['heading']}".strip(), "content": section["content"],
+                         "paragraphs": paragraphs})
+    return sections
+
+
 def meeting_summary(meeting) -> Optional[dict]:
     if meeting is None:
         return None
@@ -414,7 +543,8 @@ def meeting_summary(meeting) -> Optional[dict]:
 class MeetingView:
     id: str
     title: str
-    number: int
+    number: Optional[int]
+    name: str  # 第5回, or the date of a meeting without a number
     date: str
     year: str
     when: str
@@ -427,6 +557,34 @@ class MeetingView:
     advice_intro: str
     advice: str  # Markdown source
     remarks: list  # [{number, note, remarks: [{speaker, text: [...]}]}]
+    groups: list = field(default_factory=list)  # [{kind, label, items}] where the forms declare kinds of item
+    sections: list = field(default_factory=list)  # [{heading, paragraphs: [{style, text …}]}] (会議.構成), else []
+
+
+def item_labels(meeting: m.Meeting, forms) -> dict:
+    """{item number: (printed label, reference)}: (3) / 審議事項(3), or by kind ア / 報告事項ア (each kind numbered in
+    its own style; a kind with one item unnumbered where the forms say 一つなら番号なし)."""
+    field_ = forms.meeting.role("items")
+    options = field_.options if field_ else {}
+    result = {}
+    if not forms.kinds():
+        for item in meeting.items:
+            text = numbering.label(options.get("番号") or "(1)", item.number)
+            result[item.number] = (text, f"{field_.label}{text}")
+        return result
+    for kind in kind_order(meeting, forms):
+        members = [item for item in meeting.items if item.kind == kind]
+        alone = len(members) == 1 and options.get("一つなら番号なし") is True
+        for index, item in enumerate(members, start=1):
+            text = "" if alone else numbering.label(forms.kind_style(kind), index)
+            result[item.number] = (text, f"{kind or field_.label}{text}")
+    return result
+
+
+def kind_order(meeting: m.Meeting, forms) -> list:
+    """The kinds of this meeting's items in the forms' order (items without a kind last)."""
+    present = {item.kind for item in meeting.items}
+    return [k for k in (*forms.kinds(), "") if k in present]
 
 
 def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
@@ -434,21 +592,30 @@ def meeting_view(meeting: m.Meeting, forms) -> MeetingView:
     from fugi.views.followup import report_shown
 
     when = meeting_when(meeting)
+    labels_ = item_labels(meeting, forms)
     items = [{"number": item.number, "title": item.title or (item.agenda.title if item.agenda else ""),
               "decision": report_shown(item, forms) if item.reports else item.decision or forms.undecided,
               "conditions": condition_lines(item.conditions), "note": item.notice,
-              "agenda_id": item.agenda.id if item.agenda else None,
+              "agenda_id": item.agenda.id if item.agenda else None, "kind": item.kind,
+              "label": labels_[item.number][0], "ref": labels_[item.number][1],
               "agenda_number_text": paper_number(item.agenda, forms)[1] if item.agenda else None,
               **dict(zip(("earlier", "later"), neighbours(meeting, item, forms)))}
              for item in meeting.items]
+    groups = []
+    if forms.kinds():
+        style = (forms.meeting.role("items").options.get("まとまりの番号") or "(1)")
+        for index, kind in enumerate(kind_order(meeting, forms), start=1):
+            groups.append({"kind": kind, "label": numbering.label(style, index),
+                           "items": [i for i in items if i["kind"] == kind]})
     return MeetingView(
-        id=meeting.id, title=meeting.title, number=meeting.number, date=meeting_date(meeting),
+        id=meeting.id, title=meeting.title, number=meeting.number, name=meeting_name(meeting), date=meeting_date(meeting),
         year=year_of(meeting)[1], when=when, place=meeting.place,
         when_place=f"{when} {meeting.place}" if meeting.place else when, attendees=attendees_text(meeting),
         basis_text=meeting.basis_text, items=items, advice_title=meeting.advice_title,
         advice_intro=meeting.advice_intro, advice=meeting.advice,
-        remarks=[{"number": g.item_number, "note": g.notice,
-                  "remarks": [{"speaker": r.speaker, "text": list(r.text)} for r in g.remarks]} for g in meeting.remarks])
+        remarks=[{"number": g.item_number, "note": g.notice, "ref": labels_.get(g.item_number, ("", ""))[1],
+                  "remarks": [{"speaker": r.speaker, "text": list(r.text)} for r in g.remarks]} for g in meeting.remarks],
+        groups=groups, sections=record_sections(meeting, forms, items, groups))
 
 
 class Views:

@@ -44,7 +44,7 @@ def _deliberation(item: m.Deliberation, published: dict, forms) -> m.Deliberatio
     hidden = hidden_title(forms)
     notice = withheld_notice(forms) if item.conditions else ""
     if item.withheld:
-        return dataclasses.replace(item, title=hidden, agenda=None, agenda_id=None, conditions=(), notice=notice)
+        return dataclasses.replace(item, title=hidden, agenda=None, agenda_id=None, conditions=(), notice=notice, own=())
     if not item.agenda_id:
         return item
     agenda = published.get(item.agenda_id)
@@ -54,4 +54,4 @@ def _deliberation(item: m.Deliberation, published: dict, forms) -> m.Deliberatio
     if item.agenda is not None and (not title or title == item.agenda.title):
         title = hidden
     return dataclasses.replace(item, title=title, agenda=None, agenda_id=None, conditions=(), withheld=True,
-                               notice=notice)
+                               notice=notice, own=())

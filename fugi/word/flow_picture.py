@@ -41,7 +41,7 @@ def engine_id() -> str:
 
 def missing_notice() -> str:
     """The line check and build print when `dot` is missing (everything else is still made)."""
-    return ("Graphviz（dot）が見つからないため、別紙から作る流れの図は作っていません（サイトに載せる矢印の表と、ほかの出力は作りました）。"
+    return ("Graphviz（dot）が見つからないため、区分の欄から作る流れの図は作っていません（サイトに載せる矢印の表と、ほかの出力は作りました）。"
             "図も作るには Graphviz を入れてください（Debian: sudo apt-get install graphviz fonts-ipaexfont）")
 
 

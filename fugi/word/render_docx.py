@@ -37,7 +37,7 @@ REQUIRED_TAGS = {
     "agenda": ("{{ title }}", "{{ basis_text }}", "{{ departments_text }}", "for row in overview_rows",
                            "{{p body }}", "for sheet in sheets", "for row in sheet.rows", "if flow", "if items",
                            "for checklist in checklists", "for row in group.rows"),
-    "meeting": ("{{ title }}", "{{ when_place }}", "{{ attendees }}", "{{ basis_text }}", "for item in items",
+    "meeting": ("{{ title }}", "{{ when_place }}", "{{ attendees }}", "{{ basis_text }}", "for item in",
                             "{{p advice }}", "for group in remarks"),
     "order": ("{{ title }}", "{{ when_place }}", "{{ words.open }}", "{{ words.items }}", "for item in items",
               "{{ item.paper }}", "{{ words.other }}", "{{ words.close }}"),
@@ -92,7 +92,8 @@ class Template(DocxTemplate):
     def patch_xml(self, src_xml):
         patched = self._patched.get(src_xml)
         if patched is None:
-            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+            # a text the template marks xml:space="default" (make_templates.plain_text) prints as a plain <w:t>
+            patched = self._patched[src_xml] = super().patch_xml(src_xml).replace('<w:t xml:space="default">', "<w:t>")
         return patched
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
@@ -246,6 +247,11 @@ def agenda_context(agenda: m.Agenda, forms, template: Template, content_root: Pa
     }
 
 
+def item_context(item: dict) -> dict:
+    """One deliberated item as the meeting's Word file prints it (its label: (1), or ア within its kind)."""
+    return {key: item[key] for key in ("number", "label", "title", "decision", "conditions", "note")}
+
+
 def meeting_context(meeting: m.Meeting, forms, template: Template, view) -> dict:
     return {
         "labels": labels(forms),
@@ -253,14 +259,18 @@ def meeting_context(meeting: m.Meeting, forms, template: Template, view) -> dict
         "when_place": view.when_place,
         "attendees": view.attendees,
         "basis_text": view.basis_text,
-        "items": [{key: i[key] for key in ("number", "title", "decision", "conditions", "note")} for i in view.items],
+        "items": [item_context(i) for i in view.items],  # flat, for a template restyled before the kinds
+        "groups": [{"kind": g["kind"], "label": g["label"], "items": [item_context(i) for i in g["items"]]}
+                   for g in view.groups] or [{"kind": "", "label": "", "items": [item_context(i) for i in view.items]}],
         "advice_title": f"【{view.advice_title}】" if view.advice_title else "",
         "advice_intro": view.advice_intro,
         "advice": template.markdown("advice").render(view.advice) if view.advice.strip() else None,
         "remarks": [{"number": group["number"], "note": group["note"],
+                     "heading": group["ref"] if view.groups else f"{labels(forms).items}({group['number']})",
                      "remarks": [{"speaker": r["speaker"], "first": r["text"][0] if r["text"] else "",
                                   "rest": r["text"][1:]} for r in group["remarks"]]}
                     for group in view.remarks],
+        "sections": view.sections,
     }
 
 
@@ -274,7 +284,7 @@ def agenda_docx(agenda: m.Agenda, forms, content_root: Path, view=None) -> bytes
     template = load_template(template_path(forms.agenda), "agenda")
     context = agenda_context(agenda, forms, template, content_root, view)
     when = agenda.meeting.date if agenda.meeting and agenda.meeting.date else None
-    subject = f"{forms.agenda.texts['表紙の表題'].replace(chr(0x3000), ' ')} {context['number_text']}"
+    subject = f"{(forms.agenda.texts.get('表紙の表題') or forms.agenda.name).replace(chr(0x3000), ' ')} {context['number_text']}"
     return template.render_bytes(context, agenda.title, subject, when, view.departments_names)
 
 

@@ -254,6 +254,14 @@ def para(container, text="", style="Normal", page_break_before=False):
     return paragraph
 
 
+def plain_text(paragraph):
+    """Mark the paragraph's text to print as plain <w:t> (xml:space="default", dropped when rendered): docxtpl
+    would otherwise mark a tag's text xml:space="preserve", and a value without spaces to keep reads the same."""
+    for t in paragraph._p.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"):
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "default")
+    return paragraph
+
+
 def cell_text(cell, text, style="表文字"):
     """Write one paragraph (or several, one per line) into an empty cell."""
     lines = text.split("\n")
@@ -323,6 +331,7 @@ def center(cell):
 
 def agenda_body(doc):
     para(doc, "{{ number_text }}", "書類番号")
+    para(doc, "{%p if labels.cover_title %}")  # the cover, where the forms give it a title (議題.表紙の表題)
     para(doc, "{{ labels.cover_title }}", "文書表題")
     cover = grid_table(doc, [25, 135], 1)
     row_props(cover.rows[0])
@@ -331,13 +340,19 @@ def agenda_body(doc):
     center(label)
     cell_text(value, "{{ title }}")
     center(value)
-    para(doc, "内容は別紙のとおり", "案内文")
+    para(doc, "{%p if labels.cover_text %}")  # the cover's sentence (議題.表紙の本文), where the forms give one
+    plain_text(para(doc, "{{ labels.cover_text }}", "案内文"))
+    para(doc, "{%p endif %}")
     para(doc, "{{ labels.basis }}", "項目ラベル")
     para(doc, "{{ basis_text }}", "項目値")
     para(doc, "{{ departments_text }}", "担当表示")
 
-    # 事業の概要: the fields of the forms' table, then the Markdown body as the last row
+    # 事業の概要: the fields of the forms' table, then the Markdown body as the last row (on a page of its own
+    # after a cover; first, under the number, without one)
     para(doc, "{{ labels.overview }}", "大見出し", page_break_before=True)
+    para(doc, "{%p else %}")
+    para(doc, "{{ labels.overview }}", "大見出し")
+    para(doc, "{%p endif %}")
     overview = grid_table(doc, [30, 130], 4)
     tag_row(overview.rows[0], "{%tr for row in overview_rows %}")
     row_props(overview.rows[1])
@@ -464,6 +479,23 @@ def checklist_row(row, keep_with_next):
 
 def meeting_body(doc):
     para(doc, "{{ title }}", "文書表題")
+    # the record laid out by the forms (会議.構成): numbered sections of styled paragraphs, the same as the site's
+    para(doc, "{%p if sections %}")
+    para(doc, "{%p for s in sections %}")
+    para(doc, "{{ s.heading }}", "会議見出し")
+    para(doc, "{%p for p in s.paragraphs %}")
+    para(doc, "{%p if p.style == 'group' %}")
+    para(doc, "{{ p.text }}", "発言見出し")
+    para(doc, "{%p elif p.style == 'item' or p.style == 'entry' %}")
+    para(doc, "{{ p.text }}", "議事項目")
+    para(doc, "{%p elif p.style == 'block' %}")
+    para(doc, "{{ p.text }}", "発言見出し")
+    para(doc, "{%p else %}")
+    para(doc, "{{ p.text }}", "会議本文")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
     para(doc, "{{ labels.when }}", "会議見出し")
     para(doc, "{{ when_place }}", "会議本文")
     para(doc, "{{ labels.meeting_attendees }}", "会議見出し")
@@ -472,8 +504,12 @@ def meeting_body(doc):
     para(doc, "1 {{ labels.meeting_basis_text }}", "会議見出し")
     para(doc, "{{ basis_text }}", "会議本文")
     para(doc, "【{{ labels.items }}】", "会議見出し")
-    para(doc, "{%p for item in items %}")
-    para(doc, "({{ item.number }}) {{ item.title }}", "議事項目")
+    para(doc, "{%p for group in groups %}")  # the items by kind ((1)諮問事項 …), or one group without a heading
+    para(doc, "{%p if group.kind %}")
+    para(doc, "{{ group.label }}{{ group.kind }}", "発言見出し")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for item in group['items'] %}")
+    para(doc, "{{ item.label }} {{ item.title }}", "議事項目")
     para(doc, "{%p if item.decision %}")
     para(doc, "⇒ {{ item.decision }}", "決定")
     para(doc, "{%p endif %}")
@@ -483,6 +519,7 @@ def meeting_body(doc):
     para(doc, "{%p if item.note %}")
     para(doc, "{{ item.note }}", "決定の付記")
     para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p if advice_title or advice %}")
     para(doc, "{{ advice_title }}", "会議見出し")
@@ -496,7 +533,7 @@ def meeting_body(doc):
     para(doc, "{%p if remarks %}")
     para(doc, "【{{ labels.meeting_remarks }}】", "会議見出し")
     para(doc, "{%p for group in remarks %}")
-    para(doc, "{{ labels.items }}({{ group.number }})について", "発言見出し")
+    para(doc, "{{ group.heading }}について", "発言見出し")
     para(doc, "{%p if group.note %}")
     para(doc, "{{ group.note }}", "発言続き")
     para(doc, "{%p endif %}")
@@ -507,6 +544,7 @@ def meeting_body(doc):
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     para(doc, "{%p endif %}")
 
 
