@@ -125,6 +125,12 @@ EXPECTED = {
         "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
         "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
     ],
+    "meeting-spaced-title-names-withheld.md": [  # a space (ASCII or full-width), a line break, half-width kana
+        "4: 場所: 場所に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の場所から外してください",
+        "8: 出席者[2]: 出席会員等に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の出席会員等から外してください",
+        "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
+        "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
+    ],
     "control-character-title.md": [
         "2: 件名: 制御文字（U+0007）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
     ],
@@ -146,6 +152,7 @@ REPORTED_ON = {"duplicate-number.md": "minimal.md", "meeting-pending-decided.md"
 # Agenda items a meeting fixture needs besides the base one (tests/fixtures/companions/).
 COMPANIONS = {"meeting-private-item.md": ["private-item.md"], "meeting-advice-names-withheld.md": ["private-item.md"],
               "meeting-place-names-withheld.md": ["private-item.md"],
+              "meeting-spaced-title-names-withheld.md": ["private-item.md"],
               "meeting-pending-decided.md": ["decided-item.md"]}
 
 
