@@ -9,7 +9,7 @@ NEEDED = {
     "docxtpl": "docxtpl", "lxml": "lxml", "mkdocs": "mkdocs", "material": "mkdocs-material", "pagefind": "pagefind",
     "cbor2": "cbor2", "watchfiles": "watchfiles",
     "feedgen": "feedgen", "icalendar": "icalendar", "pykakasi": "pykakasi", "pdfplumber": "pdfplumber",
-    "pypdf": "pypdf", "reportlab": "reportlab",
+    "pypdf": "pypdf", "reportlab": "reportlab", "PIL": "pillow",
 }
 SETUP = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python build.py"
 

@@ -24,7 +24,8 @@ def test_no_packages_at_all(tmp_path):
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         "この Python には fugi に必要なものが入っていません: jinja2, pyyaml, markdown-it-py, python-docx, docxtpl, lxml, "
-        "mkdocs, mkdocs-material, pagefind, cbor2, watchfiles, feedgen, icalendar, pykakasi, pdfplumber, pypdf, reportlab",
+        "mkdocs, mkdocs-material, pagefind, cbor2, watchfiles, feedgen, icalendar, pykakasi, pdfplumber, pypdf, reportlab, "
+        "pillow",
         "README の「使い方」のとおり、このフォルダで次を実行して準備し、以後は .venv/bin/python で動かしてください:",
         f"  {SETUP}",
     ]
@@ -39,7 +40,7 @@ def test_only_the_missing_packages_are_named(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == ("この Python には fugi に必要なものが入っていません: markdown-it-py, python-docx, "
                                              "docxtpl, lxml, mkdocs, mkdocs-material, pagefind, cbor2, watchfiles, feedgen, icalendar, "
-                                             "pykakasi, pdfplumber, pypdf, reportlab")
+                                             "pykakasi, pdfplumber, pypdf, reportlab, pillow")
 
 
 def test_the_setup_command_is_the_readme_s():

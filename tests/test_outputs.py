@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from fugi.build.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, recover, writing
-from fugi.build.reuse import Reuse
+from fugi.build.cache import SEAL, seal, unseal
+from fugi.build.outputs import FILES_HEAD, MARKER, MARKER_TEXT, Outputs, record_of, recover, writing
+from fugi.build.reuse import Reuse, record_path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -224,6 +226,105 @@ def test_without_the_cache_the_markers_hashes_decide(workspace):
     (workspace / "content" / "agendas" / "aircon-josei.md").unlink()  # a file fugi wrote, no longer made
     assert run("docx", "--out", "out", cwd=workspace).returncode == 0
     assert not (workspace / "out" / "agendas" / "aircon-josei.docx").exists()
+
+
+def record_file(out: Path) -> Path:
+    """fugi's own record of what it wrote into `out` (in the build cache the tests share)."""
+    return Path(os.environ["FUGI_CACHE"]) / "outputs" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:20]
+                                                         + ".json")
+
+
+def record_data(out: Path) -> dict:
+    """The record's data, whether it is sealed (signed) or, as in an older fugi, plain JSON."""
+    stored = record_file(out).read_bytes()
+    if stored.startswith(SEAL):
+        stored = stored[len(SEAL) + 32:]
+    return json.loads(stored)
+
+
+BAD_NOTICE = "キャッシュ: この項目は壊れているか、別のマシンで作られたものです — 使わずに消して作り直します"
+
+
+@pytest.mark.parametrize("how", ["plain JSON", "another machine's key"])
+def test_a_record_edited_by_hand_does_not_make_a_clerks_file_fugis(workspace, how):
+    """The tester's attack: the clerk's notes.txt added to fugi's record with its real hash.  The record is signed;
+    one whose signature does not verify is no record (the marker's hashes decide), with the cache's notice."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    notes = workspace / "out" / "notes.txt"
+    notes.write_text("会議の準備メモ", encoding="utf-8")
+    record = record_data(workspace / "out")
+    record["notes.txt"] = [hashlib.sha256(notes.read_bytes()).hexdigest(), 0, 0, 0, 0]
+    data = json.dumps(record, sort_keys=True).encode("utf-8")
+    record_file(workspace / "out").write_bytes(data if how == "plain JSON" else seal(data, b"k" * 32))
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "out/notes.txt:1: --out: fugi が書いたファイルではありません（作り直すと消えてしまいます） — "
+        "残すなら fugi の出力先の外へ移し、要らなければ消してから、もう一度実行してください。何も変更していません"]
+    assert f"{record_file(workspace / 'out')}: {BAD_NOTICE}" in result.stderr.splitlines()[0]
+    assert notes.read_text(encoding="utf-8") == "会議の準備メモ"
+    assert not record_file(workspace / "out").exists()  # dropped: the next build does not tell it again
+    again = run("docx", "--out", "out", cwd=workspace)
+    assert again.returncode == 1 and BAD_NOTICE not in again.stderr
+
+
+def test_the_record_fugi_writes_is_signed_and_read_back(workspace):
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    stored = record_file(workspace / "out").read_bytes()
+    assert stored.startswith(SEAL) and unseal(stored) is not None
+    assert record_of(workspace / "out") == record_data(workspace / "out")
+    assert "agendas/aircon-josei.docx" in record_of(workspace / "out")
+
+
+MALFORMED = {
+    "a list": [1, 2, 3],
+    "a string": "str",
+    "null": None,
+    "rows not as written": "rows",  # every file of the output given ["x", "y", null, {}, 1]
+    "a short row": "short",  # every file of the output given [its SHA-256]
+    "a hash that is not hex": "nothex",
+    "a boolean for a number": "bool",
+}
+
+
+def _malformed(kind, record: dict):
+    shape = MALFORMED[kind]
+    rows = {"rows": lambda sha: ["x", "y", None, {}, 1], "short": lambda sha: [sha],
+            "nothex": lambda sha: ["z" * 64, 1, 2, 3, 4], "bool": lambda sha: [sha, True, 2, 3, 4]}
+    if isinstance(shape, str) and shape in rows:
+        return {rel: rows[shape](entry[0]) for rel, entry in record.items()}
+    return shape
+
+
+@pytest.mark.parametrize("sealed", [False, True], ids=["plain", "sealed"])
+@pytest.mark.parametrize("kind", list(MALFORMED))
+def test_a_malformed_record_is_dropped_with_the_notice_and_the_markers_hashes_decide(workspace, kind, sealed):
+    """The issue's reproduction: the record overwritten with each bad form, then a build.  Sealed with the real key
+    (as if fugi had written it) its shape is checked too: never a traceback, never fugi's own files disowned."""
+    assert run("docx", "--out", "out", cwd=workspace).returncode == 0
+    data = json.dumps(_malformed(kind, record_data(workspace / "out"))).encode("utf-8")
+    record_file(workspace / "out").write_bytes(seal(data) if sealed else data)
+    result = run("docx", "--out", "out", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "内部エラー" not in result.stdout + result.stderr
+    assert BAD_NOTICE in result.stderr
+    assert "fugi が書いたファイルではありません" not in result.stdout
+    assert record_of(workspace / "out") == record_data(workspace / "out")  # a good record written again
+
+
+def test_record_of_returns_no_record_for_a_malformed_one(tmp_path, monkeypatch):
+    from fugi.build.reuse import write_record
+
+    monkeypatch.setenv("FUGI_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    good = {"a.docx": ["0" * 64, 1, 2, 3, 4]}
+    write_record(record_path(out.resolve(), tmp_path / "cache"), good)
+    assert record_of(out) == good
+    for bad in ([1, 2, 3], "str", {"a.docx": ["x", "y", None, {}, 1]}, {"a.docx": ["0" * 64, 1, 2, 3]},
+                {"a.docx": ["0" * 64, 1.5, 2, 3, 4]}, {"": ["0" * 64, 1, 2, 3, 4]}):
+        record_path(out.resolve(), tmp_path / "cache").write_bytes(seal(json.dumps(bad).encode("utf-8")))
+        assert record_of(out) is None, bad
+        assert Reuse(out, tmp_path / "cache").known == {}
 
 
 def test_a_new_folder_with_only_an_operating_systems_litter_counts_as_empty(workspace):

@@ -125,6 +125,12 @@ EXPECTED = {
         "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
         "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
     ],
+    "meeting-spaced-title-names-withheld.md": [  # a space (ASCII or full-width), a line break, half-width kana
+        "4: 場所: 場所に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の場所から外してください",
+        "8: 出席者[2]: 出席会員等に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の出席会員等から外してください",
+        "14: 審議事項[2].件名: 審議事項に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の審議事項から外してください",
+        "20: 発言[1].発言[1].内容: 発言に、載せない審議事項(1)の件名「非公開のテスト事業について」があります — 公開する会議概要の発言から外してください",
+    ],
     "control-character-title.md": [
         "2: 件名: 制御文字（U+0007）が入っています — 「\\a」「\\x07」のような書き方や貼り付けで入った見えない文字です。その文字を取り除いてください",
     ],
@@ -146,6 +152,7 @@ REPORTED_ON = {"duplicate-number.md": "minimal.md", "meeting-pending-decided.md"
 # Agenda items a meeting fixture needs besides the base one (tests/fixtures/companions/).
 COMPANIONS = {"meeting-private-item.md": ["private-item.md"], "meeting-advice-names-withheld.md": ["private-item.md"],
               "meeting-place-names-withheld.md": ["private-item.md"],
+              "meeting-spaced-title-names-withheld.md": ["private-item.md"],
               "meeting-pending-decided.md": ["decided-item.md"]}
 
 
@@ -258,6 +265,38 @@ def png(width: int, height: int) -> bytes:
 
 PNG = png(4, 3)
 BROKEN = "画像をもう一度書き出して（保存し直して）から置いてください"
+UNREADABLE = "は画像として読めません（途中で切れているか、中身が壊れているか、大きさが 0 です）"
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """The tester's PNG: a header of width x height with the data of one pixel (what Word's reader accepts)."""
+    import struct
+    import zlib
+
+    head = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    whole = png(1, 1)
+    return whole[:8] + struct.pack(">I", 13) + head + struct.pack(">I", zlib.crc32(head)) + whole[8 + 25:]
+
+
+def png_zeroed_crc() -> bytes:
+    """A real 2 x 2 PNG whose header chunk's CRC is zeroed."""
+    data = bytearray(png(2, 2))
+    data[8 + 8 + 13:8 + 8 + 13 + 4] = b"\0\0\0\0"
+    return bytes(data)
+
+
+def jpeg(cut: float = 1.0) -> bytes:
+    """A real JPEG of noise (made with Pillow), cut to `cut` of its bytes."""
+    import io
+    import random
+
+    from PIL import Image
+
+    picture = Image.frombytes("RGB", (64, 64), random.Random(1).randbytes(64 * 64 * 3))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    data = out.getvalue()
+    return data[:int(len(data) * cut)]
 IMAGE_CASES = {
     "outside": ("../../../../etc/hosts.png", None,
                 "「../../../../etc/hosts.png」は content/ の外を指しています — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
@@ -269,10 +308,16 @@ IMAGE_CASES = {
                      "「images/secret.png」の中身はPNG画像ではありません — 画像を保存し直すか、実際の形式に合った拡張子にしてください"),
     "wrong-extension": ("images/notes.txt", b"text",
                         "「images/notes.txt」は画像ファイルではありません — PNG・JPEG・GIF のいずれかを指定してください"),
-    "truncated-png": ("images/cut.png", png(40, 30)[:20], f"「images/cut.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+    "truncated-png": ("images/cut.png", png(40, 30)[:20], f"「images/cut.png」{UNREADABLE} — {BROKEN}"),
     "truncated-jpeg": ("images/cut.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF",
-                       f"「images/cut.jpg」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
-    "empty-png": ("images/zero.png", png(0, 0), f"「images/zero.png」は画像として読めません（途中で切れているか、大きさが 0 です） — {BROKEN}"),
+                       f"「images/cut.jpg」{UNREADABLE} — {BROKEN}"),
+    "empty-png": ("images/zero.png", png(0, 0), f"「images/zero.png」{UNREADABLE} — {BROKEN}"),
+    "png-header-without-data": ("images/bomb.png", png_header_only(1000, 1000), f"「images/bomb.png」{UNREADABLE} — {BROKEN}"),
+    "png-too-many-pixels": ("images/huge.png", png_header_only(100000, 100000),
+                            "「images/huge.png」は画像が大きすぎます（100000×100000 ピクセル。5000万ピクセルまで） — "
+                            "幅 2000 ピクセルほどの大きさで書き出し直してから置いてください"),
+    "png-zeroed-crc": ("images/crc.png", png_zeroed_crc(), f"「images/crc.png」{UNREADABLE} — {BROKEN}"),
+    "jpeg-cut-in-its-data": ("images/half.jpg", jpeg(0.6), f"「images/half.jpg」{UNREADABLE} — {BROKEN}"),
     "missing": ("images/none.png", None,
                 "図のファイル「images/none.png」がありません — content/ の中に置いた画像を、content/ からの相対パスで書いてください（例: images/flow.png）"),
 }
@@ -295,6 +340,25 @@ def test_flow_image_must_be_an_image_inside_content(tmp_path, monkeypatch, case)
         "チェックリスト:", f"個人情報の流れ:\n  図: {image}\nチェックリスト:"), encoding="utf-8")
     _, problems = load_archive(content)
     assert messages(problems, "minimal.md") == [f"27: 個人情報の流れ.図: {expected}"]
+
+
+@pytest.mark.parametrize("name, data", [("flow.png", PNG), ("flow.jpg", jpeg()), ("flow.gif", "gif")])
+def test_a_whole_png_jpeg_or_gif_is_accepted(tmp_path, monkeypatch, name, data):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path)
+    (content / "images").mkdir()
+    if data == "gif":
+        from PIL import Image
+
+        Image.new("P", (8, 6)).save(content / "images" / name, "GIF")
+    else:
+        (content / "images" / name).write_bytes(data)
+    path = content / "agendas" / "minimal.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "チェックリスト:", f"個人情報の流れ:\n  図: images/{name}\nチェックリスト:"), encoding="utf-8")
+    archive, problems = load_archive(content)
+    assert not problems, [str(p) for p in problems]
+    assert archive.agendas[0].data_flow.image == f"images/{name}"
 
 
 def test_an_image_inside_content_is_accepted_even_through_a_symlink_inside(tmp_path, monkeypatch):

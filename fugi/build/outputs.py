@@ -4,7 +4,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import stat
@@ -13,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from fugi.problems import ContentError, Problems
-from fugi.build.reuse import Reuse
+from fugi.build.reuse import Reuse, write_record
 
 #: The file that marks a folder as fugi's output (fugi replaces such a folder whole, and no other).
 MARKER = ".fugi-output"
@@ -151,19 +150,14 @@ def cache_root() -> Path | None:
 
 def record_of(folder: Path, root: Path | None = None) -> dict | None:
     """fugi's own record of what it wrote into the output `folder` (fugi.build.reuse, in the build cache): {relative path:
-    [SHA-256, device, inode, size, time]}, or None when there is none (the cache deleted or off)."""
-    from fugi.build.reuse import record_path
+    [SHA-256, device, inode, size, time]}, or None when there is none (the cache deleted or off) or it is not to be
+    trusted (its seal does not verify, or its shape is not fugi's: fugi.build.reuse.read_record)."""
+    from fugi.build.reuse import read_record, record_path
 
     root = cache_root() if root is None else root
     if root is None:
         return None
-    try:
-        record = json.loads(record_path(Path(folder).resolve(), root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict):
-        return None
-    return {rel: entry for rel, entry in record.items() if isinstance(entry, list) and entry and isinstance(entry[0], str)}
+    return read_record(record_path(Path(folder).resolve(), root))
 
 
 def strangers(folder: Path, record: dict | None = None) -> list:
@@ -301,8 +295,7 @@ class Listing:
                 record[rel] = [wrote, *key] if wrote == sha else [wrote, -1, -1, -1, -1]  # changed since: never linked
             _replace(self.folder / MARKER, MARKER_TEXT + FILES_HEAD + "".join(listed))
             if self.record is not None:
-                self.record.parent.mkdir(parents=True, exist_ok=True)
-                _replace(self.record, json.dumps(record, sort_keys=True))
+                write_record(self.record, record)
 
 
 def forget(target: Path) -> None:

@@ -250,20 +250,62 @@ def image_problem(image: str, content_root) -> tuple | None:
     return broken_image(image, resolved)
 
 
-def broken_image(image: str, path: Path) -> tuple | None:
-    """(message, hint) when the image's header cannot be read as Word reads it (python-docx): a file cut short, or a
-    picture of 0 pixels (its size is divided by); None when Word can place it."""
-    from docx.image.image import Image
+#: The most pixels an image named in content may have: a flow diagram needs far fewer, and every build decodes it.
+MAX_PIXELS = 50_000_000
+#: The formats Pillow may read an image as (IMAGE_MAGIC's), never another one it also knows.
+PILLOW_FORMATS = ("PNG", "JPEG", "GIF")
+_CHECKED: dict = {}  # (path, size, time, inode) -> the image's problem or None: an image named twice is decoded once
 
+
+def broken_image(image: str, path: Path) -> tuple | None:
+    """(message, hint) when the image cannot be shown: its header not readable as Word reads it (python-docx), a
+    picture of 0 pixels (its size is divided by) or of more than MAX_PIXELS, or data Pillow cannot decode (cut
+    short, a chunk's CRC wrong, a header promising pixels the data does not hold); None when it can be placed."""
     try:
-        read = Image.from_file(str(path))
-        ok = read.px_width > 0 and read.px_height > 0 and read.width > 0 and read.height > 0
+        st = path.stat()
+        memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    except OSError:
+        memo = None
+    if memo is not None and memo in _CHECKED:
+        return _CHECKED[memo]
+    problem = _image_problem(image, path)
+    if memo is not None:
+        _CHECKED[memo] = problem
+    return problem
+
+
+def _image_problem(image: str, path: Path) -> tuple | None:
+    from docx.image.image import Image as WordImage
+    from PIL import Image
+
+    unreadable = (f"「{image}」は画像として読めません（途中で切れているか、中身が壊れているか、大きさが 0 です）",
+                  "画像をもう一度書き出して（保存し直して）から置いてください")
+    try:
+        read = WordImage.from_file(str(path))
+        width, height = read.px_width, read.px_height
+        if not (width > 0 and height > 0 and read.width > 0 and read.height > 0):
+            return unreadable
     except Exception:  # noqa: BLE001 - python-docx raises many kinds (UnexpectedEndOfFile, struct.error …)
-        ok = False
-    if ok:
-        return None
-    return (f"「{image}」は画像として読めません（途中で切れているか、大きさが 0 です）",
-            "画像をもう一度書き出して（保存し直して）から置いてください")
+        return unreadable
+    if width * height > MAX_PIXELS:
+        return _too_large(image, width, height)
+    try:
+        with Image.open(path, formats=PILLOW_FORMATS) as picture:
+            if picture.size[0] * picture.size[1] > MAX_PIXELS:
+                return _too_large(image, *picture.size)
+            picture.verify()  # the chunks' CRCs (PNG)
+        with Image.open(path, formats=PILLOW_FORMATS) as picture:  # verify() leaves the file unusable: open again
+            picture.load()  # the data decoded for real: cut short, or fewer pixels than the header says
+    except Image.DecompressionBombError:
+        return _too_large(image, width, height)
+    except Exception:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError, zlib.error …
+        return unreadable
+    return None
+
+
+def _too_large(image: str, width: int, height: int) -> tuple:
+    return (f"「{image}」は画像が大きすぎます（{width}×{height} ピクセル。{MAX_PIXELS // 10000}万ピクセルまで）",
+            "幅 2000 ピクセルほどの大きさで書き出し直してから置いてください")
 
 
 class InfoItems(Kind):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import unicodedata
 
 from fugi import model as m
 
@@ -130,7 +131,8 @@ def withheld_parts(forms) -> str:
 def check_advice(meeting: m.Meeting, forms, problems) -> None:
     """What a public meeting publishes must not name an item it withholds (or whose agenda item is not published):
     its 助言, and every other public field — 場所, 出席者, 審議内容, another item's 件名 and 条件, the 発言 of the
-    items it publishes. Each withheld title is reported at the line of the field where it appears."""
+    items it publishes. Each withheld title is reported at the line of the field where it appears, found with spaces
+    and line breaks ignored and widths folded on both sides (folded())."""
     if not meeting.public:
         return
     hidden = [item for item in meeting.items if item.withheld or (item.agenda is not None and not item.agenda.published)]
@@ -138,17 +140,25 @@ def check_advice(meeting: m.Meeting, forms, problems) -> None:
               for title in dict.fromkeys(t for t in (item.title, item.agenda.title if item.agenda else "") if t)]
     if not titles:
         return
+    folded_titles = [(item, title, folded(title)) for item, title in titles]
     items_label = forms.meeting.role("items").label
     title_label = forms.meeting.part("items", "title").label
     public_label = forms.meeting.role("public").label
     reported = set()
     for line, field, label, text in public_texts(meeting, forms, {item.number for item in hidden}):
-        for item, title in titles:
-            if title in text and (field, item.number) not in reported:
+        text = folded(text)
+        for item, title, fold in folded_titles:
+            if fold and fold in text and (field, item.number) not in reported:
                 reported.add((field, item.number))
                 problems.error(meeting.path, line, field,
                                f"{label}に、載せない{items_label}({item.number})の{title_label}「{title}」があります",
                                f"{public_label}する{forms.meeting.name}の{label}から外してください")
+
+
+def folded(text: str) -> str:
+    """A text as a search for a withheld title compares it: width folded (NFKC: ﾃｽﾄ and テスト, Ｂ and B are the same)
+    and every space (ASCII or full-width) and line break removed, so that a title typed with a space in it is found."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def public_texts(meeting: m.Meeting, forms, hidden: set):
