@@ -144,6 +144,17 @@ def test_meeting_page_links_each_decision_to_its_item(site):
     assert "債権回収業務を弁護士事務所に委託する" in source  # remarks
 
 
+def test_meeting_title_and_heading_carry_the_date_and_the_404_title_names_the_page(site):
+    """Issue 31: 回 restarts each year, so 第5回 alone does not tell meetings apart; the 404 page named nothing."""
+    source = page(site, "meetings/2025-05/index.html")
+    title = re.search(r"<title>(.*?)</title>", source, re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S).group(1)
+    assert title.startswith("新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)） - "), title
+    assert "新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)）" in heading, heading
+    missing = page(site, "404.html")
+    assert re.search(r"<title>ページが見つかりません - ", missing), re.search(r"<title>.*?</title>", missing).group(0)
+
+
 def test_item_page_links_back_to_its_meeting_and_decision(site):
     source = page(site, "agendas/kyoju-support-system/index.html")
     assert 'href="../../meetings/2025-05/#item-5"' in source

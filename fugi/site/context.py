@@ -68,9 +68,14 @@ def meetings_by_year(meetings, forms) -> list:
     return result
 
 
+def dated_title(title: str, date: str) -> str:
+    """A meeting's page title and heading with its date (回 restarts each year: 第5回 alone names 10 meetings)."""
+    return f"{title}（{date}）" if date and date not in title else title
+
+
 def meeting_context(meeting: m.Meeting, forms, downloads: dict) -> dict:
     view = v.meeting_view(meeting, forms)
-    return {**vars(view), "council": meeting.council,
+    return {**vars(view), "council": meeting.council, "heading": dated_title(view.title, view.date),
             "advice_html": render_markdown(view.advice) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
 
