@@ -269,3 +269,25 @@ def test_feed_and_calendar_leave_out_the_conditions_of_a_conditional_approval():
     description = str(seventh["description"]).split("\n")
     assert description[1:3] == ["(1) 案内状の印刷の委託について ⇒ 条件付承認", "　条件: 印刷の終了後、データを消去した証明書を提出させること。"]
     assert description[4:7] == ["　条件:", "　(1) 年に1回、運用状況を報告すること。", "　(2) 相手方のシステムの変更があれば、事前に報告すること。"]
+
+
+def test_the_feed_holds_the_newest_decisions_only(tmp_path):
+    """Issue 31: the 1,000-item feed was one 557 KB document; it keeps the FEED_ENTRIES newest decisions (the whole
+    history is in the open data)."""
+    import sys
+
+    from fugi.pipeline import checked_archive
+    from fugi.views.public import public_archive
+    from fugi.site.feeds import FEED_ENTRIES, atom_feed, decisions
+
+    sys.path.insert(0, str(sitebuild.REPO / "bench"))
+    from bench_site import synthetic_content
+
+    public = public_archive(checked_archive(synthetic_content(tmp_path / "content", 120), report=lambda line: None))
+    every = decisions(public)
+    assert len(every) > FEED_ENTRIES == 50
+    feed = ET.fromstring(atom_feed(public))
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [e.find(f"{atom}link").get("href") for e in feed.findall(f"{atom}entry")]
+    assert links == [d[0] for d in every[:FEED_ENTRIES]]  # the newest, newest first
+    assert feed.find(f"{atom}updated").text.startswith(every[0][2].date.isoformat())
