@@ -110,6 +110,14 @@ def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(
     assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
 
 
+def test_a_page_view_requests_no_sitemap(visit, archive_url):
+    """Issue 31: the theme fetched sitemap.xml beside each link[rel=alternate] of the head (the feed and the
+    calendar): two requests on every page view, 404 without サイト.URL."""
+    for path in ("", "agendas/aircon-josei/", "meetings/"):
+        visit.page.goto(archive_url + path, wait_until="networkidle")
+    assert [url for url in visit.requests if "sitemap" in url] == []
+
+
 def test_with_the_data_saver_on_search_loads_only_when_the_box_is_used(visit, archive_url):
     page = visit.page
     page.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
