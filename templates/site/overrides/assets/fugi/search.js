@@ -50,8 +50,8 @@ function setup(box) {
   let lastCounts = null;
   let filtersLoading = null;
 
-  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load with the page (see the end of
-  // setup), so the first query only fetches the index chunk and the fragments it needs.
+  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load when the reader is about to
+  // search (see the end of setup), so the first query only fetches the index chunk and the fragments it needs.
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
@@ -339,11 +339,18 @@ function setup(box) {
     }
   });
 
-  // Pagefind loads as this script runs (the page is parsed by then; its fetches and the WebAssembly's
-  // compiling run beside the page's first paint), so it is ready, and warmed up, when the reader reaches the box;
-  // with the browser's data saver on, only once the reader opens the box
+  // Pagefind (~115 KB) loads when the reader is about to search, not on every page view: the pointer over the
+  // search box or the header's button, a touch on them, the focus in the box (Tab, the "/" key); it is warmed up
+  // from then on.  With the browser's data saver on, only once the reader opens the box.
   const saveData = navigator.connection && navigator.connection.saveData;
-  if (/^https?:$/.test(window.location.protocol) && !saveData) load();
+  if (/^https?:$/.test(window.location.protocol) && !saveData) {
+    for (const target of [box, opener]) {
+      if (!target) continue;
+      for (const type of ["pointerenter", "pointerdown", "focusin"]) {
+        target.addEventListener(type, () => load(), { once: true, passive: true });
+      }
+    }
+  }
 
   sync();
   const params = new URLSearchParams(window.location.search);
