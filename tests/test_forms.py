@@ -17,7 +17,8 @@ CONTENT = ROOT / "content"
 SEARCH_JS = ROOT / "templates" / "site" / "overrides" / "assets" / "fugi" / "search.js"
 
 #: Keys of forms.yml whose values are fugi's own words or file names, not the council's vocabulary.
-ENGINE_VALUES = {"役割", "種類", "扱い", "但し書き", "ID", "標準", "URL", "Word", "説明", "検索の例"}
+ENGINE_VALUES = {"役割", "種類", "扱い", "但し書き", "ID", "標準", "URL", "Word", "説明", "検索の例",
+                 "ライセンス"}  # the name of a licence fugi knows (fugi/forms/licences.py), not a council's word
 
 
 def terms(definition: dict) -> set:
@@ -297,6 +298,9 @@ MISTAKES = {
     "title-position": ('表題: "{会議名}(第{回}回)概要"', '表題: "{0}(第{回}回)概要"', "会議.表題: 表題の {0} は項目にありません"),
     "title-list": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回}回)概要 {出席者}"',
                    "会議.表題: 表題の {出席者} は1行の値ではないので表題に入れられません"),
+    "licence": ("  ライセンス: 公共データ利用規約", "  ライセンス: CC BY",
+                "サイト.ライセンス: 「CC BY」はオープンデータのライセンスとして選べません — "
+                "CC BY 4.0・公共データ利用規約 のどれかを書いてください"),
     "title-conversion": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回:d}回)概要"',
                          "会議.表題: 表題の {回:d} は項目にありません"),
 }

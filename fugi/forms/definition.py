@@ -10,6 +10,7 @@ from typing import Optional
 from fugi.forms import checklists as _checklists  # noqa: F401  (registers the checklists kind)
 from fugi.forms import role_kinds as _structures  # noqa: F401  (registers the kinds roles imply)
 from fugi.forms.kinds import KINDS, by_name
+from fugi.forms.licences import LICENCES
 from fugi.source.files import load_yaml_file
 from fugi.source.reader import Context, Reader, hint_choices
 from fugi.forms.vocabularies import (CONDITION_RULES, DECISION_MEANINGS, STATUS_MEANINGS, VOCABULARY_KEYS,  # noqa: F401
@@ -112,7 +113,7 @@ class Forms:
 
     path: str
     council: dict  # 自治体, 名称, 略称, 要綱, 根拠の条項, 審議の根拠
-    site: dict  # 名称, 説明, URL
+    site: dict  # 名称, 説明, URL, 問い合わせ先, ライセンス (a key of fugi.forms.licences.LICENCES, or "")
     agenda: DocumentForm
     meeting: DocumentForm
     categories: tuple
@@ -205,9 +206,13 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議の根拠"])
     site_reader = top.mapping("サイト")
     examples = site_reader.names("検索の例", required=False) if site_reader else None
-    site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
+    site = texts(site_reader, ["名称"], ["説明", "URL", "問い合わせ先", "ライセンス"], also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
+        if site["ライセンス"] and site["ライセンス"] not in LICENCES:
+            site_reader.error("ライセンス", f"「{site['ライセンス']}」はオープンデータのライセンスとして選べません",
+                              f"{'・'.join(LICENCES)} のどれかを書いてください（FORMS.md「サイト」）")
+            site = None
     vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)

@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from fugi import model as m
-from fugi.views.printed import labels as form_labels
+from fugi.views.printed import labels as form_labels, meeting_date
 from fugi.site.context import search_filters, site_nav
 from fugi.site.failures import SiteFailure, TemplateFailure
 from fugi.site.feeds import CALENDAR, FEED
@@ -74,12 +74,22 @@ def apply_settings(config, archive: m.Archive) -> None:
         config[key] = value
     config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     config.extra["fugi_feeds"] = feed_links(archive)
+    config.extra["fugi_footer"] = footer(archive)
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
         "placeholder": f"キーワードを入力してください（例: {examples}）" if examples else "キーワードを入力してください",
         "input_placeholder": f"検索（例: {'、'.join(archive.forms.site['検索の例'][:3])}）" if examples else "検索",
     }
+
+
+def footer(archive: m.Archive) -> dict:
+    """What every page's footer says (templates/site/overrides/partials/copyright.html): the contact of the forms
+    and the date of the newest meeting (the archive changes with each meeting; an agenda or meeting page shows its
+    own meeting's date instead, from its front matter).  From the content, never the clock: the same bytes."""
+    dated = [mt for mt in archive.meetings if mt.date is not None]
+    newest = max(dated, key=lambda mt: mt.date) if dated else None
+    return {"contact": archive.forms.site["問い合わせ先"], "updated": meeting_date(newest) if newest else ""}
 
 
 def feed_links(archive: m.Archive) -> dict:

@@ -20,6 +20,7 @@ from fugi.site import context as c
 from fugi.site.failures import TemplateFailure
 from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
 from fugi.site.feeds import write_feeds
+from fugi.forms.licences import licence
 from fugi.site.markup import anchor, finalize, plain, remembered, text, url
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
 from fugi.resources import SITE_TEMPLATES
@@ -234,7 +235,8 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
                 deviations=export.DEVIATIONS if forms.agenda.role("checklists") else "", sensitive=export.SENSITIVE,
                 sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
-                count=len(decisions), list_sep=export.LIST_SEP)
+                count=len(decisions), list_sep=export.LIST_SEP, terms=licence(forms.site["ライセンス"]),
+                terms_column=export.LICENCE_COLUMN)
     return pages.written
 
 
