@@ -498,3 +498,34 @@ def test_hostile_words_of_the_forms_reach_the_theme_as_text(tmp_path, monkeypatc
     assert "<img src=x onerror=alert(3)>別" in shown
     data = json.loads((tmp_path / "out" / "data" / "decisions.json").read_text(encoding="utf-8"))
     assert data["名称"] == "</title><script>alert(1)</script>"  # open data keeps the words, escaped by JSON alone
+
+
+def test_long_lists_are_split_into_pages_with_links_between_them(tmp_path, monkeypatch):
+    """Issue 31: the 1,000-item /agendas/ was one page of 345 KB (244,838 px at 375 px), /browse/partner/ 935 KB.
+    Lists are cut into pages of PAGE_ROWS rows (here 2, for the 4 items of content/); a group larger than a page
+    goes on over the next one; the first page lists where every group starts (its #id still leads there)."""
+    from fugi import pipeline
+    from fugi.site import context
+
+    monkeypatch.setattr(context, "PAGE_ROWS", 2)
+    pipeline.build(sitebuild.CONTENT, docx_out=tmp_path / "docx", site_out=tmp_path / "site", site_pdf=False,
+                   report=lambda line: None)
+    site = tmp_path / "site"
+    first, second = page(site, "agendas/index.html"), page(site, "agendas/page.2/index.html")
+    assert re.search(r"<h1[^>]*>付議事項の一覧（1〜2件目）", first) and re.search(r"<h1[^>]*>付議事項の一覧（3〜4件目）", second)
+    assert not (site / "agendas" / "page.3").exists()
+    assert len(re.findall(r'<td><a href="\.\./agendas/[a-z0-9-]+/"', first)) == 2
+    assert len(re.findall(r'<td><a href="\.\./\.\./agendas/[a-z0-9-]+/"', second)) == 2
+    assert '<a href="../agendas/page.2/">3〜4件目</a>' in first
+    assert '<a href="../agendas/" aria-current="page">1〜2件目</a>' in first
+    assert '<a href="../../agendas/">1〜2件目</a>' in second
+    assert '<a href="../../agendas/page.2/" aria-current="page">3〜4件目</a>' in second
+    category = page(site, "browse/category/index.html")
+    contents = re.search(r'<nav [^>]*class="fugi-contents".*?</nav>', category, re.S).group(0)
+    later = [name for name in ("gaibu-ketsugo", "gyomu-itaku", "sai-itaku", "densan-shori") if f'id="{name}"' in contents]
+    assert later
+    for name in later:  # a group that starts on a later page: the first page's #id is its entry in the list
+        assert re.search(rf'<a href="page\.\d/#{name}" id="{name}">', contents), name
+    assert "外部結合</a>（4件）" in contents  # the whole group's count, though it goes on over two pages
+    continued = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").rglob("page.*/index.html"))
+    assert "外部結合（続き）" in continued

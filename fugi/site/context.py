@@ -147,6 +147,60 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
 
 
+PAGE_ROWS = 50  # rows of a list page: ~18 phone screens at 375 px and ~50 KB of HTML (1,000 rows were 345 KB)
+
+
+def page_file(base: str, number: int) -> str:
+    """The Markdown file of page `number` of a list whose first page is `base` ("agendas/index.md",
+    "browse/partner.md"): the base itself, then <folder>/page.N.md (a dot: no item's file name has one)."""
+    if number == 1:
+        return base
+    folder = base[: -len("/index.md")] if base.endswith("/index.md") else base[: -len(".md")]
+    return f"{folder}/page.{number}.md"
+
+
+def served(file: str) -> str:
+    """A Markdown file's address below the site's root ("agendas/index.md" -> "agendas/", "a/b.md" -> "a/b/")."""
+    return file[: -len("index.md")] if file.endswith("index.md") else file[: -len(".md")] + "/"
+
+
+def pager(base: str, counts: list) -> list:
+    """The links of a list's pages: {file, href, label, first, last} (label: 1〜50件目)."""
+    links, first = [], 1
+    for number, count in enumerate(counts, 1):
+        file = page_file(base, number)
+        links.append({"number": number, "file": file, "href": served(file), "first": first, "last": first + count - 1,
+                      "label": f"{first}〜{first + count - 1}件目"})
+        first += count
+    return links
+
+
+def split_rows(rows: list, size: int | None = None) -> list:
+    size = size or PAGE_ROWS
+    return [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
+
+
+def split_groups(groups: list, size: int | None = None) -> list:
+    """Groups on pages of at most `size` rows (a group of no rows counts as one); a larger group goes on over the
+    next pages, its heading again with `first` false."""
+    size = size or PAGE_ROWS
+    pages, current, count = [], [], 0
+    for group in groups:
+        rows, start = group["rows"], 0
+        while True:
+            if count >= size:
+                pages.append(current)
+                current, count = [], 0
+            part = rows[start:start + size - count]
+            current.append(dict(group, rows=part, first=start == 0))
+            count += max(1, len(part))
+            start += len(part)
+            if start >= len(rows):
+                break
+    pages.append(current)
+    return pages
+
+
 def order_note(names, readings, legal_forms: bool = False) -> str:
     """How a list of names is ordered, as its intro says it: 五十音順 of the readings, and what comes last."""
     missing = len(unread(names, readings))

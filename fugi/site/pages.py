@@ -221,9 +221,20 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2", meeting=c.meeting_context(meeting, forms, downloads),
                     year_id=c.year_anchor(meeting))
-    pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
+    listed = c.split_rows([rows[a.id] for a in agendas])
+    links = c.pager("agendas/index.md", [len(part) for part in listed])
+    for part, link in zip(listed, links):
+        pages.write(link["file"], "agendas.md.j2", rows=part, total=len(agendas), pager=links, here=link)
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
-        pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
+        parts = c.split_groups(groups)
+        links = c.pager(rel, [sum(len(g["rows"]) for g in part) for part in parts])
+        # where each group starts: the first page lists them all (its #id links there when the group is later)
+        sizes = {g["id"]: len(g["rows"]) for g in groups}
+        starts = [{"id": g["id"], "heading": g["heading"], "count": sizes[g["id"]], "file": link["file"],
+                   "here": link["number"] == 1} for part, link in zip(parts, links) for g in part if g["first"]]
+        for part, link in zip(parts, links):
+            pages.write(link["file"], "browse.md.j2", title=title, intro=intro, groups=part, pager=links, here=link,
+                        contents=starts if len(parts) > 1 and link["number"] == 1 else [])
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
     if items is not None:  # made from the items' rows and reviews and the vocabulary: what their keys cover
         pages.write_keyed(INFO_PAGE, "info_items.md.j2", digest([known[a.id] for a in agendas]),
