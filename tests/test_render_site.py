@@ -172,7 +172,7 @@ def test_every_page_has_the_contact_and_its_update_date_and_data_shows_the_licen
 def test_item_page_links_back_to_its_meeting_and_decision(site):
     source = page(site, "agendas/kyoju-support-system/index.html")
     assert 'href="../../meetings/2025-05/#item-5"' in source
-    assert re.search(r"決定</strong>: 承認", source)
+    assert re.search(r"決定:</strong> 承認", source)
     for heading in ("事業の概要", "事業内容", "別紙 外部結合", "資料27-1 個人情報の流れ", "資料27-2 情報項目", "チェックリスト"):
         assert heading in source, heading
     assert "【賃貸人（法人）】" in source
@@ -181,9 +181,9 @@ def test_item_page_links_back_to_its_meeting_and_decision(site):
 def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
     """No meeting has decided it: 未定の表示 of the forms (審議中) as its decision, in the page and in the lists."""
     source = page(site, "agendas/aircon-josei/index.html")
-    assert re.search(r"会議</strong>: 審議前", source) and re.search(r"決定</strong>: 審議中", source)  # not heard yet
+    assert re.search(r"会議:</strong> 審議前", source) and re.search(r"決定:</strong> 審議中", source)  # not heard yet
     assert "不明" not in source
-    assert not re.search(r"決定</strong>: 不明", source)
+    assert not re.search(r"決定:</strong> 不明", source)
     listed = page(site, "agendas/index.html").split('href="../agendas/aircon-josei/"')[1].split("</tr>")[0]
     assert listed.rstrip().endswith("<td>審議中</td>")
 
@@ -341,7 +341,7 @@ def test_conditions_and_history_on_the_item_and_meeting_pages(site):
     back; the item's page shows its history in date order and its conditions, all searchable."""
     item = page(site, f"agendas/{sitebuild.RECORD_ID}/index.html")
     facts = item.split('class="fugi-facts"')[1].split("</div>")[0]
-    assert re.search(r"決定</strong>: 条件付承認", facts)
+    assert re.search(r"決定:</strong> 条件付承認", facts)
     assert f"(1) {sitebuild.CONDITION_WORDS[0]}を年に1回報告すること。" in facts
     assert f"(2) {sitebuild.CONDITION_WORDS[1]}の変更は事前に報告すること。" in facts
     history = item.split('id="history"')[1].split("</ol>")[0]
@@ -529,3 +529,19 @@ def test_long_lists_are_split_into_pages_with_links_between_them(tmp_path, monke
     assert "外部結合</a>（4件）" in contents  # the whole group's count, though it goes on over two pages
     continued = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").rglob("page.*/index.html"))
     assert "外部結合（続き）" in continued
+
+
+def test_search_snippets_do_not_read_the_colons_of_hidden_labels(site):
+    """Issue 31: 31 of 55 snippets read 「について. : 資料27. :」: the facts' labels are left out of the index, and the
+    colon after each label was not; it is inside the label now."""
+    import gzip
+
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        if record["url"] == "/agendas/kyoju-support-system/":
+            content = record["content"].replace("\u200b", "")
+            assert "資料27. 第5回" in content and ". :" not in content and " : " not in content, content[:200]
+            break
+    else:
+        raise AssertionError("no fragment of /agendas/kyoju-support-system/")
