@@ -114,6 +114,15 @@ def test_search_loads_when_the_reader_is_about_to_search_and_warms_up_fetching_o
     assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
 
 
+def test_results_are_a_list_of_sections_not_h1_headings(visit, archive_url):
+    """Issue 31: each result was an <h1> (6 with the results open) in a role="presentation" list."""
+    assert search(visit, archive_url, "外部結合")
+    page = visit.page
+    assert page.evaluate("() => document.querySelectorAll('h1').length") == 1
+    assert page.evaluate("() => document.querySelector('[data-fugi-search-list]').getAttribute('role')") is None
+    assert page.evaluate("() => document.querySelectorAll('[data-fugi-search-list] > li h2').length") >= 1
+
+
 def test_a_page_view_requests_no_sitemap(visit, archive_url):
     """Issue 31: the theme fetched sitemap.xml beside each link[rel=alternate] of the head (the feed and the
     calendar): two requests on every page view, 404 without サイト.URL."""

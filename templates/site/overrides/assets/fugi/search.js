@@ -404,7 +404,7 @@ function renderItem(data) {
   article.className = "md-search-result__article md-search-result__article--document md-typeset";
   const icon = document.createElement("div");
   icon.className = "md-search-result__icon md-icon";
-  const title = document.createElement("h1");
+  const title = document.createElement("h2"); // the page has its h1; a result is a section of the search
   title.textContent = (data.meta && data.meta.title) || data.url;
   article.append(icon, title);
   const facts = describe(data);
