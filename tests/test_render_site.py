@@ -545,3 +545,21 @@ def test_search_snippets_do_not_read_the_colons_of_hidden_labels(site):
             break
     else:
         raise AssertionError("no fragment of /agendas/kyoju-support-system/")
+
+
+def test_breadcrumbs_lead_home_and_to_the_list_a_page_belongs_to(site):
+    """Issue 31: no breadcrumbs."""
+    def crumbs(rel):
+        nav = re.search(r'<nav class="fugi-breadcrumbs" aria-label="現在位置">(.*?)</nav>', page(site, rel), re.S)
+        return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", nav.group(1), re.S)]
+
+    assert crumbs("agendas/kyoju-support-system/index.html") == [
+        "ホーム", "付議事項の一覧", "居住サポート住宅情報提供システムとの外部結合について"]
+    assert crumbs("meetings/2025-05/index.html") == [
+        "ホーム", "会議の一覧", "新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)）"]
+    assert crumbs("browse/partner/index.html")[:2] == ["ホーム", "付議事項を探す"]
+    assert crumbs("agendas/index.html") == ["ホーム", "付議事項の一覧"]
+    assert crumbs("data/index.html") == ["ホーム", "オープンデータ"]
+    assert 'class="fugi-breadcrumbs"' not in page(site, "index.html")
+    item = page(site, "agendas/kyoju-support-system/index.html")
+    assert '<li><a href="../..">ホーム</a></li>' in item and '<li><a href="../">付議事項の一覧</a></li>' in item

@@ -75,6 +75,11 @@ def apply_settings(config, archive: m.Archive) -> None:
     config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     config.extra["fugi_feeds"] = feed_links(archive)
     config.extra["fugi_footer"] = footer(archive)
+    labels = form_labels(archive.forms)
+    # breadcrumbs (partials/content.html): ホーム › the list a page belongs to (by its address's first folder) › the page
+    config.extra["fugi_crumbs"] = {"agendas": {"url": "agendas/", "title": f"{labels.agenda}の一覧"},
+                                   "meetings": {"url": "meetings/", "title": "会議の一覧"},
+                                   "browse": {"url": "browse/", "title": f"{labels.agenda}を探す"}}
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
