@@ -521,7 +521,7 @@ def test_long_lists_are_split_into_pages_with_links_between_them(tmp_path, monke
     assert '<a href="../../agendas/">1〜2件目</a>' in second
     assert '<a href="../../agendas/page.2/" aria-current="page">3〜4件目</a>' in second
     category = page(site, "browse/category/index.html")
-    contents = re.search(r'<nav [^>]*class="fugi-contents".*?</nav>', category, re.S).group(0)
+    contents = re.search(r'<details class="fugi-contents".*?</details>', category, re.S).group(0)
     later = [name for name in ("gaibu-ketsugo", "gyomu-itaku", "sai-itaku", "densan-shori") if f'id="{name}"' in contents]
     assert later
     for name in later:  # a group that starts on a later page: the first page's #id is its entry in the list

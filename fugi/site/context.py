@@ -147,7 +147,7 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
             for (year, label), items in sorted(years.items(), key=lambda kv: (kv[0][0] < 0, -kv[0][0]))])
 
 
-PAGE_ROWS = 50  # rows of a list page: ~18 phone screens at 375 px and ~50 KB of HTML (1,000 rows were 345 KB)
+PAGE_ROWS = 40  # rows of a list page: ~16 phone screens at 375 px and ~35 KB of HTML (1,000 rows were 345 KB)
 
 
 def page_file(base: str, number: int) -> str:
