@@ -563,3 +563,14 @@ def test_breadcrumbs_lead_home_and_to_the_list_a_page_belongs_to(site):
     assert 'class="fugi-breadcrumbs"' not in page(site, "index.html")
     item = page(site, "agendas/kyoju-support-system/index.html")
     assert '<li><a href="../..">ホーム</a></li>' in item and '<li><a href="../">付議事項の一覧</a></li>' in item
+
+
+def test_an_item_page_links_the_remarks_about_it_and_the_meetings_advice(site):
+    """Issue 31: agenda pages did not link to the remarks about them (the meeting's 発言 on its 審議事項, 助言)."""
+    item = page(site, "agendas/kyoju-support-system/index.html")
+    facts = item.split('class="fugi-facts"')[1].split("</div>")[0]
+    found = re.search(r"会議の記録:</strong> (.*?)</li>", facts, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', found)
+    assert links[0][0] == "../../meetings/2025-05/#remarks-5" and re.fullmatch(r"発言（\d+件）", links[0][1]), links
+    assert links[1][0] == "../../meetings/2025-05/#advice" and links[1][1].endswith("（会議全体）"), links
+    assert 'id="remarks-5"' in page(site, "meetings/2025-05/index.html")

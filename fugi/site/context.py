@@ -87,7 +87,26 @@ def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None) 
         context["flow"] = dict(vars(view.flow), image=image)
     context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET)
     context["downloads"] = downloads
+    context["remarks_links"] = remarks_links(agenda, forms)
     return context
+
+
+def remarks_links(agenda: m.Agenda, forms) -> list:
+    """Where the meeting that heard the item recorded what was said about it: its remarks on this 審議事項 (with their
+    number) and the meeting's advice (one section for the whole meeting).  [{anchor, label}]"""
+    meeting = agenda.meeting
+    if meeting is None:
+        return []
+    labels = v.labels(forms)
+    item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
+    links = []
+    said = [g for g in meeting.remarks if item is not None and g.item_number == item.number and g.remarks]
+    if said:
+        links.append({"anchor": f"remarks-{item.number}",
+                      "label": f"{labels.meeting_remarks}（{sum(len(g.remarks) for g in said)}件）"})
+    if meeting.advice.strip():
+        links.append({"anchor": "advice", "label": f"{meeting.advice_title or labels.meeting_advice}（会議全体）"})
+    return links
 
 
 def category_ids(forms) -> dict:
