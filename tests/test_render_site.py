@@ -574,3 +574,13 @@ def test_an_item_page_links_the_remarks_about_it_and_the_meetings_advice(site):
     assert links[0][0] == "../../meetings/2025-05/#remarks-5" and re.fullmatch(r"発言（\d+件）", links[0][1]), links
     assert links[1][0] == "../../meetings/2025-05/#advice" and links[1][1].endswith("（会議全体）"), links
     assert 'id="remarks-5"' in page(site, "meetings/2025-05/index.html")
+
+
+def test_the_glossary_of_the_forms_is_linked_from_the_items_categories_and_the_footer(site):
+    """Issue 31: jargon (外部結合, 電算処理, 再委託) was never explained; the forms' 用語集 makes /glossary/."""
+    glossary = page(site, "glossary/index.html")
+    for term in ("電算処理", "外部結合", "業務委託", "再委託"):
+        assert re.search(rf'<h2 id="{term}"[^>]*>{term}</h2>\s*<p>[^<]{{10,}}</p>', glossary), term
+    item = page(site, "agendas/aircon-josei/index.html")
+    assert '（<a href="../../glossary/#外部結合">外部結合・業務委託・再委託とは</a>）' in item
+    assert '<a href="../../glossary/">用語集</a>' in item  # the footer

@@ -41,7 +41,7 @@ COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
                 "info_items": ("枝番",), "deliberations": ("項目",), "remarks": ("項目",)}
 #: The top-level sections of forms.yml.
-SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表")
+SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表", "用語集")
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +124,7 @@ class Forms:
     groups: tuple
     marks: tuple  # ({印, 意味}, …); the first is the default mark
     not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
+    glossary: tuple = ()  # ({用語, 説明}, …): the site's glossary page (用語集:, optional)
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -213,6 +214,7 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
             site_reader.error("ライセンス", f"「{site['ライセンス']}」はオープンデータのライセンスとして選べません",
                               f"{'・'.join(LICENCES)} のどれかを書いてください（FORMS.md「サイト」）")
             site = None
+    glossary = read_glossary(top)
     vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
     categories = read_categories(top, content, vocabularies)
@@ -223,9 +225,24 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks, not_heard)
+                  halves, groups, marks, not_heard, glossary=glossary)
     check_forms(top, forms)
     return forms
+
+
+def read_glossary(top: Reader) -> tuple:
+    """用語集: the words of the forms explained for residents ({用語, 説明} each), shown on the site's glossary page."""
+    entries = []
+    for item, line in top.items("用語集", required=False):
+        if isinstance(item, Reader):
+            term, meaning = item.string("用語"), item.string("説明")
+            item.finish(["用語", "説明"])
+            if term and meaning:
+                entries.append({"用語": term, "説明": meaning})
+        else:
+            top.ctx.error(line, "用語集", "用語集の各行は {用語: …, 説明: …} の形で書いてください",
+                          "例: `- {用語: 言葉, 説明: その言葉の意味}`")
+    return tuple(entries)
 
 
 def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dict]:

@@ -94,7 +94,8 @@ def footer(archive: m.Archive) -> dict:
     own meeting's date instead, from its front matter).  From the content, never the clock: the same bytes."""
     dated = [mt for mt in archive.meetings if mt.date is not None]
     newest = max(dated, key=lambda mt: mt.date) if dated else None
-    return {"contact": archive.forms.site["問い合わせ先"], "updated": meeting_date(newest) if newest else ""}
+    return {"contact": archive.forms.site["問い合わせ先"], "updated": meeting_date(newest) if newest else "",
+            "glossary": bool(archive.forms.glossary)}
 
 
 def feed_links(archive: m.Archive) -> dict:

@@ -68,7 +68,8 @@ class Pages:
     def __init__(self, docs: Path, forms, stash=None, memo=None):
         labels = form_labels(forms)
         shared = {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
-                  "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}
+                  "year_label": c.YEAR, "search_examples": forms.site["検索の例"],
+                  "glossary": {entry["用語"]: anchor(entry["用語"]) for entry in forms.glossary}}
         self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
         self.env.globals.update(shared)  # globals reach imported macros too
         self.shared = None
@@ -243,6 +244,8 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
     if forms.agenda.role("checklists"):  # a council without checklists has no catalog page
         pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    if forms.glossary:
+        pages.write("glossary.md", "glossary.md.j2", entries=[dict(e, id=anchor(e["用語"])) for e in forms.glossary])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
                 deviations=export.DEVIATIONS if forms.agenda.role("checklists") else "", sensitive=export.SENSITIVE,
                 sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
