@@ -285,8 +285,13 @@ def large_sample(site) -> list[str]:
     pages = site_pages(site)
     items = [p for p in pages if re.fullmatch(r"agendas/[^/]+/", p)]
     meetings = [p for p in pages if re.fullmatch(r"meetings/[^/]+/", p)]
-    fixed = [p for p in pages if not re.fullmatch(r"(agendas|meetings)/[^/]+/", p)]
-    return fixed + items[::250] + items[-1:] + meetings[::40] + meetings[-1:]
+    lists = [p for p in pages if re.search(r"/page\.\d+/$", p)]  # the pages of long lists: the 2nd of each and the last
+    items = [p for p in items if p not in lists]
+    later = [p for p in lists if p.endswith("/page.2/") or not any(
+        q.startswith(p.rsplit("page.", 1)[0]) and int(q.rsplit("page.", 1)[1][:-1]) > int(p.rsplit("page.", 1)[1][:-1])
+        for q in lists)]
+    fixed = [p for p in pages if not re.fullmatch(r"(agendas|meetings)/[^/]+/", p) and p not in lists]
+    return fixed + later + items[::250] + items[-1:] + meetings[::40] + meetings[-1:]
 
 
 @pytest.fixture(scope="module")

@@ -169,6 +169,9 @@ def browse_pages(archive: m.Archive, agendas, rows: dict, labels):
 PAGE_ROWS = 40  # rows of a list page: ~16 phone screens at 375 px and ~35 KB of HTML (1,000 rows were 345 KB)
 
 
+HEADING_ROWS = 2
+
+
 def page_file(base: str, number: int) -> str:
     """The Markdown file of page `number` of a list whose first page is `base` ("agendas/index.md",
     "browse/partner.md"): the base itself, then <folder>/page.N.md (a dot: no item's file name has one)."""
@@ -200,8 +203,8 @@ def split_rows(rows: list, size: int | None = None) -> list:
 
 
 def split_groups(groups: list, size: int | None = None) -> list:
-    """Groups on pages of at most `size` rows (a group of no rows counts as one); a larger group goes on over the
-    next pages, its heading again with `first` false."""
+    """Groups on pages of about `size` rows (a group's heading counts as HEADING_ROWS); a larger group goes on over
+    the next pages, its heading again with `first` false."""
     size = size or PAGE_ROWS
     pages, current, count = [], [], 0
     for group in groups:
@@ -210,9 +213,10 @@ def split_groups(groups: list, size: int | None = None) -> list:
             if count >= size:
                 pages.append(current)
                 current, count = [], 0
-            part = rows[start:start + size - count]
+            count += HEADING_ROWS  # a heading, its note and the table's head take the room of about 2 rows
+            part = rows[start:start + max(1, size - count)]
             current.append(dict(group, rows=part, first=start == 0))
-            count += max(1, len(part))
+            count += len(part)
             start += len(part)
             if start >= len(rows):
                 break
