@@ -584,3 +584,12 @@ def test_the_glossary_of_the_forms_is_linked_from_the_items_categories_and_the_f
     item = page(site, "agendas/aircon-josei/index.html")
     assert '（<a href="../../glossary/#外部結合">外部結合・業務委託・再委託とは</a>）' in item
     assert '<a href="../../glossary/">用語集</a>' in item  # the footer
+
+
+def test_a_not_needed_row_without_a_reason_says_so(site):
+    """Issue 31: a 「－」 row's reason was not shown; where the original gives none (nyuji-tsuen-shien, row 4 marked
+    原本どおり), the row says so instead of leaving the reader to wonder."""
+    source = page(site, "agendas/nyuji-tsuen-shien/index.html")
+    rows = re.findall(r'<tr class="fugi-row[^"]*fugi-row--not-needed[^"]*">(.*?)</tr>', source, re.S)
+    assert rows and all('class="fugi-note fugi-reason"' in row for row in rows), rows
+    assert any("理由の記載なし" in row for row in rows)
