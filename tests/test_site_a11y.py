@@ -18,7 +18,7 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 SEARCH = "search:生活保護"  # the home page with the search box open on this query's results
 PAGE_KINDS = ["", "meetings/", "meetings/2025-05/", "agendas/", "agendas/kaigo-hoken-hyojunka/",
               "agendas/nyuji-tsuen-shien/", "browse/", "browse/category/", "browse/department/", "browse/partner/",
-              "browse/year/", "browse/info-items/", "agendas/kyoju-support-system/", "catalog/", "data/", "404.html",
+              "browse/year/", "browse/info-items/", "agendas/kyoju-support-system/", "catalog/", "data/", "glossary/", "404.html",
               SEARCH]
 
 
