@@ -593,3 +593,23 @@ def test_a_not_needed_row_without_a_reason_says_so(site):
     rows = re.findall(r'<tr class="fugi-row[^"]*fugi-row--not-needed[^"]*">(.*?)</tr>', source, re.S)
     assert rows and all('class="fugi-note fugi-reason"' in row for row in rows), rows
     assert any("理由の記載なし" in row for row in rows)
+
+
+def test_the_accessibility_page_shows_the_policy_and_the_recorded_axe_results(site, tmp_path):
+    """Issue 31: no accessibility statement.  The page gives the forms' policy and what tests/test_site_a11y.py
+    recorded (content/accessibility/axe-results.json); without a record it says so rather than claim a result."""
+    from fugi.pipeline import checked_archive
+    from fugi.site.accessibility import RESULTS, accessibility_context
+
+    source = page(site, "accessibility/index.html")
+    assert "JIS X 8341-3:2016" in source and "適合レベル AA" in source
+    assert '<a href="../accessibility/">アクセシビリティ</a>' in page(site, "data/index.html")  # the footer
+    forms = checked_archive(sitebuild.CONTENT, report=lambda line: None).forms
+    assert accessibility_context(forms, tmp_path)["results"] is None
+    (tmp_path / RESULTS).parent.mkdir(parents=True)
+    (tmp_path / RESULTS).write_text(json.dumps({
+        "検査ツール": "axe-core 4.14.1", "基準": ["wcag2a", "wcag2aa"], "テスト": "tests/test_site_a11y.py",
+        "結果": [{"ページ": "/", "幅": 1280, "違反": 0}, {"ページ": "/", "幅": 375, "違反": 2}]}), encoding="utf-8")
+    context = accessibility_context(forms, tmp_path)
+    assert context["violations"] == 2 and context["results"]["tool"] == "axe-core 4.14.1"
+    assert len(context["results"]["rows"]) == 2

@@ -207,7 +207,8 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議の根拠"])
     site_reader = top.mapping("サイト")
     examples = site_reader.names("検索の例", required=False) if site_reader else None
-    site = texts(site_reader, ["名称"], ["説明", "URL", "問い合わせ先", "ライセンス"], also=["検索の例"])
+    site = texts(site_reader, ["名称"], ["説明", "URL", "問い合わせ先", "ライセンス", "アクセシビリティ方針"],
+                 also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
         if site["ライセンス"] and site["ライセンス"] not in LICENCES:

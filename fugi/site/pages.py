@@ -20,6 +20,7 @@ from fugi.site import context as c
 from fugi.site.failures import TemplateFailure
 from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
 from fugi.site.feeds import write_feeds
+from fugi.site.accessibility import PAGE as ACCESSIBILITY_PAGE, accessibility_context
 from fugi.forms.licences import licence
 from fugi.site.markup import anchor, finalize, plain, remembered, text, url
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
@@ -244,6 +245,7 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
     if forms.agenda.role("checklists"):  # a council without checklists has no catalog page
         pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    pages.write(ACCESSIBILITY_PAGE, "accessibility.md.j2", **accessibility_context(forms, content_root))
     if forms.glossary:
         pages.write("glossary.md", "glossary.md.j2", entries=[dict(e, id=anchor(e["用語"])) for e in forms.glossary])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
