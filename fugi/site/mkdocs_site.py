@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from fugi import model as m
-from fugi.views.printed import labels as form_labels, meeting_date
+from fugi.views.printed import labels as form_labels
 from fugi.site.context import search_filters, site_nav
 from fugi.site.failures import SiteFailure, TemplateFailure
 from fugi.site.feeds import CALENDAR, FEED
@@ -89,13 +89,9 @@ def apply_settings(config, archive: m.Archive) -> None:
 
 
 def footer(archive: m.Archive) -> dict:
-    """What every page's footer says (templates/site/overrides/partials/copyright.html): the contact of the forms
-    and the date of the newest meeting (the archive changes with each meeting; an agenda or meeting page shows its
-    own meeting's date instead, from its front matter).  From the content, never the clock: the same bytes."""
-    dated = [mt for mt in archive.meetings if mt.date is not None]
-    newest = max(dated, key=lambda mt: mt.date) if dated else None
-    return {"contact": archive.forms.site["問い合わせ先"], "updated": meeting_date(newest) if newest else "",
-            "glossary": bool(archive.forms.glossary)}
+    """What every page's footer says besides its date (templates/site/overrides/partials/copyright.html): the
+    contact of the forms, whether there is a glossary.  The date is in each page's front matter (pages.dated)."""
+    return {"contact": archive.forms.site["問い合わせ先"], "glossary": bool(archive.forms.glossary)}
 
 
 def feed_links(archive: m.Archive) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import pickle
 import shutil
 from collections import defaultdict
@@ -15,6 +16,7 @@ from fugi.build.cache import digest, loads_data
 from fugi import model as m
 from fugi.views.public import public_archive
 from fugi.review.findings import public_review
+from fugi.views import printed as v
 from fugi.views.printed import catalog_view, labels as form_labels
 from fugi.site import context as c
 from fugi.site.failures import TemplateFailure
@@ -44,6 +46,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
+_DOCUMENT_PAGE = re.compile(r"(agendas|meetings)/(?!index\.md)[a-z0-9][a-z0-9-]*\.md")
+
+
+def dated(rel: str, page: str, updated: str) -> str:
+    """The page with its update date in its front matter (`fugi_updated`, shown in the footer): an item's or a
+    meeting's page gives its meeting's date itself (none when no meeting has heard the item); every other page the
+    newest meeting's date.  In the front matter, not the theme's settings: a page MkDocs keeps from an earlier
+    build (fugi.site.speed) changes when its date does."""
+    if not updated or _DOCUMENT_PAGE.fullmatch(rel) or not page.lstrip().startswith("---"):
+        return page
+    head, sep, rest = page.partition("---\n")
+    return f"{head}{sep}fugi_updated: {title_yaml(updated)}\n{rest}" if "fugi_updated:" not in rest.split("---", 1)[0] else page
+
+
 def heading_id(ident: str, ignore: bool = False) -> Markup:
     """attr_list `{#id}` for a Markdown heading (written from Python: `{#` opens a Jinja comment);
     ignore=True keeps a heading that every item shares out of the search index."""
@@ -66,9 +82,10 @@ class Pages:
     With a memo (fugi.site.speed.incremental.PageMemo), a page whose template, place and context are those of an
     earlier build is taken from it instead of rendered again (rendering is the costly part of a build)."""
 
-    def __init__(self, docs: Path, forms, stash=None, memo=None):
+    def __init__(self, docs: Path, forms, stash=None, memo=None, updated: str = ""):
         labels = form_labels(forms)
-        shared = {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
+        self.updated = updated  # the newest meeting's date: the update date of the pages that are not one document's
+        shared = {"site_updated": updated, "L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
                   "year_label": c.YEAR, "search_examples": forms.site["検索の例"],
                   "glossary": {entry["用語"]: anchor(entry["用語"]) for entry in forms.glossary}}
         self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
@@ -137,7 +154,8 @@ class Pages:
         depth = rel.count("/")
         try:
             served = depth + (0 if rel == "index.md" or rel.endswith("/index.md") else 1)  # a.md -> a/index.html
-            return self.env.get_template(template).render(root="../" * depth, page_root="../" * served, **context)
+            return dated(rel, self.env.get_template(template).render(root="../" * depth, page_root="../" * served,
+                                                                    **context), self.updated)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
         except jinja2.TemplateError as err:
@@ -178,7 +196,9 @@ def _generate_docs(archive, docs, content_root, docx_dir, site_url, site_name, s
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
     items = ItemMemo(memo, checked, content_root) if memo is not None and view is public_archive else None
-    pages = Pages(docs, forms, stash, memo)
+    dated_meetings = [mt for mt in meetings if mt.date is not None]
+    newest = max(dated_meetings, key=lambda mt: mt.date) if dated_meetings else None
+    pages = Pages(docs, forms, stash, memo, updated=v.meeting_date(newest) if newest else "")
 
     def item(agenda):
         """An item's (list row, review, key) with its page written: the row and review from the item memo when its
