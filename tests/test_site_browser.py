@@ -144,6 +144,7 @@ def test_the_warm_up_words_typed_find_nothing(visit, archive_url):
     """They point at real pages; a reader who pastes them gets the empty box, not those pages."""
     page = visit.page
     page.goto(archive_url)
+    page.hover("[data-fugi-search-input]")  # Pagefind loads (and warms up) when the reader is about to search
     page.wait_for_selector("[data-fugi-search-warm]", state="attached", timeout=15000)
     box = page.locator("[data-fugi-search-input]")
     box.fill("\ufdd0 \ufdd1")
