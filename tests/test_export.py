@@ -63,12 +63,24 @@ def test_csv_has_one_row_per_record_and_reads_in_excel(planted_archive, tmp_path
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     document = json.loads(json_path.read_text(encoding="utf-8"))
     assert len(rows) == len(document["records"]) == document["件数"]
-    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms)]
+    assert list(rows[0]) == [column for _, column, _ in export.fields(planted_archive.forms)] + [export.LICENCE_COLUMN]
     kaigo = next(r for r in rows if r["id"] == "kaigo-hoken-hyojunka")
     assert kaigo["再委託先"].split(export.LIST_SEP) == [
         "ちばぎんコンピュータサービス株式会社", "シンポー情報システム株式会社", "ファースト株式会社"]
     assert kaigo["期間"].startswith("電算処理: 令和8年4月6日から令和9年1月11日まで(予定)")
     assert set(document["項目"]) == {key for key, _, _ in export.fields(planted_archive.forms)}
+
+
+def test_the_licence_chosen_in_the_forms_is_in_the_json_and_on_every_csv_row(planted_archive, tmp_path):
+    """Issue 31: the open data had no licence; content/forms.yml chooses one (サイト.ライセンス)."""
+    json_path, csv_path = export.write_open_data(planted_archive, tmp_path)
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    assert document["ライセンス"] == {
+        "名称": "公共データ利用規約（第1.0版）（PDL1.0）",
+        "URL": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"}
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    assert {row[export.LICENCE_COLUMN] for row in rows} == {
+        "公共データ利用規約（第1.0版）（PDL1.0） https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"}
 
 
 def test_newest_meeting_first_unknown_last(planted_archive):
@@ -168,6 +180,6 @@ def test_the_open_data_columns_are_fixed_by_the_forms_whatever_the_content(tmp_p
         json_path, csv_path = export.write_open_data(public_archive(archive), tmp_path / name / "data")
         headers.append(csv_path.read_text(encoding="utf-8-sig").splitlines()[0].split(","))
         keys.append({tuple(record) for record in json.loads(json_path.read_text(encoding="utf-8"))["records"]})
-    assert headers[0] == headers[1] == [column for _, column, _ in export.fields(archive.forms)]
-    assert len(headers[0]) == len(set(headers[0])) == 23
-    assert keys[0] == keys[1] == {tuple(headers[0])}
+    assert headers[0] == headers[1] == [column for _, column, _ in export.fields(archive.forms)] + [export.LICENCE_COLUMN]
+    assert len(headers[0]) == len(set(headers[0])) == 24  # the last: the licence the forms chose
+    assert keys[0] == keys[1] == {tuple(headers[0][:-1])}

@@ -137,8 +137,9 @@ def test_relative_links_without_a_site_url_point_at_pages_that_exist(planted):
 def test_every_page_names_the_feeds_and_the_home_and_meetings_pages_link_them(planted):
     for path in site_pages(planted):
         text = (planted / path / "index.html" if not path.endswith(".html") else planted / path).read_text(encoding="utf-8")
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="[^"]*feed\.xml">', text), path
-        assert re.search(r'<link rel="alternate" type="text/calendar" title="[^"]+" href="[^"]*meetings\.ics">', text), path
+        assert re.search(r'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="[^"]*feed\.xml">', text), path
+        # the theme fetches sitemap.xml beside every link[rel=alternate] (issue 31: 2 requests a page view)
+        assert not re.search(r'<link rel="alternate"', text), path
     home = (planted / "index.html").read_text(encoding="utf-8")
     assert '<a href="feed.xml">決定の新着（Atom フィード）</a>' in home
     assert '<a href="meetings.ics">会議の日程（iCalendar 形式）</a>' in home
@@ -269,3 +270,25 @@ def test_feed_and_calendar_leave_out_the_conditions_of_a_conditional_approval():
     description = str(seventh["description"]).split("\n")
     assert description[1:3] == ["(1) 案内状の印刷の委託について ⇒ 条件付承認", "　条件: 印刷の終了後、データを消去した証明書を提出させること。"]
     assert description[4:7] == ["　条件:", "　(1) 年に1回、運用状況を報告すること。", "　(2) 相手方のシステムの変更があれば、事前に報告すること。"]
+
+
+def test_the_feed_holds_the_newest_decisions_only(tmp_path):
+    """Issue 31: the 1,000-item feed was one 557 KB document; it keeps the FEED_ENTRIES newest decisions (the whole
+    history is in the open data)."""
+    import sys
+
+    from fugi.pipeline import checked_archive
+    from fugi.views.public import public_archive
+    from fugi.site.feeds import FEED_ENTRIES, atom_feed, decisions
+
+    sys.path.insert(0, str(sitebuild.REPO / "bench"))
+    from bench_site import synthetic_content
+
+    public = public_archive(checked_archive(synthetic_content(tmp_path / "content", 120), report=lambda line: None))
+    every = decisions(public)
+    assert len(every) > FEED_ENTRIES == 50
+    feed = ET.fromstring(atom_feed(public))
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [e.find(f"{atom}link").get("href") for e in feed.findall(f"{atom}entry")]
+    assert links == [d[0] for d in every[:FEED_ENTRIES]]  # the newest, newest first
+    assert feed.find(f"{atom}updated").text.startswith(every[0][2].date.isoformat())

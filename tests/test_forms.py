@@ -19,7 +19,8 @@ SEARCH_JS = ROOT / "templates" / "site" / "overrides" / "assets" / "fugi" / "sea
 #: Keys of forms.yml whose values are fugi's own words or file names, not the council's vocabulary (what a
 #: council writes there and fugi prints — 説明, 検索の例 … — is the council's, and checked).
 ENGINE_VALUES = {"役割", "種類", "扱い", "但し書き", "ID", "標準", "URL", "Word", "番号", "まとまりの番号", "節の番号",
-                 "一つなら番号なし", "印字", "名簿の形"}
+                 "一つなら番号なし", "印字", "名簿の形",
+                 "ライセンス"}  # a licence fugi knows (fugi/forms/licences.py), not a council's word
 #: The definition's sections whose keys are the council's words, not the definition language's: the names of
 #: its vocabularies (決定, 状態 … are printed as labels and column names).
 NAMED_BY_COUNCIL = {"語彙"}
@@ -285,7 +286,7 @@ def test_a_second_council_builds_and_nothing_of_shinjuku_appears(tmp_path):
     assert 'data-pagefind-filter="案件の別">報告案件<' in meeting
     item = html_unescape((tmp_path / "out" / "site" / "agendas" / "toshokan-itaku" / "index.html").read_text(encoding="utf-8"))
     assert "諮問3" in item and "受託者(下請け先)" in item and "令和8年4月前半" in item
-    assert 'data-pagefind-filter="案件の別">諮問案件<' in item and "案件の別</strong>: 諮問案件" in item
+    assert 'data-pagefind-filter="案件の別">諮問案件<' in item and "案件の別:</strong> 諮問案件" in item
     listing = (tmp_path / "out" / "site" / "agendas" / "index.html").read_text(encoding="utf-8")
     assert "<th>案件の別</th>" in listing and "<td>諮問案件</td>" in listing
     data = (tmp_path / "out" / "site" / "data" / "decisions.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -492,7 +493,7 @@ MISTAKES = {
     "joined-wrongly": ("      - {キー: 委託先, 種類: 相手先, 説明: 業務委託の委託先}",
                        "      - {キー: 委託先, 種類: 相手先, 説明: 業務委託の委託先, 次と併記: 委託先ほか}",
                        "区分[3].委託先: 次と併記は、相手先の項目の次に相手先の項目があるときだけ書けます — 次と併記の行を消すか、項目の順を確かめてください"),
-    "unknown-section": ("会議体:", "会議帯:\n  名称: x\n会議体:", "会議帯: 知らない項目「会議帯」です — 「会議」の誤りではありませんか（使えるもの: 会議体・サイト・議題・区分・会議・語彙・対策表）"),
+    "unknown-section": ("会議体:", "会議帯:\n  名称: x\n会議体:", "会議帯: 知らない項目「会議帯」です — 「会議」の誤りではありませんか（使えるもの: 会議体・サイト・議題・区分・会議・語彙・対策表・用語集）"),
     "broken-yaml": ("  名称: 新宿区個人情報保護管理運営会議", "  名称: [新宿区個人情報保護管理運営会議", "YAML: YAMLの書き方に誤りがあります"),
     "status-meanings": ("    - {名称: 下書き, 扱い: draft}", "    - {名称: 下書き}",
                         "語彙.状態: 語彙「状態」に 扱い: draft・submitted・decided が1つずつ必要です"),
@@ -509,7 +510,7 @@ MISTAKES = {
                          "議題.区分: 「区分」はオープンデータに fugi が作る列の名前です — キーを別の名前にしてください"
                          "（fugi が作る列: id・区分・期間・会議・年度・経過・注記・URL・標準と異なる行・個人情報の種類）"),
     "column-twice": ("    - {キー: 資料番号, 役割: number}", "    - {キー: 資料番号, ラベル: 件名, 役割: number}",
-                     "議題.資料番号: 「件名」はオープンデータの列として50行目の項目と同じ名前です — どちらかのラベルを別の名前にしてください"),
+                     "議題.資料番号: 「件名」はオープンデータの列として57行目の項目と同じ名前です — どちらかのラベルを別の名前にしてください"),
     "title-placeholder": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回数}回)概要"',
                           "会議.表題: 表題の {回数} は項目にありません — {…} には、会議の書類の項目のキーを書いてください"),
     "title-attribute": ('表題: "{会議名}(第{回}回)概要"', '表題: "{回.__class__.__mro__}"',
@@ -521,6 +522,9 @@ MISTAKES = {
                    "会議.表題: 表題の {出席者} は1行の値ではないので表題に入れられません"),
     "title-conversion": ('表題: "{会議名}(第{回}回)概要"', '表題: "{会議名}(第{回:d}回)概要"',
                          "会議.表題: 表題の {回:d} は項目にありません"),
+    "licence": ("  ライセンス: 公共データ利用規約", "  ライセンス: CC BY",
+                "サイト.ライセンス: 「CC BY」はオープンデータのライセンスとして選べません — "
+                "CC BY 4.0・公共データ利用規約 のどれかを書いてください"),
 }
 
 

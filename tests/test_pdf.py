@@ -114,3 +114,15 @@ def test_the_dates_in_a_pdf_do_not_depend_on_the_machines_time_zone(pdfs):
     for doc in pdfs["_docs"]:
         dates = re.findall(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)", doc.with_suffix(".pdf").read_bytes())
         assert dates and all(zone == b"Z'" or zone == b"Z" for _, zone in dates), (doc.name, dates)
+
+
+@needs_soffice
+def test_pdfs_are_tagged_and_declare_japanese(pdfs):
+    """Issue 31: a screen reader needs a structure tree (tagged PDF) and the document language, ja-JP (LibreOffice
+    wrote /Lang(en-US), the Latin-text language of the Word file)."""
+    for doc in pdfs["_docs"]:
+        data = pdf.normalize_pdf(doc.with_suffix(".pdf").read_bytes(), doc.read_bytes())
+        assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", data), f"{doc.name}: not a tagged PDF"
+        assert b"/StructTreeRoot" in data, f"{doc.name}: no structure tree"
+        langs = set(re.findall(rb"/Lang\(([^)]*)\)", data))
+        assert langs == {b"ja-JP"}, f"{doc.name}: languages {langs}"

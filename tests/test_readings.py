@@ -89,8 +89,13 @@ SECTIONS = ["ＩＴ推進課", "区政情報課", "総務課"]
 
 
 def headings(page: Path) -> list:
-    text = page.read_text(encoding="utf-8")
-    return [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", text)]
+    """The groups' headings of a list, over all its pages (index.html, then page.2/ …; a long list is split)."""
+    pages = [page] + sorted(page.parent.glob("page.*/index.html"), key=lambda p: int(p.parent.name.split(".")[1]))
+    found = []
+    for one in pages:
+        text = one.read_text(encoding="utf-8")
+        found += [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", text)]
+    return [h for h in found if not h.endswith("（続き）")]
 
 
 def test_the_partner_page_is_in_gojuon_order_of_the_readings(mixed):

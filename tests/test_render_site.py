@@ -104,7 +104,7 @@ def test_nothing_is_requested_from_another_host(site):
             loads = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src",
                      "embed": "src", "object": "data"}
             urls = [attrs.get(loads[tag])] if tag in loads else []
-            if tag == "link" and attrs.get("rel") not in ("canonical", "prev", "next", "alternate"):
+            if tag == "link" and attrs.get("rel") not in ("canonical", "prev", "next", "alternate feed"):
                 urls.append(attrs.get("href"))
             for url in filter(None, urls):
                 assert not re.match(r"^(https?:)?//", url), f"{path}: <{tag}> loads {url}"
@@ -144,10 +144,37 @@ def test_meeting_page_links_each_decision_to_its_item(site):
     assert "債権回収業務を弁護士事務所に委託する" in source  # remarks
 
 
+def test_meeting_title_and_heading_carry_the_date_and_the_404_title_names_the_page(site):
+    """Issue 31: 回 restarts each year, so 第5回 alone does not tell meetings apart; the 404 page named nothing."""
+    source = page(site, "meetings/2025-05/index.html")
+    title = re.search(r"<title>(.*?)</title>", source, re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S).group(1)
+    assert title.startswith("新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)） - "), title
+    assert "新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)）" in heading, heading
+    missing = page(site, "404.html")
+    assert re.search(r"<title>ページが見つかりません - ", missing), re.search(r"<title>.*?</title>", missing).group(0)
+
+
+def test_every_page_has_the_contact_and_its_update_date_and_data_shows_the_licence(site):
+    """Issue 31: an empty footer; no contact (問い合わせ先), no update date, no licence on the open data."""
+    for path in html_pages(site):
+        source = html.unescape(path.read_text(encoding="utf-8"))
+        footer = re.search(r'<div class="md-copyright fugi-footer">(.*?)</div>', source, re.S)
+        assert footer and "問い合わせ先: 新宿区 区政情報課" in footer.group(1), path
+        undated = path.name == "404.html" or "会議:</strong> 審議前" in source  # no page, no meeting: no date
+        assert bool(re.search(r"更新日: 令和\d+年\d+月\d+日\(.\)", footer.group(1))) != undated, path
+    assert "更新日: 令和7年9月1日(月)" in page(site, "meetings/2025-05/index.html")
+    assert "更新日: 令和7年9月1日(月)" in page(site, "agendas/kyoju-support-system/index.html")
+    assert "更新日: 令和8年2月2日(月)" in page(site, "agendas/index.html")  # the newest public meeting
+    data = page(site, "data/index.html")
+    assert ('<a href="https://www.digital.go.jp/resources/open_data/public_data_license_v1.0">'
+            '公共データ利用規約（第1.0版）（PDL1.0）</a>') in data
+
+
 def test_item_page_links_back_to_its_meeting_and_decision(site):
     source = page(site, "agendas/kyoju-support-system/index.html")
     assert 'href="../../meetings/2025-05/#item-5"' in source
-    assert re.search(r"決定</strong>: 承認", source)
+    assert re.search(r"決定:</strong> 承認", source)
     for heading in ("事業の概要", "事業内容", "別紙 外部結合", "資料27-1 個人情報の流れ", "資料27-2 情報項目", "チェックリスト"):
         assert heading in source, heading
     assert "【賃貸人（法人）】" in source
@@ -156,9 +183,9 @@ def test_item_page_links_back_to_its_meeting_and_decision(site):
 def test_an_undecided_item_shows_the_forms_word_never_unknown(site):
     """No meeting has decided it: 未定の表示 of the forms (審議中) as its decision, in the page and in the lists."""
     source = page(site, "agendas/aircon-josei/index.html")
-    assert re.search(r"会議</strong>: 審議前", source) and re.search(r"決定</strong>: 審議中", source)  # not heard yet
+    assert re.search(r"会議:</strong> 審議前", source) and re.search(r"決定:</strong> 審議中", source)  # not heard yet
     assert "不明" not in source
-    assert not re.search(r"決定</strong>: 不明", source)
+    assert not re.search(r"決定:</strong> 不明", source)
     listed = page(site, "agendas/index.html").split('href="../agendas/aircon-josei/"')[1].split("</tr>")[0]
     assert listed.rstrip().endswith("<td>審議中</td>")
 
@@ -335,7 +362,7 @@ def test_conditions_and_history_on_the_item_and_meeting_pages(site):
     back; the item's page shows its history in date order and its conditions, all searchable."""
     item = page(site, f"agendas/{sitebuild.RECORD_ID}/index.html")
     facts = item.split('class="fugi-facts"')[1].split("</div>")[0]
-    assert re.search(r"決定</strong>: 条件付承認", facts)
+    assert re.search(r"決定:</strong> 条件付承認", facts)
     assert f"(1) {sitebuild.CONDITION_WORDS[0]}を年に1回報告すること。" in facts
     assert f"(2) {sitebuild.CONDITION_WORDS[1]}の変更は事前に報告すること。" in facts
     history = item.split('id="history"')[1].split("</ol>")[0]
@@ -492,3 +519,119 @@ def test_hostile_words_of_the_forms_reach_the_theme_as_text(tmp_path, monkeypatc
     assert "<img src=x onerror=alert(3)>別" in shown
     data = json.loads((tmp_path / "out" / "data" / "decisions.json").read_text(encoding="utf-8"))
     assert data["名称"] == "</title><script>alert(1)</script>"  # open data keeps the words, escaped by JSON alone
+
+
+def test_long_lists_are_split_into_pages_with_links_between_them(tmp_path, monkeypatch):
+    """Issue 31: the 1,000-item /agendas/ was one page of 345 KB (244,838 px at 375 px), /browse/partner/ 935 KB.
+    Lists are cut into pages of PAGE_ROWS rows (here 2, for the 4 items of content/); a group larger than a page
+    goes on over the next one; the first page lists where every group starts (its #id still leads there)."""
+    from fugi import pipeline
+    from fugi.site import context
+
+    monkeypatch.setattr(context, "PAGE_ROWS", 2)
+    pipeline.build(sitebuild.CONTENT, docx_out=tmp_path / "docx", site_out=tmp_path / "site", site_pdf=False,
+                   report=lambda line: None)
+    site = tmp_path / "site"
+    first, second = page(site, "agendas/index.html"), page(site, "agendas/page.2/index.html")
+    assert re.search(r"<h1[^>]*>付議事項の一覧（1〜2件目）", first) and re.search(r"<h1[^>]*>付議事項の一覧（3〜4件目）", second)
+    assert not (site / "agendas" / "page.3").exists()
+    assert len(re.findall(r'<td><a href="\.\./agendas/[a-z0-9-]+/"', first)) == 2
+    assert len(re.findall(r'<td><a href="\.\./\.\./agendas/[a-z0-9-]+/"', second)) == 2
+    assert '<a href="../agendas/page.2/">3〜4件目</a>' in first
+    assert '<a href="../agendas/" aria-current="page">1〜2件目</a>' in first
+    assert '<a href="../../agendas/">1〜2件目</a>' in second
+    assert '<a href="../../agendas/page.2/" aria-current="page">3〜4件目</a>' in second
+    category = page(site, "browse/category/index.html")
+    contents = re.search(r'<details class="fugi-contents".*?</details>', category, re.S).group(0)
+    later = [name for name in ("gaibu-ketsugo", "gyomu-itaku", "sai-itaku", "densan-shori") if f'id="{name}"' in contents]
+    assert later
+    for name in later:  # a group that starts on a later page: the first page's #id is its entry in the list
+        assert re.search(rf'<a href="page\.\d/#{name}" id="{name}">', contents), name
+    assert "外部結合</a>（4件）" in contents  # the whole group's count, though it goes on over two pages
+    continued = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").rglob("page.*/index.html"))
+    assert "外部結合（続き）" in continued
+
+
+def test_search_snippets_do_not_read_the_colons_of_hidden_labels(site):
+    """Issue 31: 31 of 55 snippets read 「について. : 資料27. :」: the facts' labels are left out of the index, and the
+    colon after each label was not; it is inside the label now."""
+    import gzip
+
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        if record["url"] == "/agendas/kyoju-support-system/":
+            content = record["content"].replace("\u200b", "")
+            assert "資料27. 第5回" in content and ". :" not in content and " : " not in content, content[:200]
+            break
+    else:
+        raise AssertionError("no fragment of /agendas/kyoju-support-system/")
+
+
+def test_breadcrumbs_lead_home_and_to_the_list_a_page_belongs_to(site):
+    """Issue 31: no breadcrumbs."""
+    def crumbs(rel):
+        nav = re.search(r'<nav class="fugi-breadcrumbs" aria-label="現在位置">(.*?)</nav>', page(site, rel), re.S)
+        return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", nav.group(1), re.S)]
+
+    assert crumbs("agendas/kyoju-support-system/index.html") == [
+        "ホーム", "付議事項の一覧", "居住サポート住宅情報提供システムとの外部結合について"]
+    assert crumbs("meetings/2025-05/index.html") == [
+        "ホーム", "会議の一覧", "新宿区個人情報保護管理運営会議(第5回)概要（令和7年9月1日(月)）"]
+    assert crumbs("browse/partner/index.html")[:2] == ["ホーム", "付議事項を探す"]
+    assert crumbs("agendas/index.html") == ["ホーム", "付議事項の一覧"]
+    assert crumbs("data/index.html") == ["ホーム", "オープンデータ"]
+    assert 'class="fugi-breadcrumbs"' not in page(site, "index.html")
+    item = page(site, "agendas/kyoju-support-system/index.html")
+    assert '<li><a href="../..">ホーム</a></li>' in item and '<li><a href="../">付議事項の一覧</a></li>' in item
+
+
+def test_an_item_page_links_the_remarks_about_it_and_the_meetings_advice(site):
+    """Issue 31: agenda pages did not link to the remarks about them (the meeting's 発言 on its 審議事項, 助言)."""
+    item = page(site, "agendas/kyoju-support-system/index.html")
+    facts = item.split('class="fugi-facts"')[1].split("</div>")[0]
+    found = re.search(r"会議の記録:</strong> (.*?)</li>", facts, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', found)
+    assert links[0][0] == "../../meetings/2025-05/#remarks-5" and re.fullmatch(r"発言（\d+件）", links[0][1]), links
+    assert links[1][0] == "../../meetings/2025-05/#advice" and links[1][1].endswith("（会議全体）"), links
+    assert 'id="remarks-5"' in page(site, "meetings/2025-05/index.html")
+
+
+def test_the_glossary_of_the_forms_is_linked_from_the_items_categories_and_the_footer(site):
+    """Issue 31: jargon (外部結合, 電算処理, 再委託) was never explained; the forms' 用語集 makes /glossary/."""
+    glossary = page(site, "glossary/index.html")
+    for term in ("電算処理", "外部結合", "業務委託", "再委託"):
+        assert re.search(rf'<h2 id="{term}"[^>]*>{term}</h2>\s*<p>[^<]{{10,}}</p>', glossary), term
+    item = page(site, "agendas/aircon-josei/index.html")
+    assert '（<a href="../../glossary/#外部結合">外部結合・業務委託・再委託とは</a>）' in item
+    assert '<a href="../../glossary/">用語集</a>' in item  # the footer
+
+
+def test_a_not_needed_row_without_a_reason_says_so(site):
+    """Issue 31: a 「－」 row's reason was not shown; where the original gives none (nyuji-tsuen-shien, row 4 marked
+    原本どおり), the row says so instead of leaving the reader to wonder."""
+    source = page(site, "agendas/nyuji-tsuen-shien/index.html")
+    rows = re.findall(r'<tr class="fugi-row[^"]*fugi-row--not-needed[^"]*">(.*?)</tr>', source, re.S)
+    assert rows and all('class="fugi-note fugi-reason"' in row for row in rows), rows
+    assert any("理由の記載なし" in row for row in rows)
+
+
+def test_the_accessibility_page_shows_the_policy_and_the_recorded_axe_results(site, tmp_path):
+    """Issue 31: no accessibility statement.  The page gives the forms' policy and what tests/test_site_a11y.py
+    recorded (content/accessibility/axe-results.json); without a record it says so rather than claim a result."""
+    from fugi.pipeline import checked_archive
+    from fugi.site.accessibility import RESULTS, accessibility_context
+
+    source = page(site, "accessibility/index.html")
+    assert "JIS X 8341-3:2016" in source and "適合レベル AA" in source
+    assert '<a href="../accessibility/">アクセシビリティ</a>' in page(site, "data/index.html")  # the footer
+    forms = checked_archive(sitebuild.CONTENT, report=lambda line: None).forms
+    assert accessibility_context(forms, tmp_path)["results"] is None
+    (tmp_path / RESULTS).parent.mkdir(parents=True)
+    (tmp_path / RESULTS).write_text(json.dumps({
+        "tool": "axe-core 4.14.1", "rules": ["wcag2a", "wcag2aa"], "test": "tests/test_site_a11y.py",
+        "results": [{"page": "/", "width": 1280, "violations": 0}, {"page": "/", "width": 375, "violations": 2}]}),
+        encoding="utf-8")
+    context = accessibility_context(forms, tmp_path)
+    assert context["violations"] == 2 and context["results"]["tool"] == "axe-core 4.14.1"
+    assert len(context["results"]["rows"]) == 2

@@ -89,15 +89,19 @@ def test_japanese_query_shows_the_right_item_first(visit, archive_url, query, fi
         assert "/meetings/2025-05/" in results  # 審議事項(4) of the meeting mentions it
 
 
-def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(visit, archive_url):
-    """As the page loads, Pagefind's script, WebAssembly and meta index load, and 24 searches for the warm-up words
-    (their own chunk of the index) get the browser to compile Pagefind's search code (the first searches of a page
-    ran 2-4× slower); no other index chunk and no fragment is fetched: the reader's first query still fetches only
-    what it needs."""
+def test_search_loads_when_the_reader_is_about_to_search_and_warms_up_fetching_only_the_warm_up_chunk(
+        visit, archive_url):
+    """A page view fetches nothing of Pagefind (issue 31: 113 KB on every page view); the pointer over the search
+    box loads Pagefind's script, WebAssembly and meta index, and 24 searches for the warm-up words (their own chunk
+    of the index) get the browser to compile Pagefind's search code (the first searches of a page ran 2-4× slower);
+    no other index chunk and no fragment is fetched: the reader's first query still fetches only what it needs."""
     from fugi.site.speed.search_index import WARM_WORDS, decode
 
     page = visit.page
-    page.goto(archive_url)
+    page.goto(archive_url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert [url for url in visit.requests if "/pagefind/" in url] == []
+    page.hover("[data-fugi-search-input]")
     page.wait_for_selector("[data-fugi-search-warm]", state="attached", timeout=15000)
     assert page.get_attribute("[data-fugi-search]", "data-fugi-search-warm") == "24"
     bundle = sitebuild.archive_site() / "pagefind"
@@ -108,6 +112,23 @@ def test_the_loaded_page_warms_search_up_fetching_nothing_but_the_warm_up_chunk(
     assert any(path.endswith(".pf_meta") for path in fetched), fetched
     assert [path for path in fetched if "/index/" in path or "/fragment/" in path] == [f"/pagefind/index/{warm}.pf_index"]
     assert search(visit, archive_url, "富士通")[0] == "/agendas/kaigo-hoken-hyojunka/"
+
+
+def test_results_are_a_list_of_sections_not_h1_headings(visit, archive_url):
+    """Issue 31: each result was an <h1> (6 with the results open) in a role="presentation" list."""
+    assert search(visit, archive_url, "外部結合")
+    page = visit.page
+    assert page.evaluate("() => document.querySelectorAll('h1').length") == 1
+    assert page.evaluate("() => document.querySelector('[data-fugi-search-list]').getAttribute('role')") is None
+    assert page.evaluate("() => document.querySelectorAll('[data-fugi-search-list] > li h2').length") >= 1
+
+
+def test_a_page_view_requests_no_sitemap(visit, archive_url):
+    """Issue 31: the theme fetched sitemap.xml beside each link[rel=alternate] of the head (the feed and the
+    calendar): two requests on every page view, 404 without サイト.URL."""
+    for path in ("", "agendas/aircon-josei/", "meetings/"):
+        visit.page.goto(archive_url + path, wait_until="networkidle")
+    assert [url for url in visit.requests if "sitemap" in url] == []
 
 
 def test_with_the_data_saver_on_search_loads_only_when_the_box_is_used(visit, archive_url):
@@ -123,6 +144,7 @@ def test_the_warm_up_words_typed_find_nothing(visit, archive_url):
     """They point at real pages; a reader who pastes them gets the empty box, not those pages."""
     page = visit.page
     page.goto(archive_url)
+    page.hover("[data-fugi-search-input]")  # Pagefind loads (and warms up) when the reader is about to search
     page.wait_for_selector("[data-fugi-search-warm]", state="attached", timeout=15000)
     box = page.locator("[data-fugi-search-input]")
     box.fill("\ufdd0 \ufdd1")

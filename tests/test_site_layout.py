@@ -107,6 +107,16 @@ def test_list_tables_become_cards_showing_title_meeting_and_decision(phones, bas
         assert order[1] == min(order), order
 
 
+def test_the_info_items_caption_reads_on_one_line_on_a_phone(phones, base):
+    """Issue 31: the caption of the information-items table collapsed to one character a line at 375 px."""
+    page = phones["375"]
+    page.goto(base + "browse/info-items/")
+    box = page.evaluate("""() => { const c = document.querySelector('table.fugi-info-table caption');
+        const r = c.getBoundingClientRect(); const line = parseFloat(getComputedStyle(c).lineHeight) || 20;
+        return {width: r.width, lines: Math.round(r.height / line)}; }""")
+    assert box["width"] > 250 and box["lines"] <= 2, box
+
+
 def test_longest_item_folds_to_what_differs_and_loses_nothing(phones, base, archive):
     page = phones["375"]
     page.goto(base + f"agendas/{LONGEST}/")

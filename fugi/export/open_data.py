@@ -13,6 +13,7 @@ from pathlib import Path
 from fugi import model as m
 from fugi.views import printed as v
 from fugi.forms.registry import KINDS
+from fugi.forms.licences import licence
 from fugi.review.findings import deviations, public_review
 from fugi.views.public import withheld_notice
 
@@ -280,11 +281,20 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
+LICENCE_COLUMN = "ライセンス"  # the CSV's last column when the forms choose a licence (a CSV has no other metadata)
+
+
+def terms_text(terms: dict) -> str:
+    return f"{terms['名称']} {terms['URL']}"
+
+
 def to_csv(rows: list, forms) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns = fields(forms)
-    writer.writerow([neutralise(column) for _, column, _ in columns])  # the forms' labels are typed by a person too
+    header = [neutralise(column) for _, column, _ in columns]  # the forms' labels are typed by a person too
+    writer.writerow(header + ([LICENCE_COLUMN] if licence(forms.site["ライセンス"]) else []))
+    terms = licence(forms.site["ライセンス"])
     for row in rows:
         cells = []
         for key, _, _ in columns:
@@ -292,7 +302,7 @@ def to_csv(rows: list, forms) -> str:
             if key == "期間":
                 value = [dict(p, 表示=f"{p['区分']}: {p['表示']}") for p in value]
             cells.append(neutralise(csv_value(value)))
-        writer.writerow(cells)
+        writer.writerow(cells + ([terms_text(terms)] if terms else []))
     return out.getvalue()
 
 
@@ -306,6 +316,7 @@ def to_json(rows: list, forms, site_name: str = "") -> str:
         "名称": site_name or forms.site["名称"],
         "説明": f"このサイトに載せている{forms.agenda.name}と、会議で{decided_verb(forms)}{forms.meeting.role('items').label}の一覧",
         "項目": {key: description for key, _, description in fields(forms)},
+        **({"ライセンス": terms} if (terms := licence(forms.site["ライセンス"])) else {}),
         "件数": len(rows),
         "records": rows,
     }

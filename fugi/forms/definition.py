@@ -9,6 +9,7 @@ from typing import Optional
 
 from fugi.forms import checklists as _checklists  # noqa: F401  (registers the checklists kind)
 from fugi.forms.registry import KINDS, by_name
+from fugi.forms.licences import LICENCES
 from fugi.source.files import load_yaml_file
 from fugi.forms.numbering import STYLES
 from fugi.source.reader import Context, Reader, hint_choices
@@ -42,7 +43,7 @@ COMMON = ("キー", "ラベル", "種類", "必須", "既定", "役割", "別名
 ROLE_OPTIONS = {"departments": ("課のラベル",), "table": ("本文", "項目"), "sheets": ("表題のキー",), "flow": ("枝番",),
                 "info_items": ("枝番",), "deliberations": ("項目", "まとまりの番号", "番号", "一つなら番号なし"), "remarks": ("項目",)}
 #: The top-level sections of forms.yml.
-SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表")
+SECTIONS = ("会議体", "サイト", "議題", "区分", "会議", "語彙", "対策表", "用語集")
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +115,7 @@ class Forms:
 
     path: str
     council: dict  # 自治体, 名称, 略称, 要綱, 根拠の条項, 審議の根拠
-    site: dict  # 名称, 説明, URL
+    site: dict  # 名称, 説明, URL, 問い合わせ先, ライセンス (a key of fugi.forms.licences.LICENCES, or "")
     agenda: DocumentForm
     meeting: DocumentForm
     categories: tuple
@@ -126,6 +127,7 @@ class Forms:
     marks: tuple  # ({印, 意味}, …); the first is the default mark
     not_heard: str = ""  # 未審議の表示: what an item no meeting has heard yet shows for its meeting and 年度
     follow: dict = None  # 語彙 報告の表示・報告待ちの表示・報告済の表示・後の会議の表示 (conditions followed until reported)
+    glossary: tuple = ()  # ({用語, 説明}, …): the site's glossary page (用語集:, optional)
 
     def words(self, vocabulary: str) -> tuple:
         return tuple(entry["名称"] for entry in self.vocabularies.get(vocabulary, ()))
@@ -229,9 +231,15 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     council = texts(top.mapping("会議体"), ["自治体", "名称"], ["略称", "要綱", "根拠の条項", "審議の根拠"])
     site_reader = top.mapping("サイト")
     examples = site_reader.names("検索の例", required=False) if site_reader else None
-    site = texts(site_reader, ["名称"], ["説明", "URL"], also=["検索の例"])
+    site = texts(site_reader, ["名称"], ["説明", "URL", "問い合わせ先", "ライセンス", "アクセシビリティ方針"],
+                 also=["検索の例"])
     if site is not None:
         site["検索の例"] = tuple(examples or ())
+        if site["ライセンス"] and site["ライセンス"] not in LICENCES:
+            site_reader.error("ライセンス", f"「{site['ライセンス']}」はオープンデータのライセンスとして選べません",
+                              f"{'・'.join(LICENCES)} のどれかを書いてください（FORMS.md「サイト」）")
+            site = None
+    glossary = read_glossary(top)
     vocabularies, undecided, parts, not_heard = read_vocabularies(top.mapping("語彙"))
     follow = read_follow_words(top.mapping("語彙"))
     halves, groups, marks = read_checklist_form(top.mapping("対策表", required=False))
@@ -244,9 +252,24 @@ def read_forms(top: Reader, content: Path) -> Optional[Forms]:
     if None in (council, site, agenda, meeting, halves):
         return None
     forms = Forms(top.ctx.path, council, site, agenda, meeting, categories, vocabularies, undecided, parts,
-                  halves, groups, marks, not_heard, follow)
+                  halves, groups, marks, not_heard, follow, glossary=glossary)
     check_forms(top, forms)
     return forms
+
+
+def read_glossary(top: Reader) -> tuple:
+    """用語集: the words of the forms explained for residents ({用語, 説明} each), shown on the site's glossary page."""
+    entries = []
+    for item, line in top.items("用語集", required=False):
+        if isinstance(item, Reader):
+            term, meaning = item.string("用語"), item.string("説明")
+            item.finish(["用語", "説明"])
+            if term and meaning:
+                entries.append({"用語": term, "説明": meaning})
+        else:
+            top.ctx.error(line, "用語集", "用語集の各行は {用語: …, 説明: …} の形で書いてください",
+                          "例: `- {用語: 言葉, 説明: その言葉の意味}`")
+    return tuple(entries)
 
 
 def texts(reader: Optional[Reader], required, optional, also=()) -> Optional[dict]:

@@ -68,11 +68,16 @@ def meetings_by_year(meetings, forms) -> list:
     return result
 
 
+def dated_title(title: str, date: str) -> str:
+    """A meeting's page title and heading with its date (回 restarts each year: 第5回 alone names 10 meetings)."""
+    return f"{title}（{date}）" if date and date not in title else title
+
+
 def meeting_context(meeting: m.Meeting, forms, downloads: dict, views=None, memo=None) -> dict:
     """views: the printed views of the archive the meeting is of (fugi.views.printed.Views; made here without);
     memo: where rendered Markdown is kept (fugi.site.markup.render_markdown)."""
     view = views.meeting(meeting) if views is not None else v.meeting_view(meeting, forms)
-    return {**vars(view), "council": meeting.council,
+    return {**vars(view), "council": meeting.council, "heading": dated_title(view.title, view.date),
             "advice_html": render_markdown(view.advice, 0, memo) if view.advice.strip() else None,
             "downloads": downloads.get(("meetings", meeting.id), [])}
 
@@ -85,7 +90,26 @@ def agenda_context(agenda: m.Agenda, forms, downloads: list, image: str | None, 
         context["flow"] = dict(vars(view.flow), image=image, drawn=view.flow.graph is not None, graph=None)
     context["body_html"] = render_markdown(view.body, BODY_HEADING_OFFSET, memo)
     context["downloads"] = downloads
+    context["remarks_links"] = remarks_links(agenda, forms)
     return context
+
+
+def remarks_links(agenda: m.Agenda, forms) -> list:
+    """Where the meeting that heard the item recorded what was said about it: its remarks on this 審議事項 (with their
+    number) and the meeting's advice (one section for the whole meeting).  [{anchor, label}]"""
+    meeting = agenda.meeting
+    if meeting is None:
+        return []
+    labels = v.labels(forms)
+    item = next((d for d in meeting.items if d.agenda_id == agenda.id), None)
+    links = []
+    said = [g for g in meeting.remarks if item is not None and g.item_number == item.number and g.remarks]
+    if said:
+        links.append({"anchor": f"remarks-{item.number}",
+                      "label": f"{labels.meeting_remarks}（{sum(len(g.remarks) for g in said)}件）"})
+    if meeting.advice.strip():
+        links.append({"anchor": "advice", "label": f"{meeting.advice_title or labels.meeting_advice}（会議全体）"})
+    return links
 
 
 def category_ids(forms) -> dict:
@@ -163,6 +187,64 @@ def partner_reach(agendas, rows: dict, forms) -> dict:
             if entry not in reach[target.name]:
                 reach[target.name].append(entry)
     return reach
+
+
+PAGE_ROWS = 40  # rows of a list page: ~16 phone screens at 375 px and ~35 KB of HTML (1,000 rows were 345 KB)
+
+
+HEADING_ROWS = 2
+
+
+def page_file(base: str, number: int) -> str:
+    """The Markdown file of page `number` of a list whose first page is `base` ("agendas/index.md",
+    "browse/partner.md"): the base itself, then <folder>/page.N.md (a dot: no item's file name has one)."""
+    if number == 1:
+        return base
+    folder = base[: -len("/index.md")] if base.endswith("/index.md") else base[: -len(".md")]
+    return f"{folder}/page.{number}.md"
+
+
+def served(file: str) -> str:
+    """A Markdown file's address below the site's root ("agendas/index.md" -> "agendas/", "a/b.md" -> "a/b/")."""
+    return file[: -len("index.md")] if file.endswith("index.md") else file[: -len(".md")] + "/"
+
+
+def pager(base: str, counts: list) -> list:
+    """The links of a list's pages: {file, href, label, first, last} (label: 1〜50件目)."""
+    links, first = [], 1
+    for number, count in enumerate(counts, 1):
+        file = page_file(base, number)
+        links.append({"number": number, "file": file, "href": served(file), "first": first, "last": first + count - 1,
+                      "label": f"{first}〜{first + count - 1}件目"})
+        first += count
+    return links
+
+
+def split_rows(rows: list, size: int | None = None) -> list:
+    size = size or PAGE_ROWS
+    return [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
+
+
+def split_groups(groups: list, size: int | None = None) -> list:
+    """Groups on pages of about `size` rows (a group's heading counts as HEADING_ROWS); a larger group goes on over
+    the next pages, its heading again with `first` false."""
+    size = size or PAGE_ROWS
+    pages, current, count = [], [], 0
+    for group in groups:
+        rows, start = group["rows"], 0
+        while True:
+            if count >= size:
+                pages.append(current)
+                current, count = [], 0
+            count += HEADING_ROWS  # a heading, its note and the table's head take the room of about 2 rows
+            part = rows[start:start + max(1, size - count)]
+            current.append(dict(group, rows=part, first=start == 0))
+            count += len(part)
+            start += len(part)
+            if start >= len(rows):
+                break
+    pages.append(current)
+    return pages
 
 
 def order_note(names, readings, legal_forms: bool = False) -> str:

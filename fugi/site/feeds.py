@@ -7,6 +7,8 @@ Both are made from the public view of the archive only (fugi.views.public), like
   entry look new to a feed reader.
 - Links are absolute when content/forms.yml gives サイト.URL; without it they are relative to the site's root,
   where both files are served (Atom resolves them against the feed's own address).
+- The feed is bounded: the FEED_ENTRIES newest decisions (a 1,000-item archive made one 557 KB document that every
+  reader downloaded on each poll); the full history is in the open data (data/decisions.json, .csv).
 - Dates come from the content (a decision's date is its meeting's), never from the clock: the same content
   gives the same bytes.
 """
@@ -27,6 +29,7 @@ TIMEZONE = "Asia/Tokyo"
 TOKYO = ZoneInfo(TIMEZONE)
 JST = dt.timezone(dt.timedelta(hours=9))  # Japan has kept UTC+9 without summer time since 1952
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "fugi.invalid")  # fugi's own namespace for the names' UUIDs
+FEED_ENTRIES = 50  # the newest decisions in feed.xml; every decision is in the open data
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # an empty feed's date (Atom requires one)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -147,7 +150,7 @@ def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> byt
     generator.id(stable_id(forms, FEED))
     generator.title(clean(f"{name}（{labels.decision}）"))
     generator.subtitle(clean(f"{forms.council['名称']}が{labels.decided}{labels.agenda}と{labels.items}"
-                             f"（会議の日付が新しい順）"))
+                             f"（会議の日付が新しい順に{FEED_ENTRIES}件まで。すべては data/decisions.json・.csv）"))
     generator.author({"name": clean(forms.council["名称"])})
     generator.link(href=link(site_url, ""), rel="alternate", type="text/html")
     if site_url:
@@ -155,7 +158,7 @@ def atom_feed(public: m.Archive, site_url: str = "", site_name: str = "") -> byt
     generator.language("ja")
     generator.generator("fugi")
     generator.updated(max((meeting_start(d[2]) for d in found), default=EPOCH))
-    for path, title, meeting, number, decision, agenda in reversed(found):  # feedgen prepends each entry added
+    for path, title, meeting, number, decision, agenda in reversed(found[:FEED_ENTRIES]):  # feedgen prepends each entry added
         entry = generator.add_entry()
         entry.id(stable_id(forms, path))
         entry.title(clean(f"【{decision}】{title}"))

@@ -75,12 +75,24 @@ def apply_settings(config, archive: m.Archive) -> None:
         config[key] = value
     config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     config.extra["fugi_feeds"] = feed_links(archive)
+    config.extra["fugi_footer"] = footer(archive)
+    labels = form_labels(archive.forms)
+    # breadcrumbs (partials/content.html): ホーム › the list a page belongs to (by its address's first folder) › the page
+    config.extra["fugi_crumbs"] = {"agendas": {"url": "agendas/", "title": f"{labels.agenda}の一覧"},
+                                   "meetings": {"url": "meetings/", "title": "会議の一覧"},
+                                   "browse": {"url": "browse/", "title": f"{labels.agenda}を探す"}}
     examples = "、".join(archive.forms.site["検索の例"])
     config.extra["fugi_search"] = {
         "filters": search_filters(archive, form_labels(archive.forms)),
         "placeholder": f"キーワードを入力してください（例: {examples}）" if examples else "キーワードを入力してください",
         "input_placeholder": f"検索（例: {'、'.join(archive.forms.site['検索の例'][:3])}）" if examples else "検索",
     }
+
+
+def footer(archive: m.Archive) -> dict:
+    """What every page's footer says besides its date (templates/site/overrides/partials/copyright.html): the
+    contact of the forms, whether there is a glossary.  The date is in each page's front matter (pages.dated)."""
+    return {"contact": archive.forms.site["問い合わせ先"], "glossary": bool(archive.forms.glossary)}
 
 
 def feed_links(archive: m.Archive) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import pickle
 import shutil
 from collections import defaultdict
@@ -16,12 +17,15 @@ from fugi.build.keys import Keys, info_page_key, known_page_key, site_item_key
 from fugi import model as m
 from fugi.views.public import public_archive
 from fugi.review.findings import public_review
+from fugi.views import printed as v
 from fugi.views.printed import Views, catalog_view, labels as form_labels
 from fugi.site import context as c
 from fugi.site.failures import TemplateFailure
 from fugi.site.info_items import PAGE as INFO_PAGE, info_items_context
 from fugi.site.feeds import write_feeds
 from fugi.site.markup import anchor, finalize, plain, text, url
+from fugi.site.accessibility import PAGE as ACCESSIBILITY_PAGE, accessibility_context
+from fugi.forms.licences import licence
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
 from fugi.resources import SITE_TEMPLATES
 
@@ -41,6 +45,20 @@ def environment() -> jinja2.Environment:
     env.globals.update(url=url, text=text, hid=heading_id, hid_attr=block_id)
     env.filters["title_yaml"] = title_yaml
     return env
+
+
+_DOCUMENT_PAGE = re.compile(r"(agendas|meetings)/(?!index\.md)[a-z0-9][a-z0-9-]*\.md")
+
+
+def dated(rel: str, page: str, updated: str) -> str:
+    """The page with its update date in its front matter (`fugi_updated`, shown in the footer): an item's or a
+    meeting's page gives its meeting's date itself (none when no meeting has heard the item); every other page the
+    newest meeting's date.  In the front matter, not the theme's settings: a page MkDocs keeps from an earlier
+    build (fugi.site.speed) changes when its date does."""
+    if not updated or _DOCUMENT_PAGE.fullmatch(rel) or not page.lstrip().startswith("---"):
+        return page
+    head, sep, rest = page.partition("---\n")
+    return f"{head}{sep}fugi_updated: {title_yaml(updated)}\n{rest}" if "fugi_updated:" not in rest.split("---", 1)[0] else page
 
 
 def heading_id(ident: str, ignore: bool = False) -> Markup:
@@ -65,10 +83,12 @@ class Pages:
     With a memo (fugi.site.speed.incremental.PageMemo), a page whose template, place and context are those of an
     earlier build is taken from it instead of rendered again (rendering is the costly part of a build)."""
 
-    def __init__(self, docs: Path, forms, stash=None, memo=None):
+    def __init__(self, docs: Path, forms, stash=None, memo=None, updated: str = ""):
         labels = form_labels(forms)
-        shared = {"L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
-                  "year_label": c.YEAR, "search_examples": forms.site["検索の例"]}
+        self.updated = updated  # the newest meeting's date: the update date of the pages that are not one document's
+        shared = {"site_updated": updated, "L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
+                  "year_label": c.YEAR, "search_examples": forms.site["検索の例"],
+                  "glossary": {entry["用語"]: anchor(entry["用語"]) for entry in forms.glossary}}
         self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
         self.env.globals.update(shared)  # globals reach imported macros too
         self.shared = None
@@ -135,7 +155,8 @@ class Pages:
         depth = rel.count("/")
         try:
             served = depth + (0 if rel == "index.md" or rel.endswith("/index.md") else 1)  # a.md -> a/index.html
-            return self.env.get_template(template).render(root="../" * depth, page_root="../" * served, **context)
+            return dated(rel, self.env.get_template(template).render(root="../" * depth, page_root="../" * served,
+                                                                    **context), self.updated)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
         except jinja2.TemplateError as err:
@@ -175,7 +196,9 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
     items = ItemMemo(memo, keys or Keys(checked, content_root, "public")) if memo is not None and view is public_archive else None
-    pages = Pages(docs, forms, stash, memo)
+    dated_meetings = [mt for mt in meetings if mt.date is not None]
+    newest = max(dated_meetings, key=lambda mt: mt.date) if dated_meetings else None
+    pages = Pages(docs, forms, stash, memo, updated=v.meeting_date(newest) if newest else "")
 
     def item(agenda):
         """An item's (list row, review, key) with its page written: the row and review from the item memo when its
@@ -221,9 +244,20 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
                     meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
-    pages.write("agendas/index.md", "agendas.md.j2", rows=[rows[a.id] for a in agendas])
+    listed = c.split_rows([rows[a.id] for a in agendas])
+    links = c.pager("agendas/index.md", [len(part) for part in listed])
+    for part, link in zip(listed, links):
+        pages.write(link["file"], "agendas.md.j2", rows=part, total=len(agendas), pager=links, here=link)
     for rel, title, intro, groups in c.browse_pages(archive, agendas, rows, labels):
-        pages.write(rel, "browse.md.j2", title=title, intro=intro, groups=groups)
+        parts = c.split_groups(groups)
+        links = c.pager(rel, [sum(len(g["rows"]) for g in part) for part in parts])
+        # where each group starts: the first page lists them all (its #id links there when the group is later)
+        sizes = {g["id"]: len(g["rows"]) for g in groups}
+        starts = [{"id": g["id"], "heading": g["heading"], "count": sizes[g["id"]], "file": link["file"],
+                   "here": link["number"] == 1} for part, link in zip(parts, links) for g in part if g["first"]]
+        for part, link in zip(parts, links):
+            pages.write(link["file"], "browse.md.j2", title=title, intro=intro, groups=part, pager=links, here=link,
+                        contents=starts if len(parts) > 1 and link["number"] == 1 else [])
     pages.write("browse/index.md", "browse_index.md.j2", counts=totals)
     if not labels.info_items:
         pass  # a council whose items list no information items has no page to find them by
@@ -234,10 +268,14 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
         pages.write(INFO_PAGE, "info_items.md.j2", **info_items_context(archive, agendas, rows, reviews))
     if forms.has_checklists:  # a council without checklists has no catalog page
         pages.write("catalog.md", "catalog.md.j2", checklists=[catalog_view(e, forms) for e in c.catalog_order(archive)])
+    pages.write(ACCESSIBILITY_PAGE, "accessibility.md.j2", **accessibility_context(forms, content_root))
+    if forms.glossary:
+        pages.write("glossary.md", "glossary.md.j2", entries=[dict(e, id=anchor(e["用語"])) for e in forms.glossary])
     pages.write("data/index.md", "data.md.j2", fields=export.fields(forms),
                 deviations=export.DEVIATIONS if forms.has_checklists else "", sensitive=export.SENSITIVE,
                 sensitive_classes=[c.name for c in (archive.vocabulary.classes if archive.vocabulary else ()) if c.sensitive],
-                count=len(decisions), list_sep=export.LIST_SEP)
+                count=len(decisions), list_sep=export.LIST_SEP, terms=licence(forms.site["ライセンス"]),
+                terms_column=export.LICENCE_COLUMN)
     return pages.written
 
 

@@ -26,6 +26,11 @@ TIMEOUT = 600  # seconds for one conversion run
 _CREATED = re.compile(rb"/CreationDate\(D:\d{14}")
 _IDS = re.compile(rb"/ID \[ <([0-9A-F]{32})>\s*<([0-9A-F]{32})> \]")
 _CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
+#: LibreOffice writes the language of the Word file's Latin text (w:lang w:val, en-US as Word sets it on a Japanese
+#: machine) as the document's language; the forms are Japanese.  Same length, so the cross-reference offsets stay valid.
+_LANG = re.compile(rb"/Lang\([a-z]{2}-[A-Z]{2}\)")
+#: Tagged PDF (a structure tree a screen reader follows: headings, paragraphs, tables), LibreOffice's JSON filter options.
+EXPORT_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def normalize_pdf(data: bytes, docx: bytes) -> bytes:
@@ -36,7 +41,8 @@ def normalize_pdf(data: bytes, docx: bytes) -> bytes:
     data = _CREATED.sub(lambda m: b"/CreationDate(D:" + stamp, data)
     data = _IDS.sub(lambda m: f"/ID [ <{seed[:32]}>\n<{seed[:32]}> ]".encode()
                     if m.group(0).count(b"\n") else f"/ID [ <{seed[:32]}> <{seed[:32]}> ]".encode(), data)
-    return _CHECKSUM.sub(lambda m: b"/DocChecksum /" + seed[32:64].encode(), data)
+    data = _CHECKSUM.sub(lambda m: b"/DocChecksum /" + seed[32:64].encode(), data)
+    return _LANG.sub(b"/Lang(ja-JP)", data)
 
 
 def _core_date(docx: bytes) -> bytes:
@@ -98,7 +104,7 @@ def convert(documents: list[Path], work: Path | None = None) -> list[Path]:
             staged.append(copy)
         command = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outbox), *map(str, staged)]
+                   "--convert-to", EXPORT_FILTER, "--outdir", str(outbox), *map(str, staged)]
         try:
             result = subprocess.run(command, env=environment(temporary), capture_output=True, text=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired as err:

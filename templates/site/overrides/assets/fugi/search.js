@@ -49,8 +49,8 @@ function setup(box) {
   let lastCounts = null;
   let filtersLoading = null;
 
-  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load with the page (see the end of
-  // setup), so the first query only fetches the index chunk and the fragments it needs.
+  // Pagefind's script and its WebAssembly (~115 KB, cached by the browser) load when the reader is about to
+  // search (see the end of setup), so the first query only fetches the index chunk and the fragments it needs.
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pagefind) => {
@@ -303,11 +303,18 @@ function setup(box) {
     }
   });
 
-  // Pagefind loads as this script runs (the page is parsed by then; its fetches and the WebAssembly's
-  // compiling run beside the page's first paint), so it is ready, and warmed up, when the reader reaches the box;
-  // with the browser's data saver on, only once the reader opens the box
+  // Pagefind (~115 KB) loads when the reader is about to search, not on every page view: the pointer over the
+  // search box or the header's button, a touch on them, the focus in the box (Tab, the "/" key); it is warmed up
+  // from then on.  With the browser's data saver on, only once the reader opens the box.
   const saveData = navigator.connection && navigator.connection.saveData;
-  if (/^https?:$/.test(window.location.protocol) && !saveData) load();
+  if (/^https?:$/.test(window.location.protocol) && !saveData) {
+    for (const target of [box, opener]) {
+      if (!target) continue;
+      for (const type of ["pointerenter", "pointerdown", "focusin"]) {
+        target.addEventListener(type, () => load(), { once: true, passive: true });
+      }
+    }
+  }
 
   sync();
   const params = new URLSearchParams(window.location.search);
@@ -511,7 +518,7 @@ function renderItem(data, runs = null) {
   article.className = "md-search-result__article md-search-result__article--document md-typeset";
   const icon = document.createElement("div");
   icon.className = "md-search-result__icon md-icon";
-  const title = document.createElement("h1");
+  const title = document.createElement("h2"); // the page has its h1; a result is a section of the search
   title.textContent = (data.meta && data.meta.title) || data.url;
   article.append(icon, title);
   const facts = describe(data);
