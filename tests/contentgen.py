@@ -298,6 +298,8 @@ def meeting(draw, forms, agendas, number, opts):
                                                                    for _ in range(titled)]
             items = draw(st.permutations(items))
             for item in items:
+                if "kind" in parts:  # the item's kind (諮問事項, 報告事項 …) where the forms declare kinds
+                    item[parts["kind"].key] = draw(st.sampled_from(forms.words(parts["kind"].vocabulary)))
                 if draw(st.integers(0, 5)):
                     word = draw(st.sampled_from(forms.words(parts["decision"].vocabulary)))
                     item[parts["decision"].key] = word

@@ -28,7 +28,7 @@ QUICK_CASES, SLOW_CASES = int(os.environ.get("FUGI_FUZZ_CASES", "100")), 600
 #: What YAML treats specially, and what clerks paste by mistake.
 SPECIAL = [":", ": ", "#", " #", "&", "*", "!", "|", ">", "'", '"', "[", "]", "{", "}", ",", "%", "@", "`", "-", "- ",
            "?", "\\", "\t", "\u3000", "：", "\ufeff", "\x00", "\x07", "\x1b", "\x85", "\u2028", "---", "...", "\n"]
-PROBLEM = re.compile(r"^(content/\S+?\.(?:md|yml)):(\d+): (.+?): (.+)$")
+PROBLEM = re.compile(r"^((?:\S*/)?content/\S+?\.(?:md|yml)):(\d+): (.+?): (.+)$")  # the path as given (--content is absolute here)
 ENGLISH = re.compile(r"\b(expected|found|while|scanning|parsing|could not|cannot|token|scalar|mapping|sequence|"
                      r"Traceback|Error|line \d+|column)\b")
 

@@ -224,7 +224,7 @@ def test_open_data_carries_deviations_and_sensitivity_flags(archive):
     columns = [column for _, column, _ in export.fields(public.forms)]
     assert columns[-2:] == ["標準と異なる行", "個人情報の種類"]
     csv_text = export.to_csv(list(records.values()), public.forms)
-    assert "外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」,要配慮個人情報（病歴、心身の機能の障害）\r\n" in csv_text
+    assert "外部結合 結合先に行わせる情報保護対策【運用上の対策】4「－」,要配慮個人情報（病歴、心身の機能の障害）,公共データ利用規約" in csv_text
 def test_review_of_an_item_back_after_continued_deliberation_says_nothing_of_the_meeting_that_heard_it():
     """Issue 25: an item heard at a meeting that decided 継続審議 and submitted again: its review said
     「助言の記録がある会議はありません」 and nothing of that meeting; it shows that hearing first (decision,

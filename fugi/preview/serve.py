@@ -80,7 +80,7 @@ class Preview:
         self.record: dict = {}  # what the preview wrote into build/preview-docx: {relative path: SHA-256}
         self.built = False  # a build has succeeded: there are pages (and Word files) to keep showing
         self.indexing = threading.Lock()
-        self.indexer: threading.Thread | None = None  # making the search index of the last build
+        self.indexers: list[threading.Thread] = []  # making the search index of a build (one at a time: self.indexing)
         self.shown = lambda pages: None  # the server's: reload these pages now (before the rest is rebuilt)
 
     def prepare(self) -> None:
@@ -133,8 +133,9 @@ class Preview:
                 self.report(str(problem))
             return self.failed([str(p) for p in err.problems.sorted()])
         if (self.search / "pagefind.js").is_file():
-            self.indexer = threading.Thread(target=self.index, daemon=True)
-            self.indexer.start()
+            self.indexers = [one for one in self.indexers if one.is_alive()]
+            self.indexers.append(threading.Thread(target=self.index, daemon=True))
+            self.indexers[-1].start()
         else:
             self.index()  # none yet: the tabs reload with search working
         self.report(f"更新しました（{time.perf_counter() - start:.1f} 秒、変わったファイル {len(changed)}、ページ {pages}）")
@@ -231,9 +232,9 @@ class Preview:
         self.listings["base"].write(files)
 
     def settle(self) -> None:
-        """Wait until the search index of the last build is made."""
-        if self.indexer is not None:
-            self.indexer.join()
+        """Wait until the search index of the last build is made (and an earlier one still being made)."""
+        for indexer in list(self.indexers):
+            indexer.join()
 
     def index(self) -> None:
         """The preview's search index, made after the page is back (niced: the next save comes first)."""
@@ -343,6 +344,8 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     finally:
         stop.set()
         server.shutdown()
+        watcher.join(timeout=10)  # nothing of the preview's is left running when serve returns
+        preview.settle()
     return 0
 
 
