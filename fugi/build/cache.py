@@ -111,6 +111,15 @@ def notice_bad(path, report=None) -> None:
     (report or (lambda text: print(text, file=sys.stderr)))(line)
 
 
+def drop_bad(path) -> None:
+    """An entry that failed its check: said once (notice_bad) and deleted, to be made again."""
+    notice_bad(path)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 #: What a cache entry's pickle may name besides fugi's own dataclasses and enums (fugi.model, fugi.forms.definition …).
 _SAFE_GLOBALS = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
                  ("datetime", "timezone"), ("array", "array"), ("array", "_array_reconstructor"),
@@ -368,11 +377,7 @@ class Cache:
         data = unseal(data, self.key)
         if data is None:  # cut off, changed or another machine's: dropped, made again
             self.misses += 1
-            notice_bad(path)
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            drop_bad(path)
             return None
         self.hits += 1
         try:

@@ -7,7 +7,7 @@ import os
 import threading
 from pathlib import Path
 
-from fugi.build.cache import notice_bad, seal, signing_key, unseal
+from fugi.build.cache import drop_bad, seal, signing_key, unseal
 from fugi.build.keys import output_record_name
 
 _HEX = frozenset("0123456789abcdef")
@@ -35,11 +35,7 @@ def read_record(path: Path) -> dict | None:
             record = None
     if well_formed(record):
         return record
-    notice_bad(path)
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+    drop_bad(path)
     return None
 
 
