@@ -69,7 +69,7 @@ def packet(content: Path, name: str, out: Path | None = None, strict: bool = Fal
         needed = {id(one.agenda): one.agenda for one in items}
         part = m.Archive(agendas=list(needed.values()), meetings=[], catalog=archive.catalog, forms=archive.forms,
                          vocabulary=archive.vocabulary, readings=archive.readings)
-        word = render_word(part, content, cache, "all", Keys(archive, content, "all"))  # the keys of build.py pdf
+        word = render_word(part, content, cache, Keys(archive, content, "all"))  # the keys of build.py pdf
         try:
             pdfs = render_pdfs({("order", meeting.id): order, **word}, cache, outputs.work)
         except PdfError as err:
