@@ -9,22 +9,27 @@ from fugi.build.outputs import writing
 from fugi.problems import ContentError, Problems
 
 
-def load_archive(content: Path):
-    """Load, validate and cross-check everything under content/; returns (Archive, Problems).
+def load_archive(content: Path, templates=None):
+    """Load, validate and cross-check everything under content/, and the council's own templates/ beside it;
+    returns (Archive, Problems).
 
     fugi.archive.loader.Loader does the stages (load → validate → cross-check); each unchanged file's model and
-    problems come from the build cache."""
+    problems come from the build cache.  templates: the build's fugi.resources.Templates (else content's)."""
     from fugi.build.cache import open_cache
     from fugi.archive.loader import Loader
+    from fugi.resources import Templates
+    from fugi.validate.templates import check_templates
 
     content = Path(content)
     archive, problems, _ = Loader(content, open_cache(content) if content.is_dir() else None).load()
+    if archive.forms is not None:
+        check_templates(templates or Templates.of(content), archive.forms, content, problems)
     return archive, problems
 
 
-def checked_archive(content: Path, strict: bool = False, report=print):
+def checked_archive(content: Path, strict: bool = False, report=print, templates=None):
     """The archive, after printing every problem; raises ContentError when it must not be rendered."""
-    archive, problems = load_archive(content)
+    archive, problems = load_archive(content, templates)
     _keep_outcome(content, strict, archive, problems)
     for problem in problems.sorted():
         report(str(problem))
@@ -158,16 +163,18 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
     from fugi.build.cache import open_cache
     from fugi.build.documents import current_pdfs, render_word, write_documents
     from fugi.build.keys import Keys
+    from fugi.resources import Templates
     from fugi.views.printed import Views
     from fugi.word.pdf import soffice_path
 
+    templates = Templates.of(content)  # as named: the council's templates/ beside the content/ it gave
     content = Path(content).resolve()
     targets = {name: Path(folder) for name, folder in (("docx", docx_out), ("site", site_out)) if folder is not None}
     refuse_misplaced_cache(content, targets, report)
     with writing(targets, content, report) as outputs, rendering(report):  # refuses unowned folders before any work
         # each intermediate is made once, here, and passed down: the checked (and linked) archive, the keys of its
         # Word files, its public view, one printed view per document and scope, the Word files, the pages
-        archive = checked_archive(content, strict, report)
+        archive = checked_archive(content, strict, report, templates)
         cache = open_cache(content)
         has_soffice = soffice_path() is not None
         make_pdf = pdf or (pdf_when_possible and has_soffice)
@@ -176,7 +183,7 @@ def build(content: Path, docx_out: Path | None = None, site_out: Path | None = N
                    "PDF も作るには LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui "
                    "fonts-ipaexfont）")
         report_missing_dot(report)
-        keys = Keys(archive, content, "all")
+        keys = Keys(archive, content, "all", templates)
         views = Views(archive)
         written = {}
         staged_docx = None

@@ -1,4 +1,10 @@
-"""Where fugi's own files come from: templates/ (Word forms, site pages and theme, mkdocs.yml), in a checkout or shipped."""
+"""Where fugi's own files come from: templates/ (Word forms, site pages and theme, mkdocs.yml), in a checkout or shipped,
+and the template set of one content folder (Templates: the council's own templates/ beside it over the shipped set)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -8,3 +14,96 @@ DOCX_TEMPLATES = TEMPLATES / "docx"
 SITE_TEMPLATES = TEMPLATES / "site"
 #: the site's MkDocs configuration; the checkout's mkdocs.yml inherits it (for a plain `mkdocs build`)
 MKDOCS_CONFIG = SITE_TEMPLATES / "mkdocs.yml"
+#: the folder beside content/ whose files override the shipped ones of the same name (templates/docx/付議事項.docx …)
+OWN = "templates"
+
+
+class Templates:
+    """The templates a content folder is built with, file by file: `<content>/../templates/<rel>` when the council
+    has it, else the shipped `<TEMPLATES>/<rel>`.  Made once per build from the content path and passed down.
+
+    When the content folder is the checkout's own content/, its templates/ is the shipped set: nothing is overridden.
+    The shipped folders are read when the set is made (tests point fugi.resources.SITE_TEMPLATES elsewhere)."""
+
+    def __init__(self, own: Path | None = None, docx: Path | None = None, site: Path | None = None):
+        self.own = Path(own) if own is not None else None
+        self.shipped_docx = Path(docx) if docx is not None else DOCX_TEMPLATES
+        self.shipped_site = Path(site) if site is not None else SITE_TEMPLATES
+
+    @classmethod
+    def of(cls, content) -> Templates:
+        """The set of the content folder `content` (as named: a templates/ beside the folder the user gave)."""
+        own = Path(os.path.abspath(content)).parent / OWN
+        if not own.is_dir() or own.resolve() == TEMPLATES.resolve():
+            own = None
+        return cls(own)
+
+    def __repr__(self) -> str:
+        return f"Templates(own={self.own}, docx={self.shipped_docx}, site={self.shipped_site})"
+
+    def _own(self, rel: str) -> Path | None:
+        if self.own is None:
+            return None
+        path = self.own / rel
+        return path if os.path.lexists(path) else None
+
+    def docx(self, name: str) -> Path:
+        """A Word template (a form's `Word:` file): the council's templates/docx/<name>, else the shipped one."""
+        return self._own(f"docx/{name}") or self.shipped_docx / name
+
+    def is_own(self, path) -> bool:
+        """Whether `path` is one of the council's files (not a shipped one)."""
+        if self.own is None:
+            return False
+        mine, own = Path(os.path.abspath(path)), Path(os.path.abspath(self.own))
+        return own in mine.parents
+
+    @property
+    def own_site(self) -> Path | None:
+        return self.own / "site" if self.own is not None and (self.own / "site").is_dir() else None
+
+    def site_dirs(self) -> list[Path]:
+        """The folders the site's page templates are looked up in, the council's first (a Jinja loader's search path)."""
+        return [*([self.own_site] if self.own_site else []), self.shipped_site]
+
+    def theme_dirs(self) -> list[Path]:
+        """The council's theme overrides (templates/site/overrides: partials, assets), laid over the shipped ones."""
+        own = self.own_site / "overrides" if self.own_site else None
+        return [own] if own is not None and own.is_dir() else []
+
+    def site_digest(self) -> str:
+        """What the site is made from among the templates: the shipped site folder and the council's site files."""
+        return _digest([_tree(self.shipped_site), _tree(self.own_site) if self.own_site else ""])
+
+    def digest(self) -> str:
+        """The council's own files (by path, link target and bytes); "" when there are none."""
+        return _tree(self.own) if self.own is not None else ""
+
+    def watched(self) -> list[Path]:
+        """The folders whose saves change what is built (the preview watches them)."""
+        return [self.shipped_site, self.shipped_docx, *([self.own] if self.own is not None else [])]
+
+
+def _digest(parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        h.update(b"%d:" % len(data) + data)
+    return h.hexdigest()
+
+
+def _tree(folder: Path) -> str:
+    """Every file under a folder by relative path, where a link points and bytes (what cannot be read: its error)."""
+    parts = []
+    for top, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names):
+            path = os.path.join(top, name)
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            real = os.path.realpath(path)
+            try:
+                data = Path(path).read_bytes() if stat.S_ISREG(os.stat(path).st_mode) else b"not a file"  # a pipe would hang
+            except OSError as err:
+                data = f"unreadable {err.errno}".encode()
+            parts += [rel, real if real != os.path.abspath(path) else "", data]
+    return _digest(parts)

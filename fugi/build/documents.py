@@ -48,11 +48,11 @@ class _Render:
             return found, made
         try:
             if kind == "agendas":
-                return agenda_docx(document, forms, self.content_root, shown[0]), made
-            return meeting_docx(document, forms, shown[0]), made
+                return agenda_docx(document, forms, self.content_root, shown[0], self.keys.templates), made
+            return meeting_docx(document, forms, shown[0], self.keys.templates), made
         except TemplateProblem as err:
             form = forms.agenda if kind == "agendas" else forms.meeting
-            return (str(template_path(form)), str(err)), made
+            return (str(template_path(form, self.keys.templates)), str(err)), made
 
 
 def printed(kind: str, document, views: Views) -> tuple:

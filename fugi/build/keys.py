@@ -23,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from fugi import model as m
-from fugi.build.cache import code_digest, context_digest, digest, file_digest, linked, tree_digest
+from fugi.build.cache import code_digest, context_digest, digest, file_digest, linked
 from fugi.source.files import AGENDA_DIR, MEETING_DIR, display_path
 
 
@@ -42,10 +42,12 @@ def shared_key(context: str, shown: str) -> str:
 
 
 def check_key(content: Path, strict: bool) -> str:
-    """What `check` prints for the content as it is now."""
+    """What `check` prints for the content as it is now (and the council's own templates/ beside it, checked too)."""
+    from fugi.resources import Templates
+
     files = sorted((f"{name}/{entry.name}", entry.is_symlink()) for name in (AGENDA_DIR, MEETING_DIR)
                    for entry in os.scandir(content / name) if entry.name.endswith(".md"))  # glob, without pathlib's cost
-    return digest(code_digest(), context_digest(content), display_path(content, content), strict,
+    return digest(code_digest(), context_digest(content), Templates.of(content).digest(), display_path(content, content), strict,
                   [(rel + (linked(f"{content}/{rel}") if link else ""), file_digest(f"{content}/{rel}"))
                    for rel, link in files])
 
@@ -64,14 +66,19 @@ class Keys:
     nothing else.  Made once per build from the archive as checked; scoped() gives the other scope's keys, sharing
     every file's digest."""
 
-    def __init__(self, archive: m.Archive, content_root: Path, scope: str = "all"):
+    def __init__(self, archive: m.Archive, content_root: Path, scope: str = "all", templates=None):
+        from fugi.resources import Templates
         from fugi.word.flow_picture import engine_id
         from fugi.word.render_docx import template_path
 
         root = Path(content_root)
-        templates = [template_path(form).read_bytes() for form in (archive.forms.agenda, archive.forms.meeting)]
+        #: the build's template set (fugi.resources.Templates: the council's templates/ over the shipped ones)
+        self.templates = templates if templates is not None else Templates.of(root)
+        used = [template_path(form, self.templates) for form in (archive.forms.agenda, archive.forms.meeting)]
+        # which file (the council's or the shipped one) and its bytes: an edited or added override makes new keys
+        words = [(self.templates.is_own(path), path.read_bytes()) for path in used]
         # the drawing on 資料N-1 is Graphviz's: its version (or its absence) is part of every Word file
-        self._made = (code_digest(), templates, context_digest(root), engine_id())
+        self._made = (code_digest(), words, context_digest(root), engine_id())
         self.scope = scope
         self.base = digest(*self._made, scope)
         agendas, meetings = os.path.join(root, AGENDA_DIR), os.path.join(root, MEETING_DIR)
@@ -137,10 +144,11 @@ def pdf_key(base: str, word: bytes) -> str:
 # Site
 
 
-def site_key(config: bytes, templates: Path, settings: str, scope: str) -> str:
+def site_key(config: bytes, templates, settings: str, scope: str) -> str:
     """What every page of the site depends on besides its own Markdown: fugi's code, mkdocs.yml, the site templates
-    (the folder), the settings the forms give the site, the scope."""
-    return digest(code_digest(), config, tree_digest(templates), settings, scope)[:20]
+    (templates: fugi.resources.Templates — the shipped folder and the council's own site files), the settings the
+    forms give the site, the scope."""
+    return digest(code_digest(), config, templates.site_digest(), settings, scope)[:20]
 
 
 def page_key(shared: bytes, rel: str, template: str, context: bytes) -> str:

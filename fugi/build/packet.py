@@ -50,6 +50,7 @@ def packet(content: Path, name: str, out: Path | None = None, strict: bool = Fal
     from fugi.word.packet_pdf import PacketError, assemble
     from fugi.word.pdf import PdfError, soffice_path
     from fugi.word.render_docx import fail, order_docx
+    from fugi.resources import Templates
 
     content = Path(content).resolve()
     target = Path(out or DEFAULT_PACKETS) / name
@@ -62,14 +63,15 @@ def packet(content: Path, name: str, out: Path | None = None, strict: bool = Fal
     if soffice_path() is None:
         fail("build.py packet", f"{view.name}の PDF を作るには LibreOffice（soffice）が必要ですが、見つかりません",
              "LibreOffice を入れてください（Debian: sudo apt-get install libreoffice-writer-nogui fonts-ipaexfont）")
+    templates = Templates.of(content)  # the council's templates/ beside content/ over the shipped ones
     with writing({"packet": target}, content, report) as outputs, rendering(report):
         cache = open_cache(content)
-        order = order_docx(meeting, archive.forms, view)
+        order = order_docx(meeting, archive.forms, view, templates)
         items = [one for one in view.items if one.agenda is not None]
         needed = {id(one.agenda): one.agenda for one in items}
         part = m.Archive(agendas=list(needed.values()), meetings=[], catalog=archive.catalog, forms=archive.forms,
                          vocabulary=archive.vocabulary, readings=archive.readings)
-        word = render_word(part, content, cache, Keys(archive, content, "all"))  # the keys of build.py pdf
+        word = render_word(part, content, cache, Keys(archive, content, "all", templates))  # the keys of build.py pdf
         try:
             pdfs = render_pdfs({("order", meeting.id): order, **word}, cache, outputs.work)
         except PdfError as err:

@@ -72,15 +72,16 @@ class Labels:
         return self.map.get(norm(label))
 
 
-def fixed_texts(forms) -> set:
-    """The literal texts of the forms' Word templates (「内容は別紙のとおり」 …): printed by every document, no value."""
+def fixed_texts(forms, templates=None) -> set:
+    """The literal texts of the forms' Word templates (「内容は別紙のとおり」 …): printed by every document, no value.
+    templates: the council's fugi.resources.Templates (its templates/docx/ over the shipped one)."""
     from fugi.word.render_docx import template_path
     from fugi.importer.sources import read_docx
 
     out = set()
     for form in (forms.agenda, forms.meeting):
         try:
-            path = template_path(form)
+            path = template_path(form, templates)
             source = read_docx(path, Path(path).read_bytes())
         except Exception:  # noqa: BLE001 - a missing template only means no fixed texts
             continue
@@ -96,7 +97,7 @@ def fixed_texts(forms) -> set:
 class FormsMap:
     """What the mapping needs of the forms, made once per import: labels, patterns, the catalog."""
 
-    def __init__(self, forms, catalog: dict):
+    def __init__(self, forms, catalog: dict, templates=None):
         self.forms, self.catalog = forms, catalog
         agenda, meeting = forms.agenda, forms.meeting
         self.cover_title = norm(agenda.texts["表紙の表題"])
@@ -114,7 +115,7 @@ class FormsMap:
         self.checklists_field = agenda.role("checklists")
         self.category_labels = {c.name: Labels(c.fields) for c in forms.categories}
         self.joined = {c.name: {norm(f.joined_label): f for f in c.fields if f.joined_label} for c in forms.categories}
-        self.fixed = fixed_texts(forms) | {norm(agenda.texts["表紙の表題"]), norm(self.basis.label)}
+        self.fixed = fixed_texts(forms, templates) | {norm(agenda.texts["表紙の表題"]), norm(self.basis.label)}
         self.checklist_headings = {norm(f"{e.number} {e.title}"): e for e in catalog.values()}
         # a PDF line can hold the heading and its subtitle side by side
         self.checklist_headings.update({norm(f"{e.number} {e.title}{e.subtitle}"): e for e in catalog.values() if e.subtitle})

@@ -68,7 +68,9 @@ _FM: dict = {}
 
 def _init(content: str) -> None:
     forms, catalog = load_forms_and_catalog(Path(content))
-    _FM["fm"] = FormsMap(forms, catalog)
+    from fugi.resources import Templates
+
+    _FM["fm"] = FormsMap(forms, catalog, Templates.of(content))  # the council's Word templates, if it has its own
 
 
 def map_file(path) -> Outcome:

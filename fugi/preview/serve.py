@@ -36,8 +36,8 @@ from fugi.problems import ContentError, Problems
 from fugi.archive.loader import Loader
 from fugi.site.mkdocs_site import pagefind_binary
 from fugi.site.speed.incremental import build_pages, site_key
-from fugi.site.pages import TEMPLATES as SITE_TEMPLATES, generate_docs, generate_some
-from fugi.word.render_docx import TEMPLATE_DIR as DOCX_TEMPLATES
+from fugi.site.pages import generate_docs, generate_some
+from fugi.resources import Templates
 
 PREVIEW = Path("build/preview")
 PREVIEW_DOCX = Path("build/preview-docx")
@@ -73,6 +73,7 @@ class Preview:
         self.search = self.base / "pagefind"  # served at /pagefind/: beside the pages, which a rebuild may replace
         self.cache = Remembered(Cache(None))  # the build cache is opened by prepare(): a refused start makes nothing
         self.loader = Loader(self.content)
+        self.templates = Templates.of(self.content)  # the council's templates/ beside content/ over the shipped ones
         self.strict = strict
         self.errors: list[str] = []
         self.banners: dict[str, str] = {}
@@ -115,6 +116,10 @@ class Preview:
         start = time.perf_counter()
         context = self.loader.context
         archive, problems, changed = self.loader.load()
+        if archive.forms is not None:  # the council's own templates are checked like content (an edit is a save)
+            from fugi.validate.templates import check_templates
+
+            check_templates(self.templates, archive.forms, self.content, problems)
         saved = {f"{kind}/{ident}.md" for kind, ident in changed}
         shared = self.loader.context != context  # forms, catalog, vocabulary or readings saved: their warnings again
         for problem in problems.sorted():  # warnings once, and again only for the files just saved
@@ -189,7 +194,7 @@ class Preview:
     def render(self, archive, changed: set, start: float) -> int:
         """The Word files and pages of a checked archive: the saved documents' pages first (shown at once), then
         every page (lists, home, data); returns how many generated pages changed."""
-        keys = Keys(archive, self.content, "all")
+        keys = Keys(archive, self.content, "all", self.templates)
         word = render_word(archive, self.content, self.cache, keys)
         self.cache.forget_unused()
         self.names = {"agendas": archive.forms.agenda.name, "meetings": archive.forms.meeting.name}  # the forms' words
@@ -197,24 +202,26 @@ class Preview:
         self.built = True
         view, self.banners = preview_archive(archive)
         # the pages of each site key in a folder of their own: a template that fails leaves the last good pages
-        key = site_key(view, scope="preview")
+        key = site_key(view, scope="preview", templates=self.templates)
         base = self.base / "sites" / key
         files = {"docx": word, "pdf": {}}
         first = affected(changed, keys) if changed and len(changed) < len(word) else set()
         pages = 0
         if first:
-            def some(arch, docs, root, _docx, site_url, site_name, stash, files, memo=None):
-                generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo)
+            def some(arch, docs, root, _docx, site_url, site_name, stash, files, memo=None, templates=None):
+                generate_some(arch, docs, root, first, stash, files, view=lambda same: same, memo=memo,
+                              templates=templates)
 
             done = build_pages(view, None, self.content, base, files=files, scope="preview", generate=some,
-                               partial=True, key=key)
+                               partial=True, key=key, templates=self.templates)
             shown = {f"{kind}/{ident}/" for kind, ident in first if (kind, ident) in word}  # not a deleted one's
             pages += done or 0
             if done is not None and shown:  # None: nothing was kept to add them to (the full build below makes all)
                 self.report(f"表示しました（{time.perf_counter() - start:.1f} 秒）")
                 self.shown(shown)
         generate = functools.partial(generate_docs, view=lambda same: same)
-        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate, key=key)
+        pages += build_pages(view, None, self.content, base, files=files, scope="preview", generate=generate, key=key,
+                             templates=self.templates)
         self.site = base / "site"
         for other in (self.base / "sites").iterdir():
             if other != base:
@@ -324,7 +331,7 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
         server.server_close()
         raise
     stop, ready = threading.Event(), threading.Event()
-    folders = [str(preview.content), str(SITE_TEMPLATES), str(DOCX_TEMPLATES)]
+    folders = [str(preview.content), *(str(folder) for folder in preview.templates.watched())]
     watcher = threading.Thread(target=watch, args=(server, folders, stop, ready), daemon=True)
     watcher.start()  # before the first build: a save made while it runs makes the next build (serve() starts it)
     ready.wait(timeout=10)

@@ -12,10 +12,10 @@ from fugi.views.printed import labels as form_labels
 from fugi.site.context import search_filters, site_nav
 from fugi.site.failures import SiteFailure, TemplateFailure
 from fugi.site.feeds import CALENDAR, FEED
-from fugi.site.pages import TEMPLATES, generate_docs
+from fugi.site.pages import generate_docs
 from fugi.site.speed.search_index import BundleError, index_site
 from fugi.site.speed.stash import Stash, StashPlugin
-from fugi.resources import MKDOCS_CONFIG
+from fugi.resources import MKDOCS_CONFIG, Templates
 
 CONFIG_FILE = MKDOCS_CONFIG
 
@@ -34,14 +34,16 @@ def build_site(archive: m.Archive, out_dir: Path, content_root: Path, docx_dir: 
 
     The pages are generated into `work` (a scratch folder of the build; a temporary folder if not given)."""
     out_dir = Path(out_dir).resolve()
+    made = dict(made or {})
+    templates = made.setdefault("templates", made["keys"].templates if "keys" in made else Templates.of(content_root))
     with tempfile.TemporaryDirectory(prefix="fugi-docs-", dir=work) as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
-        config = mkdocs_config(docs, out_dir, archive, search, config_file)
+        config = mkdocs_config(docs, out_dir, archive, search, config_file, templates)
         stash = Stash()
         config.plugins["fugi-stash"] = StashPlugin(stash)
         generate_docs(archive, docs, Path(content_root), docx_dir, site_url=config.site_url or "",
-                      site_name=config.site_name, stash=stash, files=files, **(made or {}))
+                      site_name=config.site_name, stash=stash, files=files, **made)
         run_mkdocs(config)
     finish_sitemap(out_dir, config.site_url or "")
     if search == "pagefind":
@@ -110,8 +112,11 @@ def finish_sitemap(site: Path, site_url: str) -> None:
         (Path(site) / "sitemap.xml").unlink(missing_ok=True)
 
 
-def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pagefind", config_file: Path = CONFIG_FILE):
-    """The repo's mkdocs.yml with docs_dir/site_dir pointed at the generated pages and the staging folder."""
+def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pagefind", config_file: Path = CONFIG_FILE,
+                  templates: Templates | None = None):
+    """The repo's mkdocs.yml with docs_dir/site_dir pointed at the generated pages and the staging folder; the
+    council's theme overrides (templates/site/overrides beside its content/, fugi.resources.Templates) are looked
+    up before the shipped ones, file by file (partials, assets): nothing is copied, nothing written there."""
     from mkdocs.config import load_config
 
     overrides = {"docs_dir": str(docs), "site_dir": str(site), "strict": True, "hooks": [],
@@ -121,6 +126,8 @@ def mkdocs_config(docs: Path, site: Path, archive: m.Archive, search: str = "pag
     elif search != "pagefind":
         raise ValueError(f"unknown search engine {search!r}")
     config = load_config(str(config_file), **overrides)
+    for folder in reversed(templates.theme_dirs() if templates is not None else []):
+        config.theme.dirs.insert(0, str(folder))  # before mkdocs.yml's custom_dir (the shipped overrides)
     apply_settings(config, archive)
     return config
 
@@ -143,8 +150,9 @@ def run_mkdocs(config, dirty: bool = False) -> None:
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}" + "".join(f"\n  {line}" for line in said.lines)) from err
     except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
         name, line = getattr(err, "name", "") or "", getattr(err, "lineno", None)
-        if name and (OVERRIDES / name).is_file():  # fugi's own override: at its file and line
-            raise TemplateFailure(f"templates/site/overrides/{name}", line or 1, getattr(err, "message", "") or str(err)) from err
+        found = override_of(config, name)
+        if found:  # fugi's own override or the council's: at its file and line
+            raise TemplateFailure(found, line or 1, getattr(err, "message", "") or str(err)) from err
         where = f"{name}:{line or ''}".strip(":")
         raise SiteFailure(f"テーマのテンプレートを処理できません（{where}）: {err}") from err
     finally:
@@ -152,7 +160,21 @@ def run_mkdocs(config, dirty: bool = False) -> None:
         mkdocs_log.setLevel(level)
 
 
-OVERRIDES = TEMPLATES / "overrides"  # mkdocs.yml's custom_dir
+def override_of(config, name: str) -> str:
+    """The theme template `name` as a problem names it when an override holds it, else "" (Material's own): the
+    first theme folder holding it is the one MkDocs used — the council's (before mkdocs.yml's custom_dir, at its path)
+    or the shipped overrides (templates/site/overrides/<name>)."""
+    from fugi.build.outputs import shown
+
+    dirs, custom = list(config.theme.dirs), config.theme.custom_dir
+    ours = dirs.index(custom) if custom in dirs else 0
+    for index, folder in enumerate(dirs if name else ()):
+        path = Path(folder) / name
+        if path.is_file():
+            if index < ours:
+                return shown(path)
+            return f"templates/site/overrides/{name}" if folder == custom else ""
+    return ""
 
 
 class _Said(logging.Handler):

@@ -27,14 +27,14 @@ from fugi.site.markup import anchor, finalize, plain, text, url
 from fugi.site.accessibility import PAGE as ACCESSIBILITY_PAGE, accessibility_context
 from fugi.forms.licences import licence
 from fugi.site.speed.share import SPLIT_THRESHOLD, both, can_fork, split
-from fugi.resources import SITE_TEMPLATES
-
-TEMPLATES = SITE_TEMPLATES
+from fugi.resources import Templates
 
 
-def environment() -> jinja2.Environment:
+def environment(templates: Templates | None = None) -> jinja2.Environment:
+    """The pages' Jinja environment: a template is looked up in the council's templates/site/ first, then in the
+    shipped one (templates: the build's fugi.resources.Templates; the shipped set when not given)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in (templates or Templates()).site_dirs()]),
         autoescape=True,
         finalize=finalize,  # every printed value is escaped for HTML and neutralised for Markdown
         undefined=jinja2.StrictUndefined,
@@ -83,13 +83,14 @@ class Pages:
     With a memo (fugi.site.speed.incremental.PageMemo), a page whose template, place and context are those of an
     earlier build is taken from it instead of rendered again (rendering is the costly part of a build)."""
 
-    def __init__(self, docs: Path, forms, stash=None, memo=None, updated: str = ""):
+    def __init__(self, docs: Path, forms, stash=None, memo=None, updated: str = "", templates: Templates | None = None):
         labels = form_labels(forms)
         self.updated = updated  # the newest meeting's date: the update date of the pages that are not one document's
         shared = {"site_updated": updated, "L": labels, "slugs": c.category_ids(forms), "categories": labels.categories,
                   "year_label": c.YEAR, "search_examples": forms.site["検索の例"],
                   "glossary": {entry["用語"]: anchor(entry["用語"]) for entry in forms.glossary}}
-        self.docs, self.env, self.written, self.stash, self.memo = docs, environment(), [], stash, memo
+        self.templates = templates or Templates()
+        self.docs, self.env, self.written, self.stash, self.memo = docs, environment(self.templates), [], stash, memo
         self.env.globals.update(shared)  # globals reach imported macros too
         self.shared = None
         if memo is not None:
@@ -158,47 +159,60 @@ class Pages:
             return dated(rel, self.env.get_template(template).render(root="../" * depth, page_root="../" * served,
                                                                     **context), self.updated)
         except jinja2.TemplateSyntaxError as err:
-            raise TemplateFailure(f"templates/site/{err.name or template}", err.lineno or 1, err.message or str(err))
+            raise TemplateFailure(shown_template(self.templates, err.name or template, err.filename),
+                                  err.lineno or 1, err.message or str(err))
         except jinja2.TemplateError as err:
-            raise TemplateFailure(f"templates/site/{template}", template_line(err), str(err))
+            line, filename = template_line(err)
+            raise TemplateFailure(shown_template(self.templates, template, filename), line, str(err))
 
 
-def template_line(err: Exception) -> int:
-    """The template line of a Jinja error raised while rendering (the innermost frame of a template)."""
-    tb, line = err.__traceback__, 1
+def shown_template(templates: Templates, name: str, filename: str | None) -> str:
+    """A page template as a problem names it: the council's file as the clerk reaches it, or templates/site/<name>."""
+    if filename and templates.is_own(filename):
+        from fugi.build.outputs import shown
+
+        return shown(Path(filename))
+    return f"templates/site/{name}"
+
+
+def template_line(err: Exception) -> tuple:
+    """(the template line, the template file) of a Jinja error raised while rendering (the innermost template frame)."""
+    tb, line, filename = err.__traceback__, 1, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
+            line, filename = tb.tb_lineno, tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return line
+    return line, filename
 
 
 def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: Path | None = None,
                   site_url: str = "", site_name: str = "", stash=None, files: dict | None = None,
                   view=public_archive, memo=None, public: m.Archive | None = None, views: Views | None = None,
-                  keys: Keys | None = None) -> list[Path]:
+                  keys: Keys | None = None, templates: Templates | None = None) -> list[Path]:
     """Every page of the site as Markdown, plus the files the pages link to (downloads, images, open data).
 
     Everything here is made from the public view of the archive (fugi.views.public), Word downloads included; only
     `build.py serve` passes another view (fugi.views.preview_marks: everything, marked, never published).
     What the build made already is passed down, not made again: `public` (view(archive)), `views` (its printed
-    views, fugi.views.printed.Views) and `keys` (the Word keys of that scope, fugi.build.keys.Keys)."""
+    views, fugi.views.printed.Views) and `keys` (the Word keys of that scope, fugi.build.keys.Keys); `templates`
+    (fugi.resources.Templates: the council's templates/ over the shipped ones) is the keys', else content_root's."""
     if isinstance(site_name, Markup):  # config.site_name is escaped for the theme (site/build.py); feeds escape their own way
         site_name = site_name.unescape()
     checked, archive = archive, public if public is not None else view(archive)
+    templates = templates or (keys.templates if keys is not None else Templates.of(content_root))
     views = views if views is not None else Views(archive)
     forms = archive.forms
     labels = form_labels(forms)
     agendas = sorted(archive.agendas, key=c.agenda_order)
     meetings = sorted(archive.meetings, key=c.meeting_order)
-    downloads = public_downloads(archive, content_root, docx_dir, docs, files)
+    downloads = public_downloads(archive, content_root, docx_dir, docs, files, templates)
     images = copy_images(agendas, content_root, docs, forms)
     # each item's page context, list row and review; with a memo of the public site, the row and the review of an
     # item whose sources did not change are taken from it, and its page context is made only if its page must be
-    items = ItemMemo(memo, keys or Keys(checked, content_root, "public")) if memo is not None and view is public_archive else None
+    items = ItemMemo(memo, keys or Keys(checked, content_root, "public", templates)) if memo is not None and view is public_archive else None
     dated_meetings = [mt for mt in meetings if mt.date is not None]
     newest = max(dated_meetings, key=lambda mt: mt.date) if dated_meetings else None
-    pages = Pages(docs, forms, stash, memo, updated=v.meeting_date(newest) if newest else "")
+    pages = Pages(docs, forms, stash, memo, updated=v.meeting_date(newest) if newest else "", templates=templates)
 
     def item(agenda):
         """An item's (list row, review, key) with its page written: the row and review from the item memo when its
@@ -302,7 +316,7 @@ class ItemMemo:
 
 
 def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set, stash=None,
-                  files: dict | None = None, view=public_archive, memo=None) -> None:
+                  files: dict | None = None, view=public_archive, memo=None, templates: Templates | None = None) -> None:
     """Only the pages of the documents in `only` ({(kind, id)}) and their downloads, as generate_docs writes them:
     `build.py serve` shows the saved item at once and regenerates the lists right after."""
     archive = view(archive)
@@ -310,9 +324,10 @@ def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set,
     agendas = [a for a in archive.agendas if ("agendas", a.id) in only]
     meetings = [mt for mt in archive.meetings if ("meetings", mt.id) in only]
     subset = m.Archive(agendas, meetings, archive.catalog, forms)
-    downloads = public_downloads(subset, content_root, None, docs, files)
+    templates = templates or Templates.of(content_root)
+    downloads = public_downloads(subset, content_root, None, docs, files, templates)
     images = copy_images(agendas, content_root, docs, forms)
-    pages, views = Pages(docs, forms, stash, memo), Views(archive)
+    pages, views = Pages(docs, forms, stash, memo, templates=templates), Views(archive)
     for meeting in meetings:
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
                     meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
@@ -328,7 +343,7 @@ def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set,
 
 
 def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | None, docs: Path,
-                     files: dict | None = None) -> dict:
+                     files: dict | None = None, templates: Templates | None = None) -> dict:
     """Word files rendered from the public view -> docs/downloads/<kind>/<id>.docx, with their PDFs.
 
     `files` ({"docx": {(kind, id): bytes}, "pdf": {…}}, made by fugi.build.documents from the public view) gives them
@@ -338,8 +353,11 @@ def public_downloads(public: m.Archive, content_root: Path, docx_dir: Path | Non
     from fugi.word.render_docx import agenda_docx, meeting_docx
 
     found = defaultdict(list)
-    documents = [("agendas", a.id, lambda a=a: agenda_docx(a, public.forms, content_root)) for a in public.agendas]
-    documents += [("meetings", mt.id, lambda mt=mt: meeting_docx(mt, public.forms)) for mt in public.meetings]
+    templates = templates or Templates.of(content_root)
+    documents = [("agendas", a.id, lambda a=a: agenda_docx(a, public.forms, content_root, templates=templates))
+                 for a in public.agendas]
+    documents += [("meetings", mt.id, lambda mt=mt: meeting_docx(mt, public.forms, templates=templates))
+                  for mt in public.meetings]
     for kind, ident, render in documents:
         data = files["docx"][(kind, ident)] if files else render()
         target = docs / "downloads" / kind / f"{ident}.docx"

@@ -29,9 +29,8 @@ from fugi.word.flow_picture import DPI, picture
 from fugi.word.markdown_docx import STYLE_NAMES, WordRenderer
 from fugi.problems import ContentError, Problems
 from fugi.views.printed import agenda_view, labels, meeting_view
-from fugi.resources import DOCX_TEMPLATES
+from fugi.resources import Templates
 
-TEMPLATE_DIR = DOCX_TEMPLATES
 #: Tags each template must keep: without them a document would silently lose a part.
 REQUIRED_TAGS = {
     "agenda": ("{{ title }}", "{{ basis_text }}", "{{ departments_text }}", "for row in overview_rows",
@@ -142,9 +141,10 @@ class Template(DocxTemplate):
 _TEMPLATES: dict[tuple, Template] = {}
 
 
-def template_path(form) -> Path:
-    """The Word template of a document form (its `Word:` file under templates/docx/)."""
-    return TEMPLATE_DIR / form.texts["Word"]
+def template_path(form, templates: Templates | None = None) -> Path:
+    """The Word template of a document form: its `Word:` file under the council's templates/docx/ or the shipped one
+    (templates: the build's fugi.resources.Templates; the shipped set when not given)."""
+    return (templates or Templates()).docx(form.texts["Word"])
 
 
 def load_template(path: Path, kind: str) -> Template:
@@ -278,34 +278,36 @@ def meeting_context(meeting: m.Meeting, forms, template: Template, view) -> dict
 # Documents
 
 
-def agenda_docx(agenda: m.Agenda, forms, content_root: Path, view=None) -> bytes:
-    """view: the item's agenda_view when the caller has made it already."""
+def agenda_docx(agenda: m.Agenda, forms, content_root: Path, view=None, templates: Templates | None = None) -> bytes:
+    """view: the item's agenda_view when the caller has made it already; templates: the build's template set (else
+    the one of content_root)."""
     view = view or agenda_view(agenda, forms)
-    template = load_template(template_path(forms.agenda), "agenda")
+    template = load_template(template_path(forms.agenda, templates or Templates.of(content_root)), "agenda")
     context = agenda_context(agenda, forms, template, content_root, view)
     when = agenda.meeting.date if agenda.meeting and agenda.meeting.date else None
     subject = f"{(forms.agenda.texts.get('表紙の表題') or forms.agenda.name).replace(chr(0x3000), ' ')} {context['number_text']}"
     return template.render_bytes(context, agenda.title, subject, when, view.departments_names)
 
 
-def meeting_docx(meeting: m.Meeting, forms, view=None) -> bytes:
-    """view: the meeting's meeting_view when the caller has made it already."""
+def meeting_docx(meeting: m.Meeting, forms, view=None, templates: Templates | None = None) -> bytes:
+    """view: the meeting's meeting_view when the caller has made it already; templates: the build's template set
+    (fugi.resources.Templates.of(content); the shipped set when not given)."""
     view = view or meeting_view(meeting, forms)
-    template = load_template(template_path(forms.meeting), "meeting")
+    template = load_template(template_path(forms.meeting, templates), "meeting")
     return template.render_bytes(meeting_context(meeting, forms, template, view), meeting.title, forms.meeting.name,
                                  meeting.date, meeting.council)
 
 
-def order_template_path(forms) -> Path:
-    """The 次第's Word template (会議.次第.Word under templates/docx/)."""
-    return TEMPLATE_DIR / forms.meeting.texts["次第"]["Word"]
+def order_template_path(forms, templates: Templates | None = None) -> Path:
+    """The 次第's Word template (会議.次第.Word under the council's templates/docx/ or the shipped one)."""
+    return (templates or Templates()).docx(forms.meeting.texts["次第"]["Word"])
 
 
-def order_docx(meeting: m.Meeting, forms, view) -> bytes:
-    """The 次第 of the members' packet (view: fugi.views.order.order_view)."""
+def order_docx(meeting: m.Meeting, forms, view, templates: Templates | None = None) -> bytes:
+    """The 次第 of the members' packet (view: fugi.views.order.order_view; templates: the build's template set)."""
     from fugi.views.order import order_context
 
-    template = load_template(order_template_path(forms), "order")
+    template = load_template(order_template_path(forms, templates), "order")
     return template.render_bytes(order_context(view, forms), view.title, view.name,
                                  meeting.date, meeting.council)
 

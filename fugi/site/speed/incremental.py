@@ -26,7 +26,6 @@ from fugi.build.jobs import jobs
 from fugi.build.outputs import locked, memory_scratch
 from fugi.site.mkdocs_site import (CONFIG_FILE, apply_settings, finish_sitemap, mkdocs_config, pagefind_stamp, run_mkdocs,
                     run_pagefind, site_settings)
-from fugi.site import pages
 from fugi.site.pages import generate_docs
 from fugi.site.speed.parallel import run_split
 from fugi.site.speed.stash import Stash, StashPlugin
@@ -41,15 +40,18 @@ class _DropDirtyWarning(logging.Filter):
         return _DIRTY_WARNING not in record.getMessage()
 
 
-def site_key(archive: m.Archive, config_file: Path = CONFIG_FILE, scope: str = "public") -> str:
-    """What every page of the site depends on besides its own Markdown."""
+def site_key(archive: m.Archive, config_file: Path = CONFIG_FILE, scope: str = "public", templates=None) -> str:
+    """What every page of the site depends on besides its own Markdown (templates: the build's
+    fugi.resources.Templates — the council's site templates and theme files count; the shipped set when not given)."""
+    from fugi.resources import Templates
+
     from mkdocs.config.defaults import MkDocsConfig
 
     extra = MkDocsConfig()
     extra.extra = {}
     apply_settings(extra, archive)
     settings = json.dumps([site_settings(archive), extra.extra.get("fugi_search")], ensure_ascii=False, sort_keys=True)
-    return site_pages_key(Path(config_file).read_bytes(), pages.TEMPLATES, settings, scope)
+    return site_pages_key(Path(config_file).read_bytes(), templates or Templates(), settings, scope)
 
 
 def page_outputs(rel: str) -> list[str]:
@@ -191,17 +193,22 @@ class ThemeBytecode:
 def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, base: Path, *,
                 files: dict | None = None, work: Path | None = None, scope: str = "public",
                 config_file: Path = CONFIG_FILE, generate=generate_docs, partial: bool = False,
-                alongside=None, reuse=None, key: str | None = None, made: dict | None = None) -> int | None:
+                alongside=None, reuse=None, key: str | None = None, made: dict | None = None,
+                templates=None) -> int | None:
     """The MkDocs site (without its search index) built in base/site, re-rendering only changed pages, and copied
     into out_dir when given; returns how many generated files changed since the last build in `base` (None for a
     partial build with nothing kept to add to).
     alongside(built site): run in a thread while the site is copied (the search index is made meanwhile).
 
     base/key records what the kept pages depend on besides themselves (site_key, or `key` when the caller made it);
-    when it differs, base starts empty.  made: what the build made already, passed to `generate` (generate_docs)."""
+    when it differs, base starts empty.  made: what the build made already, passed to `generate` (generate_docs).
+    templates (fugi.resources.Templates): the council's templates/ over the shipped ones (else content_root's)."""
+    from fugi.resources import Templates
+
     base = Path(base)
     kept, built, key_file = base / "docs", base / "site", base / "key"
-    key = key or site_key(archive, config_file, scope)
+    templates = templates or (made["keys"].templates if made and "keys" in made else Templates.of(content_root))
+    key = key or site_key(archive, config_file, scope, templates)
     base.mkdir(parents=True, exist_ok=True)
     with locked([base]):
         if unlink_links(base) or (key_file.is_file() and not folder_intact(built)):  # changed, cut off or added
@@ -218,13 +225,13 @@ def build_pages(archive: m.Archive, out_dir: Path | None, content_root: Path, ba
         with memory_scratch("docs", work) as tmp:  # written and compared again on every build: in memory
             fresh = Path(tmp) / "docs"
             fresh.mkdir()
-            config = mkdocs_config(kept, built, archive, "pagefind", config_file)
+            config = mkdocs_config(kept, built, archive, "pagefind", config_file, templates)
             stash = Stash()
             config.plugins["fugi-stash"] = StashPlugin(stash)
             memo = PageMemo(base / "pages")
             config.plugins["fugi-bytecode"] = ThemeBytecode(memo.bytecode_cache())
             generate(archive, fresh, Path(content_root), None, site_url=config.site_url or "",
-                     site_name=config.site_name, stash=stash, files=files, memo=memo, **(made or {}))
+                     site_name=config.site_name, stash=stash, files=files, memo=memo, templates=templates, **(made or {}))
             if not partial:
                 memo.prune()
             fresh_build = not key_file.is_file()
@@ -257,11 +264,15 @@ def write_site(archive: m.Archive, out_dir: Path, content_root: Path, cache_root
     """The public site into out_dir (an empty staging folder), pages re-rendered only where they changed, then the
     search index of every page; returns the written files, relative to out_dir.
     made: what the build made already (fugi.site.pages.generate_docs: public, views, keys), passed down."""
+    from fugi.resources import Templates
+
     out_dir = Path(out_dir).resolve()
-    key = site_key(archive)
+    templates = made["keys"].templates if made and "keys" in made else Templates.of(content_root)
+    key = site_key(archive, templates=templates)
     base = Path(cache_root) / "site" / key
     # the pages are indexed where they were built while they are copied: Pagefind and the copy overlap
     build_pages(archive, out_dir, content_root, base, files=files, work=work, reuse=reuse, key=key, made=made,
+                templates=templates,
                 alongside=lambda built: index_pages(built, Path(cache_root), out_dir / "pagefind", reuse, work))
     finish_sitemap(out_dir, site_settings(archive).get("site_url", ""))
     return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())

@@ -1,0 +1,125 @@
+"""The council's own templates (templates/ beside its content/, fugi.resources.Templates), checked like content: each
+override a regular file inside that folder (a symlink out is refused: what it points at would be built and published),
+a site template Jinja can read, a Word template fugi can render holding every tag the shipped one of that name has.
+
+Every problem is `path:line: field: what — how`, reported by `check` and every command before anything is written."""
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from fugi.problems import Problems
+
+#: the tags of a Word template that fugi fills ({{ title }}, {{p body }} …), compared without their spaces
+_TAG = re.compile(r"\{\{[^{}]*\}\}")
+#: tags of a numbered column pair ({{ r[3].name }}): a template may lay the numbered items out in fewer pairs
+_COLUMN = re.compile(r"r\[\d+\]")
+TAG_HINT = "テンプレートのタグ（{{ }} や {% %}）を確かめてください。同梱の同じ名前のテンプレートと見比べるか、git で前の版を取り出すと直せます"
+WORD_HINT = ("テンプレートを Word で開き、タグ（{{ }} や {%p %}）とスタイル名を確かめてください。同梱の同じ名前のテンプレート"
+             "（fugi の templates/docx/）と見比べるか、git で前の版を取り出すと直せます")
+
+
+def check_templates(templates, forms, content: Path, problems: Problems) -> None:
+    """Add a problem for every override of `templates` (fugi.resources.Templates) that cannot be used."""
+    if templates.own is None:
+        return
+    from fugi.build.outputs import shown
+
+    bad = unsafe_files(templates.own, problems, shown)
+    site = templates.own / "site"
+    for path in sorted(site.rglob("*")) if site.is_dir() and not site.is_symlink() else ():
+        if path.suffix in (".j2", ".html") and path not in bad and path.is_file():
+            check_site_template(path, problems, shown(path))
+    words = {forms.agenda.texts["Word"]: "agenda", forms.meeting.texts["Word"]: "meeting"}
+    order = forms.meeting.texts.get("次第")
+    if isinstance(order, dict) and order.get("Word"):
+        words.setdefault(order["Word"], "order")
+    for name, kind in words.items():
+        path = templates.docx(name)
+        if templates.is_own(path) and path not in bad:
+            check_word_template(path, kind, templates.shipped_docx / name, problems, shown(path))
+
+
+def unsafe_files(own: Path, problems: Problems, shown) -> set:
+    """The entries under `own` that are not regular files inside it (reported); returns their paths."""
+    bad, inside = set(), own.resolve()
+    for top, folders, names in os.walk(own):
+        folders.sort()
+        for name in sorted(folders + names):
+            path = Path(top) / name
+            link = path.is_symlink()
+            if name in folders and not link:
+                continue  # a folder of its own: walked
+            why = ()
+            real = Path(os.path.realpath(path))
+            if link and not real.exists():
+                why = ("リンク先のファイルがありません（シンボリックリンク）",
+                       "リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください")
+            elif link and real != inside and inside not in real.parents:
+                why = ("templates/ の外のファイルを指しています（シンボリックリンク）",
+                       "ファイルそのものを templates/ の中に置いてください（リンク先は読みません）")
+            elif not link:
+                try:
+                    regular = stat.S_ISREG(os.lstat(path).st_mode)
+                except OSError as err:
+                    why = (f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
+                else:
+                    if not regular:
+                        why = ("ふつうのファイルではありません（名前付きパイプや装置など）",
+                               "テンプレートはふつうのファイルとして保存してください")
+            if why:
+                bad.add(path)
+                problems.error(shown(path), 1, "ファイル", *why)
+    return bad
+
+
+def check_site_template(path: Path, problems: Problems, shown: str) -> None:
+    """A page template (.j2) or a theme override (.html): text Jinja can parse (at the line of its first mistake)."""
+    import jinja2
+
+    try:
+        source = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        problems.error(shown, line, "テンプレート", "UTF-8として読めない文字があります",
+                       "エディタで文字コードをUTF-8にして保存し直してください（Shift_JISは使えません）")
+        return
+    except OSError as err:
+        problems.error(shown, 1, "ファイル", f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
+        return
+    try:
+        jinja2.Environment().parse(source, path.name, str(path))
+    except jinja2.TemplateSyntaxError as err:
+        problems.error(shown, err.lineno or 1, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}", TAG_HINT)
+
+
+def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems, shown: str) -> None:
+    """A Word template: one fugi can load (a Word file with the styles and the tags fugi needs) that keeps every tag
+    the shipped template of the same name has (without it a document would silently lose a part)."""
+    from fugi.word.ooxml import template_text
+    from fugi.word.render_docx import TemplateProblem, load_template
+
+    try:
+        template = load_template(path, kind)
+    except TemplateProblem as err:
+        problems.error(shown, 1, "テンプレート", str(err), WORD_HINT)
+        return
+    except Exception as err:  # noqa: BLE001 - whatever python-docx makes of a file that is not a Word file
+        problems.error(shown, 1, "テンプレート", f"Word のテンプレートとして読めません: {type(err).__name__}: {err}", WORD_HINT)
+        return
+    try:
+        theirs = tags(template_text(shipped.read_bytes())) if shipped.is_file() else set()
+    except Exception:  # noqa: BLE001 - the shipped template is fugi's own: nothing to compare with
+        theirs = set()
+    missing = sorted(theirs - tags(template.text))
+    if missing:
+        problems.error(shown, 1, "テンプレート",
+                       "同梱のテンプレートにあるタグがありません（そのままでは文書の一部が印字されません）: " + "、".join(missing),
+                       f"Word で開き、同梱のテンプレート（fugi の templates/docx/{shipped.name}）と同じ場所にタグを書き戻してください")
+
+
+def tags(text: str) -> set:
+    """The {{ … }} tags of a template's text, spaces taken out, without those of numbered column pairs."""
+    return {"{{ " + " ".join(tag[2:-2].split()) + " }}" for tag in _TAG.findall(text) if not _COLUMN.search(tag)}
