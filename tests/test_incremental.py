@@ -141,12 +141,12 @@ def test_a_template_edit_reaches_every_page_kept_in_the_same_folder(tmp_path, mo
     every page again (no page is taken from the memo of the old template), and a broken one is an error."""
     from fugi.pipeline import load_archive, rendering
     from fugi.problems import ContentError
-    from fugi.site import pages
+    from fugi import resources
     from fugi.site.speed.incremental import build_pages
 
     templates = tmp_path / "templates"
-    shutil.copytree(pages.TEMPLATES, templates)
-    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    shutil.copytree(resources.SITE_TEMPLATES, templates)
+    monkeypatch.setattr(resources, "SITE_TEMPLATES", templates)
     archive, _ = load_archive(REPO / "content")
     base = tmp_path / "preview"
     page = base / "site" / "agendas" / "aircon-josei" / "index.html"

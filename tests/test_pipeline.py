@@ -125,12 +125,13 @@ def compiled_templates():
 
     made, fresh = {}, pages.environment
 
-    def environment():
-        if str(pages.TEMPLATES) not in made:
-            made[str(pages.TEMPLATES)] = base = fresh()
+    def environment(templates=None):
+        where = repr(templates.site_dirs()) if templates is not None else ""
+        if where not in made:
+            made[where] = base = fresh(templates)
             for name in base.list_templates(filter_func=lambda name: name.endswith(".j2")):
                 base.get_template(name)
-        return made[str(pages.TEMPLATES)].overlay()  # its own settings (a preview sets a bytecode cache)
+        return made[where].overlay()  # its own settings (a preview sets a bytecode cache)
 
     pages.environment = environment
     yield

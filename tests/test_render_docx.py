@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from fugi import resources
 from fugi.word import ooxml
 from fugi.word import render_docx
 from fugi.word.docx_files import EPOCH
@@ -63,7 +64,7 @@ def edited_templates(folder: Path, monkeypatch, change) -> Path:
     with zipfile.ZipFile(AGENDA_TEMPLATE) as src, zipfile.ZipFile(edited, "w") as dst:
         for info in src.infolist():
             dst.writestr(info, change(info.filename, src.read(info)))
-    monkeypatch.setattr(render_docx, "TEMPLATE_DIR", folder)
+    monkeypatch.setattr(resources, "DOCX_TEMPLATES", folder)
     return edited
 
 

@@ -429,20 +429,19 @@ def test_a_broken_site_template_is_a_problem_with_its_line_and_nothing_is_replac
     """A clerk edits a page template and leaves a tag open: path:line, no Jinja traceback, the last site stays."""
     import shutil
 
-    from fugi import pipeline
+    from fugi import pipeline, resources
     from fugi.problems import ContentError
-    from fugi.site import pages
 
     out = tmp_path / "site"
     pipeline.build(sitebuild.CONTENT, site_out=out, report=lambda line: None)
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     templates = tmp_path / "templates"
-    shutil.copytree(pages.TEMPLATES, templates)
+    shutil.copytree(resources.SITE_TEMPLATES, templates)
     source = (templates / "agenda.md.j2").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(source, 1) if "{{ item.basis_text }}" in text)
     source[line - 1] = source[line - 1].replace("{{ item.basis_text }}", "{{ item.basis_text }")
     (templates / "agenda.md.j2").write_text("\n".join(source) + "\n", encoding="utf-8")
-    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    monkeypatch.setattr(resources, "SITE_TEMPLATES", templates)
     printed = []
     with pytest.raises(ContentError):
         pipeline.build(sitebuild.CONTENT, site_out=out, report=printed.append)

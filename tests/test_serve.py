@@ -230,12 +230,12 @@ def test_a_word_file_the_clerk_saved_is_never_replaced(workspace, monkeypatch):
 def test_a_broken_template_keeps_the_last_good_pages_and_says_where(workspace, monkeypatch):
     import shutil
 
+    from fugi import resources
     from fugi.preview.serve import Preview
-    from fugi.site import pages
 
     templates = workspace / "templates-site"
-    shutil.copytree(pages.TEMPLATES, templates)
-    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    shutil.copytree(resources.SITE_TEMPLATES, templates)
+    monkeypatch.setattr(resources, "SITE_TEMPLATES", templates)
     monkeypatch.chdir(workspace)
     lines = []
     preview = Preview(workspace / "content", lines.append)
