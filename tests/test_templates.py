@@ -228,3 +228,43 @@ def test_the_command_in_a_council_folder_uses_its_templates(council):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "（区の様式A）" in body(council / "build" / "docx" / "agendas" / "aircon-josei.docx")
     assert "（区の様式A）" not in body(council / "build" / "docx" / "meetings" / "2025-05.docx")
+
+
+def test_the_preview_watches_the_councils_templates_and_shows_an_edit(council, monkeypatch):
+    """`serve` watches templates/ beside content/; a saved override is the next rebuild's page, a broken one is
+    shown like a content error over the last good pages."""
+    from fugi.preview.serve import Preview
+
+    monkeypatch.chdir(council)
+    lines = []
+    preview = Preview(council / "content", lines.append)
+    assert council / "templates" in preview.templates.watched()
+    preview.prepare()
+    try:
+        assert preview.rebuild(), lines
+        page = preview.site / "agendas" / "aircon-josei" / "index.html"
+        assert "区の見出しA" in page.read_text(encoding="utf-8")
+        site_override(council, "agenda.md.j2", FACTS, f"区の見出しB\n\n{FACTS}")
+        assert preview.rebuild(), lines
+        page = preview.site / "agendas" / "aircon-josei" / "index.html"
+        assert "区の見出しB" in page.read_text(encoding="utf-8")
+        site_override(council, "agenda.md.j2", "{{ item.title | title_yaml }}", "{{ item.title | title_yaml }")
+        assert not preview.rebuild()
+        assert preview.errors and preview.errors[0].startswith("templates/site/agenda.md.j2:"), preview.errors
+        assert "区の見出しB" in page.read_text(encoding="utf-8")  # the last good pages stay
+    finally:
+        preview.settle()
+
+
+def test_a_theme_override_failing_while_it_runs_is_a_problem_at_its_file_and_line(council, monkeypatch):
+    """A tag that parses but fails in MkDocs' run ('nothing' is undefined): at the council's file and line, not mkdocs.yml."""
+    monkeypatch.chdir(council)
+    partial = council / "templates" / "site" / "overrides" / "partials" / "copyright.html"
+    partial.write_text("<p>足元</p>\n{{ nothing.at.all }}\n", encoding="utf-8")
+    printed = []
+    with pytest.raises(ContentError):
+        build(Path("content"), council / "out", printed.append)
+    assert [line for line in printed if ": テンプレート: " in line] == [
+        "templates/site/overrides/partials/copyright.html:2: テンプレート: サイトのテンプレートを処理できません: "
+        "'nothing' is undefined — テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください"]
+    assert not (council / "out").exists()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -150,6 +151,8 @@ def run_mkdocs(config, dirty: bool = False) -> None:
         raise SiteFailure(f"MkDocs のビルドに失敗しました: {err}" + "".join(f"\n  {line}" for line in said.lines)) from err
     except TemplateError as err:  # a theme override (templates/site/overrides/*.html) that cannot be rendered
         name, line = getattr(err, "name", "") or "", getattr(err, "lineno", None)
+        if not name:  # raised while a template ran ('x' is undefined): the innermost override it ran in
+            name, line = running_override(err, config)
         found = override_of(config, name)
         if found:  # fugi's own override or the council's: at its file and line
             raise TemplateFailure(found, line or 1, getattr(err, "message", "") or str(err)) from err
@@ -175,6 +178,21 @@ def override_of(config, name: str) -> str:
                 return shown(path)
             return f"templates/site/overrides/{name}" if folder == custom else ""
     return ""
+
+
+def running_override(err: Exception, config) -> tuple:
+    """(name, line) of the innermost theme override (the council's or fugi's) a runtime error was raised in, or ("", None)."""
+    dirs, custom = [os.path.abspath(folder) for folder in config.theme.dirs], config.theme.custom_dir
+    ours = dirs[: dirs.index(os.path.abspath(custom)) + 1] if custom and os.path.abspath(custom) in dirs else []
+    found, trace = ("", None), err.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        for folder in ours:
+            if filename.startswith(folder + os.sep):
+                found = (os.path.relpath(filename, folder).replace(os.sep, "/"), trace.tb_lineno)
+                break
+        trace = trace.tb_next
+    return found
 
 
 class _Said(logging.Handler):
