@@ -197,7 +197,7 @@ def test_a_word_override_missing_a_tag_of_the_shipped_one_is_a_problem(council, 
     assert problems_of(council) == [
         "templates/docx/付議事項.docx:1: テンプレート: 同梱のテンプレートにあるタグがありません（そのままでは文書の一部が"
         "印字されません）: {{ flow.title }} — Word で開き、同梱のテンプレート（fugi の templates/docx/付議事項.docx）と"
-        "同じ場所にタグを書き戻してください"]
+        "同じ位置にタグを書き戻してください"]
 
 
 def test_a_symlink_out_of_templates_is_refused(council, tmp_path, monkeypatch):

@@ -117,7 +117,7 @@ def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems
     if missing:
         problems.error(shown, 1, "テンプレート",
                        "同梱のテンプレートにあるタグがありません（そのままでは文書の一部が印字されません）: " + "、".join(missing),
-                       f"Word で開き、同梱のテンプレート（fugi の templates/docx/{shipped.name}）と同じ場所にタグを書き戻してください")
+                       f"Word で開き、同梱のテンプレート（fugi の templates/docx/{shipped.name}）と同じ位置にタグを書き戻してください")
 
 
 def tags(text: str) -> set:
