@@ -45,13 +45,25 @@ def test_the_wheel_carries_the_code_the_templates_and_the_command(wheel):
 
 @pytest.mark.slow
 def test_installed_fugi_builds_a_folder_holding_only_content(wheel, tmp_path):
-    """fugi installed into its own folder (the test's Python provides the dependencies), run in a folder with only a
-    copy of content/: `fugi check` and `fugi --no-pdf` work, and the site and Word files equal the checkout's."""
+    """fugi installed into its own folder (the test's Python provides the dependencies), run in a folder with a copy of
+    content/ and a templates/ beside it overriding one Word form and one page template: `fugi check` and
+    `fugi --no-pdf` work, use the council's templates (the rest shipped), and the files equal the checkout's."""
     target = tmp_path / "installed"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
                     "--target", str(target), str(wheel)], check=True, capture_output=True)
     council = tmp_path / "council"
     shutil.copytree(REPO / "content", council / "content")
+    own = council / "templates"
+    (own / "site").mkdir(parents=True)
+    page = (REPO / "templates" / "site" / "meeting.md.j2").read_text(encoding="utf-8")
+    (own / "site" / "meeting.md.j2").write_text(page + "\n区の会議のページ\n", encoding="utf-8")
+    (own / "docx").mkdir()
+    with zipfile.ZipFile(REPO / "templates" / "docx" / "会議概要.docx") as src, \
+            zipfile.ZipFile(own / "docx" / "会議概要.docx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data.replace(b"{{ title }}", "{{ title }}（区の様式）".encode(), 1)
+                         if info.filename == "word/document.xml" else data)
     env = {**os.environ, "PYTHONPATH": str(target), "FUGI_CACHE": "off"}
     fugi = [sys.executable, "-c", "import sys, fugi, fugi.cli; assert fugi.__file__.startswith(sys.argv[1]), fugi.__file__;"
             " sys.argv[1:2] = []; raise SystemExit(fugi.cli.main())", str(target)]
@@ -63,6 +75,11 @@ def test_installed_fugi_builds_a_folder_holding_only_content(wheel, tmp_path):
     subprocess.run([sys.executable, str(REPO / "build.py"), "--no-pdf", "--content", str(council / "content"),
                     "--out", str(here)], cwd=tmp_path, env={**os.environ, "FUGI_CACHE": "off"}, check=True,
                    capture_output=True)
+    meeting = zipfile.ZipFile(council / "build" / "docx" / "meetings" / "2025-05.docx").read("word/document.xml")
+    agenda = zipfile.ZipFile(council / "build" / "docx" / "agendas" / "aircon-josei.docx").read("word/document.xml")
+    assert "（区の様式）".encode() in meeting and "（区の様式）".encode() not in agenda
+    assert "区の会議のページ" in (council / "site" / "meetings" / "2025-05" / "index.html").read_text(encoding="utf-8")
+    assert "区の会議のページ" not in (council / "site" / "index.html").read_text(encoding="utf-8")
     for ours, theirs in ((council / "site", here / "site"), (council / "build" / "docx", here / "docx")):
         compared = filecmp.dircmp(ours, theirs)
         assert not _differences(compared), _differences(compared)
