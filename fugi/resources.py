@@ -76,8 +76,9 @@ class Templates:
         return _digest([_tree(self.shipped_site), _tree(self.own_site) if self.own_site else ""])
 
     def digest(self) -> str:
-        """The council's own files (by path, link target and bytes); "" when there are none."""
-        return _tree(self.own) if self.own is not None else ""
+        """What checking the council's templates reads: its own files (by path, link target and bytes) and the shipped
+        Word templates they are compared with; "" when there are none."""
+        return _digest([_tree(self.own), _tree(self.shipped_docx)]) if self.own is not None else ""
 
     def watched(self) -> list[Path]:
         """The folders whose saves change what is built (the preview watches them)."""
@@ -94,7 +95,7 @@ def _digest(parts) -> str:
 
 def _tree(folder: Path) -> str:
     """Every file under a folder by relative path, where a link points and bytes (what cannot be read: its error)."""
-    parts = []
+    parts, inside = [], os.path.realpath(folder)
     for top, folders, names in os.walk(folder):
         folders.sort()
         for name in sorted(names):
@@ -102,7 +103,12 @@ def _tree(folder: Path) -> str:
             rel = os.path.relpath(path, folder).replace(os.sep, "/")
             real = os.path.realpath(path)
             try:
-                data = Path(path).read_bytes() if stat.S_ISREG(os.stat(path).st_mode) else b"not a file"  # a pipe would hang
+                if not real.startswith(inside + os.sep):
+                    data = b"outside"  # a link out of the folder: refused by the check, never read
+                elif not stat.S_ISREG(os.stat(path).st_mode):
+                    data = b"not a file"  # a pipe would hang
+                else:
+                    data = Path(path).read_bytes()
             except OSError as err:
                 data = f"unreadable {err.errno}".encode()
             parts += [rel, real if real != os.path.abspath(path) else "", data]

@@ -268,3 +268,12 @@ def test_a_theme_override_failing_while_it_runs_is_a_problem_at_its_file_and_lin
         "templates/site/overrides/partials/copyright.html:2: テンプレート: サイトのテンプレートを処理できません: "
         "'nothing' is undefined — テンプレートのタグ（{{ }} や {% %}）を確かめてください。元に戻すには git で前の版を取り出してください"]
     assert not (council / "out").exists()
+
+
+def test_a_pipe_in_templates_is_refused_without_hanging(council, monkeypatch):
+    """A named pipe under a template's name is never opened (reading it would hang the build)."""
+    monkeypatch.chdir(council)
+    os.mkfifo(council / "templates" / "site" / "home.md.j2")
+    assert problems_of(council) == [
+        "templates/site/home.md.j2:1: ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — "
+        "テンプレートはふつうのファイルとして保存してください"]
