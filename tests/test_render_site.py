@@ -700,6 +700,15 @@ def test_the_meetings_list_is_cut_by_whole_years_and_each_year_link_lands_on_its
     assert assert_year_links_land(site) == 6
 
 
+@pytest.mark.slow
+def test_every_year_link_of_a_1000_item_archive_lands_on_the_page_holding_its_year():
+    """The 1,000-item archive (100 meetings over 7 fiscal years): /meetings/ is several pages, and each of the 100
+    meeting pages' year links leads to the page whose heading of that year lists the meeting."""
+    site = sitebuild.synthetic_site(1000)
+    assert (site / "meetings" / "page.2" / "index.html").is_file()
+    assert assert_year_links_land(site) == 100
+
+
 def test_a_long_lists_pager_links_a_few_pages_not_all(tmp_path, monkeypatch):
     """Issue 31: the pager linked every page of a list (60 pages of /browse/category/: 2 × 2,900 px of links at
     375 px).  It links the previous and next page, the first and the last and two on each side, with 「…」 between."""
