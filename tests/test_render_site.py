@@ -682,6 +682,19 @@ def assert_year_links_land(site: Path) -> int:
     return len(year_links(site))
 
 
+def test_whole_groups_start_a_page_and_only_a_group_larger_than_a_page_is_cut():
+    from fugi.site.context import pager, split_groups
+
+    groups = [{"id": "a", "rows": [1] * 3}, {"id": "b", "rows": [2] * 3}, {"id": "c", "rows": [3] * 9}]
+    parts = split_groups(groups, size=6, whole=True)
+    assert [[(g["id"], len(g["rows"]), g["first"], g["continues"]) for g in part] for part in parts] == [
+        [("a", 3, True, False)], [("b", 3, True, False)], [("c", 4, True, True)], [("c", 4, False, True)],
+        [("c", 1, False, False)]]
+    assert [[g["id"] for g in part] for part in split_groups(groups, size=6)][:2] == [["a", "b"], ["b", "c"]]
+    assert [link["label"] for link in pager("x/index.md", [3, 1])] == ["1〜3件目", "4件目"]
+    assert [link["label"] for link in pager("x/index.md", [3, 1], ["令和7年度", "令和6年度"])] == ["令和7年度", "令和6年度"]
+
+
 def test_the_meetings_list_is_cut_by_whole_years_and_each_year_link_lands_on_its_page(tmp_path, monkeypatch):
     """Issue 31: /meetings/ of the 1,000-item archive was one page of 26 phone screens; it could not be cut because
     meeting pages link their year there (#fy2024).  The list is cut into pages of whole years now (named by them),

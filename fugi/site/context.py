@@ -225,13 +225,14 @@ def served(file: str) -> str:
 
 
 def pager(base: str, counts: list, labels: list | None = None) -> list:
-    """The links of a list's pages: {file, href, label, first, last} (label: 1〜50件目, or the page's own from
-    `labels`)."""
+    """The links of a list's pages: {file, href, label, first, last} (label: 1〜40件目, 41件目 for one row, or the
+    page's own from `labels`)."""
     links, first = [], 1
     for number, count in enumerate(counts, 1):
         file = page_file(base, number)
         links.append({"number": number, "file": file, "href": served(file), "first": first, "last": first + count - 1,
-                      "label": labels[number - 1] if labels else f"{first}〜{first + count - 1}件目"})
+                      "label": labels[number - 1] if labels else f"{first}〜{first + count - 1}件目" if count > 1
+                      else f"{first}件目"})
         first += count
     return links
 
