@@ -29,7 +29,7 @@ def bench(script: str, *args: str, timeout: int = 900) -> str:
 
 def test_every_script_under_bench_has_a_smoke_run():
     scripts = sorted(p.name for p in BENCH.glob("bench_*.py"))
-    here = ["bench_docx.py", "bench_import.py", "bench_loop.py", "bench_site.py"]
+    here = ["bench_docx.py", "bench_import.py", "bench_loop.py", "bench_pages.py", "bench_site.py"]
     assert scripts == sorted(here + ["bench_review.py"])
     assert (REPO / "tests" / "test_bench_review.py").is_file()  # bench_review.py's smoke run
 
@@ -55,6 +55,17 @@ def test_bench_site_against_the_themes_search():
     assert "Pagefind, median of the queries:" in out
     assert "Material / Pagefind:" in out and "queries with results: Pagefind 2/2" in out
     assert "Pagefind recall:" in out and "(100 %;" in out
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_bench_pages_weighs_every_list_page():
+    out = bench("bench_pages.py", "--items", "20")
+    assert "synthetic archive: 20 agenda items" in out
+    for name in ("/agendas/", "/meetings/", "/browse/category/", "/browse/department/", "/browse/partner/",
+                 "/browse/year/"):
+        assert re.search(rf"  {re.escape(name)} +\d+ +[0-9.]+ KB +[0-9.]+ +[0-9.]+ KB +[0-9.]+ scr  yes", out), (name, out)
+    assert "pages over a target: 0" in out
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
@@ -292,3 +293,13 @@ def test_the_feed_holds_the_newest_decisions_only(tmp_path):
     links = [e.find(f"{atom}link").get("href") for e in feed.findall(f"{atom}entry")]
     assert links == [d[0] for d in every[:FEED_ENTRIES]]  # the newest, newest first
     assert feed.find(f"{atom}updated").text.startswith(every[0][2].date.isoformat())
+
+
+def test_the_404_page_links_from_the_site_urls_path(addressed):
+    """With サイト.URL set, the page shown for any missing address links from the URL's path (MkDocs' own way), with
+    no <base> and no script to find the archive's root (templates/site/overrides/404.html)."""
+    text = (addressed / "404.html").read_text(encoding="utf-8")
+    path = urlsplit(TSUBASA_URL).path
+    assert "<base" not in text and path != "/"
+    links = re.findall(r'<(?:link|script|a)\b[^>]*?\b(?:href|src)="([^"#]+)"', text)
+    assert links and all(link.startswith(path) or link.startswith(TSUBASA_URL) for link in links), links

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -183,3 +184,38 @@ def test_a_broken_theme_override_is_reported_at_its_file_and_line(tmp_path):
         build_pages(archive, None, REPO / "content", tmp_path / "base", config_file=config)
     [problem] = raised.value.problems
     assert (problem.path, problem.line) == ("templates/site/overrides/main.html", len(lines) + 1)
+
+
+@pytest.mark.slow
+def test_a_meeting_moved_to_another_year_gives_the_meetings_pages_of_a_clean_build(tmp_path, monkeypatch):
+    """/meetings/ is cut into pages of whole years (issue 31) and every meeting page links its year's page: a meeting
+    moved to another fiscal year moves years between pages; the build that reuses its cache writes the bytes of a
+    clean build (the list's pages, the meetings' year links, the search index)."""
+    from fugi import pipeline
+    from fugi.site import context
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_site import synthetic_content
+
+    monkeypatch.setattr(context, "PAGE_ROWS", 6)  # 6 meetings, one a year: two years a page
+    content = synthetic_content(tmp_path / "content", 60)
+
+    def build(out: str, cache: str) -> Path:
+        monkeypatch.setenv("FUGI_CACHE", str(tmp_path / cache))
+        pipeline.build(content, site_out=tmp_path / out, site_pdf=False, report=lambda line: None)
+        return tmp_path / out
+
+    warm = build("warm", "cache")
+    before = (warm / "meetings" / "page.3" / "index.html").read_text(encoding="utf-8")
+    (moved,) = [p for p in (content / "meetings").glob("*.md") if "開催日: 2019-" in p.read_text(encoding="utf-8")]
+    text = moved.read_text(encoding="utf-8")
+    date = text[text.index("開催日: 2019-"):][:len("開催日: 2019-05-11")]
+    edit(moved, date, "開催日: 2024-11-11")
+    edit(moved, "回: 1\n", "回: 9\n")  # 第1回 of 令和6年度 is another meeting
+    build("warm", "cache")
+    clean = build("clean", "fresh-cache")
+    assert snapshot(warm) == snapshot(clean)
+    assert (warm / "meetings" / "page.3" / "index.html").read_text(encoding="utf-8") != before
+    link = re.search(r'年度:</strong> <a href="([^"]+)"',
+                     (warm / "meetings" / moved.stem / "index.html").read_text(encoding="utf-8")).group(1)
+    assert link in ("../#fy2024", "../page.2/#fy2024")

@@ -634,3 +634,125 @@ def test_the_accessibility_page_shows_the_policy_and_the_recorded_axe_results(si
     context = accessibility_context(forms, tmp_path)
     assert context["violations"] == 2 and context["results"]["tool"] == "axe-core 4.14.1"
     assert len(context["results"]["rows"]) == 2
+
+
+# ---------------------------------------------------------------------------
+# Long lists on a phone (issue 31): the meetings list by whole years, a pager of a few links, partners' reach folded
+
+
+def small_synthetic_site(root: Path, items: int, rows: int, monkeypatch) -> Path:
+    """The benchmark's synthetic archive of `items` items (items/10 meetings, one or two a fiscal year) built with
+    list pages of `rows` rows; returns site/."""
+    from fugi import pipeline
+    from fugi.site import context
+
+    sys.path.insert(0, str(sitebuild.REPO / "bench"))
+    from bench_site import synthetic_content
+
+    monkeypatch.setattr(context, "PAGE_ROWS", rows)
+    content = synthetic_content(root / "content", items)
+    pipeline.build(content, site_out=root / "site", site_pdf=False, report=lambda line: None)
+    return root / "site"
+
+
+def year_links(site: Path) -> list:
+    """(meeting page, the page its 年度 link leads to, the anchor) for every meeting page of a built site."""
+    found = []
+    for path in sorted((site / "meetings").glob("*/index.html")):
+        if path.parent.name.startswith("page."):
+            continue
+        links = re.findall(r'年度:</strong> <a href="([^"]+)"', page(site, path.relative_to(site).as_posix()))
+        assert len(links) == 1, path
+        target = urlsplit(urljoin(f"http://x/meetings/{path.parent.name}/", links[0]))
+        found.append((path.parent.name, unquote(target.path).strip("/"), target.fragment))
+    return found
+
+
+def assert_year_links_land(site: Path) -> int:
+    """Every meeting page's 年度 link leads to the list's page whose heading of that year holds the meeting."""
+    for meeting, target, anchor in year_links(site):
+        assert target == "meetings" or re.fullmatch(r"meetings/page\.\d+", target), (meeting, target)
+        listed = page(site, f"{target}/index.html")
+        heading = re.search(rf'<h2 id="{anchor}">(.*?)</h2>(.*?)(?=<h2 |<nav class="fugi-pager"|</article>)', listed, re.S)
+        assert heading, (meeting, target, anchor)
+        listed_here = {urlsplit(urljoin(f"http://x/{target}/", href)).path
+                       for href in re.findall(r'<a href="([^"]+)"', heading.group(2))}
+        assert f"/meetings/{meeting}/" in listed_here, (meeting, target, anchor)
+    return len(year_links(site))
+
+
+def test_whole_groups_start_a_page_and_only_a_group_larger_than_a_page_is_cut():
+    from fugi.site.context import pager, split_groups
+
+    groups = [{"id": "a", "rows": [1] * 3}, {"id": "b", "rows": [2] * 3}, {"id": "c", "rows": [3] * 9}]
+    parts = split_groups(groups, size=6, whole=True)
+    assert [[(g["id"], len(g["rows"]), g["first"], g["continues"]) for g in part] for part in parts] == [
+        [("a", 3, True, False)], [("b", 3, True, False)], [("c", 4, True, True)], [("c", 4, False, True)],
+        [("c", 1, False, False)]]
+    assert [[g["id"] for g in part] for part in split_groups(groups, size=6)][:2] == [["a", "b"], ["b", "c"]]
+    assert [link["label"] for link in pager("x/index.md", [3, 1])] == ["1〜3件目", "4件目"]
+    assert [link["label"] for link in pager("x/index.md", [3, 1], ["令和7年度", "令和6年度"])] == ["令和7年度", "令和6年度"]
+
+
+def test_the_meetings_list_is_cut_by_whole_years_and_each_year_link_lands_on_its_page(tmp_path, monkeypatch):
+    """Issue 31: /meetings/ of the 1,000-item archive was one page of 26 phone screens; it could not be cut because
+    meeting pages link their year there (#fy2024).  The list is cut into pages of whole years now (named by them),
+    and each meeting's year link leads to the page holding its year."""
+    site = small_synthetic_site(tmp_path, 60, 6, monkeypatch)  # 6 meetings, one a year over 6 years
+    pages = ["meetings/index.html"] + [f"meetings/page.{n}/index.html" for n in (2, 3)]
+    assert all((site / rel).is_file() for rel in pages) and not (site / "meetings/page.4").exists()
+    headings = [re.findall(r'<h2 id="(fy\d+)">(.*?)</h2>', page(site, rel)) for rel in pages]
+    assert [len(found) for found in headings] == [2, 2, 2]  # two whole years a page (a year: its heading + 1 row)
+    first = page(site, pages[0])
+    assert re.search(rf"<h1[^>]*>会議の一覧（{headings[0][0][1]}〜{headings[0][1][1]}）", first)
+    assert f'aria-current="page">{headings[0][0][1]}〜{headings[0][1][1]}</a>' in first
+    # the first page lists every year and on which page it is (an old link to /meetings/#fy… lands on its entry)
+    later = headings[1][0][0]
+    assert re.search(rf'<a href="page\.2/#{later}" id="{later}">', first)
+    assert assert_year_links_land(site) == 6
+
+
+@pytest.mark.slow
+def test_every_year_link_of_a_1000_item_archive_lands_on_the_page_holding_its_year():
+    """The 1,000-item archive (100 meetings over 7 fiscal years): /meetings/ is several pages, and each of the 100
+    meeting pages' year links leads to the page whose heading of that year lists the meeting."""
+    site = sitebuild.synthetic_site(1000)
+    assert (site / "meetings" / "page.2" / "index.html").is_file()
+    assert assert_year_links_land(site) == 100
+
+
+def test_a_long_lists_pager_links_a_few_pages_not_all(tmp_path, monkeypatch):
+    """Issue 31: the pager linked every page of a list (60 pages of /browse/category/: 2 × 2,900 px of links at
+    375 px).  It links the previous and next page, the first and the last and two on each side, with 「…」 between."""
+    site = small_synthetic_site(tmp_path, 60, 4, monkeypatch)
+    pages = sorted((site / "agendas").glob("page.*/index.html"), key=lambda p: int(p.parent.name.split(".")[1]))
+    last = len(pages) + 1
+    assert last >= 10
+    middle = page(site, f"agendas/page.{last // 2}/index.html")
+    nav = re.search(r'<nav class="fugi-pager"[^>]*>(.*?)</nav>', middle, re.S).group(1)
+    linked = re.findall(r'<a href="\.\./\.\./agendas/(?:page\.(\d+)/)?"', nav)
+    numbers = [int(n or 1) for n in linked]
+    here = last // 2
+    assert numbers == [here - 1, 1, *range(here - 2, here + 3), last, here + 1], numbers
+    assert nav.count('aria-hidden="true">…</li>') == 2 and 'rel="prev"' in nav and 'rel="next"' in nav
+    assert f"全{last}ページ" in re.search(r'<nav class="fugi-pager" aria-label="([^"]+)"', middle).group(1)
+
+
+def test_a_partners_reach_is_folded_and_lists_only_the_items_on_its_page(tmp_path, monkeypatch):
+    """Issue 31: a partner's list of the items that reach it was open and whole on every page the partner's group
+    went on over (52 phone screens on a page of the 1,000-item archive); it is folded and lists this page's items."""
+    site = small_synthetic_site(tmp_path, 60, 4, monkeypatch)
+    seen = 0
+    for path in [site / "browse/partner/index.html", *(site / "browse/partner").glob("page.*/index.html")]:
+        text = page(site, path.relative_to(site).as_posix())
+        assert '<div class="fugi-reach">' not in text
+        for group in re.split(r"<h2 ", text)[1:]:
+            reach = re.search(r'<details class="fugi-reach">\s*<summary>.*?（(?:このページの)?(\d+)件）</summary>(.*?)</details>',
+                              group, re.S)
+            if not reach:
+                continue
+            listed = set(re.findall(r'<td><a href="[./]*agendas/([a-z0-9-]+)/"', group))
+            reached = re.findall(r'<li><a href="[./]*agendas/([a-z0-9-]+)/"', reach.group(2))
+            assert reached and set(reached) <= listed and int(reach.group(1)) == len(reached)
+            seen += 1
+    assert seen > 5

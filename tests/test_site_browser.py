@@ -249,3 +249,79 @@ def test_search_never_finds_drafts_or_non_public_items(visit, planted_url, word)
     assert word not in visit.page.locator("[data-fugi-search-list]").inner_text()
     if word.isascii():
         assert results == []  # a Japanese word's pieces (公開, 語) may match public pages; the word itself never
+
+
+# ---------------------------------------------------------------------------
+# The archive served under a folder of a larger site (https://example.jp/kojin/)
+
+SUBPATH = "/kojin/"
+
+
+def serve_under(site, prefix: str = SUBPATH):
+    """A server that has the site under `prefix` only, and answers every missing address with the site's 404.html
+    (status 404), as a web server set up with `ErrorDocument 404 /kojin/404.html` does."""
+    import functools
+    import http.server
+    import threading
+    from pathlib import Path
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def translate_path(self, path):
+            below = urlsplit(path).path
+            return super().translate_path("/" + below[len(prefix):] if below.startswith(prefix) else "/\0missing")
+
+        def send_head(self):
+            target = Path(self.translate_path(self.path))
+            if target.is_file() or (target.is_dir() and (target / "index.html").is_file()):
+                return super().send_head()
+            data = (Path(site) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            import io
+            return io.BytesIO(data)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("missing", ["agendas/no-such-item/", "meetings/2025-05/no/such/page/", "no-such-page",
+                                     "no-such-folder/"])
+def test_the_404_page_works_under_a_subpath_at_any_depth(browser, missing):
+    """Issue 31: MkDocs renders 404.html once, with links from the server's root when no サイト.URL is set, so under
+    https://example.jp/kojin/ the page shown for a missing address had no style, no script and a home link to the
+    server's root.  Its links now go to the archive's root, wherever the missing address is."""
+    server = serve_under(sitebuild.archive_site())
+    root = f"http://127.0.0.1:{server.server_port}{SUBPATH}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, failed, errors = context.new_page(), [], []
+    # nothing under the archive's folder fails (the browser's preload scanner may fetch the stylesheets once from
+    # the server's root, the page's <base> as written, before the page's script has set it: outside the archive)
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 and
+            response.url.startswith(root) and response.url != root + missing else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        response = page.goto(root + missing, wait_until="networkidle")
+        assert response.status == 404 and page.title().startswith("ページが見つかりません")
+        assert failed == [] and errors == []
+        # the theme's and fugi's stylesheets applied: the header bar in the palette's colour, fugi's own classes
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        assert page.evaluate("() => [...document.styleSheets].filter(s => s.href && s.href.includes('/assets/fugi/'))"
+                             ".every(s => s.href.startsWith(location.origin + '/kojin/assets/fugi/'))")
+        home = page.locator("article a", has_text="ホーム").first
+        assert home.evaluate("a => a.href") == root
+        links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"
+                              ".filter(h => h.startsWith(location.origin))")
+        assert links and all(link.startswith(root) for link in links), links
+        home.click()
+        page.wait_for_load_state()
+        assert page.url == root and page.evaluate("() => document.querySelector('h1').textContent")
+        assert page.context.request.get(page.url).status == 200
+    finally:
+        context.close()
+        server.shutdown()

@@ -253,3 +253,27 @@ def test_print_styles_open_folds_and_keep_rows_whole(browser, base):
     assert state["rows"] and set(state["rows"]) == {"avoid"}
     assert set(state["chrome"]) == {"none"}
     assert state["header"] != "none" and state["address"] == f"/agendas/{LONGEST}/"
+
+
+# ---------------------------------------------------------------------------
+# Long lists of a council's decades (issue 31): no list page over 150 KB of HTML or 20 phone screens
+
+
+@pytest.mark.slow
+def test_every_list_page_of_a_1000_item_archive_is_within_150_kb_and_20_phone_screens(browser):
+    """Every page of /agendas/, /meetings/ and the browse lists of the benchmark's 1,000-item archive, measured as
+    bench/bench_pages.py prints them (375 px wide, scrollHeight / 667).  Before: /meetings/ one page of 29 screens,
+    /browse/category/ 25, /browse/partner/ 52 (every page linked in the pager twice, a partner's whole reach list
+    on each of its pages)."""
+    import sys
+
+    sys.path.insert(0, str(sitebuild.REPO / "bench"))
+    from bench_pages import TARGET_KB, TARGET_SCREENS, measure
+
+    found = measure(sitebuild.synthetic_site(1000), browser)
+    assert set(found) >= {"agendas/", "meetings/", "browse/category/", "browse/department/", "browse/partner/",
+                          "browse/year/"}
+    assert len(found["meetings/"]) > 1 and len(found["browse/partner/"]) > 20
+    over = [f"/{r['path']}: {r['kb']:.1f} KB, {r['screens']:.1f} screens" for rows in found.values() for r in rows
+            if r["kb"] > TARGET_KB or r["screens"] > TARGET_SCREENS]
+    assert over == []

@@ -68,6 +68,21 @@ def meetings_by_year(meetings, forms) -> list:
     return result
 
 
+def meeting_pages(meetings, forms) -> tuple[list, list, dict]:
+    """The meetings list (meetings/index.md) on pages of whole years, PAGE_ROWS meetings at most unless one year has
+    more (it goes on as 「（続き）」): (each page's years, the pager's links named by their years, {year id: the
+    page's file where the year starts}).  A meeting's page links its year there (templates/site/meeting.md.j2)."""
+    years = [dict(year, rows=year["meetings"]) for year in meetings_by_year(meetings, forms)]
+    parts = split_groups(years, whole=True)
+    named = []
+    for part in parts:
+        labels = list(dict.fromkeys(year["label"] for year in part))
+        named.append(labels[0] if len(labels) == 1 else f"{labels[0]}〜{labels[-1]}" if labels else "")
+    links = pager("meetings/index.md", [sum(len(year["rows"]) for year in part) for part in parts], named)
+    where = {year["id"]: link["file"] for part, link in zip(parts, links) for year in part if year["first"]}
+    return parts, links, where
+
+
 def dated_title(title: str, date: str) -> str:
     """A meeting's page title and heading with its date (回 restarts each year: 第5回 alone names 10 meetings)."""
     return f"{title}（{date}）" if date and date not in title else title
@@ -209,13 +224,15 @@ def served(file: str) -> str:
     return file[: -len("index.md")] if file.endswith("index.md") else file[: -len(".md")] + "/"
 
 
-def pager(base: str, counts: list) -> list:
-    """The links of a list's pages: {file, href, label, first, last} (label: 1〜50件目)."""
+def pager(base: str, counts: list, labels: list | None = None) -> list:
+    """The links of a list's pages: {file, href, label, first, last} (label: 1〜40件目, 41件目 for one row, or the
+    page's own from `labels`)."""
     links, first = [], 1
     for number, count in enumerate(counts, 1):
         file = page_file(base, number)
         links.append({"number": number, "file": file, "href": served(file), "first": first, "last": first + count - 1,
-                      "label": f"{first}〜{first + count - 1}件目"})
+                      "label": labels[number - 1] if labels else f"{first}〜{first + count - 1}件目" if count > 1
+                      else f"{first}件目"})
         first += count
     return links
 
@@ -225,20 +242,24 @@ def split_rows(rows: list, size: int | None = None) -> list:
     return [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
 
 
-def split_groups(groups: list, size: int | None = None) -> list:
+def split_groups(groups: list, size: int | None = None, whole: bool = False) -> list:
     """Groups on pages of about `size` rows (a group's heading counts as HEADING_ROWS); a larger group goes on over
-    the next pages, its heading again with `first` false."""
+    the next pages, its heading again with `first` false (`continues`: more of it on the next page).  whole=True: a group that does not fit in the rest of a
+    page starts the next one (only a group larger than a page is cut)."""
     size = size or PAGE_ROWS
     pages, current, count = [], [], 0
     for group in groups:
         rows, start = group["rows"], 0
+        if whole and current and count + HEADING_ROWS + len(rows) > size:
+            pages.append(current)
+            current, count = [], 0
         while True:
             if count >= size:
                 pages.append(current)
                 current, count = [], 0
             count += HEADING_ROWS  # a heading, its note and the table's head take the room of about 2 rows
             part = rows[start:start + max(1, size - count)]
-            current.append(dict(group, rows=part, first=start == 0))
+            current.append(dict(group, rows=part, first=start == 0, continues=start + len(part) < len(rows)))
             count += len(part)
             start += len(part)
             if start >= len(rows):

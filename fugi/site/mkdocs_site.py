@@ -79,6 +79,7 @@ def apply_settings(config, archive: m.Archive) -> None:
     config.extra["fugi_labels"] = vars(form_labels(archive.forms))
     config.extra["fugi_feeds"] = feed_links(archive)
     config.extra["fugi_footer"] = footer(archive)
+    config.extra["fugi_folders"] = site_folders(config.nav or [])
     labels = form_labels(archive.forms)
     # breadcrumbs (partials/content.html): ホーム › the list a page belongs to (by its address's first folder) › the page
     config.extra["fugi_crumbs"] = {"agendas": {"url": "agendas/", "title": f"{labels.agenda}の一覧"},
@@ -90,6 +91,26 @@ def apply_settings(config, archive: m.Archive) -> None:
         "placeholder": f"キーワードを入力してください（例: {examples}）" if examples else "キーワードを入力してください",
         "input_placeholder": f"検索（例: {'、'.join(archive.forms.site['検索の例'][:3])}）" if examples else "検索",
     }
+
+
+#: the folders of a built site besides its pages' (the theme's and Pagefind's, the downloads and images)
+OWN_FOLDERS = ("accessibility", "agendas", "assets", "browse", "data", "downloads", "glossary", "images", "meetings",
+               "pagefind")
+
+
+def site_folders(nav) -> list:
+    """The first folders of the site's addresses (agendas, meetings …): the 404 page finds the archive's root in a
+    missing address by them when no サイト.URL is set (templates/site/overrides/404.html)."""
+    found, stack = set(OWN_FOLDERS), [nav]
+    while stack:
+        entry = stack.pop()
+        if isinstance(entry, list):
+            stack.extend(entry)
+        elif isinstance(entry, dict):
+            stack.extend(entry.values())
+        elif isinstance(entry, str) and entry.endswith(".md") and entry != "index.md":
+            found.add(entry.split("/", 1)[0].removesuffix(".md"))
+    return sorted(found)
 
 
 def footer(archive: m.Archive) -> dict:

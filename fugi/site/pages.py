@@ -253,11 +253,17 @@ def generate_docs(archive: m.Archive, docs: Path, content_root: Path, docx_dir: 
     totals = c.counts(archive)
     pages.write("index.md", "home.md.j2", latest=c.meeting_context(latest, forms, downloads, views, memo) if latest else None,
                 counts=totals)
-    pages.write("meetings/index.md", "meetings.md.j2", years=c.meetings_by_year(meetings, forms),
-                numbered=any(mt.number is not None for mt in meetings))
+    parts, links, year_files = c.meeting_pages(meetings, forms)
+    starts = [{"id": year["id"], "heading": year["label"], "count": len(year["meetings"]), "file": link["file"],
+               "here": link["number"] == 1} for part, link in zip(parts, links) for year in part if year["first"]]
+    for part, link in zip(parts, links):
+        pages.write(link["file"], "meetings.md.j2", years=part, numbered=any(mt.number is not None for mt in meetings),
+                    pager=links, here=link, contents=starts if len(parts) > 1 and link["number"] == 1 else [])
     for meeting in meetings:
+        year_id = c.year_anchor(meeting)
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
-                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
+                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=year_id,
+                    year_file=year_files[year_id])
     listed = c.split_rows([rows[a.id] for a in agendas])
     links = c.pager("agendas/index.md", [len(part) for part in listed])
     for part, link in zip(listed, links):
@@ -328,9 +334,12 @@ def generate_some(archive: m.Archive, docs: Path, content_root: Path, only: set,
     downloads = public_downloads(subset, content_root, None, docs, files, templates)
     images = copy_images(agendas, content_root, docs, forms)
     pages, views = Pages(docs, forms, stash, memo, templates=templates), Views(archive)
+    year_files = c.meeting_pages(sorted(archive.meetings, key=c.meeting_order), forms)[2]  # the list's pages as built
     for meeting in meetings:
+        year_id = c.year_anchor(meeting)
         pages.write(f"meetings/{meeting.id}.md", "meeting.md.j2",
-                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=c.year_anchor(meeting))
+                    meeting=c.meeting_context(meeting, forms, downloads, views, memo), year_id=year_id,
+                    year_file=year_files[year_id])
     for agenda in agendas:
         item = c.agenda_context(agenda, forms, downloads.get(("agendas", agenda.id), []), images.get(agenda.id), views,
                                 memo)
