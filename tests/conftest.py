@@ -1,11 +1,16 @@
 """Shared by the tests: figures a test measures (resource use, fuzz cases), printed after the run; one build cache.
 
+The suite runs in worker processes (pytest-xdist, pyproject's addopts): each worker hands its figures to the main
+process when it ends, which prints them all.
+
 Every build the tests start shares one cache folder (FUGI_CACHE) for the session: its entries are keyed by
 content, so sharing changes no output, and LibreOffice converts each distinct Word file once per run.
 tests/test_cache.py unsets it where the default place (build/cache) is what is tested."""
 import os
 import shutil
 import tempfile
+
+import pytest
 
 REPORT: list = []
 
@@ -16,10 +21,20 @@ else:
     _CACHE = None
 
 
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # a worker: its figures go to the main process
+        session.config.workeroutput["fugi_report"] = list(REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    REPORT.extend(getattr(node, "workeroutput", {}).get("fugi_report", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if REPORT:
         terminalreporter.section("measured")
-        for line in REPORT:
+        for line in sorted(REPORT):
             terminalreporter.write_line(line)
 
 

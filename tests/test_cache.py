@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from fugi.build.cache import MARKER, Cache, digest, open_cache
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,6 +145,7 @@ def _entries(cache: Path, pattern: str) -> list:
 NOTICE = "キャッシュ: この項目は壊れているか、別のマシンで作られたものです — 使わずに消して作り直します（出力はキャッシュがない場合と同じです）"
 
 
+@pytest.mark.slow  # several full builds
 def test_a_tampered_cache_is_never_run_or_published(tmp_path):
     """Caches travel (CI caches, shared folders): planted pickles run nothing; cut-off or changed Word, PDF, page,
     search and model entries are dropped with a notice and made again; the output is a clean build's, byte for byte."""

@@ -655,6 +655,13 @@ def small_synthetic_site(root: Path, items: int, rows: int, monkeypatch) -> Path
     return root / "site"
 
 
+@pytest.fixture(scope="module")
+def four_row_site(tmp_path_factory) -> Path:
+    """The 60-item synthetic archive with lists of 4 rows a page (many pages), built once for the tests that read it."""
+    with pytest.MonkeyPatch.context() as patch:
+        return small_synthetic_site(tmp_path_factory.mktemp("four-rows"), 60, 4, patch)
+
+
 def year_links(site: Path) -> list:
     """(meeting page, the page its 年度 link leads to, the anchor) for every meeting page of a built site."""
     found = []
@@ -713,6 +720,7 @@ def test_the_meetings_list_is_cut_by_whole_years_and_each_year_link_lands_on_its
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("archive1000")  # the tests sharing sitebuild.synthetic_site(1000) run on one worker
 def test_every_year_link_of_a_1000_item_archive_lands_on_the_page_holding_its_year():
     """The 1,000-item archive (100 meetings over 7 fiscal years): /meetings/ is several pages, and each of the 100
     meeting pages' year links leads to the page whose heading of that year lists the meeting."""
@@ -721,10 +729,10 @@ def test_every_year_link_of_a_1000_item_archive_lands_on_the_page_holding_its_ye
     assert assert_year_links_land(site) == 100
 
 
-def test_a_long_lists_pager_links_a_few_pages_not_all(tmp_path, monkeypatch):
+def test_a_long_lists_pager_links_a_few_pages_not_all(four_row_site):
     """Issue 31: the pager linked every page of a list (60 pages of /browse/category/: 2 × 2,900 px of links at
     375 px).  It links the previous and next page, the first and the last and two on each side, with 「…」 between."""
-    site = small_synthetic_site(tmp_path, 60, 4, monkeypatch)
+    site = four_row_site
     pages = sorted((site / "agendas").glob("page.*/index.html"), key=lambda p: int(p.parent.name.split(".")[1]))
     last = len(pages) + 1
     assert last >= 10
@@ -738,10 +746,10 @@ def test_a_long_lists_pager_links_a_few_pages_not_all(tmp_path, monkeypatch):
     assert f"全{last}ページ" in re.search(r'<nav class="fugi-pager" aria-label="([^"]+)"', middle).group(1)
 
 
-def test_a_partners_reach_is_folded_and_lists_only_the_items_on_its_page(tmp_path, monkeypatch):
+def test_a_partners_reach_is_folded_and_lists_only_the_items_on_its_page(four_row_site):
     """Issue 31: a partner's list of the items that reach it was open and whole on every page the partner's group
     went on over (52 phone screens on a page of the 1,000-item archive); it is folded and lists this page's items."""
-    site = small_synthetic_site(tmp_path, 60, 4, monkeypatch)
+    site = four_row_site
     seen = 0
     for path in [site / "browse/partner/index.html", *(site / "browse/partner").glob("page.*/index.html")]:
         text = page(site, path.relative_to(site).as_posix())

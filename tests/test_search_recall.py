@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
 import bench_site  # noqa: E402
+import sitebuild  # noqa: E402
 
 #: The benchmark's queries, then katakana, compounds, kanji, mixed, two words, one character, Latin.
 QUERIES = (*bench_site.QUERIES, "クラウド", "ガバメントクラウド", "クラウドストレージ", "クラウドサーバ", "サーバ",
@@ -52,10 +53,15 @@ def build_archive(work: Path, items: int) -> tuple[Path, dict]:
     assert not problems.errors, problems.errors[:3]
     site = work / "site"
     bench_site.build(archive, content, site, "pagefind")
+    return site, indexed_texts(site, work)
+
+
+def indexed_texts(site: Path, work: Path) -> dict:
+    """{address: text} of a built site's pages as Pagefind's own CLI indexes them (into `work`, beside the site)."""
     own = work / "pagefind-own"
     subprocess.run([str(pagefind_binary()), "--site", str(site), "--output-path", str(own), "--force-language", "ja",
                     "--quiet"], check=True, capture_output=True)
-    return site, {url: text for url, text in fragments(own).values()}
+    return {url: text for url, text in fragments(own).values()}
 
 
 def recall_of(site: Path, texts: dict, browser, queries) -> dict:
@@ -146,9 +152,12 @@ def test_every_page_holding_a_query_is_found_on_a_small_archive(tmp_path, browse
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("archive1000")  # the tests sharing sitebuild.synthetic_site(1000) run on one worker
 @needs_chromium
 def test_every_page_holding_a_query_is_found_on_the_1000_item_archive(tmp_path, browser):
-    site, texts = build_archive(tmp_path, LARGE_ITEMS)
+    """The 1,000-item archive as the product builds it (the site the 1,000-item axe and page-weight tests use)."""
+    site = sitebuild.synthetic_site(LARGE_ITEMS)
+    texts = indexed_texts(site, tmp_path)
     results = recall_of(site, texts, browser, QUERIES)
     for query, (expected, hit, extra) in results.items():
         print(f"{query}: {len(hit)}/{len(expected)} (not holding it: {len(extra)})")

@@ -319,6 +319,7 @@ def test_a_serve_stopped_by_a_busy_port_still_creates_build_cache(workspace):
     assert not (workspace / "build").exists()
 
 
+@pytest.mark.slow  # several full builds
 def test_serve_partner_lists_ignore_readings_and_a_saved_readings_warning_is_not_printed(workspace, monkeypatch):
     """Issue 25: the preview's partner and department lists were not in the order of vocabulary/readings.yml (the
     preview's archive dropped the readings), and a warning about a readings.yml saved while serving was never

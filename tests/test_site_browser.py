@@ -4,6 +4,7 @@ request stays on the site's own origin."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -68,8 +69,18 @@ def search(visit: Visit, base: str, query: str, path: str = "") -> list[str]:
     return result_paths(page)
 
 
+#: results search.js shows at first (its PAGE); each waits for its page's fragment
+SHOWN_FIRST = int(re.search(r"const PAGE = (\d+);", (sitebuild.REPO / "templates/site/overrides/assets/fugi/search.js").read_text(
+    encoding="utf-8")).group(1))
+
+
 def result_paths(page) -> list[str]:
-    page.wait_for_timeout(200)  # let the remaining fragments arrive
+    # the remaining fragments arrive one by one: wait until the list holds as many as the count says it shows
+    page.wait_for_function(
+        """(shown) => {
+            const m = /(\\d+)件見つかりました/.exec(document.querySelector('[data-fugi-search-meta]').textContent);
+            return !m || document.querySelectorAll('[data-fugi-search-list] li').length >= Math.min(+m[1], shown);
+        }""", arg=SHOWN_FIRST, timeout=15000)
     return [urlsplit(a.get_attribute("href")).path for a in page.locator(".md-search-result__link").all()]
 
 

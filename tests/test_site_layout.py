@@ -260,6 +260,7 @@ def test_print_styles_open_folds_and_keep_rows_whole(browser, base):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("archive1000")  # the tests sharing sitebuild.synthetic_site(1000) run on one worker
 def test_every_list_page_of_a_1000_item_archive_is_within_150_kb_and_20_phone_screens(browser):
     """Every page of /agendas/, /meetings/ and the browse lists of the benchmark's 1,000-item archive, measured as
     bench/bench_pages.py prints them (375 px wide, scrollHeight / 667).  Before: /meetings/ one page of 29 screens,

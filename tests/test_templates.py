@@ -230,6 +230,7 @@ def test_the_command_in_a_council_folder_uses_its_templates(council):
     assert "（区の様式A）" not in body(council / "build" / "docx" / "meetings" / "2025-05.docx")
 
 
+@pytest.mark.slow  # several full builds
 def test_the_preview_watches_the_councils_templates_and_shows_an_edit(council, monkeypatch):
     """`serve` watches templates/ beside content/; a saved override is the next rebuild's page, a broken one is
     shown like a content error over the last good pages."""
