@@ -389,3 +389,29 @@ def test_a_save_made_while_the_preview_starts_is_never_shown(workspace, monkeypa
         if servers:
             servers[0].shutdown()
         thread.join(timeout=30)
+
+
+def processes_in(folder: Path) -> list:
+    """The command lines of running processes that name `folder` (a Pagefind indexing the preview, say)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if str(folder) in line and proc.name.isdigit() and int(proc.name) != os.getpid():
+            found.append(line)
+    return found
+
+
+def test_a_terminated_preview_leaves_no_indexer_running_and_no_scratch_folder(workspace):
+    """`kill` (SIGTERM) of serve while it made the search index left Pagefind running on its own, writing into
+    build/ after serve had gone (and a temporary folder being deleted failed under it).  SIGTERM now ends serve as
+    Ctrl+C does: the index being made is finished, its scratch folder removed, nothing left running."""
+    server = Serve(workspace)
+    edit(workspace / "content" / "agendas" / f"{EDITED}.md", "件名: 地方公共団体", "件名: 止める前の地方公共団体")
+    server.wait_for("更新しました")  # the search index is being made now, in the background
+    server.process.terminate()
+    assert server.process.wait(timeout=60) == 0
+    assert processes_in(workspace) == []
+    assert sorted(p.name for p in (workspace / "build").rglob("pagefind-new-*")) == []

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -344,16 +345,32 @@ def serve(content: Path, port: int = 8000, host: str = "127.0.0.1", report=print
     report(f"プレビュー: {server.url} （サイトに載せないものも印を付けて表示します。site/ には書きません）\n"
            f"ページ: {display(preview.base)}、Word 文書: {display(preview.docx)}（保存するたびに、変わったものを作り直します）\n"
            f"{display(preview.content)} と templates/ の保存を見張っています。終わるには Ctrl+C")
+    terminate = stop_on_terminate()
     try:
         server.serve()
     except KeyboardInterrupt:
         pass
     finally:
+        if terminate is not None:
+            signal.signal(signal.SIGTERM, terminate)
         stop.set()
         server.shutdown()
         watcher.join(timeout=10)  # nothing of the preview's is left running when serve returns
         preview.settle()
     return 0
+
+
+def stop_on_terminate():
+    """SIGTERM (`kill`, a task runner or an editor stopping the preview) ends it as Ctrl+C does: the search index
+    being made is finished and its scratch folder removed, so no Pagefind is left writing into build/.  Returns the
+    handler it replaced (None off the main thread, where a handler cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def port_problem(port: int, err: Exception) -> str:
