@@ -729,6 +729,7 @@ def test_every_year_link_of_a_1000_item_archive_lands_on_the_page_holding_its_ye
     assert assert_year_links_land(site) == 100
 
 
+@pytest.mark.xdist_group("four_rows")  # one worker builds the site they share
 def test_a_long_lists_pager_links_a_few_pages_not_all(four_row_site):
     """Issue 31: the pager linked every page of a list (60 pages of /browse/category/: 2 × 2,900 px of links at
     375 px).  It links the previous and next page, the first and the last and two on each side, with 「…」 between."""
@@ -746,6 +747,7 @@ def test_a_long_lists_pager_links_a_few_pages_not_all(four_row_site):
     assert f"全{last}ページ" in re.search(r'<nav class="fugi-pager" aria-label="([^"]+)"', middle).group(1)
 
 
+@pytest.mark.xdist_group("four_rows")  # one worker builds the site they share
 def test_a_partners_reach_is_folded_and_lists_only_the_items_on_its_page(four_row_site):
     """Issue 31: a partner's list of the items that reach it was open and whole on every page the partner's group
     went on over (52 phone screens on a page of the 1,000-item archive); it is folded and lists this page's items."""
