@@ -17,9 +17,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run(workspace: Path, out: str, cache: str) -> subprocess.CompletedProcess:
+def run(workspace: Path, out: str, cache: str, *options: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, FUGI_CACHE=cache)
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", out], cwd=workspace, env=env,
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", out, *options], cwd=workspace, env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -62,13 +62,19 @@ def test_a_sequence_of_edits_deletions_and_renames_gives_the_bytes_of_a_clean_bu
         lambda: edit(content / "meetings" / "2025-05.md", "開催日: 2025-09-01", "開催日: 2025-09-02"),
         lambda: edit(agendas / "aircon-josei.md", "件名: 改めた低所得世帯", "件名: 低所得世帯"),
     ]
-    run(workspace, "warm", cache)
+    # the sequence without PDFs (LibreOffice would convert every Word file again in each clean build); the PDFs
+    # once at the end, the warm build's against a clean one's
+    run(workspace, "warm", cache, "--no-pdf")
     for number, step in enumerate(steps):
         step()
-        run(workspace, "warm", cache)
-        run(workspace, f"clean-{number}", str(workspace / f"fresh-cache-{number}"))
+        run(workspace, "warm", cache, "--no-pdf")
+        run(workspace, f"clean-{number}", str(workspace / f"fresh-cache-{number}"), "--no-pdf")
         assert snapshot(workspace / "warm") == snapshot(workspace / f"clean-{number}"), f"after step {number}"
         shutil.rmtree(workspace / f"clean-{number}")
+    run(workspace, "warm", cache)
+    run(workspace, "clean", str(workspace / "fresh-cache"))
+    assert snapshot(workspace / "warm") == snapshot(workspace / "clean"), "with the PDFs"
+    assert shutil.which("soffice") is None or list((workspace / "warm" / "docx").rglob("*.pdf"))
 
     site = workspace / "warm" / "site"
     assert not (site / "agendas" / "kaigo-hoken-hyojunka").exists()
