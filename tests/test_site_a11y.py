@@ -97,6 +97,7 @@ def recorded():
             RESULTS.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.xdist_group("axe")  # on one worker: `recorded` writes the results once every page kind is checked
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGE_KINDS)
 def test_axe_finds_no_violations(pages, base, width, path, recorded):
