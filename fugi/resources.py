@@ -98,7 +98,8 @@ def _tree(folder: Path) -> str:
     parts, inside = [], os.path.realpath(folder)
     for top, folders, names in os.walk(folder):
         folders.sort()
-        for name in sorted(names):
+        linked = [name for name in folders if os.path.islink(os.path.join(top, name))]  # not walked: named here
+        for name in sorted(names + linked):
             path = os.path.join(top, name)
             rel = os.path.relpath(path, folder).replace(os.sep, "/")
             real = os.path.realpath(path)

@@ -278,3 +278,36 @@ def test_a_pipe_in_templates_is_refused_without_hanging(council, monkeypatch):
     assert problems_of(council) == [
         "templates/site/home.md.j2:1: ファイル: ふつうのファイルではありません（名前付きパイプや装置など） — "
         "テンプレートはふつうのファイルとして保存してください"]
+
+
+def test_a_folder_linked_out_of_templates_after_a_good_check_is_seen_and_its_removal_too(council, monkeypatch):
+    """A trial found `check` said OK for a folder linked out of templates/ made after a good check (its cache key did
+    not name linked folders), then said the old problem again after the link was removed."""
+    monkeypatch.chdir(council)
+    assert pipeline.check(council / "content", report=lambda line: None).startswith("OK:")
+    link = council / "templates" / "site" / "overrides" / "etc"
+    os.symlink("/etc", link)
+    assert problems_of(council) == [
+        "templates/site/overrides/etc:1: ファイル: templates/ の外のファイルを指しています（シンボリックリンク） — "
+        "ファイルそのものを templates/ の中に置いてください（リンク先は読みません）"]
+    link.unlink()
+    assert pipeline.check(council / "content", report=lambda line: None).startswith("OK:")
+
+
+def test_a_note_or_a_backup_in_the_theme_folder_is_refused_not_published(council, monkeypatch):
+    """MkDocs copies every file of the theme folder that is not a template into the public site: a trial's memo.txt
+    and partials/copyright.html.bak were published.  Only images, styles, scripts and fonts under assets/ may be
+    there (and hidden files, which are not copied)."""
+    monkeypatch.chdir(council)
+    overrides = council / "templates" / "site" / "overrides"
+    (overrides / "memo.txt").write_text("内部のメモ\n", encoding="utf-8")
+    (overrides / "partials" / "copyright.html.bak").write_text("<p>前の足元</p>\n", encoding="utf-8")
+    (overrides / "assets" / "images").mkdir(parents=True)
+    (overrides / "assets" / "images" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    (overrides / ".notes").write_text("隠しファイル\n", encoding="utf-8")
+    how = ("テーマのフォルダのこのファイルは、公開サイトにそのまま載ります（テーマの部品でも、assets/ の下の画像・CSS・"
+           "JavaScript・フォントでもありません） — サイトに載せないファイル（メモや控え）は templates/ の外へ移してください。"
+           "載せる画像・CSS・JavaScript なら templates/site/overrides/assets/ の下に置いてください")
+    assert problems_of(council) == [f"templates/site/overrides/memo.txt:1: ファイル: {how}",
+                                    f"templates/site/overrides/partials/copyright.html.bak:1: ファイル: {how}"]
+    assert not (council / "site").exists()

@@ -29,6 +29,7 @@ def check_templates(templates, forms, content: Path, problems: Problems) -> None
 
     bad = unsafe_files(templates.own, problems, shown)
     site = templates.own / "site"
+    published_files(site / "overrides", bad, problems, shown)
     for path in sorted(site.rglob("*")) if site.is_dir() and not site.is_symlink() else ():
         if path.suffix in (".j2", ".html") and path not in bad and path.is_file():
             check_site_template(path, problems, shown(path))
@@ -40,6 +41,32 @@ def check_templates(templates, forms, content: Path, problems: Problems) -> None
         path = templates.docx(name)
         if templates.is_own(path) and path not in bad:
             check_word_template(path, kind, templates.shipped_docx / name, problems, shown(path))
+
+
+#: what MkDocs copies from the theme folder as it is into the public site, besides the templates (.html, sitemap.xml)
+WEB_ASSETS = {".css", ".js", ".mjs", ".map", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico",
+              ".woff", ".woff2", ".ttf", ".otf"}
+
+
+def published_files(overrides: Path, bad: set, problems: Problems, shown) -> None:
+    """Every file of the theme folder that is not a template MkDocs copies into the public site as it is: only the
+    images, styles, scripts and fonts under assets/ may be there, never a note or an editor's backup (memo.txt,
+    copyright.html.bak would be published)."""
+    if not overrides.is_dir() or overrides.is_symlink():
+        return
+    for path in sorted(overrides.rglob("*")):
+        rel = path.relative_to(overrides)
+        if path in bad or not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue  # hidden files are not published
+        if path.suffix == ".html" or rel.as_posix() == "sitemap.xml":
+            continue
+        if rel.parts[0] == "assets" and path.suffix.lower() in WEB_ASSETS:
+            continue
+        problems.error(shown(path), 1, "ファイル",
+                       "テーマのフォルダのこのファイルは、公開サイトにそのまま載ります（テーマの部品でも、assets/ の下の画像・"
+                       "CSS・JavaScript・フォントでもありません）",
+                       "サイトに載せないファイル（メモや控え）は templates/ の外へ移してください。載せる画像・CSS・JavaScript なら "
+                       "templates/site/overrides/assets/ の下に置いてください")
 
 
 def unsafe_files(own: Path, problems: Problems, shown) -> set:
