@@ -16,6 +16,7 @@ import pytest
 from fugi import pipeline
 from fugi.problems import ContentError
 from fugi.resources import TEMPLATES, Templates
+from fugi.validate.templates import TAG_HINT
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates"
@@ -311,3 +312,17 @@ def test_a_note_or_a_backup_in_the_theme_folder_is_refused_not_published(council
     assert problems_of(council) == [f"templates/site/overrides/memo.txt:1: ファイル: {how}",
                                     f"templates/site/overrides/partials/copyright.html.bak:1: ファイル: {how}"]
     assert not (council / "site").exists()
+
+
+def test_an_unknown_filter_or_a_missing_include_is_said_by_check_as_the_build_would_fail(council, monkeypatch):
+    """A trial found `check` said OK for a theme part and a page template the build then refused: an unknown filter,
+    an include of a template that does not exist.  check compiles each in the environment it runs in (MkDocs' for the
+    theme, the pages' own for the pages) and looks up what it includes."""
+    monkeypatch.chdir(council)
+    site_override(council, "overrides/partials/copyright.html", "", "{{ config.site_name | nosuchfilter }}\n")
+    site_override(council, "meetings.md.j2", "", '{% include "_nosuch.md.j2" %}\n')
+    assert problems_of(council) == [
+        "templates/site/meetings.md.j2:1: テンプレート: 読み込むテンプレート「_nosuch.md.j2」が見つかりません — 名前を確かめて"
+        "ください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）",
+        "templates/site/overrides/partials/copyright.html:1: テンプレート: サイトのテンプレートを処理できません: No filter "
+        f"named 'nosuchfilter'. — {TAG_HINT}"]

@@ -30,9 +30,13 @@ def check_templates(templates, forms, content: Path, problems: Problems) -> None
     bad = unsafe_files(templates.own, problems, shown)
     site = templates.own / "site"
     published_files(site / "overrides", bad, problems, shown)
+    environments = {}
     for path in sorted(site.rglob("*")) if site.is_dir() and not site.is_symlink() else ():
         if path.suffix in (".j2", ".html") and path not in bad and path.is_file():
-            check_site_template(path, problems, shown(path))
+            theme = (site / "overrides") in path.parents
+            if theme not in environments:
+                environments[theme] = theme_environment(templates) if theme else page_environment(templates)
+            check_site_template(path, problems, shown(path), environments[theme])
     words = {forms.agenda.texts["Word"]: "agenda", forms.meeting.texts["Word"]: "meeting"}
     order = forms.meeting.texts.get("次第")
     if isinstance(order, dict) and order.get("Word"):
@@ -102,9 +106,34 @@ def unsafe_files(own: Path, problems: Problems, shown) -> set:
     return bad
 
 
-def check_site_template(path: Path, problems: Problems, shown: str) -> None:
-    """A page template (.j2) or a theme override (.html): text Jinja can parse (at the line of its first mistake)."""
+def page_environment(templates):
+    """The pages' own Jinja environment (its filters and globals; the council's folder, then the shipped one)."""
+    from fugi.site.pages import environment
+
+    return environment(templates)
+
+
+def theme_environment(templates):
+    """MkDocs' environment of the theme (Material with the shipped overrides and the council's before them), or None
+    when it cannot be made here (then the templates are only parsed)."""
+    try:
+        from mkdocs.config import load_config
+
+        from fugi.site.mkdocs_site import CONFIG_FILE
+
+        config = load_config(str(CONFIG_FILE))
+        for folder in reversed(templates.theme_dirs()):
+            config.theme.dirs.insert(0, str(folder))
+        return config.theme.get_env()
+    except Exception:  # noqa: BLE001 - a theme MkDocs cannot load is said by the build itself
+        return None
+
+
+def check_site_template(path: Path, problems: Problems, shown: str, env=None) -> None:
+    """A page template (.j2) or a theme override (.html): text Jinja can compile in the environment it runs in (an
+    unknown filter or test is a mistake at its line), every template it includes, imports or extends found."""
     import jinja2
+    import jinja2.meta
 
     try:
         source = path.read_bytes().decode("utf-8")
@@ -116,10 +145,22 @@ def check_site_template(path: Path, problems: Problems, shown: str) -> None:
     except OSError as err:
         problems.error(shown, 1, "ファイル", f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
         return
+    env = env or jinja2.Environment()
     try:
-        jinja2.Environment().parse(source, path.name, str(path))
-    except jinja2.TemplateSyntaxError as err:
+        env.compile(source, path.name, str(path))
+        tree = env.parse(source, path.name, str(path))
+    except jinja2.TemplateSyntaxError as err:  # an unknown filter too (TemplateAssertionError)
         problems.error(shown, err.lineno or 1, "テンプレート", f"サイトのテンプレートを処理できません: {err.message}", TAG_HINT)
+        return
+    if env.loader is None:
+        return
+    for name in sorted({name for name in jinja2.meta.find_referenced_templates(tree) if name}):
+        try:
+            env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            line = next((number for number, text in enumerate(source.splitlines(), 1) if name in text), 1)
+            problems.error(shown, line, "テンプレート", f"読み込むテンプレート「{name}」が見つかりません",
+                           "名前を確かめてください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）")
 
 
 def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems, shown: str) -> None:
