@@ -23,7 +23,7 @@ def load_archive(content: Path, templates=None):
     content = Path(content)
     archive, problems, _ = Loader(content, open_cache(content) if content.is_dir() else None).load()
     if archive.forms is not None:
-        check_templates(templates or Templates.of(content), archive.forms, content, problems)
+        check_templates(templates or Templates.of(content), archive.forms, content, problems, archive)
     return archive, problems
 
 

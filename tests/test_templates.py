@@ -16,7 +16,7 @@ import pytest
 from fugi import pipeline
 from fugi.problems import ContentError
 from fugi.resources import TEMPLATES, Templates
-from fugi.validate.templates import TAG_HINT
+from fugi.validate.templates import TAG_HINT, WORD_HINT
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates"
@@ -326,3 +326,15 @@ def test_an_unknown_filter_or_a_missing_include_is_said_by_check_as_the_build_wo
         "ください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）",
         "templates/site/overrides/partials/copyright.html:1: テンプレート: サイトのテンプレートを処理できません: No filter "
         f"named 'nosuchfilter'. — {TAG_HINT}"]
+
+
+def test_a_word_template_with_an_unclosed_tag_is_said_by_check_as_the_build_would_fail(council, monkeypatch):
+    """A trial found `check` said OK for a Word template whose tag was never closed (`{{ oops `); the build then made
+    no Word file.  check renders the first item with the council's template, as the build will."""
+    monkeypatch.chdir(council)
+    edited_docx(SHIPPED / "docx" / AGENDA_DOCX, council / "templates" / "docx" / AGENDA_DOCX,
+                "{{ title }}", "{{ title }} {{ oops ")
+    found = problems_of(council)
+    assert len(found) == 1 and found[0].startswith(f"templates/docx/{AGENDA_DOCX}:1: テンプレート: "), found
+    assert found[0].endswith(WORD_HINT)
+    assert not (council / "build").exists()

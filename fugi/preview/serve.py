@@ -120,7 +120,7 @@ class Preview:
         if archive.forms is not None:  # the council's own templates are checked like content (an edit is a save)
             from fugi.validate.templates import check_templates
 
-            check_templates(self.templates, archive.forms, self.content, problems)
+            check_templates(self.templates, archive.forms, self.content, problems, archive)
         saved = {f"{kind}/{ident}.md" for kind, ident in changed}
         shared = self.loader.context != context  # forms, catalog, vocabulary or readings saved: their warnings again
         for problem in problems.sorted():  # warnings once, and again only for the files just saved

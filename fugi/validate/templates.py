@@ -21,8 +21,10 @@ WORD_HINT = ("テンプレートを Word で開き、タグ（{{ }} や {%p %}�
              "（fugi の templates/docx/）と見比べるか、git で前の版を取り出すと直せます")
 
 
-def check_templates(templates, forms, content: Path, problems: Problems) -> None:
-    """Add a problem for every override of `templates` (fugi.resources.Templates) that cannot be used."""
+def check_templates(templates, forms, content: Path, problems: Problems, archive=None) -> None:
+    """Add a problem for every override of `templates` (fugi.resources.Templates) that cannot be used; a council's
+    Word template is also tried on the archive's first document of its kind (when the content has no error), as the
+    build would render it."""
     if templates.own is None:
         return
     from fugi.build.outputs import shown
@@ -44,7 +46,8 @@ def check_templates(templates, forms, content: Path, problems: Problems) -> None
     for name, kind in words.items():
         path = templates.docx(name)
         if templates.is_own(path) and path not in bad:
-            check_word_template(path, kind, templates.shipped_docx / name, problems, shown(path))
+            if check_word_template(path, kind, templates.shipped_docx / name, problems, shown(path)):
+                try_word_template(kind, archive, content, templates, problems, shown(path))
 
 
 #: what MkDocs copies from the theme folder as it is into the public site, besides the templates (.html, sitemap.xml)
@@ -163,7 +166,7 @@ def check_site_template(path: Path, problems: Problems, shown: str, env=None) ->
                            "名前を確かめてください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）")
 
 
-def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems, shown: str) -> None:
+def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems, shown: str) -> bool:
     """A Word template: one fugi can load (a Word file with the styles and the tags fugi needs) that keeps every tag
     the shipped template of the same name has (without it a document would silently lose a part)."""
     from fugi.word.ooxml import template_text
@@ -173,10 +176,10 @@ def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems
         template = load_template(path, kind)
     except TemplateProblem as err:
         problems.error(shown, 1, "テンプレート", str(err), WORD_HINT)
-        return
+        return False
     except Exception as err:  # noqa: BLE001 - whatever python-docx makes of a file that is not a Word file
         problems.error(shown, 1, "テンプレート", f"Word のテンプレートとして読めません: {type(err).__name__}: {err}", WORD_HINT)
-        return
+        return False
     try:
         theirs = tags(template_text(shipped.read_bytes())) if shipped.is_file() else set()
     except Exception:  # noqa: BLE001 - the shipped template is fugi's own: nothing to compare with
@@ -186,6 +189,25 @@ def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems
         problems.error(shown, 1, "テンプレート",
                        "同梱のテンプレートにあるタグがありません（そのままでは文書の一部が印字されません）: " + "、".join(missing),
                        f"Word で開き、同梱のテンプレート（fugi の templates/docx/{shipped.name}）と同じ位置にタグを書き戻してください")
+    return not missing
+
+
+def try_word_template(kind: str, archive, content: Path, templates, problems: Problems, shown: str) -> None:
+    """Render the archive's first item (or meeting) with the council's Word template, as the build will: a tag the
+    template opens and never closes makes no Word file, and only rendering says so."""
+    from fugi.word.render_docx import TemplateProblem, agenda_docx, meeting_docx
+
+    if archive is None or problems.errors:
+        return
+    try:
+        if kind == "agenda" and archive.agendas:
+            agenda_docx(archive.agendas[0], archive.forms, content, templates=templates)
+        elif kind == "meeting" and archive.meetings:
+            meeting_docx(archive.meetings[0], archive.forms, templates=templates)
+    except TemplateProblem as err:
+        problems.error(shown, 1, "テンプレート", str(err), WORD_HINT)
+    except Exception as err:  # noqa: BLE001 - what docxtpl's Jinja makes of a broken tag
+        problems.error(shown, 1, "テンプレート", f"この様式で Word 文書を作れません: {type(err).__name__}: {err}", WORD_HINT)
 
 
 def tags(text: str) -> set:
