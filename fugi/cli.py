@@ -60,9 +60,15 @@ def words(argv) -> dict:
             "date": forms.meeting.role("date").label if forms.meeting.role("date") else "日付"}
 
 
+def program() -> str:
+    """The command's name as the user typed it: `fugi` when installed, else the checkout's `build.py`."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "fugi" if name == "fugi" else "build.py"
+
+
 def parser(argv=None) -> argparse.ArgumentParser:
     w = words(argv)
-    top = argparse.ArgumentParser(prog="build.py", parents=[common_options(suppress=False), site_options(suppress=False)],
+    top = argparse.ArgumentParser(prog=program(), parents=[common_options(suppress=False), site_options(suppress=False)],
                                   description=f"{w['agenda']}・{w['meeting']}から Word 文書とサイトを作ります。"
                                               "サブコマンドなしで Word 文書とサイトの両方を作ります。")
     sub = top.add_subparsers(dest="command", metavar="{check,docx,pdf,site,serve,review,new,import,packet,schema}")

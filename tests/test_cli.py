@@ -151,3 +151,13 @@ def test_ctrl_c_prints_a_traceback(monkeypatch, capsys):
     assert cli.main(["check"]) == 130
     out, err = capsys.readouterr()
     assert out == "" and err == "中断しました（出力は前のままです）\n"
+
+
+def test_the_help_names_the_command_as_it_was_typed(monkeypatch):
+    """A trial found `fugi --help` said `usage: build.py …` for the installed command."""
+    from fugi.cli import parser
+
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/fugi", "--help"])
+    assert parser().format_usage().startswith("usage: fugi ")
+    monkeypatch.setattr(sys, "argv", ["build.py", "--help"])
+    assert parser().format_usage().startswith("usage: build.py ")
