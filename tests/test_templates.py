@@ -306,7 +306,7 @@ def test_a_note_or_a_backup_in_the_theme_folder_is_refused_not_published(council
     (overrides / "assets" / "images").mkdir(parents=True)
     (overrides / "assets" / "images" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
     (overrides / ".notes").write_text("隠しファイル\n", encoding="utf-8")
-    how = ("テーマのフォルダのこのファイルは、公開サイトにそのまま載ります（テーマの部品でも、assets/ の下の画像・CSS・"
+    how = ("テーマのフォルダのこのファイルは、できあがるサイト（site/）にそのまま載ります（テーマの部品でも、assets/ の下の画像・CSS・"
            "JavaScript・フォントでもありません） — サイトに載せないファイル（メモや控え）は templates/ の外へ移してください。"
            "載せる画像・CSS・JavaScript なら templates/site/overrides/assets/ の下に置いてください")
     assert problems_of(council) == [f"templates/site/overrides/memo.txt:1: ファイル: {how}",
@@ -323,7 +323,7 @@ def test_an_unknown_filter_or_a_missing_include_is_said_by_check_as_the_build_wo
     site_override(council, "meetings.md.j2", "", '{% include "_nosuch.md.j2" %}\n')
     assert problems_of(council) == [
         "templates/site/meetings.md.j2:1: テンプレート: 読み込むテンプレート「_nosuch.md.j2」が見つかりません — 名前を確かめて"
-        "ください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）",
+        "ください（同梱のテンプレートと、templates/ の同じフォルダにあるものが使えます）",
         "templates/site/overrides/partials/copyright.html:1: テンプレート: サイトのテンプレートを処理できません: No filter "
         f"named 'nosuchfilter'. — {TAG_HINT}"]
 

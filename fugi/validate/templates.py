@@ -70,7 +70,7 @@ def published_files(overrides: Path, bad: set, problems: Problems, shown) -> Non
         if rel.parts[0] == "assets" and path.suffix.lower() in WEB_ASSETS:
             continue
         problems.error(shown(path), 1, "ファイル",
-                       "テーマのフォルダのこのファイルは、公開サイトにそのまま載ります（テーマの部品でも、assets/ の下の画像・"
+                       "テーマのフォルダのこのファイルは、できあがるサイト（site/）にそのまま載ります（テーマの部品でも、assets/ の下の画像・"
                        "CSS・JavaScript・フォントでもありません）",
                        "サイトに載せないファイル（メモや控え）は templates/ の外へ移してください。載せる画像・CSS・JavaScript なら "
                        "templates/site/overrides/assets/ の下に置いてください")
@@ -163,7 +163,7 @@ def check_site_template(path: Path, problems: Problems, shown: str, env=None) ->
         except jinja2.TemplateNotFound:
             line = next((number for number, text in enumerate(source.splitlines(), 1) if name in text), 1)
             problems.error(shown, line, "テンプレート", f"読み込むテンプレート「{name}」が見つかりません",
-                           "名前を確かめてください（同梱のテンプレートと、templates/ の同じ場所にあるものが使えます）")
+                           "名前を確かめてください（同梱のテンプレートと、templates/ の同じフォルダにあるものが使えます）")
 
 
 def check_word_template(path: Path, kind: str, shipped: Path, problems: Problems, shown: str) -> bool:
