@@ -12,7 +12,7 @@ non-public items, meetings with and without numbers (where the forms allow), dat
   (exit 1, nothing written);
 - no traceback, ever.
 
-FUGI_EXAMPLES sets the number of examples of the quick tier (default 160, shared out among the councils); the slow
+FUGI_EXAMPLES sets the number of examples of the quick tier (default 80, shared out among the councils); the slow
 tier (`pytest -m slow`; the full suite runs it too) runs FUGI_SLOW_EXAMPLES (default 800) and more full builds, with
 their PDFs."""
 from __future__ import annotations
@@ -55,7 +55,7 @@ if "FUGI_KNOWN_DEFECTS" in os.environ:  # e.g. FUGI_KNOWN_DEFECTS= (none): does 
 REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"
 COUNCILS = Path(__file__).parent / "fixtures" / "councils"
-QUICK = int(os.environ.get("FUGI_EXAMPLES", "160"))
+QUICK = int(os.environ.get("FUGI_EXAMPLES", "80"))
 SLOW = int(os.environ.get("FUGI_SLOW_EXAMPLES", "800"))
 #: Shrinking a failing archive can take minutes (each step builds): on with FUGI_SHRINK=1.
 PHASES = tuple(Phase) if os.environ.get("FUGI_SHRINK") else (Phase.explicit, Phase.reuse, Phase.generate)

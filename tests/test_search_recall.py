@@ -120,6 +120,7 @@ def test_python_and_search_js_cut_the_same_way(tmp_path, browser):
             assert any(w.startswith(term) for w in held), (text, term)
 
 
+@pytest.mark.slow  # a site built and indexed twice (fugi's index and Pagefind's own); the rules' test above is quick
 @needs_chromium
 def test_every_page_holding_a_query_is_found_on_a_small_archive(tmp_path, browser):
     site, texts = build_archive(tmp_path, QUICK_ITEMS)

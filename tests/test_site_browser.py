@@ -301,8 +301,8 @@ def serve_under(site, prefix: str = SUBPATH):
     return server
 
 
-@pytest.mark.parametrize("missing", ["agendas/no-such-item/", "meetings/2025-05/no/such/page/", "no-such-page",
-                                     "no-such-folder/"])
+@pytest.mark.parametrize("missing", ["agendas/no-such-item/", *(pytest.param(path, marks=pytest.mark.slow) for path in (
+    "meetings/2025-05/no/such/page/", "no-such-page", "no-such-folder/"))])  # one depth in the quick tier
 def test_the_404_page_works_under_a_subpath_at_any_depth(browser, missing):
     """Issue 31: MkDocs renders 404.html once, with links from the server's root when no サイト.URL is set, so under
     https://example.jp/kojin/ the page shown for a missing address had no style, no script and a home link to the

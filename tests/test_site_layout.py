@@ -59,7 +59,7 @@ SIDEWAYS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", ["360", "375"])
+@pytest.mark.parametrize("width", [pytest.param("360", marks=pytest.mark.slow), "375"])  # 375 in the quick tier
 def test_no_page_scrolls_sideways_on_a_phone(phones, base, width):
     page = phones[width]
     problems = []
@@ -71,7 +71,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phones, base, width):
     assert problems == []
 
 
-@pytest.mark.parametrize("width", ["360", "375"])
+@pytest.mark.parametrize("width", [pytest.param("360", marks=pytest.mark.slow), "375"])  # 375 in the quick tier
 def test_the_open_search_does_not_scroll_sideways_on_a_phone(phones, base, width):
     page = phones[width]
     page.goto(base + "?q=" + "生活保護")  # search.js opens the box and searches, as from the home page's form
