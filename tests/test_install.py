@@ -25,14 +25,24 @@ def test_every_package_of_fugi_is_listed_in_pyproject():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w",
-                    str(out), str(REPO)], check=True, capture_output=True)
+    """The wheel pip builds of a copy of the checkout (setuptools writes build/ and *.egg-info into the folder it
+    builds: not into the checkout, where other test workers build and read at the same time)."""
+    out, source = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("source") / "fugi"
+    top = {".git", ".venv", "node_modules", "build", "site", ".pytest_cache"}  # the checkout's own, not packages
+
+    def skipped(folder, names):
+        return [n for n in names if (Path(folder) == REPO and n in top) or n == "__pycache__" or n.endswith(".egg-info")]
+
+    shutil.copytree(REPO, source, ignore=skipped)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w",
+                           str(out), str(source)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
     [built] = out.glob("fugi-*.whl")
     return built
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("wheel")  # one worker builds the wheel both read
 def test_the_wheel_carries_the_code_the_templates_and_the_command(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     code = {p.relative_to(REPO).as_posix() for p in (REPO / "fugi").rglob("*.py") if "__pycache__" not in p.parts}
@@ -44,6 +54,7 @@ def test_the_wheel_carries_the_code_the_templates_and_the_command(wheel):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("wheel")  # one worker builds the wheel both read
 def test_installed_fugi_builds_a_folder_holding_only_content(wheel, tmp_path):
     """fugi installed into its own folder (the test's Python provides the dependencies), run in a folder with a copy of
     content/ and a templates/ beside it overriding one Word form and one page template: `fugi check` and
