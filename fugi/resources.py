@@ -2,9 +2,7 @@
 and the template set of one content folder (Templates: the council's own templates/ beside it over the shipped set)."""
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -73,44 +71,17 @@ class Templates:
 
     def site_digest(self) -> str:
         """What the site is made from among the templates: the shipped site folder and the council's site files."""
-        return _digest([_tree(self.shipped_site), _tree(self.own_site) if self.own_site else ""])
+        from fugi.build.cache import digest, tree_digest
+
+        return digest(tree_digest(self.shipped_site), tree_digest(self.own_site) if self.own_site else "")
 
     def digest(self) -> str:
         """What checking the council's templates reads: its own files (by path, link target and bytes) and the shipped
         Word templates they are compared with; "" when there are none."""
-        return _digest([_tree(self.own), _tree(self.shipped_docx)]) if self.own is not None else ""
+        from fugi.build.cache import digest, tree_digest
+
+        return digest(tree_digest(self.own), tree_digest(self.shipped_docx)) if self.own is not None else ""
 
     def watched(self) -> list[Path]:
         """The folders whose saves change what is built (the preview watches them)."""
         return [self.shipped_site, self.shipped_docx, *([self.own] if self.own is not None else [])]
-
-
-def _digest(parts) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
-        h.update(b"%d:" % len(data) + data)
-    return h.hexdigest()
-
-
-def _tree(folder: Path) -> str:
-    """Every file under a folder by relative path, where a link points and bytes (what cannot be read: its error)."""
-    parts, inside = [], os.path.realpath(folder)
-    for top, folders, names in os.walk(folder):
-        folders.sort()
-        linked = [name for name in folders if os.path.islink(os.path.join(top, name))]  # not walked: named here
-        for name in sorted(names + linked):
-            path = os.path.join(top, name)
-            rel = os.path.relpath(path, folder).replace(os.sep, "/")
-            real = os.path.realpath(path)
-            try:
-                if not real.startswith(inside + os.sep):
-                    data = b"outside"  # a link out of the folder: refused by the check, never read
-                elif not stat.S_ISREG(os.stat(path).st_mode):
-                    data = b"not a file"  # a pipe would hang
-                else:
-                    data = Path(path).read_bytes()
-            except OSError as err:
-                data = f"unreadable {err.errno}".encode()
-            parts += [rel, real if real != os.path.abspath(path) else "", data]
-    return _digest(parts)

@@ -308,11 +308,29 @@ def installed() -> list:
     return sorted(names)
 
 
-def tree_digest(folder: Path, suffixes=None) -> str:
-    """Every file under a folder (templates/site, templates/docx …), by relative path and bytes."""
-    folder = Path(folder)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and (suffixes is None or p.suffix in suffixes))
-    return digest([(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files])
+def tree_digest(folder: Path) -> str:
+    """Every file under a folder (a council's templates/, the shipped templates/site …) by relative path, where a link
+    points and bytes.  A link out of the folder and what is not a regular file (a pipe would hang) are named, never
+    read; a folder reached through a link is named, not walked; what cannot be read, by its error."""
+    parts, inside = [], os.path.realpath(folder)
+    for top, folders, names in os.walk(folder):
+        folders.sort()
+        linked_folders = [name for name in folders if os.path.islink(os.path.join(top, name))]
+        for name in sorted(names + linked_folders):
+            path = os.path.join(top, name)
+            real = os.path.realpath(path)
+            try:
+                if not real.startswith(inside + os.sep):
+                    data = b"outside"  # a link out of the folder: refused by the checks, never read
+                elif not stat.S_ISREG(os.stat(path).st_mode):
+                    data = b"not a file"
+                else:
+                    data = Path(path).read_bytes()
+            except OSError as err:
+                data = f"unreadable {err.errno}".encode()
+            parts.append((os.path.relpath(path, folder).replace(os.sep, "/"),
+                          real if real != os.path.abspath(path) else "", data))
+    return digest(parts)
 
 
 def context_digest(content_root: Path) -> str:
