@@ -144,10 +144,23 @@ def parse_yaml(text: str, path, problems: Problems, first_line: int = 1):
     return data
 
 
-def file_problem(path: Path, root: Path | None = None) -> tuple:
+@dataclass(frozen=True)
+class Place:
+    """The words file_problem says of a folder fugi reads: its name, how to put a file there, what a file there is."""
+    name: str
+    inside_hint: str
+    regular_hint: str
+
+
+CONTENT = Place("content/", "ファイルそのものを content/ の中に置いてください",
+                "文書はエディタでふつうのテキストファイルとして保存してください")
+
+
+def file_problem(path: Path, root: Path | None = None, place: Place = CONTENT) -> tuple:
     """(what is wrong, how to fix it) when a content file cannot be read safely, else (): a symlink whose target is
     missing or loops, a folder or a pipe/device under a file's name (never opened: a FIFO would hang the build),
-    or — with `root` — a file that resolves outside content/ (what it points at would be published)."""
+    or — with `root` — a file that resolves outside content/ (what it points at would be published).  `place`: the
+    folder's words (a council's templates/ is read the same way)."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -161,12 +174,15 @@ def file_problem(path: Path, root: Path | None = None) -> tuple:
     if stat.S_ISDIR(mode):
         return ("ファイルではなくフォルダです", f"フォルダの名前を「{Path(path).suffix}」で終わらない名前に変えてください")
     if not stat.S_ISREG(mode):
-        return ("ふつうのファイルではありません（名前付きパイプや装置など）",
-                "文書はエディタでふつうのテキストファイルとして保存してください")
-    if root is not None:
-        inside, real = Path(root).resolve(), Path(path).resolve()
-        if inside != real and inside not in real.parents:
-            return ("content/ の外のファイルを指しています（シンボリックリンク）", "ファイルそのものを content/ の中に置いてください")
+        return ("ふつうのファイルではありません（名前付きパイプや装置など）", place.regular_hint)
+    return outside_problem(path, root, place) if root is not None else ()
+
+
+def outside_problem(path: Path, root: Path, place: Place = CONTENT) -> tuple:
+    """(what is wrong, how to fix it) when `path` resolves outside `root` (a symlink out of it), else ()."""
+    inside, real = Path(root).resolve(), Path(path).resolve()
+    if inside != real and inside not in real.parents:
+        return (f"{place.name} の外のファイルを指しています（シンボリックリンク）", place.inside_hint)
     return ()
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 from fugi.problems import Problems
+from fugi.source.files import Place, file_problem, outside_problem
 
 #: the tags of a Word template that fugi fills ({{ title }}, {{p body }} …), compared without their spaces
 _TAG = re.compile(r"\{\{[^{}]*\}\}")
@@ -76,33 +76,23 @@ def published_files(overrides: Path, bad: set, problems: Problems, shown) -> Non
                        "templates/site/overrides/assets/ の下に置いてください")
 
 
+#: file_problem's words for a council's templates/
+TEMPLATES_PLACE = Place("templates/", "ファイルそのものを templates/ の中に置いてください（リンク先は読みません）",
+                        "テンプレートはふつうのファイルとして保存してください")
+
+
 def unsafe_files(own: Path, problems: Problems, shown) -> set:
-    """The entries under `own` that are not regular files inside it (reported); returns their paths."""
-    bad, inside = set(), own.resolve()
+    """The entries under `own` that are not regular files inside it (reported, as content's are:
+    fugi.source.files.file_problem); returns their paths.  A folder linked inside it is fine (not walked)."""
+    bad = set()
     for top, folders, names in os.walk(own):
         folders.sort()
         for name in sorted(folders + names):
             path = Path(top) / name
-            link = path.is_symlink()
-            if name in folders and not link:
-                continue  # a folder of its own: walked
-            why = ()
-            real = Path(os.path.realpath(path))
-            if link and not real.exists():
-                why = ("リンク先のファイルがありません（シンボリックリンク）",
-                       "リンクを正しいファイルに張り直すか、ファイルそのものをここに置いてください")
-            elif link and real != inside and inside not in real.parents:
-                why = ("templates/ の外のファイルを指しています（シンボリックリンク）",
-                       "ファイルそのものを templates/ の中に置いてください（リンク先は読みません）")
-            elif not link:
-                try:
-                    regular = stat.S_ISREG(os.lstat(path).st_mode)
-                except OSError as err:
-                    why = (f"ファイルを読めません（{err.strerror}）", "ファイルの読み取りの権限を確かめてください")
-                else:
-                    if not regular:
-                        why = ("ふつうのファイルではありません（名前付きパイプや装置など）",
-                               "テンプレートはふつうのファイルとして保存してください")
+            if name in folders:  # a folder of its own is walked; one reached through a link must stay inside
+                why = outside_problem(path, own, TEMPLATES_PLACE) if path.is_symlink() else ()
+            else:
+                why = file_problem(path, own, TEMPLATES_PLACE)
             if why:
                 bad.add(path)
                 problems.error(shown(path), 1, "ファイル", *why)
