@@ -3,8 +3,10 @@
 The suite runs in worker processes (pytest-xdist, pyproject's addopts): each worker hands its figures to the main
 process when it ends, which prints them all.
 
-Every build the tests start shares one cache folder (FUGI_CACHE) for the session: its entries are keyed by
-content, so sharing changes no output, and LibreOffice converts each distinct Word file once per run.
+Every build a worker starts shares one cache folder (FUGI_CACHE) for the session: its entries are keyed by
+content, so sharing changes no output, and LibreOffice converts each distinct Word file once per worker.  Each
+worker has its own folder inside the session's: two builds of the same content at once in one cache folder can
+replace the search index's files under each other.
 tests/test_cache.py unsets it where the default place (build/cache) is what is tested."""
 import os
 import shutil
@@ -19,6 +21,8 @@ if "FUGI_CACHE" not in os.environ:
     os.environ["FUGI_CACHE"] = _CACHE
 else:
     _CACHE = None
+if os.environ.get("PYTEST_XDIST_WORKER"):  # inside the session's folder, removed with it
+    os.environ["FUGI_CACHE"] = os.path.join(os.environ["FUGI_CACHE"], os.environ["PYTEST_XDIST_WORKER"])
 
 
 def pytest_sessionfinish(session):
